@@ -1,0 +1,104 @@
+//! Key rules (spec §3): which values may be keys, Lua's normalisation, and
+//! the bytewise order of encoded keys used by canonical tables (§4.2).
+
+use core::cmp::Ordering;
+
+use crate::Tag;
+
+/// A borrowed scalar that may be a key. NaN floats never get here.
+#[derive(Debug, Clone, Copy)]
+#[doc(hidden)]
+#[allow(missing_docs)]
+pub enum KeyView<'a> {
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str(&'a str),
+    Bytes(&'a [u8]),
+    Ref(u32),
+}
+
+impl KeyView<'_> {
+    fn tag(self) -> Tag {
+        match self {
+            KeyView::Bool(_) => Tag::Bool,
+            KeyView::Int(_) => Tag::Int,
+            KeyView::Float(_) => Tag::Float,
+            KeyView::Str(_) => Tag::Str,
+            KeyView::Bytes(_) => Tag::Bytes,
+            KeyView::Ref(_) => Tag::Ref,
+        }
+    }
+}
+
+/// The integer a float key stands for (§3.2): an exact integer in i64 range
+/// (so -0.0 is 0, 2^63 stays a float).
+#[inline]
+pub(crate) fn float_key_as_int(value: f64) -> Option<i64> {
+    // 2^63 as f64; every integral f64 in [-2^63, 2^63) converts exactly.
+    const LIMIT: f64 = 9_223_372_036_854_775_808.0;
+    if value.fract() == 0.0 && (-LIMIT..LIMIT).contains(&value) {
+        Some(value as i64)
+    } else {
+        None
+    }
+}
+
+/// Compares two normalised keys by the bytewise order of their encodings,
+/// without encoding them.
+pub(crate) fn cmp_encoded(a: KeyView<'_>, b: KeyView<'_>) -> Ordering {
+    let by_tag = (a.tag() as u8).cmp(&(b.tag() as u8));
+    if by_tag != Ordering::Equal {
+        return by_tag;
+    }
+    match (a, b) {
+        (KeyView::Bool(x), KeyView::Bool(y)) => x.cmp(&y),
+        (KeyView::Int(x), KeyView::Int(y)) => x.to_le_bytes().cmp(&y.to_le_bytes()),
+        (KeyView::Float(x), KeyView::Float(y)) => {
+            x.to_bits().to_le_bytes().cmp(&y.to_bits().to_le_bytes())
+        }
+        (KeyView::Str(x), KeyView::Str(y)) => cmp_counted(x.as_bytes(), y.as_bytes()),
+        (KeyView::Bytes(x), KeyView::Bytes(y)) => cmp_counted(x, y),
+        (KeyView::Ref(x), KeyView::Ref(y)) => x.to_le_bytes().cmp(&y.to_le_bytes()),
+        _ => Ordering::Equal, // unreachable: the tags are equal
+    }
+}
+
+/// Order of two length-prefixed byte strings: the little-endian u32 length
+/// first, then the content.
+fn cmp_counted(a: &[u8], b: &[u8]) -> Ordering {
+    let len = |s: &[u8]| (s.len() as u32).to_le_bytes();
+    len(a).cmp(&len(b)).then_with(|| a.cmp(b))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn float_keys_normalise_like_lua() {
+        assert_eq!(float_key_as_int(2.0), Some(2));
+        assert_eq!(float_key_as_int(-0.0), Some(0));
+        assert_eq!(float_key_as_int(-9_223_372_036_854_775_808.0), Some(i64::MIN));
+        assert_eq!(float_key_as_int(9_223_372_036_854_775_808.0), None);
+        assert_eq!(float_key_as_int(0.5), None);
+        assert_eq!(float_key_as_int(f64::INFINITY), None);
+        assert_eq!(float_key_as_int(f64::NAN), None);
+    }
+
+    #[test]
+    fn order_follows_encoded_bytes() {
+        use KeyView::*;
+        // Tag first.
+        assert_eq!(cmp_encoded(Bool(true), Int(0)), Ordering::Less);
+        // Little-endian bytes: 256 (00 01 ..) sorts before 3 (03 00 ..).
+        assert_eq!(cmp_encoded(Int(256), Int(3)), Ordering::Less);
+        assert_eq!(cmp_encoded(Int(-1), Int(1)), Ordering::Greater);
+        // Length prefix first: "id" before "bio", and a 256-byte string
+        // (length 00 01 00 00) before "a" (01 00 00 00).
+        assert_eq!(cmp_encoded(Str("id"), Str("bio")), Ordering::Less);
+        let long = "x".repeat(256);
+        assert_eq!(cmp_encoded(Str(&long), Str("a")), Ordering::Less);
+        assert_eq!(cmp_encoded(Str("ab"), Str("ab")), Ordering::Equal);
+    }
+}

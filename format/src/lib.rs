@@ -1,0 +1,92 @@
+//! # luaxt-format
+//!
+//! The reference implementation of **LXT 1**, the type-tagged binary format
+//! that carries values between a Lua VM (often inside WebAssembly) and the
+//! host that stores its external tables. The normative text is in the
+//! repository's `spec/` folder; section numbers below (§) point there.
+//!
+//! ```
+//! use luaxt_format::{decode, encode, Table, Value};
+//!
+//! // { "Lua", 5.4, name = "luaxt" }
+//! let mut table = Table::from_array(vec![Value::from("Lua"), Value::Float(5.4)]);
+//! table.insert("name".into(), "luaxt".into())?;
+//! let bytes = encode(&Value::Table(table))?;
+//! assert_eq!(&bytes[..5], &[0x06, 2, 0, 0, 0]); // a table with 2 array values
+//! let back = decode(&bytes)?;
+//! assert_eq!(back.as_table().unwrap().get(&"name".into()), Some(&"luaxt".into()));
+//! # Ok::<(), luaxt_format::Error>(())
+//! ```
+//!
+//! ## The tags
+//!
+//! | tag | type | payload | spec |
+//! |---|---|---|---|
+//! | `0x00` | nil | none | §2.1 |
+//! | `0x01` | boolean | `00` or `01` | §2.2 |
+//! | `0x02` | integer | i64 LE | §2.3 |
+//! | `0x03` | float | f64 bits LE | §2.4 |
+//! | `0x04` | string | u32 LE length, UTF-8 | §2.5 |
+//! | `0x05` | bytes | u32 LE length, raw | §2.6 |
+//! | `0x06` | table | u32 n, n values; u32 m, m key/value pairs | §2.7 |
+//! | `0x07` | reference | u32 LE external-table id | §2.8 |
+//!
+//! Parsing lives in `parse.rs` (nom, one function per tag), writing in
+//! `write.rs`; both serve [`Value`] (owned) and [`ValueRef`] (borrows
+//! strings and bytes from the input).
+//!
+//! ## Design decisions
+//! - **Fixed-width numbers and u32 lengths.** Decoding is a bounds check and
+//!   a load; a host can read a value with a `DataView` and no varint loop.
+//! - **Canonical tables.** [`Table`] keeps keys `1..=n` in the array part
+//!   and the rest sorted by encoded key, so equal values encode to equal
+//!   bytes and a host can key a `Map` by encoded keys (§3.3, §4).
+//! - **Lua keys.** `t[1]` and `t["1"]` are different keys; `t[1.0]` is
+//!   `t[1]` ([`encode_key`] applies this).
+//! - **Hostile input.** Every declared length is checked against the bytes
+//!   left and [`Limits`] before anything is allocated; nesting is bounded
+//!   by [`Limits::max_depth`]; errors carry a stable class and an offset.
+//!
+//! ## Features
+//! - `std` (default): `std::io::Write` output ([`encode_to_writer`]).
+//! - `alloc`: required; the crate is `no_std` + `alloc` without `std`.
+//! - `serde`: [`to_vec`]/[`from_slice`] and serde impls for [`Value`].
+//! - `arbitrary`: `Arbitrary` for [`Value`], for fuzzing.
+#![no_std]
+#![cfg_attr(docsrs, feature(doc_auto_cfg))]
+
+#[cfg(not(feature = "alloc"))]
+compile_error!("luaxt-format needs the `alloc` feature (or `std`)");
+
+extern crate alloc;
+#[cfg(feature = "std")]
+extern crate std;
+
+mod canonical;
+mod error;
+mod key;
+mod limits;
+mod parse;
+mod table;
+mod tag;
+mod value;
+mod write;
+
+pub use canonical::{canonicalize, is_canonical};
+pub use error::{Error, ErrorKind, Result};
+pub use limits::Limits;
+pub use parse::{Canonicity, DecodeOptions, decode, decode_strict};
+pub use table::{Table, TableKey};
+pub use tag::Tag;
+pub use value::{Element, Value, ValueRef};
+#[cfg(feature = "std")]
+pub use write::encode_to_writer;
+pub use write::{
+    SliceError, encode, encode_into, encode_into_with, encode_key, encode_to_slice, encoded_len,
+};
+
+/// The bits of the one canonical NaN, `0x7FF8000000000000` (§4.3).
+pub const CANONICAL_NAN_BITS: u64 = 0x7FF8_0000_0000_0000;
+
+/// The format version this crate reads and writes.
+pub const FORMAT_VERSION: &str = "LXT 1";

@@ -1,0 +1,230 @@
+//! Writers (§2): canonical encodings of [`Value`](crate::Value) and
+//! [`ValueRef`](crate::ValueRef) into a `Vec`, an `io::Write` or a caller's
+//! fixed buffer, plus the key writer (§3.2).
+
+use alloc::vec::Vec;
+
+use crate::value::{Element, View, float_bits};
+use crate::{Error, ErrorKind, Limits, Tag};
+
+/// Where encoded bytes go.
+pub(crate) trait Sink {
+    fn put(&mut self, bytes: &[u8]) -> Result<(), Error>;
+}
+
+impl Sink for Vec<u8> {
+    #[inline]
+    fn put(&mut self, bytes: &[u8]) -> Result<(), Error> {
+        self.extend_from_slice(bytes);
+        Ok(())
+    }
+}
+
+/// Counts bytes instead of writing them.
+struct Counter(usize);
+
+impl Sink for Counter {
+    #[inline]
+    fn put(&mut self, bytes: &[u8]) -> Result<(), Error> {
+        self.0 += bytes.len();
+        Ok(())
+    }
+}
+
+/// Writes into a slice already known to be large enough.
+struct SliceSink<'b> {
+    buf: &'b mut [u8],
+    pos: usize,
+}
+
+impl Sink for SliceSink<'_> {
+    #[inline]
+    fn put(&mut self, bytes: &[u8]) -> Result<(), Error> {
+        let end = self.pos + bytes.len();
+        let target = self
+            .buf
+            .get_mut(self.pos..end)
+            .ok_or(Error::new(ErrorKind::LengthOverflow))?;
+        target.copy_from_slice(bytes);
+        self.pos = end;
+        Ok(())
+    }
+}
+
+#[cfg(feature = "std")]
+struct IoSink<W>(W);
+
+#[cfg(feature = "std")]
+impl<W: std::io::Write> Sink for IoSink<W> {
+    fn put(&mut self, bytes: &[u8]) -> Result<(), Error> {
+        self.0.write_all(bytes).map_err(Error::from)
+    }
+}
+
+/// Writes the canonical encoding of `value` (§4): tables are canonical by
+/// construction, NaN is written as the canonical NaN.
+fn write_value<V: Element, S: Sink>(
+    sink: &mut S,
+    value: &V,
+    depth: u32,
+    limits: &Limits,
+) -> Result<(), Error> {
+    match value.view() {
+        View::Nil => sink.put(&[Tag::Nil as u8]),
+        View::Bool(b) => sink.put(&[Tag::Bool as u8, u8::from(b)]),
+        View::Int(i) => put_tagged(sink, Tag::Int, &i.to_le_bytes()),
+        View::Float(f) => put_tagged(sink, Tag::Float, &float_bits(f).to_le_bytes()),
+        View::Str(s) => put_counted(sink, Tag::Str, s.as_bytes(), limits),
+        View::Bytes(b) => put_counted(sink, Tag::Bytes, b, limits),
+        View::Ref(id) => put_tagged(sink, Tag::Ref, &id.to_le_bytes()),
+        View::Table(table) => {
+            let depth = depth + 1;
+            if depth > limits.max_depth {
+                return Err(Error::with_message(
+                    ErrorKind::DepthExceeded,
+                    format_args!("more than {} nested tables", limits.max_depth),
+                ));
+            }
+            put_tagged(sink, Tag::Table, &count(table.array().len(), limits)?)?;
+            for item in table.array() {
+                write_value(sink, item, depth, limits)?;
+            }
+            sink.put(&count(table.hash().len(), limits)?)?;
+            for (key, item) in table.hash() {
+                write_value(sink, key, depth, limits)?;
+                write_value(sink, item, depth, limits)?;
+            }
+            Ok(())
+        }
+    }
+}
+
+#[inline]
+fn put_tagged<S: Sink>(sink: &mut S, tag: Tag, payload: &[u8]) -> Result<(), Error> {
+    let mut head = [0u8; 9];
+    head[0] = tag as u8;
+    head[1..=payload.len()].copy_from_slice(payload);
+    sink.put(&head[..=payload.len()])
+}
+
+#[inline]
+fn put_counted<S: Sink>(sink: &mut S, tag: Tag, content: &[u8], limits: &Limits) -> Result<(), Error> {
+    put_tagged(sink, tag, &count(content.len(), limits)?)?;
+    sink.put(content)
+}
+
+/// A length or count as its u32 field, or `length_overflow`.
+#[inline]
+fn count(len: usize, limits: &Limits) -> Result<[u8; 4], Error> {
+    match u32::try_from(len) {
+        Ok(n) if u64::from(n) <= limits.max_size => Ok(n.to_le_bytes()),
+        _ => Err(Error::new(ErrorKind::LengthOverflow)
+            .with_length(len as u64, limits.max_size.min(u32::MAX.into()))),
+    }
+}
+
+/// Encodes `value` in canonical form.
+///
+/// ```
+/// use luaxt_format::{encode, Value};
+/// assert_eq!(encode(&Value::from("hi"))?, [0x04, 2, 0, 0, 0, b'h', b'i']);
+/// assert_eq!(encode(&Value::Float(f64::NAN))?, [3, 0, 0, 0, 0, 0, 0, 0xF8, 0x7F]);
+/// # Ok::<(), luaxt_format::Error>(())
+/// ```
+pub fn encode<V: Element>(value: &V) -> Result<Vec<u8>, Error> {
+    let mut out = Vec::new();
+    encode_into(value, &mut out)?;
+    Ok(out)
+}
+
+/// Appends the encoding of `value` to `out`.
+pub fn encode_into<V: Element>(value: &V, out: &mut Vec<u8>) -> Result<(), Error> {
+    encode_into_with(value, out, &Limits::DEFAULT)
+}
+
+/// Appends the encoding of `value` to `out`, under `limits`.
+pub fn encode_into_with<V: Element>(
+    value: &V,
+    out: &mut Vec<u8>,
+    limits: &Limits,
+) -> Result<(), Error> {
+    let start = out.len();
+    let result = write_value(out, value, 0, limits);
+    if result.is_err() {
+        out.truncate(start);
+    }
+    result
+}
+
+/// The number of bytes [`encode`] would write.
+pub fn encoded_len<V: Element>(value: &V) -> Result<usize, Error> {
+    let mut counter = Counter(0);
+    write_value(&mut counter, value, 0, &Limits::DEFAULT)?;
+    Ok(counter.0)
+}
+
+/// Writes the encoding of `value` to `writer` (unbuffered: wrap files and
+/// sockets in a `BufWriter`).
+#[cfg(feature = "std")]
+pub fn encode_to_writer<V: Element, W: std::io::Write>(value: &V, writer: W) -> Result<(), Error> {
+    write_value(&mut IoSink(writer), value, 0, &Limits::DEFAULT)
+}
+
+/// Why [`encode_to_slice`] wrote nothing.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SliceError {
+    /// The buffer is too small; `needed` bytes would fit. Retry with that.
+    TooSmall {
+        /// The exact size of the encoding.
+        needed: usize,
+    },
+    /// The value cannot be encoded at all.
+    Encode(Error),
+}
+
+impl core::fmt::Display for SliceError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            SliceError::TooSmall { needed } => write!(f, "buffer too small: {needed} bytes needed"),
+            SliceError::Encode(err) => err.fmt(f),
+        }
+    }
+}
+
+impl core::error::Error for SliceError {}
+
+/// Writes the encoding of `value` into `buf` and returns its length, or
+/// reports the size needed without writing (the host ABI's retry, §11).
+///
+/// ```
+/// use luaxt_format::{encode_to_slice, SliceError, Value};
+/// let mut small = [0u8; 4];
+/// let value = Value::from("hello");
+/// assert_eq!(encode_to_slice(&value, &mut small), Err(SliceError::TooSmall { needed: 10 }));
+/// let mut big = [0u8; 10];
+/// assert_eq!(encode_to_slice(&value, &mut big), Ok(10));
+/// ```
+pub fn encode_to_slice<V: Element>(value: &V, buf: &mut [u8]) -> Result<usize, SliceError> {
+    let needed = encoded_len(value).map_err(SliceError::Encode)?;
+    if needed > buf.len() {
+        return Err(SliceError::TooSmall { needed });
+    }
+    let mut sink = SliceSink { buf, pos: 0 };
+    write_value(&mut sink, value, 0, &Limits::DEFAULT).map_err(SliceError::Encode)?;
+    Ok(sink.pos)
+}
+
+/// Encodes `key` as a table key: normalised (§3.2: `2.0` → `2`, `-0.0` →
+/// `0`), or `invalid_key` for nil, NaN and tables. Equal keys give equal
+/// bytes, so a host can key a map by them (§3.3).
+///
+/// ```
+/// use luaxt_format::{encode_key, Value};
+/// assert_eq!(encode_key(&Value::Float(1.0))?, encode_key(&Value::Int(1))?);
+/// assert_ne!(encode_key(&Value::from("1"))?, encode_key(&Value::Int(1))?);
+/// assert!(encode_key(&Value::Float(f64::NAN)).is_err());
+/// # Ok::<(), luaxt_format::Error>(())
+/// ```
+pub fn encode_key<V: Element>(key: &V) -> Result<Vec<u8>, Error> {
+    encode(&key.clone().into_key()?)
+}

@@ -1,0 +1,1 @@
+//! Lua external tables over an LXT store (work in progress: see issue 4).
