@@ -142,7 +142,10 @@ enum Detail {
     /// The offending byte (a tag or a boolean payload).
     Byte(u8),
     /// A declared length or count and the bound it broke.
-    Length { declared: u64, bound: u64 },
+    Length {
+        declared: u64,
+        bound: u64,
+    },
     /// Free text (serde messages, I/O errors, key descriptions).
     Text(Box<str>),
 }
@@ -266,7 +269,10 @@ mod tests {
         let err = Error::at(ErrorKind::UnknownTag, 17).with_byte(0x09);
         assert_eq!(err.to_string(), "unknown tag 0x09 at offset 17");
         let err = Error::at(ErrorKind::LengthOverflow, 1).with_length(4_294_967_295, 0);
-        assert_eq!(err.to_string(), "length overflow (4294967295 > 0) at offset 1");
+        assert_eq!(
+            err.to_string(),
+            "length overflow (4294967295 > 0) at offset 1"
+        );
         assert_eq!(Error::new(ErrorKind::Cycle).to_string(), "cyclic table");
     }
 }

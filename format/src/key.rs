@@ -79,7 +79,10 @@ mod tests {
     fn float_keys_normalise_like_lua() {
         assert_eq!(float_key_as_int(2.0), Some(2));
         assert_eq!(float_key_as_int(-0.0), Some(0));
-        assert_eq!(float_key_as_int(-9_223_372_036_854_775_808.0), Some(i64::MIN));
+        assert_eq!(
+            float_key_as_int(-9_223_372_036_854_775_808.0),
+            Some(i64::MIN)
+        );
         assert_eq!(float_key_as_int(9_223_372_036_854_775_808.0), None);
         assert_eq!(float_key_as_int(0.5), None);
         assert_eq!(float_key_as_int(f64::INFINITY), None);

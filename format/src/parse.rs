@@ -8,9 +8,9 @@
 use alloc::vec::Vec;
 use core::cmp::Ordering;
 
+use nom::IResult;
 use nom::bytes::complete::take;
 use nom::number::complete::{le_i64, le_u8, le_u32, le_u64};
-use nom::IResult;
 
 use crate::table::key_order;
 use crate::value::Element;
@@ -184,7 +184,10 @@ pub(crate) fn decode_with<'a, V: Build<'a>>(
     };
     let (rest, value) = parser.value::<V>(bytes, 0).map_err(to_document)?;
     if !rest.is_empty() {
-        return Err(Error::at(ErrorKind::TrailingBytes, bytes.len() - rest.len()));
+        return Err(Error::at(
+            ErrorKind::TrailingBytes,
+            bytes.len() - rest.len(),
+        ));
     }
     let canonicity = match parser.first_noncanonical {
         None => Canonicity::Canonical,
@@ -318,7 +321,9 @@ impl Parser {
                     None => Ok((rest, (V::float(value), true))),
                 }
             }
-            _ => self.value(input, depth).map(|(rest, key)| (rest, (key, true))),
+            _ => self
+                .value(input, depth)
+                .map(|(rest, key)| (rest, (key, true))),
         }
     }
 
@@ -357,10 +362,9 @@ impl Parser {
             let key_at = rest;
             let (after_key, (key, normalised)) = self.key::<V>(rest, depth)?;
             let span = &key_at[..key_at.len() - after_key.len()];
-            if !normalised {
-                self.noncanonical(key_at);
-                sorted = false;
-            } else if previous_key.is_some_and(|prev| prev >= span) {
+            // A key written other than normalised, or not after the previous
+            // key in byte order, makes the hash part noncanonical (§4.2, §4.5).
+            if !normalised || previous_key.is_some_and(|prev| prev >= span) {
                 self.noncanonical(key_at);
                 sorted = false;
             }

@@ -74,7 +74,9 @@ impl<V> Table<V> {
 
     /// Every entry in canonical (wire) order.
     pub fn entries(&self) -> impl Iterator<Item = (TableKey<'_, V>, &V)> {
-        let array = (1i64..).zip(&self.array).map(|(i, v)| (TableKey::Index(i), v));
+        let array = (1i64..)
+            .zip(&self.array)
+            .map(|(i, v)| (TableKey::Index(i), v));
         array.chain(self.hash.iter().map(|(k, v)| (TableKey::Key(k), v)))
     }
 
@@ -216,7 +218,9 @@ impl<V: Element> Table<V> {
     /// Index into the array part for an integer key in `1..=n`.
     fn array_slot(&self, key: &V) -> Option<usize> {
         let i = key.as_int()?;
-        (1..=self.array.len() as i64).contains(&i).then(|| i as usize - 1)
+        (1..=self.array.len() as i64)
+            .contains(&i)
+            .then(|| i as usize - 1)
     }
 
     fn hash_search(&self, key: &V) -> Result<usize, usize> {

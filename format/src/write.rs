@@ -108,7 +108,12 @@ fn put_tagged<S: Sink>(sink: &mut S, tag: Tag, payload: &[u8]) -> Result<(), Err
 }
 
 #[inline]
-fn put_counted<S: Sink>(sink: &mut S, tag: Tag, content: &[u8], limits: &Limits) -> Result<(), Error> {
+fn put_counted<S: Sink>(
+    sink: &mut S,
+    tag: Tag,
+    content: &[u8],
+    limits: &Limits,
+) -> Result<(), Error> {
     put_tagged(sink, tag, &count(content.len(), limits)?)?;
     sink.put(content)
 }
