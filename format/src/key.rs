@@ -37,11 +37,12 @@ impl KeyView<'_> {
 pub(crate) fn float_key_as_int(value: f64) -> Option<i64> {
     // 2^63 as f64; every integral f64 in [-2^63, 2^63) converts exactly.
     const LIMIT: f64 = 9_223_372_036_854_775_808.0;
-    if value.fract() == 0.0 && (-LIMIT..LIMIT).contains(&value) {
-        Some(value as i64)
-    } else {
-        None
+    if !(-LIMIT..LIMIT).contains(&value) {
+        return None; // also NaN and the infinities
     }
+    // In range the cast truncates toward zero; it is exact iff integral.
+    let truncated = value as i64;
+    (truncated as f64 == value).then_some(truncated)
 }
 
 /// Compares two normalised keys by the bytewise order of their encodings,
