@@ -1,6 +1,144 @@
-//! The `luaxt` command-line tool (work in progress: see issue 7).
+//! `luaxt`: inspect, convert, check and run LXT 1 data from the command line.
 
-fn main() {
-    eprintln!("luaxt: not built yet (issue 7)");
-    std::process::exit(2);
+mod check;
+mod decode;
+mod encode;
+mod hex;
+mod inspect;
+mod io;
+mod json;
+mod path;
+mod progress;
+mod typed;
+
+use std::process::ExitCode;
+
+use clap::{CommandFactory, Parser, Subcommand};
+
+/// How a command ended; the process exit code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ExitStatus {
+    /// 0: success (valid and canonical, for `check`).
+    Ok = 0,
+    /// 1: valid but noncanonical (`check`), or failures (`conformance`).
+    Noncanonical = 1,
+    /// 2: invalid input: bad LXT or JSON, a Lua error, a limit hit.
+    Invalid = 2,
+    /// 3: usage or I/O error.
+    Usage = 3,
+}
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "luaxt",
+    version,
+    about = "Inspect, convert, check and run LXT 1 data",
+    long_about = "Inspect, convert, check and run LXT 1 data: the type-tagged binary value \
+format shared by Lua, Rust and JavaScript (see spec/ in the repository).",
+    after_help = "\
+Exit codes:
+  0  success
+  1  check: valid but noncanonical; conformance: some vectors failed
+  2  invalid input (LXT, JSON, typed JSON), a Lua error or a limit hit
+  3  usage error or I/O error (a missing file, say)
+
+Examples:
+  luaxt inspect state.lxt
+  luaxt encode data.json -o data.lxt && luaxt decode data.lxt
+  luaxt check --strict *.lxt
+  luaxt completions bash > /etc/bash_completion.d/luaxt"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Annotated dump of an LXT document: offsets, tags, values, errors.
+    Inspect(inspect::InspectArgs),
+    /// Convert JSON (plain or typed) to LXT.
+    Encode(encode::EncodeArgs),
+    /// Convert LXT to JSON (plain or typed).
+    Decode(decode::DecodeArgs),
+    /// Validate LXT files; the exit code tells canonical, noncanonical, invalid.
+    Check(check::CheckArgs),
+    /// Print a shell completion script.
+    #[command(after_help = "\
+Examples:
+  luaxt completions bash > ~/.local/share/bash-completion/completions/luaxt
+  luaxt completions zsh > ~/.zfunc/_luaxt
+  luaxt completions fish > ~/.config/fish/completions/luaxt.fish")]
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() {
+                ExitStatus::Usage as u8
+            } else {
+                0
+            });
+        }
+    };
+    let result = match &cli.command {
+        Command::Inspect(args) => inspect::run(args),
+        Command::Encode(args) => encode::run(args),
+        Command::Decode(args) => decode::run(args),
+        Command::Check(args) => check::run(args),
+        Command::Completions { shell } => {
+            clap_complete::generate(*shell, &mut Cli::command(), "luaxt", &mut std::io::stdout());
+            Ok(ExitStatus::Ok)
+        }
+    };
+    match result {
+        Ok(status) => ExitCode::from(status as u8),
+        Err(e) => {
+            if let Some(io) = e.downcast_ref::<std::io::Error>() {
+                if io.kind() == std::io::ErrorKind::BrokenPipe {
+                    return ExitCode::SUCCESS;
+                }
+            }
+            eprintln!("luaxt: {e:#}");
+            ExitCode::from(exit_status(&e) as u8)
+        }
+    }
+}
+
+/// The exit status for an error: usage and I/O errors are 3, the rest 2.
+fn exit_status(e: &anyhow::Error) -> ExitStatus {
+    let usage = e
+        .chain()
+        .any(|c| c.is::<io::UsageError>() || c.is::<std::io::Error>());
+    if usage {
+        ExitStatus::Usage
+    } else {
+        ExitStatus::Invalid
+    }
+}
+
+/// A decode error with its class and offset, for messages.
+pub fn decode_error(name: &str, e: &luaxt_format::Error) -> anyhow::Error {
+    anyhow::anyhow!("invalid LXT in {name}: {}", describe_error(e))
+}
+
+/// `class at offset N: details` for a format error.
+pub fn describe_error(e: &luaxt_format::Error) -> String {
+    let text = e.to_string();
+    match e.offset() {
+        Some(offset) => {
+            let detail = text
+                .strip_suffix(&format!(" at offset {offset}"))
+                .unwrap_or(&text);
+            format!("{} at offset {offset}: {detail}", e.kind().name())
+        }
+        None => format!("{}: {text}", e.kind().name()),
+    }
 }

@@ -1,0 +1,78 @@
+//! `luaxt check`: validate LXT files.
+
+use std::path::PathBuf;
+
+use anyhow::Result;
+use clap::Args;
+use luaxt_format::{Canonicity, DecodeOptions};
+
+use crate::{ExitStatus, io as cli_io};
+
+/// Arguments of `luaxt check`.
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Prints one line per file:
+  FILE: ok (canonical, N bytes)
+  FILE: noncanonical (valid; first noncanonical item at offset X)
+  FILE: invalid: CLASS at offset X: message
+  FILE: error: cannot read ...
+
+Exit code (the worst over all files):
+  0  every file is valid and canonical
+  1  every file is valid, some are not canonical (without --strict)
+  2  some file is invalid (with --strict, noncanonical counts as invalid,
+     class `noncanonical`)
+  3  usage error, or a file could not be read
+
+Examples:
+  luaxt check state.lxt
+  luaxt check --strict vectors/*.lxt
+  printf '\\x00' | luaxt check -")]
+pub struct CheckArgs {
+    /// LXT files; `-` reads stdin.
+    #[arg(value_name = "FILE", required = true)]
+    pub files: Vec<PathBuf>,
+    /// Treat valid but noncanonical files as invalid.
+    #[arg(long)]
+    pub strict: bool,
+    /// Read hex text (whitespace and `#` comments ignored) instead of raw bytes.
+    #[arg(long)]
+    pub hex: bool,
+}
+
+/// Runs `luaxt check`.
+pub fn run(args: &CheckArgs) -> Result<ExitStatus> {
+    let mut worst = ExitStatus::Ok;
+    let options = DecodeOptions::new().strict(args.strict);
+    for file in &args.files {
+        let name = cli_io::describe(Some(file));
+        let status = match cli_io::read_lxt(Some(file), args.hex) {
+            Err(e) => {
+                println!("{name}: error: {e:#}");
+                if e.chain().any(|c| c.is::<std::io::Error>()) {
+                    ExitStatus::Usage
+                } else {
+                    ExitStatus::Invalid
+                }
+            }
+            Ok(bytes) => match options.check(&bytes) {
+                Ok(Canonicity::Canonical) => {
+                    println!("{name}: ok (canonical, {} bytes)", bytes.len());
+                    ExitStatus::Ok
+                }
+                Ok(Canonicity::Noncanonical { offset }) => {
+                    println!(
+                        "{name}: noncanonical (valid; first noncanonical item at offset {offset})"
+                    );
+                    ExitStatus::Noncanonical
+                }
+                Err(e) => {
+                    println!("{name}: invalid: {}", crate::describe_error(&e));
+                    ExitStatus::Invalid
+                }
+            },
+        };
+        worst = worst.max(status);
+    }
+    Ok(worst)
+}

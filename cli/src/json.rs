@@ -1,0 +1,208 @@
+//! Plain JSON ⇄ LXT, following the JavaScript mapping of spec §8 where
+//! JSON can express it.
+//!
+//! JSON → LXT:
+//! - `null` at the top → nil; as an object member → the entry is left out;
+//!   in an array → a hole (the key is absent, later elements keep theirs).
+//! - `true`/`false` → boolean.
+//! - a number written without fraction or exponent that fits in i64 →
+//!   integer, exactly (JS would turn integers beyond 2^53 into floats:
+//!   here exactness wins); every other number (`1.0`, `1e3`, `2^64`) → float.
+//! - string → string (0x04); object → table with string keys (`"1"` stays a
+//!   string key); array → table whose element i (0-based) is key i+1.
+//!
+//! LXT → JSON:
+//! - nil → `null`; boolean; integer → number (exact, even beyond 2^53);
+//!   float → number written with a `.` or exponent, so it reads back as a
+//!   float (`5.0`, `-0.0`); NaN and ±Infinity have no JSON form: error.
+//! - string → string.
+//! - table: hash part empty → array (`{}` → `[]`); array part empty and
+//!   every key a string → object; anything else (holes, integer keys,
+//!   mixed parts, other key types) → error.
+//! - bytes and references → error.
+//!
+//! Every error names the JSON path of the value and suggests `--typed`,
+//! whose notation (§7) carries every LXT value.
+
+use anyhow::{Result, bail};
+use luaxt_format::{Table, Value, ValueRef};
+use serde_json::{Map, Number};
+
+use crate::path::Path;
+
+/// Converts parsed JSON to an LXT value.
+pub fn to_lxt(json: &serde_json::Value) -> Result<Value> {
+    convert_in(json, &mut Path::root())
+}
+
+fn convert_in(json: &serde_json::Value, path: &mut Path) -> Result<Value> {
+    Ok(match json {
+        serde_json::Value::Null => Value::Nil,
+        serde_json::Value::Bool(b) => Value::Bool(*b),
+        serde_json::Value::Number(n) => number(n),
+        serde_json::Value::String(s) => Value::Str(s.clone()),
+        serde_json::Value::Array(items) => {
+            let mut values = Vec::with_capacity(items.len());
+            for (i, item) in items.iter().enumerate() {
+                path.push_index(i);
+                values.push(convert_in(item, path)?);
+                path.pop();
+            }
+            Value::Table(Table::from_array(values))
+        }
+        serde_json::Value::Object(members) => {
+            let mut entries = Vec::with_capacity(members.len());
+            for (key, item) in members {
+                path.push_key(key);
+                let value = convert_in(item, path)?;
+                path.pop();
+                entries.push((Value::Str(key.clone()), value));
+            }
+            // Keys of a JSON object are distinct strings, so this only
+            // sorts them and drops nulls.
+            match Table::from_entries(entries) {
+                Ok(table) => Value::Table(table),
+                Err(e) => bail!("at {path}: {e}"),
+            }
+        }
+    })
+}
+
+fn number(n: &Number) -> Value {
+    match n.as_i64() {
+        Some(i) => Value::Int(i),
+        // u64 beyond i64, or a number with a fraction or exponent.
+        None => Value::Float(n.as_f64().unwrap_or(f64::NAN)),
+    }
+}
+
+/// Converts an LXT value to plain JSON.
+pub fn from_lxt(value: &ValueRef<'_>) -> Result<serde_json::Value> {
+    from_in(value, &mut Path::root())
+}
+
+const HINT: &str = "plain JSON cannot carry it; use --typed for the lossless notation";
+
+fn from_in(value: &ValueRef<'_>, path: &mut Path) -> Result<serde_json::Value> {
+    Ok(match value {
+        ValueRef::Nil => serde_json::Value::Null,
+        ValueRef::Bool(b) => serde_json::Value::Bool(*b),
+        ValueRef::Int(i) => serde_json::Value::Number((*i).into()),
+        ValueRef::Float(f) => match Number::from_f64(*f) {
+            Some(n) => serde_json::Value::Number(n),
+            None => bail!("at {path}: the float {f} ({}): {HINT}", float_name(*f)),
+        },
+        ValueRef::Str(s) => serde_json::Value::String((*s).to_owned()),
+        ValueRef::Bytes(b) => bail!("at {path}: bytes ({} bytes): {HINT}", b.len()),
+        ValueRef::Ref(id) => bail!("at {path}: a reference to external table {id}: {HINT}"),
+        ValueRef::Table(t) => table(t, path)?,
+    })
+}
+
+fn float_name(f: f64) -> &'static str {
+    if f.is_nan() {
+        "NaN"
+    } else if f > 0.0 {
+        "+Infinity"
+    } else {
+        "-Infinity"
+    }
+}
+
+fn table(t: &Table<ValueRef<'_>>, path: &mut Path) -> Result<serde_json::Value> {
+    if t.hash().is_empty() {
+        let mut items = Vec::with_capacity(t.array().len());
+        for (i, v) in t.array().iter().enumerate() {
+            path.push_index(i);
+            items.push(from_in(v, path)?);
+            path.pop();
+        }
+        return Ok(serde_json::Value::Array(items));
+    }
+    if t.array().is_empty() && t.hash().iter().all(|(k, _)| k.as_str().is_some()) {
+        let mut members = Map::with_capacity(t.hash().len());
+        for (k, v) in t.hash() {
+            let key = k.as_str().unwrap_or_default();
+            path.push_key(key);
+            members.insert(key.to_owned(), from_in(v, path)?);
+            path.pop();
+        }
+        return Ok(serde_json::Value::Object(members));
+    }
+    let (first_key, _) = &t.hash()[0];
+    let why = if !t.array().is_empty() && t.hash().iter().all(|(k, _)| k.as_i64().is_some()) {
+        "an array with holes or integer keys beyond its end"
+    } else if !t.array().is_empty() {
+        "a table with both an array part and other keys"
+    } else if t.hash().iter().all(|(k, _)| k.as_i64().is_some()) {
+        "a table with integer keys that do not start at 1 or have holes"
+    } else {
+        "a table with non-string keys"
+    };
+    bail!(
+        "at {path}: {why} (first hash key: {}): {HINT}",
+        crate::inspect::describe_scalar(first_key)
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lxt(text: &str) -> Value {
+        to_lxt(&serde_json::from_str(text).unwrap()).unwrap()
+    }
+
+    fn json(value: &Value) -> Result<String> {
+        Ok(from_lxt(&value.as_value_ref())?.to_string())
+    }
+
+    #[test]
+    fn numbers_keep_integer_and_float_apart() {
+        assert_eq!(lxt("5"), Value::Int(5));
+        assert_eq!(lxt("5.0"), Value::Float(5.0));
+        assert_eq!(lxt("1e3"), Value::Float(1000.0));
+        assert_eq!(lxt("9007199254740993"), Value::Int(9_007_199_254_740_993));
+        assert_eq!(lxt("-9223372036854775808"), Value::Int(i64::MIN));
+        assert_eq!(
+            lxt("18446744073709551615"),
+            Value::Float(18_446_744_073_709_551_615.0)
+        );
+        assert_eq!(json(&Value::Float(5.0)).unwrap(), "5.0");
+        assert_eq!(json(&Value::Float(-0.0)).unwrap(), "-0.0");
+        assert_eq!(lxt("-0.0"), Value::Float(-0.0));
+        assert!(json(&Value::Float(f64::NAN)).is_err());
+        assert!(
+            json(&Value::Float(f64::NEG_INFINITY))
+                .unwrap_err()
+                .to_string()
+                .contains("--typed")
+        );
+    }
+
+    #[test]
+    fn tables_follow_the_js_mapping() {
+        let v = lxt(r#"{"b": [1, null, 3], "a": {"1": true}, "gone": null}"#);
+        let t = v.as_table().unwrap();
+        assert_eq!(t.len(), 2);
+        let arr = t.get(&"b".into()).unwrap().as_table().unwrap();
+        assert_eq!(arr.array(), &[Value::Int(1)]);
+        assert_eq!(arr.hash(), &[(Value::Int(3), Value::Int(3))]);
+        // Objects come out in canonical key order.
+        assert_eq!(
+            json(&lxt(r#"{"id": 1, "bio": "x", "a": []}"#)).unwrap(),
+            r#"{"a":[],"id":1,"bio":"x"}"#
+        );
+        assert_eq!(json(&lxt("{}")).unwrap(), "[]");
+        let err = json(&v).unwrap_err().to_string();
+        assert!(err.contains("at $.b"), "{err}");
+        assert!(err.contains("--typed"), "{err}");
+    }
+
+    #[test]
+    fn bytes_and_refs_need_typed() {
+        let err = json(&Value::Bytes(vec![1])).unwrap_err().to_string();
+        assert!(err.contains("bytes"), "{err}");
+        assert!(json(&Value::Ref(3)).is_err());
+    }
+}

@@ -1,0 +1,324 @@
+//! End-to-end tests of the format subcommands: the real binary, real files.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use predicates::str::contains;
+use tempfile::TempDir;
+
+fn luaxt() -> Command {
+    Command::cargo_bin("luaxt").unwrap()
+}
+
+fn hex(text: &str) -> Vec<u8> {
+    let digits: String = text.split_whitespace().collect();
+    (0..digits.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&digits[i..i + 2], 16).unwrap())
+        .collect()
+}
+
+/// {10, 20}
+const ARRAY: &str =
+    "06 02 00 00 00 02 0a 00 00 00 00 00 00 00 02 14 00 00 00 00 00 00 00 00 00 00 00";
+/// { [1.0] = true }: valid, but the key should be the integer 1 (§4.5).
+const NONCANONICAL: &str = "06 00 00 00 00 01 00 00 00 03 00 00 00 00 00 00 f0 3f 01 01";
+
+#[test]
+fn encode_then_decode_round_trips_plain_json() {
+    let dir = TempDir::new().unwrap();
+    let input = dir.path().join("in.json");
+    let lxt = dir.path().join("out.lxt");
+    std::fs::write(
+        &input,
+        r#"{"name": "luaxt", "big": 9007199254740993, "ratio": 0.5, "whole": 2.0, "list": [1, 2, 3], "nested": {"ok": true}}"#,
+    )
+    .unwrap();
+    luaxt()
+        .args(["encode", "--from", "json"])
+        .arg(&input)
+        .arg("-o")
+        .arg(&lxt)
+        .assert()
+        .success();
+    luaxt().arg("check").arg(&lxt).assert().success();
+    let out = luaxt()
+        .args(["decode", "--to", "json", "--compact"])
+        .arg(&lxt)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).unwrap();
+    // Canonical key order (length first), exact big integer, float stays float.
+    assert_eq!(
+        text.trim(),
+        r#"{"big":9007199254740993,"list":[1,2,3],"name":"luaxt","ratio":0.5,"whole":2.0,"nested":{"ok":true}}"#
+    );
+}
+
+#[test]
+fn encode_reads_stdin_and_writes_hex() {
+    luaxt()
+        .args(["encode", "--hex"])
+        .write_stdin("[10, 20]")
+        .assert()
+        .success()
+        .stdout(format!("{ARRAY}\n"));
+}
+
+#[test]
+fn encode_stdout_is_binary_when_piped() {
+    luaxt()
+        .arg("encode")
+        .write_stdin("[10, 20]")
+        .assert()
+        .success()
+        .stdout(hex(ARRAY));
+}
+
+#[test]
+fn typed_round_trip_carries_what_plain_json_cannot() {
+    let typed = r#"{"table":{"array":[{"bytes":"00ff"},{"float":"0x7ff0000000000000"}],"hash":[[{"int":"7"},{"ref":3}],[{"str":"k"},{"float":"0x8000000000000000"}]]}}"#;
+    let bytes = luaxt()
+        .args(["encode", "--typed"])
+        .write_stdin(typed)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    luaxt()
+        .args(["decode", "--typed", "--compact"])
+        .write_stdin(bytes.clone())
+        .assert()
+        .success()
+        .stdout(format!("{typed}\n"));
+    // Plain JSON refuses, naming the path and suggesting --typed.
+    luaxt()
+        .arg("decode")
+        .write_stdin(bytes)
+        .assert()
+        .code(2)
+        .stderr(contains("--typed"))
+        .stderr(contains("at $"));
+}
+
+#[test]
+fn decode_rejects_nan_in_plain_json() {
+    luaxt()
+        .args(["decode", "--hex"])
+        .write_stdin("03 00 00 00 00 00 00 f8 7f")
+        .assert()
+        .code(2)
+        .stderr(contains("NaN").and(contains("--typed")));
+}
+
+#[test]
+fn invalid_json_is_reported_with_its_position() {
+    luaxt()
+        .arg("encode")
+        .write_stdin(r#"{"a": [1, 2,}"#)
+        .assert()
+        .code(2)
+        .stderr(contains("invalid JSON in <stdin>").and(contains("line 1 column")));
+}
+
+#[test]
+fn invalid_typed_json_names_the_path() {
+    luaxt()
+        .args(["encode", "--typed", "--hex"])
+        .write_stdin(r#"{"table": {"array": [{"int": "12x"}]}}"#)
+        .assert()
+        .code(2)
+        .stderr(contains("$.table.array[0].int"));
+}
+
+#[test]
+fn decode_reports_class_and_offset_of_invalid_lxt() {
+    luaxt()
+        .args(["decode", "--hex"])
+        .write_stdin("06 02 00 00 00 02 0a 00 00 00 00 00 00 00 09")
+        .assert()
+        .code(2)
+        .stderr(contains("unknown_tag at offset 14"));
+}
+
+#[test]
+fn decode_strict_rejects_noncanonical() {
+    luaxt()
+        .args(["decode", "--hex"])
+        .write_stdin(NONCANONICAL)
+        .assert()
+        .success()
+        .stdout(contains("true"));
+    luaxt()
+        .args(["decode", "--hex", "--strict"])
+        .write_stdin(NONCANONICAL)
+        .assert()
+        .code(2)
+        .stderr(contains("noncanonical at offset 9"));
+}
+
+#[test]
+fn missing_files_are_io_errors() {
+    for sub in ["inspect", "decode", "encode", "check"] {
+        luaxt()
+            .args([sub, "/definitely/not/here.lxt"])
+            .assert()
+            .code(3);
+    }
+    luaxt()
+        .args(["decode", "/definitely/not/here.lxt"])
+        .assert()
+        .code(3)
+        .stderr(contains("cannot read /definitely/not/here.lxt"));
+}
+
+#[test]
+fn check_exit_codes_distinguish_canonical_noncanonical_invalid() {
+    let dir = TempDir::new().unwrap();
+    let good = dir.path().join("good.lxt");
+    let loose = dir.path().join("loose.lxt");
+    let bad = dir.path().join("bad.lxt");
+    std::fs::write(&good, hex(ARRAY)).unwrap();
+    std::fs::write(&loose, hex(NONCANONICAL)).unwrap();
+    std::fs::write(&bad, hex("04 05 00 00 00 61")).unwrap();
+
+    luaxt()
+        .arg("check")
+        .arg(&good)
+        .assert()
+        .code(0)
+        .stdout(contains("good.lxt: ok (canonical, 27 bytes)"));
+    luaxt()
+        .arg("check")
+        .args([&good, &loose])
+        .assert()
+        .code(1)
+        .stdout(contains("loose.lxt: noncanonical").and(contains("offset 9")));
+    luaxt()
+        .args(["check", "--strict"])
+        .arg(&loose)
+        .assert()
+        .code(2)
+        .stdout(contains("loose.lxt: invalid: noncanonical at offset 9"));
+    luaxt()
+        .arg("check")
+        .args([&good, &loose, &bad])
+        .assert()
+        .code(2)
+        .stdout(contains("bad.lxt: invalid: length_overflow at offset 1"));
+    luaxt()
+        .arg("check")
+        .arg(&good)
+        .arg(dir.path().join("missing.lxt"))
+        .assert()
+        .code(3)
+        .stdout(contains("missing.lxt: error: cannot read"));
+}
+
+#[test]
+fn check_without_files_is_a_usage_error() {
+    luaxt().arg("check").assert().code(3);
+    luaxt().arg("frobnicate").assert().code(3);
+}
+
+#[test]
+fn inspect_dumps_offsets_tags_and_nesting() {
+    let bytes = luaxt()
+        .arg("encode")
+        .write_stdin(r#"{"name": "luaxt", "list": [1, 2.5]}"#)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    luaxt()
+        .args(["inspect", "-"])
+        .write_stdin(bytes)
+        .assert()
+        .success()
+        .stdout(contains("       0 06  table"))
+        .stdout(contains("    key string \"list\""))
+        .stdout(contains("[2] float 2.5 (0x4004000000000000)"))
+        .stdout(contains("ok: 64 bytes, canonical"));
+}
+
+#[test]
+fn inspect_shows_what_decoded_then_the_error_and_bytes_around_it() {
+    luaxt()
+        .args(["inspect", "--hex", "-"])
+        .write_stdin("06 02 00 00 00 02 0a 00 00 00 00 00 00 00 01 07 00 00 00 00")
+        .assert()
+        .code(2)
+        .stdout(contains("[1] integer 10"))
+        .stdout(contains("error: invalid_bool at offset 15"))
+        .stdout(contains("[07]"));
+    // Truncated: the offset is the end of the input.
+    luaxt()
+        .args(["inspect", "--hex", "-"])
+        .write_stdin("06 01 00 00 00 02 0a 00")
+        .assert()
+        .code(2)
+        .stdout(contains("[1] integer … (cut short by the error below)"))
+        .stdout(contains("error: truncated at offset 6"))
+        .stdout(contains("02[0a]00"));
+    // A missing tag: the offset is the input length, shown as [end].
+    luaxt()
+        .args(["inspect", "--hex", "-"])
+        .write_stdin("06 00 00 00 00")
+        .assert()
+        .code(2)
+        .stdout(contains("error: truncated at offset 5"))
+        .stdout(contains("[end]"));
+}
+
+#[test]
+fn inspect_marks_noncanonical_items() {
+    luaxt()
+        .args(["inspect", "--hex", "-"])
+        .write_stdin(NONCANONICAL)
+        .assert()
+        .success()
+        .stdout(contains("float key 1.0 is the integer 1"))
+        .stdout(contains("<- first noncanonical item"));
+    luaxt()
+        .args(["inspect", "--strict", "--hex", "-"])
+        .write_stdin(NONCANONICAL)
+        .assert()
+        .code(2)
+        .stdout(contains("error: noncanonical at offset 9"));
+}
+
+#[test]
+fn inspect_rejects_bad_hex_text() {
+    luaxt()
+        .args(["inspect", "--hex", "-"])
+        .write_stdin("06 0")
+        .assert()
+        .code(2)
+        .stderr(contains("odd number of hex digits"));
+}
+
+#[test]
+fn completions_are_generated() {
+    for shell in ["bash", "zsh", "fish"] {
+        luaxt()
+            .args(["completions", shell])
+            .assert()
+            .success()
+            .stdout(contains("luaxt"));
+    }
+}
+
+#[test]
+fn every_subcommand_has_help_with_examples() {
+    for sub in ["inspect", "encode", "decode", "check", "completions"] {
+        luaxt()
+            .args([sub, "--help"])
+            .assert()
+            .success()
+            .stdout(contains("Examples:"));
+    }
+}
