@@ -50,8 +50,11 @@
 //! ## Features
 //! - `std` (default): `std::io::Write` output ([`encode_to_writer`]).
 //! - `alloc`: required; the crate is `no_std` + `alloc` without `std`.
-//! - `serde`: [`to_vec`]/[`from_slice`] and serde impls for [`Value`].
-//! - `arbitrary`: `Arbitrary` for [`Value`], for fuzzing.
+//! - `serde`: [`to_vec`]/[`from_slice`] (the §10 mapping, straight to and
+//!   from bytes), serde impls for [`Value`] (and `Serialize` for
+//!   [`ValueRef`]), and [`TableId`] for `0x07` references in serde types.
+//! - `arbitrary`: `Arbitrary` for [`Value`] (valid values only, bounded
+//!   depth), for fuzzing.
 #![no_std]
 #![cfg_attr(docsrs, feature(doc_auto_cfg))]
 
@@ -72,6 +75,13 @@ mod tag;
 mod value;
 mod write;
 
+#[cfg(feature = "arbitrary")]
+mod arbitrary;
+#[cfg(feature = "serde")]
+mod de;
+#[cfg(feature = "serde")]
+mod ser;
+
 pub use canonical::{canonicalize, is_canonical};
 pub use error::{Error, ErrorKind, Result};
 pub use limits::Limits;
@@ -84,6 +94,13 @@ pub use write::encode_to_writer;
 pub use write::{
     SliceError, encode, encode_into, encode_into_with, encode_key, encode_to_slice, encoded_len,
 };
+
+#[cfg(feature = "serde")]
+pub use de::{from_slice, from_slice_with};
+#[cfg(all(feature = "serde", feature = "std"))]
+pub use ser::to_writer;
+#[cfg(feature = "serde")]
+pub use ser::{TableId, to_vec, to_vec_into};
 
 /// The bits of the one canonical NaN, `0x7FF8000000000000` (§4.3).
 pub const CANONICAL_NAN_BITS: u64 = 0x7FF8_0000_0000_0000;

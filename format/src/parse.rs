@@ -56,6 +56,12 @@ impl DecodeOptions {
         self
     }
 
+    /// The limits and the strict flag (for the serde deserializer).
+    #[cfg_attr(not(feature = "serde"), allow(dead_code))]
+    pub(crate) const fn parts(&self) -> (Limits, bool) {
+        (self.limits, self.strict)
+    }
+
     /// Decodes an owned [`Value`].
     pub fn decode(&self, bytes: &[u8]) -> Result<Value, Error> {
         decode_with(bytes, self).map(|(value, _)| value)

@@ -1,0 +1,1093 @@
+//! The serde deserializer (§10): reads LXT bytes straight into any
+//! `Deserialize` type, with the decoder's checks (§2–§6) and without an
+//! intermediate [`Value`].
+//!
+//! Strings and bytes are handed to visitors borrowed from the input, so a
+//! type with `&str` or `&[u8]` fields borrows them. Errors carry the spec's
+//! class and the byte offset; errors raised by visitors (type mismatches,
+//! missing fields) are `Custom`, located at the value they concern.
+
+use alloc::vec::Vec;
+use core::cmp::Ordering;
+use core::fmt;
+
+use serde::de::value::{BorrowedStrDeserializer, U32Deserializer, UnitDeserializer};
+use serde::de::{self, Deserialize, DeserializeSeed, IgnoredAny, Visitor};
+
+use crate::key::float_key_as_int;
+use crate::ser::{TABLE_REF, TableId};
+use crate::{CANONICAL_NAN_BITS, DecodeOptions, Error, ErrorKind, Limits, Result, Table, Value};
+
+impl de::Error for Error {
+    fn custom<T: fmt::Display>(msg: T) -> Self {
+        Error::with_message(ErrorKind::Custom, msg)
+    }
+}
+
+/// Deserializes a `T` from one LXT document, leniently and with the
+/// default limits (§6). Strings and bytes are borrowed from `bytes` where
+/// `T` borrows.
+///
+/// ```
+/// use serde::Deserialize;
+///
+/// #[derive(Deserialize, Debug, PartialEq)]
+/// struct User<'a> { name: &'a str, age: u8, email: Option<String> }
+///
+/// // { age = 7, name = "Ada" } as written by `to_vec`.
+/// let bytes = luaxt_format::to_vec(&serde_json::json!({ "name": "Ada", "age": 7 }))?;
+/// let user: User<'_> = luaxt_format::from_slice(&bytes)?;
+/// assert_eq!(user, User { name: "Ada", age: 7, email: None });
+///
+/// // Format errors keep their class and offset.
+/// let err = luaxt_format::from_slice::<User<'_>>(&bytes[..bytes.len() - 1]).unwrap_err();
+/// assert_eq!(err.kind(), luaxt_format::ErrorKind::Truncated);
+/// # Ok::<(), luaxt_format::Error>(())
+/// ```
+pub fn from_slice<'de, T: Deserialize<'de>>(bytes: &'de [u8]) -> Result<T> {
+    from_slice_with(bytes, &DecodeOptions::new())
+}
+
+/// Deserializes a `T` from `bytes` with these options: limits, and strict
+/// mode (§4.6), which rejects noncanonical input after everything else is
+/// checked.
+pub fn from_slice_with<'de, T: Deserialize<'de>>(
+    bytes: &'de [u8],
+    options: &DecodeOptions,
+) -> Result<T> {
+    let (limits, strict) = options.parts();
+    if bytes.len() as u64 > limits.max_size {
+        return Err(Error::at(ErrorKind::LengthOverflow, 0)
+            .with_length(bytes.len() as u64, limits.max_size));
+    }
+    let mut de = Deserializer {
+        input: bytes,
+        pos: 0,
+        depth: 0,
+        limits,
+        first_noncanonical: None,
+        keys: Vec::new(),
+        memo: Vec::new(),
+    };
+    let value = T::deserialize(&mut de)?;
+    if de.pos < bytes.len() {
+        return Err(Error::at(ErrorKind::TrailingBytes, de.pos));
+    }
+    match de.first_noncanonical {
+        Some(at) if strict => Err(Error::at(ErrorKind::Noncanonical, at)),
+        _ => Ok(value),
+    }
+}
+
+/// Gives an error from a visitor the offset of the value it concerns.
+#[inline]
+fn locate(err: Error, at: usize) -> Error {
+    if err.offset().is_none() {
+        err.set_offset(at)
+    } else {
+        err
+    }
+}
+
+/// A hash key that was read: where it starts and ends, and the integer it
+/// stands for when it was written as an integral float (§4.5).
+#[derive(Debug, Clone, Copy)]
+struct KeyRec {
+    at: usize,
+    end: usize,
+    normalised_from_float: Option<i64>,
+}
+
+/// The value of a key, already checked.
+#[derive(Debug, Clone, Copy)]
+enum Scalar<'de> {
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str(&'de str),
+    Bytes(&'de [u8]),
+    Ref(u32),
+}
+
+/// What the visitor asked for when a table comes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Hint {
+    Any,
+    Seq,
+    /// A sequence of a known length (tuples).
+    Tuple(usize),
+    Map,
+}
+
+/// The deserializer over one document. Use it through [`from_slice`].
+#[derive(Debug)]
+struct Deserializer<'de> {
+    input: &'de [u8],
+    pos: usize,
+    /// Tables open around the current position.
+    depth: u32,
+    limits: Limits,
+    first_noncanonical: Option<usize>,
+    /// Hash keys of the open tables, as a stack, for duplicate checks of
+    /// tables whose keys came out of order.
+    keys: Vec<KeyRec>,
+    /// For tables with an array part whose hash count was looked up ahead
+    /// (`deserialize_any`): tag offset → hash count offset, sorted.
+    memo: Vec<(usize, usize)>,
+}
+
+impl<'de> Deserializer<'de> {
+    #[inline]
+    fn byte(&mut self) -> Result<u8> {
+        match self.input.get(self.pos) {
+            Some(&b) => {
+                self.pos += 1;
+                Ok(b)
+            }
+            None => Err(Error::at(ErrorKind::Truncated, self.pos)),
+        }
+    }
+
+    #[inline]
+    fn peek(&self) -> Result<u8> {
+        match self.input.get(self.pos) {
+            Some(&b) => Ok(b),
+            None => Err(Error::at(ErrorKind::Truncated, self.pos)),
+        }
+    }
+
+    #[inline]
+    fn fixed<const N: usize>(&mut self) -> Result<[u8; N]> {
+        let end = self.pos + N;
+        match self.input.get(self.pos..end) {
+            Some(bytes) => {
+                self.pos = end;
+                let mut out = [0u8; N];
+                out.copy_from_slice(bytes);
+                Ok(out)
+            }
+            None => Err(Error::at(ErrorKind::Truncated, self.pos)),
+        }
+    }
+
+    #[inline]
+    fn noncanonical(&mut self, at: usize) {
+        if self.first_noncanonical.is_none() {
+            self.first_noncanonical = Some(at);
+        }
+    }
+
+    /// A u32 length or count, checked against the size limit and the bytes
+    /// left (each item needs at least `min_item` bytes).
+    #[inline]
+    fn count(&mut self, min_item: usize) -> Result<usize> {
+        let at = self.pos;
+        let declared = u64::from(u32::from_le_bytes(self.fixed()?));
+        let left = (self.input.len() - self.pos) / min_item;
+        let bound = (left as u64).min(self.limits.max_size);
+        if declared > bound {
+            return Err(Error::at(ErrorKind::LengthOverflow, at).with_length(declared, bound));
+        }
+        Ok(declared as usize)
+    }
+
+    /// A length-prefixed run of bytes.
+    #[inline]
+    fn content(&mut self) -> Result<&'de [u8]> {
+        let len = self.count(1)?;
+        let start = self.pos;
+        self.pos += len;
+        Ok(&self.input[start..start + len])
+    }
+
+    /// `0x04` content after the tag.
+    #[inline]
+    fn text(&mut self) -> Result<&'de str> {
+        let start = self.pos + 4;
+        let content = self.content()?;
+        core::str::from_utf8(content)
+            .map_err(|e| Error::at(ErrorKind::InvalidUtf8, start + e.valid_up_to()))
+    }
+
+    /// `0x01` payload.
+    #[inline]
+    fn boolean(&mut self) -> Result<bool> {
+        let at = self.pos;
+        match self.byte()? {
+            0 => Ok(false),
+            1 => Ok(true),
+            other => Err(Error::at(ErrorKind::InvalidBool, at).with_byte(other)),
+        }
+    }
+
+    /// `0x03` payload; `at` is the tag.
+    #[inline]
+    fn float(&mut self, at: usize) -> Result<f64> {
+        let bits = u64::from_le_bytes(self.fixed()?);
+        let value = f64::from_bits(bits);
+        if value.is_nan() && bits != CANONICAL_NAN_BITS {
+            self.noncanonical(at);
+        }
+        Ok(value)
+    }
+
+    /// After a `0x06` tag at `at`: checks the depth and reads the array count.
+    #[inline]
+    fn open_table(&mut self, at: usize) -> Result<usize> {
+        if self.depth >= self.limits.max_depth {
+            return Err(Error::at(ErrorKind::DepthExceeded, at));
+        }
+        self.depth += 1;
+        self.count(1)
+    }
+
+    /// One hash key (§3): nil, NaN and tables are `invalid_key`; an
+    /// integral float stands for its integer.
+    fn hash_key(&mut self) -> Result<(KeyRec, Scalar<'de>)> {
+        let at = self.pos;
+        let tag = self.byte()?;
+        let mut normalised_from_float = None;
+        let scalar = match tag {
+            0x00 | 0x06 => return Err(Error::at(ErrorKind::InvalidKey, at)),
+            0x01 => Scalar::Bool(self.boolean()?),
+            0x02 => Scalar::Int(i64::from_le_bytes(self.fixed()?)),
+            0x03 => {
+                let value = f64::from_bits(u64::from_le_bytes(self.fixed()?));
+                if value.is_nan() {
+                    return Err(Error::at(ErrorKind::InvalidKey, at));
+                }
+                match float_key_as_int(value) {
+                    Some(i) => {
+                        normalised_from_float = Some(i);
+                        Scalar::Int(i)
+                    }
+                    None => Scalar::Float(value),
+                }
+            }
+            0x04 => Scalar::Str(self.text()?),
+            0x05 => Scalar::Bytes(self.content()?),
+            0x07 => Scalar::Ref(u32::from_le_bytes(self.fixed()?)),
+            _ => return Err(Error::at(ErrorKind::UnknownTag, at).with_byte(tag)),
+        };
+        let rec = KeyRec {
+            at,
+            end: self.pos,
+            normalised_from_float,
+        };
+        Ok((rec, scalar))
+    }
+
+    /// The canonical encoding of a key that was read (§3.3).
+    #[inline]
+    fn key_bytes<'b>(&'b self, rec: &KeyRec, buf: &'b mut [u8; 9]) -> &'b [u8] {
+        match rec.normalised_from_float {
+            Some(i) => {
+                buf[0] = 0x02;
+                buf[1..].copy_from_slice(&i.to_le_bytes());
+                &buf[..]
+            }
+            None => &self.input[rec.at..rec.end],
+        }
+    }
+
+    fn cmp_keys(&self, a: &KeyRec, b: &KeyRec) -> Ordering {
+        let (mut x, mut y) = ([0u8; 9], [0u8; 9]);
+        self.key_bytes(a, &mut x).cmp(self.key_bytes(b, &mut y))
+    }
+
+    /// Reads past one value, with every check of the decoder except
+    /// duplicate keys and canonical form. Tables with an array part are
+    /// remembered in `memo`.
+    fn skip(&mut self, depth: u32) -> Result<()> {
+        let at = self.pos;
+        let tag = self.byte()?;
+        match tag {
+            0x00 => {}
+            0x01 => {
+                self.boolean()?;
+            }
+            0x02 | 0x03 => {
+                self.fixed::<8>()?;
+            }
+            0x04 => {
+                self.text()?;
+            }
+            0x05 => {
+                self.content()?;
+            }
+            0x06 => {
+                if depth >= self.limits.max_depth {
+                    return Err(Error::at(ErrorKind::DepthExceeded, at));
+                }
+                let n = self.count(1)?;
+                for _ in 0..n {
+                    self.skip(depth + 1)?;
+                }
+                if n > 0 {
+                    self.memo.push((at, self.pos));
+                }
+                let m = self.count(2)?;
+                for _ in 0..m {
+                    self.hash_key()?;
+                    self.skip(depth + 1)?;
+                }
+            }
+            0x07 => {
+                self.fixed::<4>()?;
+            }
+            _ => return Err(Error::at(ErrorKind::UnknownTag, at).with_byte(tag)),
+        }
+        Ok(())
+    }
+
+    /// Whether the table at `at`, whose array part of `n` values starts at
+    /// the current position, has an empty hash part. Looks ahead (once per
+    /// table, thanks to `memo`); on invalid input it answers `true`, and the
+    /// real reading reports the error.
+    fn hash_is_empty(&mut self, at: usize, n: usize) -> bool {
+        let hash_count_at = if n == 0 {
+            self.pos
+        } else if let Ok(i) = self.memo.binary_search_by_key(&at, |e| e.0) {
+            self.memo[i].1
+        } else {
+            let (saved, batch) = (self.pos, self.memo.len());
+            let ok = (0..n).all(|_| self.skip(self.depth).is_ok());
+            let count_at = self.pos;
+            self.pos = saved;
+            if !ok {
+                self.memo.truncate(batch);
+                return true;
+            }
+            self.memo.push((at, count_at));
+            self.memo[batch..].sort_unstable();
+            if batch > 0 && self.memo[batch - 1].0 > self.memo[batch].0 {
+                self.memo.sort_unstable();
+            }
+            count_at
+        };
+        self.input
+            .get(hash_count_at..hash_count_at + 4)
+            .is_none_or(|count| count == [0; 4])
+    }
+
+    /// Reads one value and hands it to `visitor`.
+    #[inline]
+    fn value<V: Visitor<'de>>(&mut self, visitor: V, hint: Hint) -> Result<V::Value> {
+        let at = self.pos;
+        let tag = self.byte()?;
+        let result = match tag {
+            0x00 => visitor.visit_unit(),
+            0x01 => {
+                let b = self.boolean()?;
+                visitor.visit_bool(b)
+            }
+            0x02 => {
+                let i = i64::from_le_bytes(self.fixed()?);
+                visitor.visit_i64(i)
+            }
+            0x03 => {
+                let f = self.float(at)?;
+                visitor.visit_f64(f)
+            }
+            0x04 => {
+                let s = self.text()?;
+                visitor.visit_borrowed_str(s)
+            }
+            0x05 => {
+                let b = self.content()?;
+                visitor.visit_borrowed_bytes(b)
+            }
+            0x06 => self.table(at, visitor, hint),
+            0x07 => {
+                let id = u32::from_le_bytes(self.fixed()?);
+                visitor.visit_newtype_struct(U32Deserializer::new(id))
+            }
+            _ => return Err(Error::at(ErrorKind::UnknownTag, at).with_byte(tag)),
+        };
+        result.map_err(|e| locate(e, at))
+    }
+
+    /// A `0x06` table whose tag at `at` was read: a sequence or a map view.
+    fn table<V: Visitor<'de>>(&mut self, at: usize, visitor: V, hint: Hint) -> Result<V::Value> {
+        let n = self.open_table(at)?;
+        let (as_seq, pad_to) = match hint {
+            Hint::Seq => (true, 0),
+            Hint::Tuple(len) => (true, len),
+            Hint::Map => (false, 0),
+            Hint::Any => (self.hash_is_empty(at, n), 0),
+        };
+        let value = if as_seq {
+            let mut seq = SeqView::new(self, n, pad_to);
+            let value = visitor.visit_seq(&mut seq)?;
+            if de::SeqAccess::next_element::<IgnoredAny>(&mut seq)?.is_some() {
+                return Err(Error::with_message(
+                    ErrorKind::Custom,
+                    "the table has more elements than the type takes",
+                ));
+            }
+            value
+        } else {
+            let mut map = MapView::new(self, n);
+            let value = visitor.visit_map(&mut map)?;
+            while de::MapAccess::next_key::<IgnoredAny>(&mut map)?.is_some() {
+                de::MapAccess::next_value::<IgnoredAny>(&mut map)?;
+            }
+            value
+        };
+        self.depth -= 1;
+        Ok(value)
+    }
+}
+
+/// A table read as a sequence: the array part, then (after a hole) the
+/// hash part's integer keys in order, gaps filled with nil.
+struct SeqView<'a, 'de> {
+    de: &'a mut Deserializer<'de>,
+    /// Array-part elements not yet read.
+    left: usize,
+    n: usize,
+    state: SeqState,
+    /// Elements handed out so far.
+    given: usize,
+    /// A tuple's length: trailing nils are not written (§10), so a table
+    /// that ends early is padded with nils up to it.
+    pad_to: usize,
+}
+
+enum SeqState {
+    /// Reading the array part.
+    Array,
+    /// The hash part's entries, by key: (key, value offset).
+    Holes {
+        entries: Vec<(i64, usize)>,
+        next: usize,
+        /// The key of the element given last.
+        index: i64,
+        /// Offset after the table.
+        end: usize,
+    },
+    Done,
+}
+
+impl<'a, 'de> SeqView<'a, 'de> {
+    fn new(de: &'a mut Deserializer<'de>, n: usize, pad_to: usize) -> Self {
+        SeqView {
+            de,
+            left: n,
+            n,
+            state: SeqState::Array,
+            given: 0,
+            pad_to,
+        }
+    }
+
+    /// Reads the hash part of a table read as a sequence: its keys must be
+    /// integers above the array part; values are checked and located.
+    fn read_hash(&mut self) -> Result<()> {
+        let de = &mut *self.de;
+        let m = de.count(2)?;
+        if m == 0 {
+            self.state = SeqState::Done;
+            return Ok(());
+        }
+        let n = self.n as i64;
+        let mut entries: Vec<(i64, usize, usize)> = Vec::with_capacity(m);
+        let mut previous: Option<KeyRec> = None;
+        let mut duplicate_at: Option<usize> = None;
+        for _ in 0..m {
+            let (key, scalar) = de.hash_key()?;
+            let k = match scalar {
+                Scalar::Int(k) if k >= 1 => k,
+                _ => {
+                    return Err(Error::at(ErrorKind::Custom, key.at).with_message_of(
+                        "a table with keys other than 1, 2, … is not a sequence",
+                    ));
+                }
+            };
+            if key.normalised_from_float.is_some()
+                || previous.is_some_and(|p| de.cmp_keys(&p, &key) != Ordering::Less)
+            {
+                de.noncanonical(key.at);
+            }
+            previous = Some(key);
+            if k <= n {
+                duplicate_at = Some(duplicate_at.map_or(key.at, |d| d.min(key.at)));
+            } else if k == n + 1 {
+                de.noncanonical(key.at);
+            }
+            let value_at = de.pos;
+            if de.peek()? == 0x00 {
+                de.noncanonical(value_at);
+                de.pos += 1;
+                entries.push((k, usize::MAX, key.at));
+            } else {
+                de.skip(de.depth)?;
+                entries.push((k, value_at, key.at));
+            }
+        }
+        let end = de.pos;
+        entries.sort_unstable_by_key(|&(k, _, at)| (k, at));
+        for pair in entries.windows(2) {
+            if pair[0].0 == pair[1].0 {
+                duplicate_at = Some(duplicate_at.map_or(pair[1].2, |d| d.min(pair[1].2)));
+            }
+        }
+        if let Some(at) = duplicate_at {
+            return Err(Error::at(ErrorKind::DuplicateKey, at));
+        }
+        // Gaps become nil elements: bound them by the input length, so a
+        // key like 2^40 cannot make a visitor allocate without bound.
+        let mut budget = de.input.len() as u64;
+        let mut last = n;
+        for &(k, value_at, key_at) in &entries {
+            if value_at == usize::MAX {
+                continue;
+            }
+            let gap = (k - last - 1) as u64;
+            if gap > budget {
+                return Err(Error::at(ErrorKind::LengthOverflow, key_at)
+                    .with_message_of("a hole in a sequence is larger than the input"));
+            }
+            budget -= gap;
+            last = k;
+        }
+        let entries = entries
+            .into_iter()
+            .filter(|e| e.1 != usize::MAX)
+            .map(|(k, at, _)| (k, at))
+            .collect();
+        self.state = SeqState::Holes {
+            entries,
+            next: 0,
+            index: n,
+            end,
+        };
+        Ok(())
+    }
+}
+
+impl<'de> de::SeqAccess<'de> for SeqView<'_, 'de> {
+    type Error = Error;
+
+    #[inline]
+    fn next_element_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<Option<T::Value>> {
+        if self.left > 0 {
+            self.left -= 1;
+            self.given += 1;
+            if self.de.peek()? == 0x00 {
+                self.de.noncanonical(self.de.pos);
+            }
+            return seed.deserialize(&mut *self.de).map(Some);
+        }
+        if let SeqState::Array = self.state {
+            self.read_hash()?;
+        }
+        if let SeqState::Holes {
+            entries,
+            next,
+            index,
+            end,
+        } = &mut self.state
+        {
+            match entries.get(*next) {
+                Some(&(k, value_at)) => {
+                    self.given += 1;
+                    *index += 1;
+                    if *index < k {
+                        return seed.deserialize(UnitDeserializer::new()).map(Some);
+                    }
+                    *next += 1;
+                    self.de.pos = value_at;
+                    return seed.deserialize(&mut *self.de).map(Some);
+                }
+                None => {
+                    self.de.pos = *end;
+                    self.state = SeqState::Done;
+                }
+            }
+        }
+        if self.given < self.pad_to {
+            self.given += 1;
+            return seed.deserialize(UnitDeserializer::new()).map(Some);
+        }
+        Ok(None)
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        match &self.state {
+            SeqState::Array => Some(self.left),
+            _ => None,
+        }
+    }
+}
+
+/// A table read as a map: array-part entries with keys 1..n (nil ones left
+/// out), then the hash part, with duplicate and canonical-order checks.
+struct MapView<'a, 'de> {
+    de: &'a mut Deserializer<'de>,
+    n: usize,
+    i: usize,
+    m: usize,
+    j: usize,
+    hash_started: bool,
+    key_base: usize,
+    previous: Option<KeyRec>,
+    sorted: bool,
+    duplicate_at: Option<usize>,
+}
+
+/// Up to this many keys, a key that arrives out of order is compared with
+/// every earlier key at once (so a struct sees no duplicate field); larger
+/// tables are checked with a sort at their end.
+const LINEAR_CHECK: usize = 32;
+
+impl<'a, 'de> MapView<'a, 'de> {
+    fn new(de: &'a mut Deserializer<'de>, n: usize) -> Self {
+        let key_base = de.keys.len();
+        MapView {
+            de,
+            n,
+            i: 0,
+            m: 0,
+            j: 0,
+            hash_started: false,
+            key_base,
+            previous: None,
+            sorted: true,
+            duplicate_at: None,
+        }
+    }
+
+    fn duplicate(&mut self, at: usize) {
+        self.duplicate_at = Some(self.duplicate_at.map_or(at, |d| d.min(at)));
+    }
+
+    /// After the last entry: the full duplicate check if keys came out of
+    /// order, then the table is done.
+    fn finish(&mut self) -> Result<()> {
+        let de = &mut *self.de;
+        if !self.sorted {
+            let mut keys = core::mem::take(&mut de.keys);
+            let own = &mut keys[self.key_base..];
+            own.sort_by(|a, b| de.cmp_keys(a, b).then(a.at.cmp(&b.at)));
+            let mut first = None;
+            for pair in own.windows(2) {
+                if de.cmp_keys(&pair[0], &pair[1]) == Ordering::Equal {
+                    first = Some(first.map_or(pair[1].at, |d: usize| d.min(pair[1].at)));
+                }
+            }
+            de.keys = keys;
+            if let Some(at) = first {
+                self.duplicate(at);
+            }
+        }
+        self.de.keys.truncate(self.key_base);
+        self.j = self.m;
+        match self.duplicate_at {
+            Some(at) => Err(Error::at(ErrorKind::DuplicateKey, at)),
+            None => Ok(()),
+        }
+    }
+}
+
+impl<'de> de::MapAccess<'de> for MapView<'_, 'de> {
+    type Error = Error;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>> {
+        loop {
+            if self.i < self.n {
+                self.i += 1;
+                if self.de.peek()? == 0x00 {
+                    self.de.noncanonical(self.de.pos);
+                    self.de.pos += 1;
+                    continue;
+                }
+                return seed
+                    .deserialize(KeyDeserializer(Scalar::Int(self.i as i64)))
+                    .map(Some);
+            }
+            if !self.hash_started {
+                self.m = self.de.count(2)?;
+                self.hash_started = true;
+            }
+            if self.j >= self.m {
+                self.finish()?;
+                return Ok(None);
+            }
+            self.j += 1;
+            let de = &mut *self.de;
+            let (key, scalar) = de.hash_key()?;
+            let mut duplicate = false;
+            if key.normalised_from_float.is_some() {
+                de.noncanonical(key.at);
+                self.sorted = false;
+            }
+            if let Some(previous) = &self.previous {
+                match de.cmp_keys(previous, &key) {
+                    Ordering::Less => {}
+                    Ordering::Equal => duplicate = true,
+                    Ordering::Greater => {
+                        de.noncanonical(key.at);
+                        self.sorted = false;
+                    }
+                }
+            }
+            if !self.sorted && !duplicate {
+                let earlier = &de.keys[self.key_base..];
+                if earlier.len() <= LINEAR_CHECK {
+                    duplicate = earlier
+                        .iter()
+                        .any(|e| de.cmp_keys(e, &key) == Ordering::Equal);
+                }
+            }
+            if let Scalar::Int(k) = scalar {
+                if k >= 1 && k <= self.n as i64 {
+                    duplicate = true;
+                } else if k == self.n as i64 + 1 {
+                    de.noncanonical(key.at);
+                }
+            }
+            de.keys.push(key);
+            self.previous = Some(key);
+            let value_at = de.pos;
+            if duplicate {
+                self.duplicate_at = Some(self.duplicate_at.map_or(key.at, |d| d.min(key.at)));
+            }
+            if de.peek()? == 0x00 {
+                de.noncanonical(value_at);
+                de.pos += 1;
+                continue;
+            }
+            if duplicate {
+                IgnoredAny::deserialize(&mut *self.de)?;
+                continue;
+            }
+            return seed.deserialize(KeyDeserializer(scalar)).map(Some);
+        }
+    }
+
+    #[inline]
+    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value> {
+        seed.deserialize(&mut *self.de)
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        if self.hash_started {
+            Some(self.m - self.j)
+        } else {
+            None
+        }
+    }
+}
+
+impl Error {
+    fn with_message_of(self, message: &str) -> Error {
+        let offset = self.offset();
+        let err = Error::with_message(self.kind(), message);
+        match offset {
+            Some(at) => err.set_offset(at),
+            None => err,
+        }
+    }
+}
+
+macro_rules! forward_hint {
+    ($($method:ident($($arg:ident: $ty:ty),*) => $hint:expr;)*) => {
+        $(
+            #[inline]
+            fn $method<V: Visitor<'de>>(self, $($arg: $ty,)* visitor: V) -> Result<V::Value> {
+                $(let _ = &$arg;)*
+                self.value(visitor, $hint)
+            }
+        )*
+    };
+}
+
+impl<'de> de::Deserializer<'de> for &mut Deserializer<'de> {
+    type Error = Error;
+
+    forward_hint! {
+        deserialize_any() => Hint::Any;
+        deserialize_bool() => Hint::Any;
+        deserialize_i8() => Hint::Any;
+        deserialize_i16() => Hint::Any;
+        deserialize_i32() => Hint::Any;
+        deserialize_i64() => Hint::Any;
+        deserialize_i128() => Hint::Any;
+        deserialize_u8() => Hint::Any;
+        deserialize_u16() => Hint::Any;
+        deserialize_u32() => Hint::Any;
+        deserialize_u64() => Hint::Any;
+        deserialize_u128() => Hint::Any;
+        deserialize_f32() => Hint::Any;
+        deserialize_f64() => Hint::Any;
+        deserialize_char() => Hint::Any;
+        deserialize_str() => Hint::Any;
+        deserialize_string() => Hint::Any;
+        deserialize_bytes() => Hint::Any;
+        deserialize_byte_buf() => Hint::Any;
+        deserialize_unit() => Hint::Any;
+        deserialize_unit_struct(_name: &'static str) => Hint::Any;
+        deserialize_seq() => Hint::Seq;
+        deserialize_tuple(len: usize) => Hint::Tuple(len);
+        deserialize_tuple_struct(_name: &'static str, len: usize) => Hint::Tuple(len);
+        deserialize_map() => Hint::Map;
+        deserialize_struct(_name: &'static str, _fields: &'static [&'static str]) => Hint::Map;
+        deserialize_identifier() => Hint::Any;
+        deserialize_ignored_any() => Hint::Map;
+    }
+
+    #[inline]
+    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        if self.peek()? == 0x00 {
+            self.pos += 1;
+            visitor.visit_none()
+        } else {
+            visitor.visit_some(self)
+        }
+    }
+
+    fn deserialize_newtype_struct<V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value> {
+        if name == TABLE_REF {
+            self.value(visitor, Hint::Any)
+        } else {
+            visitor.visit_newtype_struct(self)
+        }
+    }
+
+    fn deserialize_enum<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _variants: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value> {
+        let at = self.pos;
+        match self.peek()? {
+            0x04 => {
+                self.pos += 1;
+                let name = self.text()?;
+                visitor
+                    .visit_enum(BorrowedStrDeserializer::new(name))
+                    .map_err(|e| locate(e, at))
+            }
+            0x06 => {
+                self.pos += 1;
+                let n = self.open_table(at)?;
+                let m = if n == 0 { self.count(2)? } else { 0 };
+                if n != 0 || m != 1 {
+                    return Err(Error::at(ErrorKind::Custom, at).with_message_of(
+                        "an enum is a string or a table with one entry {Variant = content}",
+                    ));
+                }
+                let (_, variant) = self.hash_key()?;
+                let value = visitor
+                    .visit_enum(VariantView { de: self, variant })
+                    .map_err(|e| locate(e, at))?;
+                self.depth -= 1;
+                Ok(value)
+            }
+            _ => self.value(visitor, Hint::Any),
+        }
+    }
+
+    fn is_human_readable(&self) -> bool {
+        false
+    }
+}
+
+/// The content of an enum's one-entry table.
+struct VariantView<'a, 'de> {
+    de: &'a mut Deserializer<'de>,
+    variant: Scalar<'de>,
+}
+
+impl<'de> de::EnumAccess<'de> for VariantView<'_, 'de> {
+    type Error = Error;
+    type Variant = Self;
+
+    fn variant_seed<V: DeserializeSeed<'de>>(self, seed: V) -> Result<(V::Value, Self)> {
+        let value = seed.deserialize(KeyDeserializer(self.variant))?;
+        Ok((value, self))
+    }
+}
+
+impl<'de> de::VariantAccess<'de> for VariantView<'_, 'de> {
+    type Error = Error;
+
+    fn unit_variant(self) -> Result<()> {
+        <()>::deserialize(&mut *self.de)
+    }
+
+    fn newtype_variant_seed<T: DeserializeSeed<'de>>(self, seed: T) -> Result<T::Value> {
+        seed.deserialize(&mut *self.de)
+    }
+
+    fn tuple_variant<V: Visitor<'de>>(self, len: usize, visitor: V) -> Result<V::Value> {
+        self.de.value(visitor, Hint::Tuple(len))
+    }
+
+    fn struct_variant<V: Visitor<'de>>(
+        self,
+        _fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value> {
+        self.de.value(visitor, Hint::Map)
+    }
+}
+
+/// Hands a key (already read and checked) to a visitor.
+struct KeyDeserializer<'de>(Scalar<'de>);
+
+impl<'de> de::Deserializer<'de> for KeyDeserializer<'de> {
+    type Error = Error;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        match self.0 {
+            Scalar::Bool(b) => visitor.visit_bool(b),
+            Scalar::Int(i) => visitor.visit_i64(i),
+            Scalar::Float(f) => visitor.visit_f64(f),
+            Scalar::Str(s) => visitor.visit_borrowed_str(s),
+            Scalar::Bytes(b) => visitor.visit_borrowed_bytes(b),
+            Scalar::Ref(id) => visitor.visit_newtype_struct(U32Deserializer::new(id)),
+        }
+    }
+
+    fn deserialize_u64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        match self.0 {
+            Scalar::Int(i) if i >= 0 => visitor.visit_u64(i as u64),
+            _ => self.deserialize_any(visitor),
+        }
+    }
+
+    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        visitor.visit_some(self)
+    }
+
+    fn deserialize_newtype_struct<V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value> {
+        if name == TABLE_REF {
+            self.deserialize_any(visitor)
+        } else {
+            visitor.visit_newtype_struct(self)
+        }
+    }
+
+    fn deserialize_enum<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _variants: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value> {
+        match self.0 {
+            Scalar::Str(s) => visitor.visit_enum(BorrowedStrDeserializer::new(s)),
+            _ => self.deserialize_any(visitor),
+        }
+    }
+
+    fn is_human_readable(&self) -> bool {
+        false
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u128 f32 f64 char str string bytes byte_buf
+        unit unit_struct seq tuple tuple_struct map struct identifier ignored_any
+    }
+}
+
+struct ValueVisitor;
+
+impl<'de> Visitor<'de> for ValueVisitor {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an LXT value")
+    }
+
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::Int(v))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Value, E> {
+        i64::try_from(v)
+            .map(Value::Int)
+            .map_err(|_| E::custom(format_args!("integer {v} is outside the i64 range")))
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Value, E> {
+        Ok(Value::Float(v))
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::Str(v.into()))
+    }
+    fn visit_string<E: de::Error>(self, v: alloc::string::String) -> Result<Value, E> {
+        Ok(Value::Str(v))
+    }
+    fn visit_bytes<E: de::Error>(self, v: &[u8]) -> Result<Value, E> {
+        Ok(Value::Bytes(v.to_vec()))
+    }
+    fn visit_byte_buf<E: de::Error>(self, v: Vec<u8>) -> Result<Value, E> {
+        Ok(Value::Bytes(v))
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Value, E> {
+        Ok(Value::Nil)
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Value, E> {
+        Ok(Value::Nil)
+    }
+    fn visit_some<D: de::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        Value::deserialize(d)
+    }
+    fn visit_newtype_struct<D: de::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        u32::deserialize(d).map(Value::Ref)
+    }
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(4096));
+        while let Some(item) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(Value::Table(Table::from_array(items)))
+    }
+    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut entries = Vec::with_capacity(map.size_hint().unwrap_or(0).min(4096));
+        while let Some(entry) = map.next_entry::<Value, Value>()? {
+            entries.push(entry);
+        }
+        Table::from_entries(entries)
+            .map(Value::Table)
+            .map_err(de::Error::custom)
+    }
+}
+
+impl<'de> Deserialize<'de> for Value {
+    fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Value, D::Error> {
+        deserializer.deserialize_any(ValueVisitor)
+    }
+}
+
+struct TableIdVisitor;
+
+impl<'de> Visitor<'de> for TableIdVisitor {
+    type Value = TableId;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a table reference (0x07)")
+    }
+
+    fn visit_newtype_struct<D: de::Deserializer<'de>>(self, d: D) -> Result<TableId, D::Error> {
+        u32::deserialize(d).map(TableId)
+    }
+}
+
+impl<'de> Deserialize<'de> for TableId {
+    fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<TableId, D::Error> {
+        deserializer.deserialize_newtype_struct(TABLE_REF, TableIdVisitor)
+    }
+}

@@ -1,0 +1,964 @@
+//! The serde serializer (§10): any `Serialize` type straight to canonical
+//! LXT bytes, without building a [`Value`](crate::Value) first.
+//!
+//! Everything is written into one output `Vec`. Tables are written in the
+//! order serde hands out their entries; a table whose keys did not arrive in
+//! canonical order (§4.2), that held a nil value, or whose keys include the
+//! integer 1 (so it may have an array part, §4.1) is rearranged once at its
+//! end through a reused scratch buffer. Counts are patched in afterwards.
+
+use alloc::vec::Vec;
+
+use serde::ser::{self, Impossible, Serialize};
+
+use crate::key::float_key_as_int;
+use crate::value::{Element, View, float_bits};
+use crate::{Error, ErrorKind, Limits, Result, Table, Tag};
+
+/// The newtype-struct name that serializes as a `0x07` reference and that
+/// the deserializer hands a reference to (§10).
+pub(crate) const TABLE_REF: &str = "$luaxt::TableRef";
+
+/// A reference to an external table (`0x07`, §2.8) for serde types.
+///
+/// It serializes as the newtype struct `$luaxt::TableRef`, which
+/// [`to_vec`] writes as a reference, and deserializes from one.
+///
+/// ```
+/// use luaxt_format::{from_slice, to_vec, TableId};
+/// let bytes = to_vec(&TableId(7))?;
+/// assert_eq!(bytes, [0x07, 7, 0, 0, 0]);
+/// assert_eq!(from_slice::<TableId>(&bytes)?, TableId(7));
+/// # Ok::<(), luaxt_format::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TableId(pub u32);
+
+impl Serialize for TableId {
+    fn serialize<S: ser::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_newtype_struct(TABLE_REF, &self.0)
+    }
+}
+
+impl ser::Error for Error {
+    fn custom<T: core::fmt::Display>(msg: T) -> Self {
+        Error::with_message(ErrorKind::Custom, msg)
+    }
+}
+
+/// Serializes `value` to canonical LXT bytes (§10).
+///
+/// Structs and maps become tables whose entries are in canonical order,
+/// `None` fields and map values are left out, sequences use the array part.
+///
+/// ```
+/// use serde::Serialize;
+///
+/// #[derive(Serialize)]
+/// struct Point<'a> { name: &'a str, x: i32, label: Option<&'a str> }
+///
+/// let bytes = luaxt_format::to_vec(&Point { name: "p", x: 3, label: None })?;
+/// // A table with no array part and two hash entries: "x" (1 byte) sorts
+/// // before "name" (4 bytes) because the length comes first; `label` is nil.
+/// assert_eq!(&bytes[..9], &[0x06, 0, 0, 0, 0, 2, 0, 0, 0]);
+/// assert_eq!(&bytes[9..15], &[0x04, 1, 0, 0, 0, b'x']);
+/// let value = luaxt_format::decode(&bytes)?;
+/// let table = value.as_table().unwrap();
+/// assert_eq!(table.get(&"name".into()), Some(&"p".into()));
+/// assert_eq!(table.get(&"label".into()), None);
+/// # Ok::<(), luaxt_format::Error>(())
+/// ```
+pub fn to_vec<T: ?Sized + Serialize>(value: &T) -> Result<Vec<u8>> {
+    let mut encoder = Encoder::new(Vec::with_capacity(64));
+    value.serialize(&mut encoder)?;
+    Ok(encoder.out)
+}
+
+/// Serializes `value` and appends the bytes to `out` (left unchanged on
+/// error).
+pub fn to_vec_into<T: ?Sized + Serialize>(value: &T, out: &mut Vec<u8>) -> Result<()> {
+    let start = out.len();
+    let mut encoder = Encoder::new(core::mem::take(out));
+    let result = value.serialize(&mut encoder);
+    *out = encoder.out;
+    if result.is_err() {
+        out.truncate(start);
+    }
+    result
+}
+
+/// Serializes `value` and writes the bytes to `writer` in one `write_all`.
+#[cfg(feature = "std")]
+pub fn to_writer<W: std::io::Write, T: ?Sized + Serialize>(mut writer: W, value: &T) -> Result<()> {
+    let bytes = to_vec(value)?;
+    writer.write_all(&bytes).map_err(Error::from)
+}
+
+/// One written hash entry: where its key starts, where its value starts and
+/// where the entry ends, as offsets into the output.
+#[derive(Debug, Clone, Copy)]
+struct Span {
+    key: usize,
+    value: usize,
+    end: usize,
+}
+
+/// The serializer. Use it through [`to_vec`].
+#[derive(Debug)]
+struct Encoder {
+    out: Vec<u8>,
+    /// Entries of the tables being written, as a stack.
+    spans: Vec<Span>,
+    /// Where a table is rebuilt in canonical order.
+    scratch: Vec<u8>,
+    depth: u32,
+    limits: Limits,
+}
+
+const NIL: u8 = Tag::Nil as u8;
+
+impl Encoder {
+    fn new(out: Vec<u8>) -> Self {
+        Encoder {
+            out,
+            spans: Vec::new(),
+            scratch: Vec::new(),
+            depth: 0,
+            limits: Limits::DEFAULT,
+        }
+    }
+
+    /// Whether what was written from `start` on is exactly one nil.
+    #[inline]
+    fn is_nil_from(&self, start: usize) -> bool {
+        self.out.len() == start + 1 && self.out[start] == NIL
+    }
+
+    #[inline]
+    fn put_int(&mut self, value: i64) {
+        let mut head = [Tag::Int as u8; 9];
+        head[1..].copy_from_slice(&value.to_le_bytes());
+        self.out.extend_from_slice(&head);
+    }
+
+    #[inline]
+    fn put_float(&mut self, value: f64) {
+        let mut head = [Tag::Float as u8; 9];
+        head[1..].copy_from_slice(&float_bits(value).to_le_bytes());
+        self.out.extend_from_slice(&head);
+    }
+
+    #[inline]
+    fn put_u64(&mut self, value: u64) -> Result<()> {
+        match i64::try_from(value) {
+            Ok(i) => Ok(self.put_int(i)),
+            Err(_) => Err(overflow(value)),
+        }
+    }
+
+    #[inline]
+    fn put_counted(&mut self, tag: Tag, content: &[u8]) -> Result<()> {
+        let len = self.count(content.len())?;
+        let mut head = [tag as u8, 0, 0, 0, 0];
+        head[1..].copy_from_slice(&len.to_le_bytes());
+        self.out.extend_from_slice(&head);
+        self.out.extend_from_slice(content);
+        Ok(())
+    }
+
+    #[inline]
+    fn put_ref(&mut self, id: u32) {
+        let mut head = [Tag::Ref as u8, 0, 0, 0, 0];
+        head[1..].copy_from_slice(&id.to_le_bytes());
+        self.out.extend_from_slice(&head);
+    }
+
+    /// A length or count as u32, under the size limit.
+    #[inline]
+    fn count(&self, len: usize) -> Result<u32> {
+        match u32::try_from(len) {
+            Ok(n) if u64::from(n) <= self.limits.max_size => Ok(n),
+            _ => Err(Error::new(ErrorKind::LengthOverflow)
+                .with_length(len as u64, self.limits.max_size.min(u32::MAX.into()))),
+        }
+    }
+
+    fn patch_u32(&mut self, at: usize, value: u32) {
+        self.out[at..at + 4].copy_from_slice(&value.to_le_bytes());
+    }
+
+    /// Opens a table: checks the depth, writes the tag and a zero array
+    /// count, and returns the tag's offset.
+    fn open_table(&mut self) -> Result<usize> {
+        if self.depth >= self.limits.max_depth {
+            return Err(Error::with_message(
+                ErrorKind::DepthExceeded,
+                format_args!("more than {} nested tables", self.limits.max_depth),
+            ));
+        }
+        self.depth += 1;
+        let start = self.out.len();
+        self.out.extend_from_slice(&[Tag::Table as u8, 0, 0, 0, 0]);
+        Ok(start)
+    }
+
+    /// Rewrites the `0x02` integer written from `start` on as a `0x07`
+    /// reference (the content of a `$luaxt::TableRef` newtype).
+    fn int_to_ref(&mut self, start: usize) -> Result<()> {
+        let written = &self.out[start..];
+        let id = match written {
+            [0x02, payload @ ..] if payload.len() == 8 => {
+                let value = i64::from_le_bytes(payload.try_into().unwrap_or_default());
+                u32::try_from(value).ok()
+            }
+            _ => None,
+        };
+        match id {
+            Some(id) => {
+                self.out.truncate(start);
+                self.put_ref(id);
+                Ok(())
+            }
+            None => Err(Error::with_message(
+                ErrorKind::Custom,
+                "a `$luaxt::TableRef` must hold a u32 table id",
+            )),
+        }
+    }
+
+    /// Closes a table whose hash entries are `spans[base..]`, written after
+    /// the hash count field at `count_at`. `fast` says the entries are in
+    /// canonical order, distinct, non-nil and none of them can move to the
+    /// array part; otherwise the table is rebuilt.
+    fn close_hash(&mut self, start: usize, count_at: usize, base: usize, fast: bool) -> Result<()> {
+        self.depth -= 1;
+        if fast {
+            let m = self.count(self.spans.len() - base)?;
+            self.patch_u32(count_at, m);
+            self.spans.truncate(base);
+            return Ok(());
+        }
+        let result = self.rebuild(start, count_at, base);
+        self.spans.truncate(base);
+        result
+    }
+
+    /// Puts the table that starts at `start` in canonical form: sorts its
+    /// hash entries, rejects equal keys, drops nil values and moves the
+    /// keys that continue the array part into it (§4).
+    fn rebuild(&mut self, start: usize, count_at: usize, base: usize) -> Result<()> {
+        let Encoder {
+            out,
+            spans,
+            scratch,
+            ..
+        } = self;
+        let spans = &mut spans[base..];
+        let key_of = |s: &Span| &out[s.key..s.value];
+        spans.sort_by(|a, b| key_of(a).cmp(key_of(b)));
+        if spans.windows(2).any(|w| key_of(&w[0]) == key_of(&w[1])) {
+            return Err(Error::with_message(
+                ErrorKind::DuplicateKey,
+                "two entries have the same key",
+            ));
+        }
+        let is_nil = |s: &Span| s.end == s.value + 1 && out[s.value] == NIL;
+        let array_start = start + 5;
+        let mut n = u32::from_le_bytes(out[start + 1..array_start].try_into().unwrap_or_default());
+        scratch.clear();
+        scratch.extend_from_slice(&out[start..count_at]);
+        // Keys n+1, n+2, … continue the array part.
+        let mut taken: Vec<usize> = Vec::new();
+        loop {
+            let mut next = [Tag::Int as u8; 9];
+            next[1..].copy_from_slice(&(i64::from(n) + 1).to_le_bytes());
+            match spans.binary_search_by(|s| key_of(s).cmp(&next[..])) {
+                Ok(i) if !is_nil(&spans[i]) => {
+                    scratch.extend_from_slice(&out[spans[i].value..spans[i].end]);
+                    taken.push(i);
+                    n += 1;
+                }
+                _ => break,
+            }
+        }
+        let m_at = scratch.len();
+        scratch.extend_from_slice(&[0; 4]);
+        let mut m = 0usize;
+        taken.sort_unstable();
+        for (i, span) in spans.iter().enumerate() {
+            if is_nil(span) || taken.binary_search(&i).is_ok() {
+                continue;
+            }
+            scratch.extend_from_slice(&out[span.key..span.end]);
+            m += 1;
+        }
+        let m = u32::try_from(m).map_err(|_| Error::new(ErrorKind::LengthOverflow))?;
+        scratch[1..5].copy_from_slice(&n.to_le_bytes());
+        scratch[m_at..m_at + 4].copy_from_slice(&m.to_le_bytes());
+        out.truncate(start);
+        out.extend_from_slice(scratch);
+        Ok(())
+    }
+}
+
+fn overflow(value: impl core::fmt::Display) -> Error {
+    Error::with_message(
+        ErrorKind::IntegerOverflow,
+        format_args!("{value} is outside the i64 range"),
+    )
+}
+
+fn invalid_key(what: &str) -> Error {
+    Error::with_message(
+        ErrorKind::InvalidKey,
+        format_args!("{what} cannot be a key"),
+    )
+}
+
+/// What kind of table a [`Compound`] writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Shape {
+    /// Array part first; after the first hole, hash entries with integer keys.
+    Seq,
+    /// Hash entries only (struct fields), nil values dropped on the spot.
+    Struct,
+    /// Hash entries with keys by the key rules.
+    Map,
+}
+
+/// A table being written: a sequence, struct or map, possibly inside the
+/// one-entry table of an enum variant.
+#[derive(Debug)]
+#[doc(hidden)]
+pub struct Compound<'a> {
+    enc: &'a mut Encoder,
+    shape: Shape,
+    /// Offset of the table's tag.
+    start: usize,
+    /// Offset of the hash count field, once written.
+    count_at: usize,
+    /// First of this table's entries in `enc.spans`.
+    base: usize,
+    /// Array elements written so far (sequences).
+    n: u32,
+    /// Elements seen so far, holes included (sequences).
+    index: i64,
+    /// Whether the array part ended at a hole (sequences).
+    in_hash: bool,
+    /// Whether the entries arrived in canonical order and nothing needs a
+    /// rebuild.
+    fast: bool,
+    /// Where the current map entry's key starts.
+    key_at: usize,
+    /// Whether this table is the content of an enum variant (so the outer
+    /// one-entry table closes too).
+    variant: bool,
+}
+
+impl<'a> Compound<'a> {
+    fn open(enc: &'a mut Encoder, shape: Shape, variant: bool) -> Result<Self> {
+        let start = enc.open_table()?;
+        let count_at = if shape == Shape::Seq {
+            0
+        } else {
+            let at = enc.out.len();
+            enc.out.extend_from_slice(&[0; 4]);
+            at
+        };
+        let base = enc.spans.len();
+        Ok(Compound {
+            enc,
+            shape,
+            start,
+            count_at,
+            base,
+            n: 0,
+            index: 0,
+            in_hash: false,
+            fast: true,
+            key_at: 0,
+            variant,
+        })
+    }
+
+    /// Records the entry whose key was written at `key` and value at
+    /// `value`, checking the order against the previous entry.
+    #[inline]
+    fn push_entry(&mut self, key: usize, value: usize) -> Result<()> {
+        let enc = &mut *self.enc;
+        let span = Span {
+            key,
+            value,
+            end: enc.out.len(),
+        };
+        if let Some(prev) = enc.spans[self.base..].last() {
+            let ordering = enc.out[prev.key..prev.value].cmp(&enc.out[key..value]);
+            match ordering {
+                core::cmp::Ordering::Less => {}
+                core::cmp::Ordering::Equal => {
+                    return Err(Error::with_message(
+                        ErrorKind::DuplicateKey,
+                        "two entries have the same key",
+                    ));
+                }
+                core::cmp::Ordering::Greater => self.fast = false,
+            }
+        }
+        enc.spans.push(span);
+        Ok(())
+    }
+
+    fn element<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<()> {
+        self.index += 1;
+        if !self.in_hash {
+            let at = self.enc.out.len();
+            value.serialize(&mut *self.enc)?;
+            if !self.enc.is_nil_from(at) {
+                self.n += 1;
+                return Ok(());
+            }
+            // A hole: the array part ends here; later elements are hash
+            // entries with their integer keys (§4.1).
+            self.enc.out.truncate(at);
+            self.in_hash = true;
+            self.count_at = at;
+            self.enc.out.extend_from_slice(&[0; 4]);
+            return Ok(());
+        }
+        let key = self.enc.out.len();
+        self.enc.put_int(self.index);
+        let at = self.enc.out.len();
+        value.serialize(&mut *self.enc)?;
+        if self.enc.is_nil_from(at) {
+            self.enc.out.truncate(key);
+            return Ok(());
+        }
+        self.push_entry(key, at)
+    }
+
+    fn field<T: ?Sized + Serialize>(&mut self, name: &'static str, value: &T) -> Result<()> {
+        let key = self.enc.out.len();
+        self.enc.put_counted(Tag::Str, name.as_bytes())?;
+        let at = self.enc.out.len();
+        value.serialize(&mut *self.enc)?;
+        if self.enc.is_nil_from(at) {
+            self.enc.out.truncate(key);
+            return Ok(());
+        }
+        self.push_entry(key, at)
+    }
+
+    fn map_key<T: ?Sized + Serialize>(&mut self, key: &T) -> Result<()> {
+        self.key_at = self.enc.out.len();
+        key.serialize(KeySerializer { enc: self.enc })?;
+        // The integer key 1 may start an array part.
+        if self.enc.out[self.key_at..] == [2, 1, 0, 0, 0, 0, 0, 0, 0] {
+            self.fast = false;
+        }
+        Ok(())
+    }
+
+    fn map_value<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<()> {
+        let at = self.enc.out.len();
+        value.serialize(&mut *self.enc)?;
+        if self.enc.is_nil_from(at) {
+            // Kept until the end so that duplicate keys are still seen.
+            self.fast = false;
+        }
+        self.push_entry(self.key_at, at)
+    }
+
+    fn finish(self) -> Result<()> {
+        let enc = self.enc;
+        if self.shape == Shape::Seq {
+            enc.patch_u32(self.start + 1, self.n);
+            if !self.in_hash {
+                enc.depth -= 1;
+                enc.out.extend_from_slice(&[0; 4]);
+            } else {
+                enc.close_hash(self.start, self.count_at, self.base, self.fast)?;
+            }
+        } else {
+            enc.close_hash(self.start, self.count_at, self.base, self.fast)?;
+        }
+        if self.variant {
+            // The one-entry table around the variant's content.
+            enc.depth -= 1;
+        }
+        Ok(())
+    }
+}
+
+/// Writes the head of an enum variant's table, `{Name = …}`, up to the
+/// content.
+fn open_variant(enc: &mut Encoder, variant: &'static str) -> Result<()> {
+    enc.open_table()?;
+    enc.out.extend_from_slice(&[1, 0, 0, 0]);
+    enc.put_counted(Tag::Str, variant.as_bytes())
+}
+
+impl<'a> ser::Serializer for &'a mut Encoder {
+    type Ok = ();
+    type Error = Error;
+    type SerializeSeq = Compound<'a>;
+    type SerializeTuple = Compound<'a>;
+    type SerializeTupleStruct = Compound<'a>;
+    type SerializeTupleVariant = Compound<'a>;
+    type SerializeMap = Compound<'a>;
+    type SerializeStruct = Compound<'a>;
+    type SerializeStructVariant = Compound<'a>;
+
+    fn serialize_bool(self, v: bool) -> Result<()> {
+        self.out.extend_from_slice(&[Tag::Bool as u8, u8::from(v)]);
+        Ok(())
+    }
+    fn serialize_i8(self, v: i8) -> Result<()> {
+        self.put_int(v.into());
+        Ok(())
+    }
+    fn serialize_i16(self, v: i16) -> Result<()> {
+        self.put_int(v.into());
+        Ok(())
+    }
+    fn serialize_i32(self, v: i32) -> Result<()> {
+        self.put_int(v.into());
+        Ok(())
+    }
+    fn serialize_i64(self, v: i64) -> Result<()> {
+        self.put_int(v);
+        Ok(())
+    }
+    fn serialize_i128(self, v: i128) -> Result<()> {
+        self.put_int(i64::try_from(v).map_err(|_| overflow(v))?);
+        Ok(())
+    }
+    fn serialize_u8(self, v: u8) -> Result<()> {
+        self.put_int(v.into());
+        Ok(())
+    }
+    fn serialize_u16(self, v: u16) -> Result<()> {
+        self.put_int(v.into());
+        Ok(())
+    }
+    fn serialize_u32(self, v: u32) -> Result<()> {
+        self.put_int(v.into());
+        Ok(())
+    }
+    fn serialize_u64(self, v: u64) -> Result<()> {
+        self.put_u64(v)
+    }
+    fn serialize_u128(self, v: u128) -> Result<()> {
+        self.put_int(i64::try_from(v).map_err(|_| overflow(v))?);
+        Ok(())
+    }
+    fn serialize_f32(self, v: f32) -> Result<()> {
+        self.put_float(v.into());
+        Ok(())
+    }
+    fn serialize_f64(self, v: f64) -> Result<()> {
+        self.put_float(v);
+        Ok(())
+    }
+    fn serialize_char(self, v: char) -> Result<()> {
+        let mut buf = [0u8; 4];
+        self.put_counted(Tag::Str, v.encode_utf8(&mut buf).as_bytes())
+    }
+    fn serialize_str(self, v: &str) -> Result<()> {
+        self.put_counted(Tag::Str, v.as_bytes())
+    }
+    fn serialize_bytes(self, v: &[u8]) -> Result<()> {
+        self.put_counted(Tag::Bytes, v)
+    }
+    fn serialize_none(self) -> Result<()> {
+        self.out.push(NIL);
+        Ok(())
+    }
+    fn serialize_some<T: ?Sized + Serialize>(self, value: &T) -> Result<()> {
+        value.serialize(self)
+    }
+    fn serialize_unit(self) -> Result<()> {
+        self.out.push(NIL);
+        Ok(())
+    }
+    fn serialize_unit_struct(self, _name: &'static str) -> Result<()> {
+        self.out.push(NIL);
+        Ok(())
+    }
+    fn serialize_unit_variant(
+        self,
+        _name: &'static str,
+        _index: u32,
+        variant: &'static str,
+    ) -> Result<()> {
+        self.put_counted(Tag::Str, variant.as_bytes())
+    }
+    fn serialize_newtype_struct<T: ?Sized + Serialize>(
+        self,
+        name: &'static str,
+        value: &T,
+    ) -> Result<()> {
+        if name == TABLE_REF {
+            let start = self.out.len();
+            value.serialize(&mut *self)?;
+            return self.int_to_ref(start);
+        }
+        value.serialize(self)
+    }
+    fn serialize_newtype_variant<T: ?Sized + Serialize>(
+        self,
+        _name: &'static str,
+        _index: u32,
+        variant: &'static str,
+        value: &T,
+    ) -> Result<()> {
+        let start = self.out.len();
+        open_variant(self, variant)?;
+        let at = self.out.len();
+        value.serialize(&mut *self)?;
+        self.depth -= 1;
+        if self.is_nil_from(at) {
+            // {Name = nil} is the empty table.
+            self.out.truncate(start);
+            self.out
+                .extend_from_slice(&[Tag::Table as u8, 0, 0, 0, 0, 0, 0, 0, 0]);
+        }
+        Ok(())
+    }
+    fn serialize_seq(self, _len: Option<usize>) -> Result<Compound<'a>> {
+        Compound::open(self, Shape::Seq, false)
+    }
+    fn serialize_tuple(self, _len: usize) -> Result<Compound<'a>> {
+        Compound::open(self, Shape::Seq, false)
+    }
+    fn serialize_tuple_struct(self, _name: &'static str, _len: usize) -> Result<Compound<'a>> {
+        Compound::open(self, Shape::Seq, false)
+    }
+    fn serialize_tuple_variant(
+        self,
+        _name: &'static str,
+        _index: u32,
+        variant: &'static str,
+        _len: usize,
+    ) -> Result<Compound<'a>> {
+        open_variant(self, variant)?;
+        Compound::open(self, Shape::Seq, true)
+    }
+    fn serialize_map(self, _len: Option<usize>) -> Result<Compound<'a>> {
+        Compound::open(self, Shape::Map, false)
+    }
+    fn serialize_struct(self, _name: &'static str, _len: usize) -> Result<Compound<'a>> {
+        Compound::open(self, Shape::Struct, false)
+    }
+    fn serialize_struct_variant(
+        self,
+        _name: &'static str,
+        _index: u32,
+        variant: &'static str,
+        _len: usize,
+    ) -> Result<Compound<'a>> {
+        open_variant(self, variant)?;
+        Compound::open(self, Shape::Struct, true)
+    }
+    fn collect_str<T: ?Sized + core::fmt::Display>(self, value: &T) -> Result<()> {
+        let text = alloc::format!("{value}");
+        self.put_counted(Tag::Str, text.as_bytes())
+    }
+}
+
+impl ser::SerializeSeq for Compound<'_> {
+    type Ok = ();
+    type Error = Error;
+    fn serialize_element<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<()> {
+        self.element(value)
+    }
+    fn end(self) -> Result<()> {
+        self.finish()
+    }
+}
+
+impl ser::SerializeTuple for Compound<'_> {
+    type Ok = ();
+    type Error = Error;
+    fn serialize_element<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<()> {
+        self.element(value)
+    }
+    fn end(self) -> Result<()> {
+        self.finish()
+    }
+}
+
+impl ser::SerializeTupleStruct for Compound<'_> {
+    type Ok = ();
+    type Error = Error;
+    fn serialize_field<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<()> {
+        self.element(value)
+    }
+    fn end(self) -> Result<()> {
+        self.finish()
+    }
+}
+
+impl ser::SerializeTupleVariant for Compound<'_> {
+    type Ok = ();
+    type Error = Error;
+    fn serialize_field<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<()> {
+        self.element(value)
+    }
+    fn end(self) -> Result<()> {
+        self.finish()
+    }
+}
+
+impl ser::SerializeMap for Compound<'_> {
+    type Ok = ();
+    type Error = Error;
+    fn serialize_key<T: ?Sized + Serialize>(&mut self, key: &T) -> Result<()> {
+        self.map_key(key)
+    }
+    fn serialize_value<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<()> {
+        self.map_value(value)
+    }
+    fn end(self) -> Result<()> {
+        self.finish()
+    }
+}
+
+impl ser::SerializeStruct for Compound<'_> {
+    type Ok = ();
+    type Error = Error;
+    fn serialize_field<T: ?Sized + Serialize>(
+        &mut self,
+        key: &'static str,
+        value: &T,
+    ) -> Result<()> {
+        self.field(key, value)
+    }
+    fn end(self) -> Result<()> {
+        self.finish()
+    }
+}
+
+impl ser::SerializeStructVariant for Compound<'_> {
+    type Ok = ();
+    type Error = Error;
+    fn serialize_field<T: ?Sized + Serialize>(
+        &mut self,
+        key: &'static str,
+        value: &T,
+    ) -> Result<()> {
+        self.field(key, value)
+    }
+    fn end(self) -> Result<()> {
+        self.finish()
+    }
+}
+
+/// Writes a map key by the key rules (§3): scalars only, floats normalised,
+/// NaN, nil and tables refused with `invalid_key`.
+struct KeySerializer<'a> {
+    enc: &'a mut Encoder,
+}
+
+impl ser::Serializer for KeySerializer<'_> {
+    type Ok = ();
+    type Error = Error;
+    type SerializeSeq = Impossible<(), Error>;
+    type SerializeTuple = Impossible<(), Error>;
+    type SerializeTupleStruct = Impossible<(), Error>;
+    type SerializeTupleVariant = Impossible<(), Error>;
+    type SerializeMap = Impossible<(), Error>;
+    type SerializeStruct = Impossible<(), Error>;
+    type SerializeStructVariant = Impossible<(), Error>;
+
+    fn serialize_bool(self, v: bool) -> Result<()> {
+        self.enc.serialize_bool(v)
+    }
+    fn serialize_i8(self, v: i8) -> Result<()> {
+        self.enc.serialize_i8(v)
+    }
+    fn serialize_i16(self, v: i16) -> Result<()> {
+        self.enc.serialize_i16(v)
+    }
+    fn serialize_i32(self, v: i32) -> Result<()> {
+        self.enc.serialize_i32(v)
+    }
+    fn serialize_i64(self, v: i64) -> Result<()> {
+        self.enc.serialize_i64(v)
+    }
+    fn serialize_i128(self, v: i128) -> Result<()> {
+        self.enc.serialize_i128(v)
+    }
+    fn serialize_u8(self, v: u8) -> Result<()> {
+        self.enc.serialize_u8(v)
+    }
+    fn serialize_u16(self, v: u16) -> Result<()> {
+        self.enc.serialize_u16(v)
+    }
+    fn serialize_u32(self, v: u32) -> Result<()> {
+        self.enc.serialize_u32(v)
+    }
+    fn serialize_u64(self, v: u64) -> Result<()> {
+        self.enc.serialize_u64(v)
+    }
+    fn serialize_u128(self, v: u128) -> Result<()> {
+        self.enc.serialize_u128(v)
+    }
+    fn serialize_f32(self, v: f32) -> Result<()> {
+        self.serialize_f64(v.into())
+    }
+    fn serialize_f64(self, v: f64) -> Result<()> {
+        if v.is_nan() {
+            return Err(invalid_key("NaN"));
+        }
+        match float_key_as_int(v) {
+            Some(i) => self.enc.put_int(i),
+            None => self.enc.put_float(v),
+        }
+        Ok(())
+    }
+    fn serialize_char(self, v: char) -> Result<()> {
+        self.enc.serialize_char(v)
+    }
+    fn serialize_str(self, v: &str) -> Result<()> {
+        self.enc.serialize_str(v)
+    }
+    fn serialize_bytes(self, v: &[u8]) -> Result<()> {
+        self.enc.serialize_bytes(v)
+    }
+    fn serialize_none(self) -> Result<()> {
+        Err(invalid_key("nil (None)"))
+    }
+    fn serialize_some<T: ?Sized + Serialize>(self, value: &T) -> Result<()> {
+        value.serialize(self)
+    }
+    fn serialize_unit(self) -> Result<()> {
+        Err(invalid_key("nil (unit)"))
+    }
+    fn serialize_unit_struct(self, _name: &'static str) -> Result<()> {
+        Err(invalid_key("nil (unit struct)"))
+    }
+    fn serialize_unit_variant(
+        self,
+        name: &'static str,
+        index: u32,
+        variant: &'static str,
+    ) -> Result<()> {
+        self.enc.serialize_unit_variant(name, index, variant)
+    }
+    fn serialize_newtype_struct<T: ?Sized + Serialize>(
+        self,
+        name: &'static str,
+        value: &T,
+    ) -> Result<()> {
+        if name == TABLE_REF {
+            let start = self.enc.out.len();
+            value.serialize(KeySerializer { enc: self.enc })?;
+            return self.enc.int_to_ref(start);
+        }
+        value.serialize(self)
+    }
+    fn serialize_newtype_variant<T: ?Sized + Serialize>(
+        self,
+        _name: &'static str,
+        _index: u32,
+        _variant: &'static str,
+        _value: &T,
+    ) -> Result<()> {
+        Err(invalid_key("a table (enum variant with content)"))
+    }
+    fn serialize_seq(self, _len: Option<usize>) -> Result<Self::SerializeSeq> {
+        Err(invalid_key("a table (sequence)"))
+    }
+    fn serialize_tuple(self, _len: usize) -> Result<Self::SerializeTuple> {
+        Err(invalid_key("a table (tuple)"))
+    }
+    fn serialize_tuple_struct(
+        self,
+        _name: &'static str,
+        _len: usize,
+    ) -> Result<Self::SerializeTupleStruct> {
+        Err(invalid_key("a table (tuple struct)"))
+    }
+    fn serialize_tuple_variant(
+        self,
+        _name: &'static str,
+        _index: u32,
+        _variant: &'static str,
+        _len: usize,
+    ) -> Result<Self::SerializeTupleVariant> {
+        Err(invalid_key("a table (tuple variant)"))
+    }
+    fn serialize_map(self, _len: Option<usize>) -> Result<Self::SerializeMap> {
+        Err(invalid_key("a table (map)"))
+    }
+    fn serialize_struct(self, _name: &'static str, _len: usize) -> Result<Self::SerializeStruct> {
+        Err(invalid_key("a table (struct)"))
+    }
+    fn serialize_struct_variant(
+        self,
+        _name: &'static str,
+        _index: u32,
+        _variant: &'static str,
+        _len: usize,
+    ) -> Result<Self::SerializeStructVariant> {
+        Err(invalid_key("a table (struct variant)"))
+    }
+    fn collect_str<T: ?Sized + core::fmt::Display>(self, value: &T) -> Result<()> {
+        self.enc.collect_str(value)
+    }
+}
+
+/// Serializes any value type through its [`View`], so [`Value`] and
+/// [`ValueRef`](crate::ValueRef) share one impl.
+struct ViewSer<'v, V>(&'v V);
+
+impl<V: Element> Serialize for ViewSer<'_, V> {
+    fn serialize<S: ser::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self.0.view() {
+            View::Nil => serializer.serialize_unit(),
+            View::Bool(b) => serializer.serialize_bool(b),
+            View::Int(i) => serializer.serialize_i64(i),
+            View::Float(f) => serializer.serialize_f64(f),
+            View::Str(s) => serializer.serialize_str(s),
+            View::Bytes(b) => serializer.serialize_bytes(b),
+            View::Ref(id) => serializer.serialize_newtype_struct(TABLE_REF, &id),
+            View::Table(table) => serialize_table(table, serializer),
+        }
+    }
+}
+
+/// A table with an empty hash part is a sequence; any other is a map whose
+/// first keys are the array positions.
+fn serialize_table<V: Element, S: ser::Serializer>(
+    table: &Table<V>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    use ser::{SerializeMap, SerializeSeq};
+    if table.hash().is_empty() {
+        let mut seq = serializer.serialize_seq(Some(table.array().len()))?;
+        for item in table.array() {
+            seq.serialize_element(&ViewSer(item))?;
+        }
+        return seq.end();
+    }
+    let mut map = serializer.serialize_map(Some(table.len()))?;
+    for (i, item) in (1i64..).zip(table.array()) {
+        map.serialize_entry(&i, &ViewSer(item))?;
+    }
+    for (key, item) in table.hash() {
+        map.serialize_entry(&ViewSer(key), &ViewSer(item))?;
+    }
+    map.end()
+}
+
+impl Serialize for crate::Value {
+    fn serialize<S: ser::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        ViewSer(self).serialize(serializer)
+    }
+}
+
+impl Serialize for crate::ValueRef<'_> {
+    fn serialize<S: ser::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        ViewSer(self).serialize(serializer)
+    }
+}
