@@ -1,0 +1,97 @@
+//! Shared pieces of the luaxt fuzz targets: an allocation-counting global
+//! allocator and small helpers over `luaxt_format` values.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
+
+use luaxt_format::Value;
+
+/// A global allocator that counts live bytes and their peak, so a target
+/// can assert how much a call allocated. Install it in a target with
+/// `#[global_allocator] static ALLOC: Counting = Counting;`.
+pub struct Counting;
+
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+fn grew(bytes: usize) {
+    let live = LIVE.fetch_add(bytes, Relaxed) + bytes;
+    PEAK.fetch_max(live, Relaxed);
+}
+
+// SAFETY: every call forwards to `System` with the caller's arguments; the
+// counters are only statistics.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        // SAFETY: forwarded as is.
+        let ptr = unsafe { System.alloc(layout) };
+        if !ptr.is_null() {
+            grew(layout.size());
+        }
+        ptr
+    }
+
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        // SAFETY: forwarded as is.
+        let ptr = unsafe { System.alloc_zeroed(layout) };
+        if !ptr.is_null() {
+            grew(layout.size());
+        }
+        ptr
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: forwarded as is.
+        unsafe { System.dealloc(ptr, layout) };
+        LIVE.fetch_sub(layout.size(), Relaxed);
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        // SAFETY: forwarded as is.
+        let new = unsafe { System.realloc(ptr, layout, new_size) };
+        if !new.is_null() {
+            LIVE.fetch_sub(layout.size(), Relaxed);
+            grew(new_size);
+        }
+        new
+    }
+}
+
+/// Runs `f` and returns its result with the peak number of bytes it had
+/// allocated at once (above what was live when it started). Only
+/// meaningful in a binary whose global allocator is [`Counting`].
+pub fn peak_allocation<T>(f: impl FnOnce() -> T) -> (T, usize) {
+    let base = LIVE.load(Relaxed);
+    PEAK.store(base, Relaxed);
+    let out = f();
+    (out, PEAK.load(Relaxed).saturating_sub(base))
+}
+
+/// How many tables are nested in `value` (a scalar 0, a table 1, …), the
+/// depth the limits of spec §6 count.
+pub fn depth(value: &Value) -> u32 {
+    match value {
+        Value::Table(t) => {
+            let inner = t
+                .array()
+                .iter()
+                .chain(t.hash().iter().map(|(_, v)| v))
+                .map(depth)
+                .max()
+                .unwrap_or(0);
+            inner + 1
+        }
+        _ => 0,
+    }
+}
+
+/// The class and offset of an error, for comparing two decoders' errors.
+pub fn class(err: &luaxt_format::Error) -> (&'static str, Option<usize>) {
+    (err.kind().name(), err.offset())
+}
+
+/// Whether a value is a valid table key (spec §3.1).
+pub fn is_key(value: &Value) -> bool {
+    luaxt_format::encode_key(value).is_ok()
+}
+
