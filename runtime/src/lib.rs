@@ -1,1 +1,110 @@
-//! Lua external tables over an LXT store (work in progress: see issue 4).
+//! # luaxt-runtime
+//!
+//! Lua 5.4 (through mlua) with **external tables**: tables whose entries
+//! live, encoded in LXT 1, in a [`Store`] the host owns. Lua code sees
+//! `ext.table()`, `_home` and `_io` as ordinary tables.
+//!
+//! ```
+//! use luaxt_format::{Table, Value};
+//! use luaxt_runtime::{Limits, MemoryStore, Runtime};
+//!
+//! let mut rt = Runtime::new(MemoryStore::new(), Limits::default())?;
+//!
+//! // Structured input: { {name = "a", qty = 2}, {name = "b", qty = 5} }
+//! let record = |name: &str, qty: i64| -> Result<Value, luaxt_format::Error> {
+//!     let mut t = Table::new();
+//!     t.insert("name".into(), name.into())?;
+//!     t.insert("qty".into(), qty.into())?;
+//!     Ok(Value::Table(t))
+//! };
+//! let input = Table::from_array(vec![record("a", 2)?, record("b", 5)?]);
+//! rt.set_input_value(&Value::Table(input))?;
+//!
+//! rt.compute(r#"
+//!     local total, names = 0, {}
+//!     for _, r in ipairs(_io.input) do
+//!         total = total + r.qty
+//!         names[#names + 1] = r.name
+//!     end
+//!     _io.output = { total = total, names = table.concat(names, ",") }
+//! "#)?;
+//!
+//! let output = rt.output_value()?;
+//! let output = output.as_table().unwrap();
+//! assert_eq!(output.get(&"total".into()), Some(&Value::Int(7)));
+//! assert_eq!(output.get(&"names".into()), Some(&Value::from("a,b")));
+//! # Ok::<(), luaxt_runtime::Error>(())
+//! ```
+//!
+//! ## Lua API
+//! - `ext.table()` creates an external table; `ext.id(t)` is its id and
+//!   `tostring(t)` is `"ext.table: <id>"`.
+//! - `t[k]`, `t[k] = v`, `t[k] = nil` (delete), `#t` (the border: the
+//!   largest `n` with keys `1..n` present), `pairs`, `ipairs`,
+//!   `table.insert`/`remove`/`concat`/`unpack` (Lua 5.4's table library
+//!   honours the metamethods).
+//! - Values follow the Lua mapping of spec §9 (module `convert`
+//!   documents it): integers and floats stay apart, strings are binary-safe,
+//!   plain tables are stored **by value** (a copy: changing the table you
+//!   read does not change the store until you assign it again), external
+//!   tables **by reference** (reading one back gives the same proxy).
+//!   Functions, userdata and threads are refused with an error naming the
+//!   key.
+//! - Keys: `t[1]` and `t["1"]` are different keys; `t[1.0]` is `t[1]`;
+//!   assigning with a nil or NaN key is an error as for plain tables
+//!   (reading with one gives nil).
+//! - `_home` (id [`HOME_ID`]) is the persistent root: snapshots keep it and
+//!   every table reachable from it. `_io` (id [`IO_ID`]) carries
+//!   `_io.input`, `_io.output` and `_io.meta` between host and script.
+//!
+//! ## How bulk input reaches Lua
+//! [`Runtime::set_input_value`] stores the whole input as **one** encoded
+//! LXT value under `_io.input`: one host call, however large. The first
+//! read of `_io.input` inside a [`Runtime::compute`] call decodes it
+//! **eagerly** into a plain Lua table (straight from the borrowed bytes,
+//! no intermediate copy of strings) and caches that table until the call
+//! ends, so `for i = 1, #_io.input do … _io.input[i] … end` decodes once,
+//! not once per access. Why eager: a script that touches the input
+//! usually walks all of it, and a plain Lua table is the fastest thing
+//! Lua can walk; a lazy proxy would pay a metamethod call and a decode for
+//! every field. The cost is that the decoded input lives in the Lua heap
+//! (count it in [`Limits::memory`]). Assigning `_io.input` from Lua drops
+//! the cache; mutating the cached table changes only the copy.
+//!
+//! ## Sandbox and limits
+//! Only base (no `dofile`/`loadfile`; `load` takes text chunks only),
+//! `table`, `string` (no `dump`), `math`, `utf8`, `coroutine` and `os.time`
+//! / `os.clock` / `os.date` are loaded. [`Limits`] sets a memory limit, an
+//! instruction budget and a deadline; hitting one gives
+//! [`Error::Memory`] or [`Error::Limit`], and the runtime stays usable.
+//!
+//! ## Persistence
+//! [`Runtime::snapshot`] / [`Runtime::restore`] give and take the snapshot
+//! container of spec §12 (magic, version, tables, entries, CRC-32);
+//! [`Runtime::save_state`] / [`Runtime::load_state`] (feature `fs`, on by
+//! default) write and read it atomically. A snapshot keeps `_home` and the
+//! tables reachable from it, so tables no longer referenced do not pile up.
+//!
+//! ## Modules
+//! [`store`] (the host trait), [`memory_store`] ([`MemoryStore`]),
+//! `convert` (Lua ↔ LXT), `ext_table` (proxies, `ext`, `_home`, `_io`),
+//! `sandbox` (libraries and the limit hook), [`snapshot`] (the container),
+//! `persist` (atomic files), `runtime` ([`Runtime`]), `error`.
+
+mod convert;
+mod error;
+mod ext_table;
+mod limits;
+pub mod memory_store;
+#[cfg(feature = "fs")]
+pub mod persist;
+mod runtime;
+mod sandbox;
+pub mod snapshot;
+pub mod store;
+
+pub use error::{Error, LimitKind, Result, SnapshotError, StoreError};
+pub use limits::Limits;
+pub use memory_store::MemoryStore;
+pub use runtime::Runtime;
+pub use store::{HOME_ID, IO_ID, Store, StoreResult, TableData, TableId};

@@ -1,0 +1,168 @@
+//! Errors of the runtime: one enum for the host API, one for stores.
+
+use std::fmt;
+
+use crate::store::TableId;
+
+/// An error of a [`Store`](crate::Store) operation.
+///
+/// Inside a Lua metamethod a store error becomes a Lua error with this
+/// message (scripts can catch it with `pcall`); from the host API it comes
+/// back as [`Error::Store`].
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StoreError {
+    /// The table id is not (or no longer) in the store.
+    #[error("ext.table {0} does not exist")]
+    NoSuchTable(TableId),
+    /// The store has no ids left to allocate.
+    #[error("the store has no table ids left")]
+    IdsExhausted,
+    /// A key or value was not valid LXT for the store.
+    #[error("invalid data for the store: {0}")]
+    Invalid(String),
+    /// The store's own failure (a host error, a full disk, a quota).
+    #[error("store failure: {0}")]
+    Backend(String),
+}
+
+/// Which execution limit stopped a script.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum LimitKind {
+    /// The VM instruction budget of one `compute` call.
+    Instructions,
+    /// The wall-clock deadline of one `compute` call.
+    Deadline,
+}
+
+impl fmt::Display for LimitKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            LimitKind::Instructions => "instruction budget exhausted",
+            LimitKind::Deadline => "deadline passed",
+        })
+    }
+}
+
+/// Why a snapshot (spec §12) was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum SnapshotError {
+    /// The bytes do not start with the snapshot magic.
+    #[error("not a luaxt snapshot (bad magic)")]
+    BadMagic,
+    /// A container version this reader does not know.
+    #[error("unsupported snapshot version {0}")]
+    UnsupportedVersion(u32),
+    /// The bytes end before the container does.
+    #[error("truncated snapshot: {0}")]
+    Truncated(&'static str),
+    /// The CRC-32 of the content does not match the stored one.
+    #[error("snapshot checksum mismatch (stored {stored:08x}, computed {computed:08x})")]
+    Checksum {
+        /// The checksum written in the file.
+        stored: u32,
+        /// The checksum of the bytes read.
+        computed: u32,
+    },
+    /// The container is complete and its checksum matches, but its content
+    /// breaks a rule of spec §12 (order, duplicates, invalid LXT, …).
+    #[error("invalid snapshot: {0}")]
+    Invalid(String),
+}
+
+/// The error type of the host API.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A Lua error: a runtime error, a syntax error, or an error raised by a
+    /// metamethod (store and format errors inside Lua arrive here too).
+    #[error("lua error: {message}")]
+    Lua {
+        /// The Lua error message.
+        message: String,
+        /// The Lua stack traceback, when Lua produced one.
+        traceback: Option<String>,
+    },
+    /// The script went over the memory limit.
+    #[error("lua memory limit exceeded: {0}")]
+    Memory(String),
+    /// The script was stopped by the instruction budget or the deadline.
+    #[error("lua script stopped: {0}")]
+    Limit(LimitKind),
+    /// A store operation called from the host API failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// LXT encoding or decoding failed (a host value or stored bytes).
+    #[error("lxt: {0}")]
+    Format(#[from] luaxt_format::Error),
+    /// A snapshot was refused.
+    #[error(transparent)]
+    Snapshot(#[from] SnapshotError),
+    /// A value did not fit the Rust type asked for (serde).
+    #[error("serde: {0}")]
+    Serde(String),
+    /// Reading or writing a snapshot file failed.
+    #[error("i/o: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// The result type of the host API.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    /// Converts an mlua error into the runtime's error.
+    pub(crate) fn from_lua(err: mlua::Error) -> Error {
+        match err {
+            mlua::Error::MemoryError(message) => Error::Memory(message),
+            mlua::Error::RuntimeError(text) => {
+                let (message, traceback) = split_traceback(&text);
+                Error::Lua { message, traceback }
+            }
+            mlua::Error::CallbackError { traceback, cause } => {
+                let message = root_message(&cause);
+                if message.contains("not enough memory") {
+                    return Error::Memory(message);
+                }
+                Error::Lua {
+                    message,
+                    traceback: Some(traceback),
+                }
+            }
+            mlua::Error::SyntaxError { message, .. } => Error::Lua {
+                message,
+                traceback: None,
+            },
+            other => Error::Lua {
+                message: other.to_string(),
+                traceback: None,
+            },
+        }
+    }
+
+    /// The Lua message, for [`Error::Lua`].
+    pub fn lua_message(&self) -> Option<&str> {
+        match self {
+            Error::Lua { message, .. } => Some(message),
+            _ => None,
+        }
+    }
+}
+
+/// The innermost message of a chain of callback errors.
+fn root_message(err: &mlua::Error) -> String {
+    match err {
+        mlua::Error::CallbackError { cause, .. } => root_message(cause),
+        mlua::Error::RuntimeError(text) => split_traceback(text).0,
+        mlua::Error::ExternalError(inner) => inner.to_string(),
+        other => other.to_string(),
+    }
+}
+
+/// Splits "message\nstack traceback:\n..." into its two parts.
+fn split_traceback(text: &str) -> (String, Option<String>) {
+    match text.find("\nstack traceback:") {
+        Some(at) => (text[..at].to_string(), Some(text[at + 1..].to_string())),
+        None => (text.to_string(), None),
+    }
+}

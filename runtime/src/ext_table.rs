@@ -1,0 +1,253 @@
+//! External tables in Lua: the `ext` library, the proxies' metatable,
+//! `_home` and `_io`.
+//!
+//! A proxy is an empty Lua table whose metatable sends every read, write,
+//! `#`, `pairs` and `tostring` to the [`Store`]. `type(t)` is `"table"`,
+//! `getmetatable(t)` is the string `"ext.table"` (the metatable is locked).
+//! `rawget`/`rawset` bypass the metatable as with any table: what `rawset`
+//! puts in a proxy is an ordinary Lua field and is not stored.
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+use luaxt_format::{Value, encode, encode_key};
+use mlua::{Lua, Table};
+
+use crate::convert::{ConvError, Handles, ToLxt, decode_to_lua, describe_key};
+use crate::store::{HOME_ID, IO_ID, Store, TableId};
+
+/// The encoded key `"input"` of `_io`.
+pub(crate) fn input_key() -> Vec<u8> {
+    encode_key(&Value::from("input")).expect("a string is a key")
+}
+
+/// What the metamethods share with the [`Runtime`](crate::Runtime).
+pub(crate) struct Ext<S> {
+    pub(crate) store: RefCell<S>,
+    pub(crate) handles: Handles,
+    pub(crate) limits: luaxt_format::Limits,
+    /// `_io.input`, decoded once per `compute` (see the crate docs).
+    pub(crate) input_cache: RefCell<Option<mlua::Value>>,
+    /// Whether `input_cache` may be used (only inside `compute`).
+    pub(crate) cache_input: Cell<bool>,
+    input_key: Vec<u8>,
+}
+
+fn lua_error(message: impl std::fmt::Display) -> mlua::Error {
+    mlua::Error::external(message.to_string())
+}
+
+impl<S: Store + 'static> Ext<S> {
+    pub(crate) fn new(
+        lua: &Lua,
+        store: S,
+        limits: luaxt_format::Limits,
+    ) -> mlua::Result<Rc<Ext<S>>> {
+        let ext = Rc::new(Ext {
+            store: RefCell::new(store),
+            handles: Handles::new(lua)?,
+            limits,
+            input_cache: RefCell::new(None),
+            cache_input: Cell::new(false),
+            input_key: input_key(),
+        });
+        ext.install(lua)?;
+        Ok(ext)
+    }
+
+    /// Forgets the decoded `_io.input`.
+    pub(crate) fn invalidate_input(&self) {
+        self.input_cache.borrow_mut().take();
+    }
+
+    fn id(&self, proxy: &Table) -> mlua::Result<TableId> {
+        self.handles
+            .id_of(proxy)
+            .ok_or_else(|| lua_error("not an ext.table"))
+    }
+
+    /// The encoded key for a read: `None` when no such key can exist
+    /// (nil, NaN, plain tables, functions: reading them gives nil).
+    fn read_key(&self, key: &mlua::Value) -> Option<Vec<u8>> {
+        let key = ToLxt::new(&self.handles, 0).key(key).ok()?;
+        encode_key(&key).ok()
+    }
+
+    fn write_key(&self, id: TableId, key: &mlua::Value) -> mlua::Result<Vec<u8>> {
+        let converted = match key {
+            mlua::Value::Nil => return Err(lua_error("index is nil")),
+            mlua::Value::Number(n) if n.is_nan() => return Err(lua_error("index is NaN")),
+            other => ToLxt::new(&self.handles, 0).key(other),
+        };
+        let key =
+            converted.map_err(|e| lua_error(format!("ext.table {id}: {}", e.describe(None))))?;
+        encode_key(&key).map_err(|e| lua_error(format!("ext.table {id}: {e}")))
+    }
+
+    fn index(&self, lua: &Lua, proxy: &Table, key: &mlua::Value) -> mlua::Result<mlua::Value> {
+        let id = self.id(proxy)?;
+        let Some(key) = self.read_key(key) else {
+            return Ok(mlua::Value::Nil);
+        };
+        let cacheable = id == IO_ID && self.cache_input.get() && key == self.input_key;
+        if cacheable {
+            if let Some(value) = self.input_cache.borrow().as_ref() {
+                return Ok(value.clone());
+            }
+        }
+        let bytes = self.store.borrow().get(id, &key).map_err(lua_error)?;
+        let value = match bytes {
+            Some(bytes) => decode_to_lua(lua, &self.handles, &bytes, self.limits)?,
+            None => mlua::Value::Nil,
+        };
+        if cacheable {
+            *self.input_cache.borrow_mut() = Some(value.clone());
+        }
+        Ok(value)
+    }
+
+    fn new_index(&self, proxy: &Table, key: &mlua::Value, value: &mlua::Value) -> mlua::Result<()> {
+        let id = self.id(proxy)?;
+        let key_bytes = self.write_key(id, key)?;
+        if id == IO_ID && key_bytes == self.input_key {
+            self.invalidate_input();
+        }
+        if value.is_nil() {
+            return self
+                .store
+                .borrow_mut()
+                .delete(id, &key_bytes)
+                .map_err(lua_error);
+        }
+        let fail = |e: ConvError| {
+            lua_error(format!(
+                "ext.table {id}: {}",
+                e.describe(Some(&describe_key(key)))
+            ))
+        };
+        let converted = ToLxt::new(&self.handles, self.limits.max_depth)
+            .value(value)
+            .map_err(fail)?;
+        let bytes = encode(&converted).map_err(|e| {
+            lua_error(format!(
+                "ext.table {id}: {} (at key {})",
+                e,
+                describe_key(key)
+            ))
+        })?;
+        self.store
+            .borrow_mut()
+            .set(id, &key_bytes, &bytes)
+            .map_err(lua_error)
+    }
+
+    fn len(&self, proxy: &Table) -> mlua::Result<i64> {
+        let id = self.id(proxy)?;
+        let n = self.store.borrow().len(id).map_err(lua_error)?;
+        Ok(i64::try_from(n).unwrap_or(i64::MAX))
+    }
+
+    /// One step of `pairs`: the entry after `cursor`, which then moves.
+    fn step(
+        &self,
+        lua: &Lua,
+        id: TableId,
+        cursor: &RefCell<Option<Vec<u8>>>,
+    ) -> mlua::Result<(mlua::Value, mlua::Value)> {
+        let next = {
+            let after = cursor.borrow();
+            self.store
+                .borrow()
+                .next(id, after.as_deref())
+                .map_err(lua_error)?
+        };
+        let Some((key, value)) = next else {
+            return Ok((mlua::Value::Nil, mlua::Value::Nil));
+        };
+        let lua_key = decode_to_lua(lua, &self.handles, &key, self.limits)?;
+        let lua_value = decode_to_lua(lua, &self.handles, &value, self.limits)?;
+        *cursor.borrow_mut() = Some(key);
+        Ok((lua_key, lua_value))
+    }
+
+    /// Sets up the metatable, `ext`, `_home` and `_io`.
+    fn install(self: &Rc<Self>, lua: &Lua) -> mlua::Result<()> {
+        let meta = &self.handles.meta;
+
+        let ext = Rc::clone(self);
+        meta.raw_set(
+            "__index",
+            lua.create_function(move |lua, (proxy, key): (Table, mlua::Value)| {
+                ext.index(lua, &proxy, &key)
+            })?,
+        )?;
+        let ext = Rc::clone(self);
+        meta.raw_set(
+            "__newindex",
+            lua.create_function(
+                move |_, (proxy, key, value): (Table, mlua::Value, mlua::Value)| {
+                    ext.new_index(&proxy, &key, &value)
+                },
+            )?,
+        )?;
+        let ext = Rc::clone(self);
+        meta.raw_set(
+            "__len",
+            lua.create_function(move |_, proxy: Table| ext.len(&proxy))?,
+        )?;
+        let ext = Rc::clone(self);
+        meta.raw_set(
+            "__pairs",
+            lua.create_function(move |lua, proxy: Table| {
+                // The iterator keeps the last key's bytes itself rather than
+                // re-encoding the key Lua hands back: a `0x05` key with UTF-8
+                // content would re-encode as `0x04` (spec §9).
+                let id = ext.id(&proxy)?;
+                let cursor = RefCell::new(None::<Vec<u8>>);
+                let inner = Rc::clone(&ext);
+                let iter = lua.create_function(move |lua, _: mlua::MultiValue| {
+                    inner.step(lua, id, &cursor)
+                })?;
+                Ok((iter, proxy, mlua::Value::Nil))
+            })?,
+        )?;
+        let ext = Rc::clone(self);
+        meta.raw_set(
+            "__tostring",
+            lua.create_function(move |_, proxy: Table| {
+                Ok(format!("ext.table: {}", ext.id(&proxy)?))
+            })?,
+        )?;
+        meta.raw_set("__name", "ext.table")?;
+        meta.raw_set("__metatable", "ext.table")?;
+
+        let lib = lua.create_table()?;
+        let ext = Rc::clone(self);
+        lib.raw_set(
+            "table",
+            lua.create_function(move |lua, ()| {
+                let id = ext.store.borrow_mut().create_table().map_err(lua_error)?;
+                ext.handles.proxy(lua, id)
+            })?,
+        )?;
+        let ext = Rc::clone(self);
+        lib.raw_set(
+            "id",
+            lua.create_function(move |_, value: mlua::Value| match &value {
+                mlua::Value::Table(t) => ext
+                    .handles
+                    .id_of(t)
+                    .ok_or_else(|| lua_error("ext.id: not an ext.table")),
+                other => Err(lua_error(format!(
+                    "ext.id: expected an ext.table, got {}",
+                    other.type_name()
+                ))),
+            })?,
+        )?;
+        let globals = lua.globals();
+        globals.raw_set("ext", lib)?;
+        globals.raw_set("_home", self.handles.proxy(lua, HOME_ID)?)?;
+        globals.raw_set("_io", self.handles.proxy(lua, IO_ID)?)?;
+        Ok(())
+    }
+}

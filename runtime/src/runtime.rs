@@ -1,0 +1,255 @@
+//! [`Runtime`]: a sandboxed Lua 5.4 state whose external tables live in a
+//! [`Store`].
+
+use std::cell::{Ref, RefMut};
+use std::rc::Rc;
+
+use luaxt_format::{DecodeOptions, Value, encode, encode_key};
+use mlua::{ChunkMode, Lua};
+
+use crate::convert::ToLxt;
+use crate::error::{Error, Result};
+use crate::ext_table::Ext;
+use crate::limits::Limits;
+use crate::sandbox::{self, Budget};
+use crate::snapshot;
+use crate::store::{IO_ID, Store, TableId};
+
+/// A Lua 5.4 state with `ext`, `_home` and `_io`, backed by a [`Store`].
+///
+/// Lua globals persist from one [`compute`](Runtime::compute) call to the
+/// next; external tables persist in the store (and, for what is reachable
+/// from `_home`, in snapshots).
+pub struct Runtime<S: Store + 'static> {
+    lua: Lua,
+    ext: Rc<Ext<S>>,
+    budget: Rc<Budget>,
+    limits: Limits,
+}
+
+impl<S: Store + 'static> std::fmt::Debug for Runtime<S> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Runtime")
+            .field("limits", &self.limits)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The `_io` fields the host reads and writes.
+const INPUT: &str = "input";
+const OUTPUT: &str = "output";
+const META: &str = "meta";
+
+impl<S: Store + 'static> Runtime<S> {
+    /// A runtime over `store` (which must hold `_home` and `_io`, see
+    /// [`Store`]), with `limits`.
+    pub fn new(store: S, limits: Limits) -> Result<Runtime<S>> {
+        for id in [crate::HOME_ID, IO_ID] {
+            if !store.contains_table(id) {
+                return Err(crate::StoreError::NoSuchTable(id).into());
+            }
+        }
+        let budget = Rc::new(Budget::default());
+        let lua = sandbox::new_lua(&limits, &budget).map_err(Error::from_lua)?;
+        let ext = Ext::new(&lua, store, limits.format).map_err(Error::from_lua)?;
+        Ok(Runtime {
+            lua,
+            ext,
+            budget,
+            limits,
+        })
+    }
+
+    /// The limits this runtime enforces.
+    pub fn limits(&self) -> &Limits {
+        &self.limits
+    }
+
+    /// Runs `code` (Lua source text; binary chunks are refused) and returns
+    /// its first result as an LXT value: plain tables by value, external
+    /// tables as [`Value::Ref`], no result as nil.
+    ///
+    /// A Lua error, the memory limit, the instruction budget and the
+    /// deadline come back as [`Error`]s; the runtime stays usable and every
+    /// store write completed before the error is kept.
+    pub fn compute(&mut self, code: &str) -> Result<Value> {
+        self.budget.start(&self.limits);
+        self.ext.invalidate_input();
+        self.ext.cache_input.set(true);
+        let result = self
+            .lua
+            .load(code)
+            .set_name("=compute")
+            .set_mode(ChunkMode::Text)
+            .eval::<mlua::Value>();
+        self.ext.cache_input.set(false);
+        self.ext.invalidate_input();
+        let value = match result {
+            Ok(value) => value,
+            Err(err) => {
+                let tripped = self.budget.tripped();
+                let err = match tripped {
+                    Some(kind) => Error::Limit(kind),
+                    None => Error::from_lua(err),
+                };
+                if matches!(err, Error::Memory(_)) {
+                    // Give the garbage back before the next call.
+                    let _ = self.lua.gc_collect();
+                }
+                return Err(err);
+            }
+        };
+        ToLxt::new(&self.ext.handles, self.limits.format.max_depth)
+            .value(&value)
+            .map_err(|e| {
+                luaxt_format::Error::with_message(e.kind, e.describe(Some("return value"))).into()
+            })
+    }
+
+    fn io_set(&mut self, field: &str, value: &Value) -> Result<()> {
+        let key = encode_key(&Value::from(field))?;
+        if field == INPUT {
+            self.ext.invalidate_input();
+        }
+        let mut store = self.ext.store.borrow_mut();
+        if value.is_nil() {
+            store.delete(IO_ID, &key)?;
+        } else {
+            store.set(IO_ID, &key, &encode(value)?)?;
+        }
+        Ok(())
+    }
+
+    fn io_set_encoded(&mut self, field: &str, bytes: &[u8]) -> Result<()> {
+        let value = DecodeOptions::new()
+            .limits(self.limits.format)
+            .decode_ref(bytes)?;
+        let key = encode_key(&Value::from(field))?;
+        if field == INPUT {
+            self.ext.invalidate_input();
+        }
+        let mut store = self.ext.store.borrow_mut();
+        if value.is_nil() {
+            store.delete(IO_ID, &key)?;
+        } else {
+            store.set(IO_ID, &key, bytes)?;
+        }
+        Ok(())
+    }
+
+    fn io_get_encoded(&self, field: &str) -> Result<Option<Vec<u8>>> {
+        let key = encode_key(&Value::from(field))?;
+        Ok(self.ext.store.borrow().get(IO_ID, &key)?)
+    }
+
+    fn io_get(&self, field: &str) -> Result<Value> {
+        match self.io_get_encoded(field)? {
+            Some(bytes) => Ok(DecodeOptions::new()
+                .limits(self.limits.format)
+                .decode(&bytes)?),
+            None => Ok(Value::Nil),
+        }
+    }
+
+    /// Sets `_io.input` to `value` (nil removes it). The value crosses as
+    /// one encoded buffer; Lua decodes it on its first read of
+    /// `_io.input` in a `compute` call (see the crate docs).
+    pub fn set_input_value(&mut self, value: &Value) -> Result<()> {
+        self.io_set(INPUT, value)
+    }
+
+    /// Sets `_io.input` from LXT bytes (checked, then stored as they are).
+    pub fn set_input_encoded(&mut self, bytes: &[u8]) -> Result<()> {
+        self.io_set_encoded(INPUT, bytes)
+    }
+
+    /// `_io.output` as a value (nil when unset).
+    pub fn output_value(&self) -> Result<Value> {
+        self.io_get(OUTPUT)
+    }
+
+    /// `_io.output` as stored LXT bytes.
+    pub fn output_encoded(&self) -> Result<Option<Vec<u8>>> {
+        self.io_get_encoded(OUTPUT)
+    }
+
+    /// Sets `_io.meta` (nil removes it).
+    pub fn set_meta_value(&mut self, value: &Value) -> Result<()> {
+        self.io_set(META, value)
+    }
+
+    /// `_io.meta` as a value (nil when unset).
+    pub fn meta_value(&self) -> Result<Value> {
+        self.io_get(META)
+    }
+
+    /// Removes every entry of `_io` (`input`, `output`, `meta` and
+    /// anything else a script put there).
+    pub fn clear_io(&mut self) -> Result<()> {
+        self.ext.invalidate_input();
+        let mut store = self.ext.store.borrow_mut();
+        while let Some((key, _)) = store.next(IO_ID, None)? {
+            store.delete(IO_ID, &key)?;
+        }
+        Ok(())
+    }
+
+    /// The store, for reading.
+    pub fn store(&self) -> Ref<'_, S> {
+        self.ext.store.borrow()
+    }
+
+    /// The store, for changes by the host between `compute` calls.
+    pub fn store_mut(&mut self) -> RefMut<'_, S> {
+        self.ext.invalidate_input();
+        self.ext.store.borrow_mut()
+    }
+
+    /// Creates an external table from the host side and returns its id
+    /// (to be stored, e.g., in `_home` as a [`Value::Ref`]).
+    pub fn create_table(&mut self) -> Result<TableId> {
+        Ok(self.ext.store.borrow_mut().create_table()?)
+    }
+
+    /// Bytes of the Lua heap in use.
+    pub fn used_memory(&self) -> usize {
+        self.lua.used_memory()
+    }
+
+    /// A snapshot (spec §12) of `_home` and every table reachable from it.
+    /// `_io` and unreachable tables are left out.
+    pub fn snapshot(&self) -> Result<Vec<u8>> {
+        Ok(snapshot::write(&*self.ext.store.borrow())?)
+    }
+
+    /// Replaces the store's content by a snapshot. The snapshot is checked
+    /// completely first: if it is refused, nothing changes. Afterwards
+    /// `_io` is empty and tables not in the snapshot are gone (Lua handles
+    /// to them give "does not exist" errors; their ids are never reused).
+    pub fn restore(&mut self, bytes: &[u8]) -> Result<()> {
+        let tables = snapshot::read(bytes)?;
+        self.ext.invalidate_input();
+        self.ext.store.borrow_mut().replace_all(tables)?;
+        Ok(())
+    }
+}
+
+#[cfg(feature = "fs")]
+impl<S: Store + 'static> Runtime<S> {
+    /// Writes [`snapshot`](Runtime::snapshot) to `path` atomically: a
+    /// temporary file in the same directory, fsync, rename, fsync of the
+    /// directory. A crash at any point leaves either the old file or the
+    /// new one, never a mix.
+    pub fn save_state(&self, path: impl AsRef<std::path::Path>) -> Result<()> {
+        let bytes = self.snapshot()?;
+        crate::persist::write_atomic(path.as_ref(), &bytes)?;
+        Ok(())
+    }
+
+    /// Reads a snapshot file and [`restore`](Runtime::restore)s it. A
+    /// missing, truncated or corrupted file is an error and changes nothing.
+    pub fn load_state(&mut self, path: impl AsRef<std::path::Path>) -> Result<()> {
+        let bytes = std::fs::read(path)?;
+        self.restore(&bytes)
+    }
+}

@@ -1,0 +1,113 @@
+//! The host's side of external tables: the [`Store`] trait.
+//!
+//! Every entry of every external table lives in a store the host owns.
+//! Keys and values cross as LXT bytes: a key is the canonical encoding of a
+//! normalised key ([`luaxt_format::encode_key`], spec §3), so two keys are
+//! the same key exactly when their bytes are equal and a store can key a
+//! map by them. A value is the canonical encoding of any non-nil value
+//! (spec §2). The store never interprets values; it interprets keys only to
+//! keep the border ([`Store::len`]).
+//!
+//! The same trait describes the host ABI of the WebAssembly build
+//! (spec §11): each method is one imported host function there.
+
+use crate::error::StoreError;
+
+/// The id of an external table. The host allocates ids.
+pub type TableId = u32;
+
+/// The fixed id of `_home`, the persistent root table.
+pub const HOME_ID: TableId = 1;
+
+/// The fixed id of `_io`, the host's exchange table (`input`, `output`,
+/// `meta`). It is not persistent: snapshots leave it out.
+pub const IO_ID: TableId = 2;
+
+/// The result type of store operations.
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// One table of a store, by value: its id and its entries as
+/// `(encoded key, encoded value)` pairs. Used to restore snapshots.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct TableData {
+    /// The table's id.
+    pub id: TableId,
+    /// `(key, value)` pairs, LXT bytes, sorted by key bytes.
+    pub entries: Vec<(Vec<u8>, Vec<u8>)>,
+}
+
+/// Storage for external tables, implemented by the host.
+///
+/// Contract (spec §11 restates it for the WebAssembly imports):
+/// - A new store already holds the empty tables [`HOME_ID`] and [`IO_ID`];
+///   [`create_table`](Store::create_table) never returns an id that is in
+///   use or that was ever handed out before by this store (ids are not
+///   reused, so a stale Lua handle never aliases a new table).
+/// - `key` arguments are canonical LXT keys; `value` arguments are LXT
+///   values other than nil (the runtime deletes instead of storing nil).
+/// - [`len`](Store::len) is the border of spec §4.1: the largest `n ≥ 0`
+///   such that the integer keys `1..=n` are all present.
+/// - [`next`](Store::next) iterates in an order that does not change while
+///   the table is not modified, and deleting the key just returned (or any
+///   key already visited) does not disturb it. Keys added during a
+///   traversal may or may not be visited (as with Lua's `next`).
+/// - Operations on an id that is not a table give
+///   [`StoreError::NoSuchTable`].
+pub trait Store {
+    /// Creates an empty table and returns its new id.
+    fn create_table(&mut self) -> StoreResult<TableId>;
+
+    /// Whether `id` is a table of this store.
+    fn contains_table(&self, id: TableId) -> bool;
+
+    /// The encoded value stored under `key`, or `None`.
+    fn get(&self, id: TableId, key: &[u8]) -> StoreResult<Option<Vec<u8>>>;
+
+    /// Stores `value` under `key`, replacing any previous value.
+    fn set(&mut self, id: TableId, key: &[u8], value: &[u8]) -> StoreResult<()>;
+
+    /// Removes `key` (absent keys are not an error).
+    fn delete(&mut self, id: TableId, key: &[u8]) -> StoreResult<()>;
+
+    /// The border of the table (see the trait docs).
+    fn len(&self, id: TableId) -> StoreResult<u64>;
+
+    /// The first entry after `after` in the store's iteration order (the
+    /// first entry of the table for `None`), or `None` at the end. `after`
+    /// need not be present any more.
+    fn next(&self, id: TableId, after: Option<&[u8]>) -> StoreResult<Option<(Vec<u8>, Vec<u8>)>>;
+
+    /// The ids of every table, in ascending order.
+    fn table_ids(&self) -> StoreResult<Vec<TableId>>;
+
+    /// Replaces the whole content of the store by `tables` (a snapshot
+    /// being restored). Tables not listed are dropped; [`HOME_ID`] and
+    /// [`IO_ID`] exist afterwards even if not listed. Ids handed out later
+    /// must still be new (greater than every id ever used).
+    fn replace_all(&mut self, tables: Vec<TableData>) -> StoreResult<()>;
+}
+
+/// The integer an encoded key stands for, if it is an integer key (tag
+/// `0x02`, 8 bytes little-endian): what a store needs to keep the border.
+///
+/// ```
+/// use luaxt_runtime::store::int_key;
+/// let key = luaxt_format::encode_key(&luaxt_format::Value::Int(7)).unwrap();
+/// assert_eq!(int_key(&key), Some(7));
+/// assert_eq!(int_key(b"\x04\x01\x00\x00\x007"), None); // the string "7"
+/// ```
+pub fn int_key(key: &[u8]) -> Option<i64> {
+    match key {
+        [0x02, rest @ ..] if rest.len() == 8 => {
+            Some(i64::from_le_bytes(rest.try_into().expect("8 bytes")))
+        }
+        _ => None,
+    }
+}
+
+/// The encoded key of the integer `n` (tag `0x02`, 8 bytes little-endian).
+pub fn int_key_bytes(n: i64) -> [u8; 9] {
+    let mut key = [0x02; 9];
+    key[1..].copy_from_slice(&n.to_le_bytes());
+    key
+}
