@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use clap::{Args, ValueEnum};
 
 use crate::progress::Progress;
@@ -66,8 +66,7 @@ pub fn run(args: &EncodeArgs) -> Result<ExitStatus> {
     let progress = Progress::start(format!("reading {name}"));
     let text = cli_io::read_text(args.input.as_deref())?;
     progress.set(format!("parsing JSON from {name}"));
-    let json: serde_json::Value =
-        serde_json::from_str(&text).with_context(|| format!("invalid JSON in {name}"))?;
+    let json: serde_json::Value = crate::json::parse(&text, &name)?;
     progress.set("converting");
     let value = if args.typed {
         crate::typed::to_lxt(&json)?

@@ -24,11 +24,57 @@
 //! Every error names the JSON path of the value and suggests `--typed`,
 //! whose notation (§7) carries every LXT value.
 
-use anyhow::{Result, bail};
+use anyhow::{Context, Result, bail};
 use luaxt_format::{Table, Value, ValueRef};
+use serde::Deserialize;
 use serde_json::{Map, Number};
 
 use crate::path::Path;
+
+/// Most JSON nesting `parse` accepts: the typed notation of 128 nested
+/// tables (LXT's default depth limit) takes up to 4 levels per table.
+pub const MAX_NESTING: usize = 1024;
+
+/// Parses JSON text from `name` (for messages), nested at most
+/// [`MAX_NESTING`] deep.
+pub fn parse(text: &str, name: &str) -> Result<serde_json::Value> {
+    let nesting = nesting(text);
+    if nesting > MAX_NESTING {
+        bail!("invalid JSON in {name}: nested {nesting} deep (at most {MAX_NESTING})");
+    }
+    let mut de = serde_json::Deserializer::from_str(text);
+    de.disable_recursion_limit();
+    let json = serde_json::Value::deserialize(&mut de)
+        .and_then(|json| de.end().map(|()| json))
+        .with_context(|| format!("invalid JSON in {name}"))?;
+    Ok(json)
+}
+
+/// The deepest nesting of arrays and objects in JSON text (strings skipped).
+fn nesting(text: &str) -> usize {
+    let (mut depth, mut deepest, mut in_string, mut escaped) = (0usize, 0, false, false);
+    for b in text.bytes() {
+        if in_string {
+            match b {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    deepest
+}
 
 /// Converts parsed JSON to an LXT value.
 pub fn to_lxt(json: &serde_json::Value) -> Result<Value> {
@@ -197,6 +243,17 @@ mod tests {
         let err = json(&v).unwrap_err().to_string();
         assert!(err.contains("at $.b"), "{err}");
         assert!(err.contains("--typed"), "{err}");
+    }
+
+    #[test]
+    fn nesting_is_bounded_but_deeper_than_serde_json_default() {
+        let deep = format!("{}{}", "[".repeat(300), "]".repeat(300));
+        assert!(parse(&deep, "x").is_ok());
+        let too_deep = format!("{}{}", "[".repeat(2000), "]".repeat(2000));
+        let err = parse(&too_deep, "x").unwrap_err().to_string();
+        assert!(err.contains("nested 2000 deep"), "{err}");
+        assert_eq!(nesting(r#"{"a": "[[[\"[", "b": [{}]}"#), 3);
+        assert!(parse("[1] x", "x").is_err());
     }
 
     #[test]

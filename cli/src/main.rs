@@ -9,6 +9,7 @@ mod io;
 mod json;
 mod path;
 mod progress;
+mod run;
 mod typed;
 
 use std::process::ExitCode;
@@ -63,6 +64,8 @@ enum Command {
     Decode(decode::DecodeArgs),
     /// Validate LXT files; the exit code tells canonical, noncanonical, invalid.
     Check(check::CheckArgs),
+    /// Run a Lua script in the sandbox: JSON in, JSON out, `_home` in a state file.
+    Run(run::RunArgs),
     /// Print a shell completion script.
     #[command(after_help = "\
 Examples:
@@ -93,6 +96,7 @@ fn main() -> ExitCode {
         Command::Encode(args) => encode::run(args),
         Command::Decode(args) => decode::run(args),
         Command::Check(args) => check::run(args),
+        Command::Run(args) => run::run(args),
         Command::Completions { shell } => {
             clap_complete::generate(*shell, &mut Cli::command(), "luaxt", &mut std::io::stdout());
             Ok(ExitStatus::Ok)

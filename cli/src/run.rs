@@ -1,0 +1,302 @@
+//! `luaxt run`: run a Lua script in the sandboxed runtime, with JSON input
+//! and output and `_home` kept in a state file.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::{Context, Result, anyhow};
+use clap::Args;
+use luaxt_runtime::{Error as RtError, HOME_ID, LimitKind, Limits, MemoryStore, Runtime, Store};
+
+use crate::progress::Progress;
+use crate::{ExitStatus, io as cli_io};
+
+/// The state file used when `--state` is not given.
+pub const DEFAULT_STATE: &str = ".luaxt-state";
+
+/// Arguments of `luaxt run`.
+#[derive(Debug, Args)]
+#[command(after_help = "\
+The script runs in the runtime's sandbox (no files, no os.execute, no \
+require). It reads its input from `_io.input`, writes its result to \
+`_io.output`, and keeps what must outlive the run in `_home`.
+
+Input: --input FILE.json is converted with the plain JSON mapping of \
+`luaxt encode` (or the typed notation with --typed) and becomes `_io.input`; \
+without it `_io.input` is nil. Output: `_io.output` is printed as JSON (null \
+when unset), with the mapping of `luaxt decode`.
+
+State: `_home` is loaded from the state file before the run and saved back \
+(atomically) after a successful one. The default state file is \
+`.luaxt-state` in the current directory; --state FILE picks another, \
+--no-state runs without one. A state file that does not exist yet is \
+created only if the script left something in `_home`. When the script \
+fails (a Lua error, a limit, output that cannot be converted), the state \
+file is left as it was.
+
+A Lua error prints the message and the traceback and exits with 2; so does a \
+limit: --memory-limit (Lua heap), --time-limit (wall clock) and \
+--instruction-limit (VM instructions).
+
+Examples:
+  luaxt run examples/stats/stats.lua --input examples/stats/data.json
+  luaxt run examples/counter/counter.lua --state counter.state
+  luaxt run job.lua --no-state --memory-limit 64M --time-limit 2.5 --compact")]
+pub struct RunArgs {
+    /// The Lua 5.4 script (a first line starting with `#` is skipped).
+    #[arg(value_name = "SCRIPT.lua")]
+    pub script: PathBuf,
+    /// JSON file whose value becomes `_io.input` (`-` for stdin).
+    #[arg(long, value_name = "FILE.json")]
+    pub input: Option<PathBuf>,
+    /// Read the input and write the output in the typed JSON notation (§7).
+    #[arg(long)]
+    pub typed: bool,
+    /// State file that holds `_home` between runs [default: .luaxt-state].
+    #[arg(long, value_name = "FILE", conflicts_with = "no_state")]
+    pub state: Option<PathBuf>,
+    /// Neither load nor save a state file.
+    #[arg(long)]
+    pub no_state: bool,
+    /// Most bytes the Lua heap may use; suffixes K, M, G (powers of 1024).
+    #[arg(long, value_name = "BYTES", value_parser = parse_bytes, default_value = "512M")]
+    pub memory_limit: usize,
+    /// Most seconds the script may run (wall clock), e.g. 2 or 0.5.
+    #[arg(long, value_name = "SECS", value_parser = parse_secs)]
+    pub time_limit: Option<Duration>,
+    /// Most Lua VM instructions the script may run (0 for no limit).
+    #[arg(long, value_name = "N", default_value_t = 1_000_000_000)]
+    pub instruction_limit: u64,
+    /// Write JSON on one line instead of indented.
+    #[arg(long)]
+    pub compact: bool,
+    /// Write the output to this file instead of stdout.
+    #[arg(short, long, value_name = "OUT")]
+    pub output: Option<PathBuf>,
+}
+
+/// Parses `1048576`, `64K`, `64M`, `1G` (also `KiB`, `MB`…, all powers of 1024).
+fn parse_bytes(text: &str) -> Result<usize, String> {
+    let t = text.trim();
+    let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let (digits, unit) = t.split_at(split);
+    let number: usize = digits
+        .parse()
+        .map_err(|_| format!("{text:?} is not a byte count such as 1048576, 64M or 1G"))?;
+    let shift = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 0,
+        "k" | "kb" | "kib" => 10,
+        "m" | "mb" | "mib" => 20,
+        "g" | "gb" | "gib" => 30,
+        _ => return Err(format!("unknown unit in {text:?} (use K, M or G)")),
+    };
+    number
+        .checked_mul(1 << shift)
+        .filter(|&n| n > 0)
+        .ok_or_else(|| format!("{text:?} is out of range"))
+}
+
+fn parse_secs(text: &str) -> Result<Duration, String> {
+    let secs: f64 = text
+        .trim()
+        .trim_end_matches('s')
+        .parse()
+        .map_err(|_| format!("{text:?} is not a number of seconds"))?;
+    Duration::try_from_secs_f64(secs)
+        .ok()
+        .filter(|d| !d.is_zero())
+        .ok_or_else(|| format!("{text:?} is not a positive number of seconds"))
+}
+
+/// Runs `luaxt run`.
+pub fn run(args: &RunArgs) -> Result<ExitStatus> {
+    let script_name = args.script.display().to_string();
+    let code = cli_io::read_text(Some(&args.script))?;
+    let code = skip_shebang(&code);
+
+    let limits = Limits {
+        memory: Some(args.memory_limit),
+        instructions: (args.instruction_limit > 0).then_some(args.instruction_limit),
+        deadline: args.time_limit,
+        ..Limits::default()
+    };
+    let mut runtime = Runtime::new(MemoryStore::new(), limits)
+        .map_err(|e| anyhow!("cannot start the runtime: {e}"))?;
+
+    let state = if args.no_state {
+        None
+    } else {
+        Some(
+            args.state
+                .clone()
+                .unwrap_or_else(|| PathBuf::from(DEFAULT_STATE)),
+        )
+    };
+    let state_existed = match &state {
+        Some(path) if path.exists() => {
+            runtime.load_state(path).map_err(|e| state_error(path, e))?;
+            true
+        }
+        _ => false,
+    };
+
+    if let Some(input) = &args.input {
+        let name = cli_io::describe(Some(input));
+        let text = cli_io::read_text(Some(input))?;
+        let json: serde_json::Value = crate::json::parse(&text, &name)?;
+        let value = if args.typed {
+            crate::typed::to_lxt(&json)?
+        } else {
+            crate::json::to_lxt(&json)?
+        };
+        runtime
+            .set_input_value(&value)
+            .map_err(|e| anyhow!("cannot pass {name} to the script: {e}"))?;
+    }
+
+    let progress = Progress::start(format!("running {script_name}"));
+    let result = runtime.compute(code);
+    drop(progress);
+    if let Err(e) = result {
+        return Err(script_error(&script_name, args, e));
+    }
+
+    let output = runtime
+        .output_value()
+        .map_err(|e| anyhow!("cannot read _io.output: {e}"))?;
+    let json = if args.typed {
+        crate::typed::from_lxt(&output.as_value_ref())
+    } else {
+        crate::json::from_lxt(&output.as_value_ref()).context(
+            "_io.output cannot be written as plain JSON (the state file was not changed)",
+        )?
+    };
+    let mut text = if args.compact {
+        serde_json::to_string(&json)?
+    } else {
+        serde_json::to_string_pretty(&json)?
+    };
+    text.push('\n');
+
+    if let Some(path) = &state {
+        let home_empty = runtime
+            .store()
+            .next(HOME_ID, None)
+            .map(|entry| entry.is_none())
+            .unwrap_or(false);
+        if state_existed || !home_empty {
+            runtime.save_state(path).map_err(|e| state_error(path, e))?;
+        }
+    }
+    cli_io::Output::new(args.output.clone()).write(text.as_bytes())?;
+    Ok(ExitStatus::Ok)
+}
+
+/// Lua's loader skips a first line starting with `#`; `load` does not, so
+/// blank it here (keeping the line count, so line numbers stay right).
+fn skip_shebang(code: &str) -> &str {
+    if code.starts_with('#') {
+        match code.find('\n') {
+            Some(at) => &code[at..],
+            None => "",
+        }
+    } else {
+        code
+    }
+}
+
+fn state_error(path: &Path, e: RtError) -> anyhow::Error {
+    match e {
+        RtError::Io(io) => anyhow::Error::new(io).context(format!("state file {}", path.display())),
+        other => anyhow!("state file {}: {other}", path.display()),
+    }
+}
+
+/// The runtime names chunks `compute`; show the script's name instead.
+fn rename_chunk(text: &str, script: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("compute:") {
+        let after = &rest[at + "compute:".len()..];
+        let boundary = at == 0 || !rest[..at].ends_with(|c: char| c.is_alphanumeric() || c == '_');
+        out.push_str(&rest[..at]);
+        if boundary && after.starts_with(|c: char| c.is_ascii_digit()) {
+            out.push_str(script);
+            out.push(':');
+        } else {
+            out.push_str("compute:");
+        }
+        rest = after;
+    }
+    out.push_str(rest);
+    out
+}
+
+fn script_error(script: &str, args: &RunArgs, e: RtError) -> anyhow::Error {
+    match e {
+        RtError::Lua { message, traceback } => {
+            let message = rename_chunk(&message, script);
+            match traceback {
+                Some(tb) => anyhow!(
+                    "lua error in {script}: {message}\n{}",
+                    rename_chunk(&tb, script)
+                ),
+                None => anyhow!("lua error in {script}: {message}"),
+            }
+        }
+        RtError::Memory(detail) => anyhow!(
+            "{script}: memory limit of {} bytes exceeded ({detail}); raise it with --memory-limit",
+            args.memory_limit
+        ),
+        RtError::Limit(LimitKind::Deadline) => anyhow!(
+            "{script}: time limit of {}s exceeded; raise it with --time-limit",
+            args.time_limit.unwrap_or_default().as_secs_f64()
+        ),
+        RtError::Limit(LimitKind::Instructions) => anyhow!(
+            "{script}: instruction limit of {} exceeded; raise it with --instruction-limit (0 = none)",
+            args.instruction_limit
+        ),
+        other => anyhow!("{script}: {other}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn byte_counts_take_suffixes() {
+        assert_eq!(parse_bytes("1048576"), Ok(1 << 20));
+        assert_eq!(parse_bytes("64M"), Ok(64 << 20));
+        assert_eq!(parse_bytes("2KiB"), Ok(2048));
+        assert_eq!(parse_bytes("1g"), Ok(1 << 30));
+        assert!(parse_bytes("12X").is_err());
+        assert!(parse_bytes("0").is_err());
+        assert!(parse_bytes("M").is_err());
+    }
+
+    #[test]
+    fn seconds_may_be_fractional() {
+        assert_eq!(parse_secs("2"), Ok(Duration::from_secs(2)));
+        assert_eq!(parse_secs("0.5s"), Ok(Duration::from_millis(500)));
+        assert!(parse_secs("0").is_err());
+        assert!(parse_secs("-1").is_err());
+        assert!(parse_secs("soon").is_err());
+    }
+
+    #[test]
+    fn chunk_names_become_the_script_path() {
+        assert_eq!(
+            rename_chunk("compute:3: boom\n\tcompute:3: in main chunk", "job.lua"),
+            "job.lua:3: boom\n\tjob.lua:3: in main chunk"
+        );
+        assert_eq!(rename_chunk("precompute:3", "x"), "precompute:3");
+        assert_eq!(rename_chunk("compute: x", "x"), "compute: x");
+    }
+
+    #[test]
+    fn shebang_lines_are_skipped() {
+        assert_eq!(skip_shebang("#!/usr/bin/env luaxt\nreturn 1"), "\nreturn 1");
+        assert_eq!(skip_shebang("return 1"), "return 1");
+    }
+}

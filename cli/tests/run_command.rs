@@ -1,0 +1,357 @@
+//! End-to-end tests of `luaxt run`: scripts, input, output, state, limits.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use predicates::str::contains;
+use tempfile::TempDir;
+
+fn luaxt() -> Command {
+    Command::cargo_bin("luaxt").unwrap()
+}
+
+fn examples() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples")
+}
+
+fn script(dir: &TempDir, name: &str, code: &str) -> PathBuf {
+    let path = dir.path().join(name);
+    std::fs::write(&path, code).unwrap();
+    path
+}
+
+fn json_out(cmd: &mut Command) -> serde_json::Value {
+    let out = cmd.assert().success().get_output().stdout.clone();
+    serde_json::from_slice(&out).unwrap()
+}
+
+#[test]
+fn stats_example_runs_over_the_committed_data_set() {
+    let out = json_out(
+        luaxt()
+            .arg("run")
+            .arg(examples().join("stats/stats.lua"))
+            .arg("--input")
+            .arg(examples().join("stats/data.json"))
+            .arg("--no-state"),
+    );
+    assert_eq!(out["readings"], 24000);
+    let stations = out["stations"].as_object().unwrap();
+    assert_eq!(stations.len(), 8);
+    let counted: i64 = stations
+        .values()
+        .map(|s| s["count"].as_i64().unwrap())
+        .sum();
+    assert_eq!(counted + out["faulty"].as_i64().unwrap(), 24000);
+    let temp = &stations["ST-001"]["temp_c"];
+    assert!(temp["min"].as_f64() <= temp["median"].as_f64());
+    assert!(temp["median"].as_f64() <= temp["max"].as_f64());
+}
+
+#[test]
+fn generator_reproduces_the_committed_data_set() {
+    let dir = TempDir::new().unwrap();
+    let out = luaxt()
+        .current_dir(dir.path())
+        .arg("run")
+        .arg(examples().join("stats/generate.lua"))
+        .args(["--no-state", "--compact"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let committed = std::fs::read(examples().join("stats/data.json")).unwrap();
+    assert!(
+        out == committed,
+        "generate.lua no longer reproduces data.json"
+    );
+}
+
+#[test]
+fn counter_keeps_home_across_runs() {
+    let dir = TempDir::new().unwrap();
+    let state = dir.path().join("counter.state");
+    let counter = examples().join("counter/counter.lua");
+    let run = |input: Option<&Path>| {
+        let mut cmd = luaxt();
+        cmd.arg("run").arg(&counter).arg("--state").arg(&state);
+        if let Some(input) = input {
+            cmd.arg("--input").arg(input);
+        }
+        json_out(&mut cmd)
+    };
+    assert_eq!(run(None)["count"], 1);
+    assert_eq!(
+        run(Some(&examples().join("counter/add-ten.json")))["count"],
+        11
+    );
+    let third = run(None);
+    assert_eq!(third["count"], 12);
+    assert_eq!(third["runs"], 3);
+    assert_eq!(third["recent"][1], "run 2: +10 (bulk import)");
+}
+
+#[test]
+fn default_state_file_is_in_the_current_directory() {
+    let dir = TempDir::new().unwrap();
+    let s = script(
+        &dir,
+        "home.lua",
+        "_home.n = (_home.n or 0) + 1 _io.output = _home.n",
+    );
+    luaxt()
+        .current_dir(dir.path())
+        .arg("run")
+        .arg(&s)
+        .assert()
+        .success()
+        .stdout("1\n");
+    assert!(dir.path().join(".luaxt-state").exists());
+    luaxt()
+        .current_dir(dir.path())
+        .arg("run")
+        .arg(&s)
+        .assert()
+        .success()
+        .stdout("2\n");
+    // --no-state neither reads nor writes it.
+    luaxt()
+        .current_dir(dir.path())
+        .args(["run", "--no-state"])
+        .arg(&s)
+        .assert()
+        .success()
+        .stdout("1\n");
+}
+
+#[test]
+fn a_stateless_script_creates_no_state_file() {
+    let dir = TempDir::new().unwrap();
+    let s = script(&dir, "pure.lua", "_io.output = { sum = 1 + 2 }");
+    luaxt()
+        .current_dir(dir.path())
+        .args(["run", "--compact"])
+        .arg(&s)
+        .assert()
+        .success()
+        .stdout("{\"sum\":3}\n");
+    assert!(!dir.path().join(".luaxt-state").exists());
+}
+
+#[test]
+fn input_arrives_as_io_input_and_output_is_printed() {
+    let dir = TempDir::new().unwrap();
+    let s = script(
+        &dir,
+        "echo.lua",
+        "local t = _io.input\n_io.output = { n = #t.list, big = t.big + 1, f = math.type(t.f), name = t.name }",
+    );
+    luaxt()
+        .args(["run", "--no-state", "--compact", "--input", "-"])
+        .arg(&s)
+        .write_stdin(r#"{"list": [1, 2, 3], "big": 9007199254740993, "f": 2.0, "name": "é"}"#)
+        .assert()
+        .success()
+        .stdout("{\"f\":\"float\",\"n\":3,\"big\":9007199254740994,\"name\":\"é\"}\n");
+    // No _io.output: null.
+    let quiet = script(&dir, "quiet.lua", "local x = 1");
+    luaxt()
+        .args(["run", "--no-state"])
+        .arg(&quiet)
+        .assert()
+        .success()
+        .stdout("null\n");
+}
+
+#[test]
+fn typed_mode_carries_bytes_and_references() {
+    let dir = TempDir::new().unwrap();
+    let s = script(&dir, "typed.lua", "_io.output = { _io.input, ext.table() }");
+    luaxt()
+        .args(["run", "--no-state", "--typed", "--compact", "--input", "-"])
+        .arg(&s)
+        .write_stdin(r#"{"bytes": "00ff"}"#)
+        .assert()
+        .success()
+        .stdout(contains(r#"{"table":{"array":[{"bytes":"00ff"},{"ref":"#));
+}
+
+#[test]
+fn lua_error_shows_message_and_traceback_and_keeps_the_state_file() {
+    let dir = TempDir::new().unwrap();
+    let state = dir.path().join("s.state");
+    let good = script(&dir, "good.lua", "_home.n = 41");
+    luaxt()
+        .arg("run")
+        .arg(&good)
+        .arg("--state")
+        .arg(&state)
+        .assert()
+        .success();
+    let before = std::fs::read(&state).unwrap();
+    let bad = script(
+        &dir,
+        "bad.lua",
+        "_home.n = 99\nlocal function f(t)\n  return t.missing.field\nend\nf({})\n",
+    );
+    luaxt()
+        .arg("run")
+        .arg(&bad)
+        .arg("--state")
+        .arg(&state)
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(contains("lua error in"))
+        .stderr(contains("bad.lua:3: attempt to index a nil value"))
+        .stderr(contains("stack traceback"));
+    assert_eq!(std::fs::read(&state).unwrap(), before);
+    // A syntax error too.
+    let syntax = script(&dir, "syntax.lua", "_home.n = = 1");
+    luaxt()
+        .arg("run")
+        .arg(&syntax)
+        .arg("--state")
+        .arg(&state)
+        .assert()
+        .code(2)
+        .stderr(contains("syntax.lua:1:"));
+    assert_eq!(std::fs::read(&state).unwrap(), before);
+}
+
+#[test]
+fn output_that_plain_json_cannot_carry_keeps_the_state_file() {
+    let dir = TempDir::new().unwrap();
+    let state = dir.path().join("s.state");
+    let s = script(
+        &dir,
+        "ref.lua",
+        "_home.n = (_home.n or 0) + 1 _io.output = _home",
+    );
+    luaxt()
+        .arg("run")
+        .arg(&s)
+        .arg("--state")
+        .arg(&state)
+        .assert()
+        .code(2)
+        .stderr(contains("--typed"))
+        .stderr(contains("state file was not changed"));
+    assert!(!state.exists());
+}
+
+#[test]
+fn memory_limit_stops_the_script() {
+    let dir = TempDir::new().unwrap();
+    let s = script(
+        &dir,
+        "hog.lua",
+        "local t = {}\nfor i = 1, 1e9 do t[i] = string.rep('x', 100) .. i end",
+    );
+    luaxt()
+        .args(["run", "--no-state", "--memory-limit", "8M"])
+        .arg(&s)
+        .assert()
+        .code(2)
+        .stderr(contains("memory limit of 8388608 bytes exceeded"));
+}
+
+#[test]
+fn time_and_instruction_limits_stop_the_script() {
+    let dir = TempDir::new().unwrap();
+    let state = dir.path().join("s.state");
+    let s = script(&dir, "spin.lua", "_home.x = 1\nwhile true do end");
+    let started = std::time::Instant::now();
+    luaxt()
+        .args([
+            "run",
+            "--time-limit",
+            "0.3",
+            "--instruction-limit",
+            "0",
+            "--state",
+        ])
+        .arg(&state)
+        .arg(&s)
+        .assert()
+        .code(2)
+        .stderr(contains("time limit of 0.3s exceeded"));
+    assert!(started.elapsed().as_secs() < 20);
+    assert!(!state.exists());
+    luaxt()
+        .args(["run", "--no-state", "--instruction-limit", "50000"])
+        .arg(&s)
+        .assert()
+        .code(2)
+        .stderr(contains("instruction limit of 50000 exceeded"));
+}
+
+#[test]
+fn bad_inputs_are_reported() {
+    let dir = TempDir::new().unwrap();
+    let s = script(&dir, "ok.lua", "_io.output = 1");
+    luaxt()
+        .args(["run", "--no-state", "--input", "-"])
+        .arg(&s)
+        .write_stdin("{not json")
+        .assert()
+        .code(2)
+        .stderr(contains("invalid JSON in <stdin>"));
+    luaxt()
+        .args(["run", "--no-state"])
+        .arg(dir.path().join("missing.lua"))
+        .assert()
+        .code(3)
+        .stderr(contains("cannot read").and(contains("missing.lua")));
+    luaxt()
+        .args(["run", "--no-state", "--input"])
+        .arg(dir.path().join("missing.json"))
+        .arg(&s)
+        .assert()
+        .code(3)
+        .stderr(contains("missing.json"));
+    luaxt()
+        .args(["run", "--memory-limit", "lots"])
+        .arg(&s)
+        .assert()
+        .code(3);
+    // A state file that is not a snapshot is refused, and left alone.
+    let state = dir.path().join("junk.state");
+    std::fs::write(&state, b"not a snapshot").unwrap();
+    luaxt()
+        .arg("run")
+        .arg(&s)
+        .arg("--state")
+        .arg(&state)
+        .assert()
+        .code(2)
+        .stderr(contains("junk.state"));
+    assert_eq!(std::fs::read(&state).unwrap(), b"not a snapshot");
+}
+
+#[test]
+fn sandbox_has_no_file_access() {
+    let dir = TempDir::new().unwrap();
+    let s = script(
+        &dir,
+        "io.lua",
+        "_io.output = { io = type(io), dofile = type(dofile) }",
+    );
+    luaxt()
+        .args(["run", "--no-state", "--compact"])
+        .arg(&s)
+        .assert()
+        .success()
+        .stdout(contains("\"io\":\"nil\"").and(contains("\"dofile\":\"nil\"")));
+}
+
+#[test]
+fn run_help_has_examples() {
+    luaxt()
+        .args(["run", "--help"])
+        .assert()
+        .success()
+        .stdout(contains("Examples:").and(contains(".luaxt-state")));
+}
