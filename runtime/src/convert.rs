@@ -251,7 +251,17 @@ pub(crate) fn to_lua(
                 out.raw_set(i as i64 + 1, to_lua(lua, handles, item)?)?;
             }
             for (key, item) in hash {
-                out.raw_set(to_lua(lua, handles, key)?, to_lua(lua, handles, item)?)?;
+                let lua_key = to_lua(lua, handles, key)?;
+                // A bytes key may have the content of a string key already
+                // set (strings sort first): one Lua key, so refuse (§9.5).
+                if matches!(key, ValueRef::Bytes(_))
+                    && !out.raw_get::<mlua::Value>(&lua_key)?.is_nil()
+                {
+                    return Err(mlua::Error::external(
+                        "duplicate_key: a string key and a bytes key with the same content",
+                    ));
+                }
+                out.raw_set(lua_key, to_lua(lua, handles, item)?)?;
             }
             mlua::Value::Table(out)
         }

@@ -93,15 +93,13 @@ pub enum Error {
     /// A store operation called from the host API failed.
     #[error(transparent)]
     Store(#[from] StoreError),
-    /// LXT encoding or decoding failed (a host value or stored bytes).
+    /// LXT encoding or decoding failed: a host value, stored bytes, or a
+    /// serde type that does not fit the value (class `custom`).
     #[error("lxt: {0}")]
     Format(#[from] luaxt_format::Error),
     /// A snapshot was refused.
     #[error(transparent)]
     Snapshot(#[from] SnapshotError),
-    /// A value did not fit the Rust type asked for (serde).
-    #[error("serde: {0}")]
-    Serde(String),
     /// Reading or writing a snapshot file failed.
     #[error("i/o: {0}")]
     Io(#[from] std::io::Error),

@@ -5,36 +5,43 @@
 //! `ext.table()`, `_home` and `_io` as ordinary tables.
 //!
 //! ```
-//! use luaxt_format::{Table, Value};
 //! use luaxt_runtime::{Limits, MemoryStore, Runtime};
+//! use serde::{Deserialize, Serialize};
+//!
+//! #[derive(Serialize)]
+//! struct Sale { region: String, amount: f64 }
+//!
+//! #[derive(Deserialize, Debug, PartialEq)]
+//! struct Report { count: i64, total: f64, top: String }
 //!
 //! let mut rt = Runtime::new(MemoryStore::new(), Limits::default())?;
-//!
-//! // Structured input: { {name = "a", qty = 2}, {name = "b", qty = 5} }
-//! let record = |name: &str, qty: i64| -> Result<Value, luaxt_format::Error> {
-//!     let mut t = Table::new();
-//!     t.insert("name".into(), name.into())?;
-//!     t.insert("qty".into(), qty.into())?;
-//!     Ok(Value::Table(t))
-//! };
-//! let input = Table::from_array(vec![record("a", 2)?, record("b", 5)?]);
-//! rt.set_input_value(&Value::Table(input))?;
+//! rt.set_input(&vec![
+//!     Sale { region: "north".into(), amount: 120.0 },
+//!     Sale { region: "south".into(), amount: 80.5 },
+//!     Sale { region: "north".into(), amount: 30.0 },
+//! ])?;
 //!
 //! rt.compute(r#"
-//!     local total, names = 0, {}
-//!     for _, r in ipairs(_io.input) do
-//!         total = total + r.qty
-//!         names[#names + 1] = r.name
+//!     local by, total = {}, 0
+//!     for _, sale in ipairs(_io.input) do
+//!         by[sale.region] = (by[sale.region] or 0) + sale.amount
+//!         total = total + sale.amount
 //!     end
-//!     _io.output = { total = total, names = table.concat(names, ",") }
+//!     local top = next(by)
+//!     for region, sum in pairs(by) do if sum > by[top] then top = region end end
+//!     _io.output = { count = #_io.input, total = total, top = top }
+//!     _home.runs = (_home.runs or 0) + 1   -- persistent state
 //! "#)?;
 //!
-//! let output = rt.output_value()?;
-//! let output = output.as_table().unwrap();
-//! assert_eq!(output.get(&"total".into()), Some(&Value::Int(7)));
-//! assert_eq!(output.get(&"names".into()), Some(&Value::from("a,b")));
+//! let report: Report = rt.output()?;
+//! assert_eq!(report, Report { count: 3, total: 230.5, top: "north".into() });
 //! # Ok::<(), luaxt_runtime::Error>(())
 //! ```
+//!
+//! The same calls exist for [`luaxt_format::Value`]
+//! ([`Runtime::set_input_value`], [`Runtime::output_value`]) and for
+//! encoded bytes ([`Runtime::set_input_encoded`],
+//! [`Runtime::output_encoded`]).
 //!
 //! ## Lua API
 //! - `ext.table()` creates an external table; `ext.id(t)` is its id and

@@ -6,6 +6,8 @@ use std::rc::Rc;
 
 use luaxt_format::{DecodeOptions, Value, encode, encode_key};
 use mlua::{ChunkMode, Lua};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 
 use crate::convert::ToLxt;
 use crate::error::{Error, Result};
@@ -135,6 +137,65 @@ impl<S: Store + 'static> Runtime<S> {
             store.set(IO_ID, &key, bytes)?;
         }
         Ok(())
+    }
+
+    /// Stores bytes the format crate just wrote (canonical, valid).
+    fn io_set_trusted(&mut self, field: &str, bytes: &[u8]) -> Result<()> {
+        let key = encode_key(&Value::from(field))?;
+        if field == INPUT {
+            self.ext.invalidate_input();
+        }
+        let mut store = self.ext.store.borrow_mut();
+        if bytes == [0x00] {
+            store.delete(IO_ID, &key)?;
+        } else {
+            store.set(IO_ID, &key, bytes)?;
+        }
+        Ok(())
+    }
+
+    fn io_get_serde<T: DeserializeOwned>(&self, field: &str) -> Result<T> {
+        let bytes = self.io_get_encoded(field)?;
+        let options = DecodeOptions::new().limits(self.limits.format);
+        Ok(luaxt_format::from_slice_with(
+            bytes.as_deref().unwrap_or(&[0x00]),
+            &options,
+        )?)
+    }
+
+    /// Sets `_io.input` to any serde value (spec §10 mapping), encoded
+    /// once by the format crate and stored as one buffer.
+    ///
+    /// ```
+    /// use luaxt_runtime::{Limits, MemoryStore, Runtime};
+    /// #[derive(serde::Serialize)]
+    /// struct Point { x: i64, y: i64 }
+    /// let mut rt = Runtime::new(MemoryStore::new(), Limits::default())?;
+    /// rt.set_input(&vec![Point { x: 1, y: 2 }, Point { x: 3, y: 4 }])?;
+    /// rt.compute("local s = 0 for _, p in ipairs(_io.input) do s = s + p.x * p.y end _io.output = s")?;
+    /// assert_eq!(rt.output::<i64>()?, 14);
+    /// # Ok::<(), luaxt_runtime::Error>(())
+    /// ```
+    pub fn set_input<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<()> {
+        let bytes = luaxt_format::to_vec(value)?;
+        self.io_set_trusted(INPUT, &bytes)
+    }
+
+    /// `_io.output` as any serde type (`Option<T>` reads an unset output
+    /// as `None`).
+    pub fn output<T: DeserializeOwned>(&self) -> Result<T> {
+        self.io_get_serde(OUTPUT)
+    }
+
+    /// Sets `_io.meta` to any serde value.
+    pub fn set_meta<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<()> {
+        let bytes = luaxt_format::to_vec(value)?;
+        self.io_set_trusted(META, &bytes)
+    }
+
+    /// `_io.meta` as any serde type.
+    pub fn meta<T: DeserializeOwned>(&self) -> Result<T> {
+        self.io_get_serde(META)
     }
 
     fn io_get_encoded(&self, field: &str) -> Result<Option<Vec<u8>>> {

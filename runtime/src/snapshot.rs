@@ -263,6 +263,24 @@ mod tests {
     }
 
     #[test]
+    fn spec_example_bytes() {
+        // spec/12-snapshot.md §12.2
+        let hex = "4C58545 34E415000 01000000 01000000 01000000 01000000 09000000 04040000 00646174 61 0F000000 040A000000 70657273697374656E74 3BF121E0";
+        let digits: Vec<u8> = hex.bytes().filter(u8::is_ascii_hexdigit).collect();
+        let expected: Vec<u8> = digits
+            .chunks(2)
+            .map(|pair| u8::from_str_radix(std::str::from_utf8(pair).unwrap(), 16).unwrap())
+            .collect();
+        let mut store = MemoryStore::new();
+        let key = encode_key(&luaxt_format::Value::from("data")).unwrap();
+        let value = luaxt_format::encode(&luaxt_format::Value::from("persistent")).unwrap();
+        store.set(HOME_ID, &key, &value).unwrap();
+        let bytes = write(&store).unwrap();
+        assert_eq!(bytes, expected);
+        assert_eq!(bytes.len(), 60);
+    }
+
+    #[test]
     fn only_reachable_tables_are_kept() {
         let mut store = MemoryStore::new();
         let kept = store.create_table().unwrap();

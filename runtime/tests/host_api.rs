@@ -220,3 +220,19 @@ fn corrupt_stored_bytes_are_a_lua_error_not_a_panic() {
         "{err:?}"
     );
 }
+
+#[test]
+fn string_and_bytes_keys_with_the_same_content_are_refused() {
+    // Spec §9.5: the string key "a" and the bytes key "a" in one table.
+    let doc = [
+        0x06, 0, 0, 0, 0, 2, 0, 0, 0, 0x04, 1, 0, 0, 0, b'a', 0x02, 1, 0, 0, 0, 0, 0, 0, 0, 0x05,
+        1, 0, 0, 0, b'a', 0x02, 2, 0, 0, 0, 0, 0, 0, 0,
+    ];
+    let mut rt = runtime();
+    rt.set_input_encoded(&doc).unwrap();
+    let err = rt.compute("return _io.input").unwrap_err();
+    assert!(
+        err.lua_message().unwrap().contains("duplicate_key"),
+        "{err:?}"
+    );
+}
