@@ -1,0 +1,281 @@
+//! Encode/decode throughput of LXT against other serde formats on one
+//! shared data set (see `BENCHMARKS.md`). Run with
+//! `cargo bench -p luaxt-format --features serde --bench codecs`.
+//!
+//! The data set is generated exactly as the JS benchmark generates it, and
+//! the SHA-256 of its LXT encoding (as a `Value`) is printed so the two can
+//! be compared.
+
+use std::hint::black_box;
+use std::time::Duration;
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use luaxt_format::{Table, Value, ValueRef};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+/// Records in the data set.
+const N: usize = 20_000;
+
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+struct Geo {
+    lat: f64,
+    lon: f64,
+    city: String,
+}
+
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+struct Record {
+    id: i64,
+    name: String,
+    score: f64,
+    active: bool,
+    tags: Vec<String>,
+    bio: String,
+    readings: Vec<f64>,
+    counts: Vec<i64>,
+    geo: Geo,
+}
+
+/// splitmix64, as specified for the shared data set.
+struct SplitMix(u64);
+
+impl SplitMix {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// `(next() >> 11) / 2^53 * scale + offset`; never integral here (the
+    /// JS codec writes integral floats as integers, so both sides must see
+    /// only fractional ones).
+    fn float(&mut self, scale: f64, offset: f64) -> f64 {
+        let x = (self.next() >> 11) as f64 / 9_007_199_254_740_992.0 * scale + offset;
+        assert!(x.fract() != 0.0, "integral float {x} drawn");
+        x
+    }
+}
+
+fn generate() -> Vec<Record> {
+    const TAGS: [&str; 5] = ["alpha", "beta", "gamma", "delta", "epsilon"];
+    const BIO: &[u8; 27] = b"abcdefghijklmnopqrstuvwxyz ";
+    let mut rng = SplitMix(42);
+    (0..N)
+        .map(|i| {
+            let id = i as i64;
+            let name = format!("user_{}", rng.next() % 100_000);
+            let score = rng.float(1000.0, 0.0);
+            let active = rng.next() & 1 == 1;
+            let k = rng.next() % 4;
+            let tags = (0..k)
+                .map(|_| TAGS[(rng.next() % 5) as usize].to_string())
+                .collect();
+            let len = 100 + rng.next() % 400;
+            let bio = (0..len)
+                .map(|_| BIO[(rng.next() % 27) as usize] as char)
+                .collect();
+            let readings = (0..8).map(|_| rng.float(100.0, -50.0)).collect();
+            let counts = (0..4)
+                .map(|_| (rng.next() % 1_000_000) as i64 - 500_000)
+                .collect();
+            let lat = rng.float(180.0, -90.0);
+            let lon = rng.float(360.0, -180.0);
+            let city = format!("city_{}", rng.next() % 1000);
+            Record {
+                id,
+                name,
+                score,
+                active,
+                tags,
+                bio,
+                readings,
+                counts,
+                geo: Geo { lat, lon, city },
+            }
+        })
+        .collect()
+}
+
+fn entry(key: &str, value: Value) -> (Value, Value) {
+    (Value::from(key), value)
+}
+
+/// A record as a `Value`: a table with exactly the record's string keys.
+fn record_value(r: &Record) -> Value {
+    let strings =
+        |v: &[String]| Table::from_array(v.iter().map(|s| Value::from(s.as_str())).collect());
+    let geo = Table::from_entries([
+        entry("lat", Value::Float(r.geo.lat)),
+        entry("lon", Value::Float(r.geo.lon)),
+        entry("city", Value::from(r.geo.city.as_str())),
+    ])
+    .unwrap();
+    let table = Table::from_entries([
+        entry("id", Value::Int(r.id)),
+        entry("name", Value::from(r.name.as_str())),
+        entry("score", Value::Float(r.score)),
+        entry("active", Value::Bool(r.active)),
+        entry("tags", Value::Table(strings(&r.tags))),
+        entry("bio", Value::from(r.bio.as_str())),
+        entry(
+            "readings",
+            Value::Table(Table::from_array(
+                r.readings.iter().map(|&f| Value::Float(f)).collect(),
+            )),
+        ),
+        entry(
+            "counts",
+            Value::Table(Table::from_array(
+                r.counts.iter().map(|&i| Value::Int(i)).collect(),
+            )),
+        ),
+        entry("geo", Value::Table(geo)),
+    ])
+    .unwrap();
+    Value::Table(table)
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn codecs(c: &mut Criterion) {
+    let records = generate();
+    let value = Value::Table(Table::from_array(
+        records.iter().map(record_value).collect(),
+    ));
+    let lxt = luaxt_format::encode(&value).unwrap();
+    println!("dataset: {N} records, LXT {} bytes", lxt.len());
+    println!(
+        "dataset sha256 (LXT of the Value): {}",
+        hex(&Sha256::digest(&lxt))
+    );
+
+    // Every codec's own encoding, checked to round-trip once.
+    let typed = luaxt_format::to_vec(&records).unwrap();
+    assert_eq!(
+        typed, lxt,
+        "typed serde output must equal the canonical Value encoding"
+    );
+    assert_eq!(
+        luaxt_format::from_slice::<Vec<Record>>(&lxt).unwrap(),
+        records
+    );
+    assert_eq!(luaxt_format::from_slice::<Value>(&lxt).unwrap(), value);
+    let rmp_named = rmp_serde::to_vec_named(&records).unwrap();
+    let rmp_compact = rmp_serde::to_vec(&records).unwrap();
+    let mut cbor = Vec::new();
+    ciborium::into_writer(&records, &mut cbor).unwrap();
+    let post = postcard::to_allocvec(&records).unwrap();
+    let json = serde_json::to_vec(&records).unwrap();
+    assert_eq!(
+        rmp_serde::from_slice::<Vec<Record>>(&rmp_named).unwrap(),
+        records
+    );
+    assert_eq!(
+        rmp_serde::from_slice::<Vec<Record>>(&rmp_compact).unwrap(),
+        records
+    );
+    assert_eq!(
+        ciborium::from_reader::<Vec<Record>, _>(&cbor[..]).unwrap(),
+        records
+    );
+    assert_eq!(postcard::from_bytes::<Vec<Record>>(&post).unwrap(), records);
+    assert_eq!(
+        serde_json::from_slice::<Vec<Record>>(&json).unwrap(),
+        records
+    );
+    for (name, bytes) in [
+        ("luaxt", &lxt),
+        ("rmp_named", &rmp_named),
+        ("rmp_compact", &rmp_compact),
+        ("ciborium", &cbor),
+        ("postcard", &post),
+        ("serde_json", &json),
+    ] {
+        println!("size {name} {}", bytes.len());
+    }
+
+    let mut group = c.benchmark_group("encode");
+    group.throughput(Throughput::Elements(N as u64));
+    group.bench_function("luaxt_value", |b| {
+        b.iter(|| luaxt_format::encode(black_box(&value)).unwrap())
+    });
+    group.bench_function("luaxt_serde", |b| {
+        b.iter(|| luaxt_format::to_vec(black_box(&records)).unwrap())
+    });
+    group.bench_function("rmp_named", |b| {
+        b.iter(|| rmp_serde::to_vec_named(black_box(&records)).unwrap())
+    });
+    group.bench_function("rmp_compact", |b| {
+        b.iter(|| rmp_serde::to_vec(black_box(&records)).unwrap())
+    });
+    group.bench_function("ciborium", |b| {
+        b.iter(|| {
+            let mut out = Vec::new();
+            ciborium::into_writer(black_box(&records), &mut out).unwrap();
+            out
+        })
+    });
+    group.bench_function("postcard", |b| {
+        b.iter(|| postcard::to_allocvec(black_box(&records)).unwrap())
+    });
+    group.bench_function("serde_json", |b| {
+        b.iter(|| serde_json::to_vec(black_box(&records)).unwrap())
+    });
+    group.finish();
+
+    let mut group = c.benchmark_group("decode");
+    group.throughput(Throughput::Elements(N as u64));
+    group.bench_function("luaxt_value", |b| {
+        b.iter(|| luaxt_format::decode(black_box(&lxt)).unwrap())
+    });
+    group.bench_function("luaxt_valueref", |b| {
+        b.iter(|| ValueRef::decode(black_box(&lxt)).unwrap())
+    });
+    group.bench_function("luaxt_serde", |b| {
+        b.iter(|| luaxt_format::from_slice::<Vec<Record>>(black_box(&lxt)).unwrap())
+    });
+    group.bench_function("rmp_named", |b| {
+        b.iter(|| rmp_serde::from_slice::<Vec<Record>>(black_box(&rmp_named)).unwrap())
+    });
+    group.bench_function("rmp_compact", |b| {
+        b.iter(|| rmp_serde::from_slice::<Vec<Record>>(black_box(&rmp_compact)).unwrap())
+    });
+    group.bench_function("ciborium", |b| {
+        b.iter(|| ciborium::from_reader::<Vec<Record>, _>(black_box(&cbor[..])).unwrap())
+    });
+    group.bench_function("postcard", |b| {
+        b.iter(|| postcard::from_bytes::<Vec<Record>>(black_box(&post)).unwrap())
+    });
+    group.bench_function("serde_json", |b| {
+        b.iter(|| serde_json::from_slice::<Vec<Record>>(black_box(&json)).unwrap())
+    });
+    group.bench_function("rmpv_value", |b| {
+        b.iter(|| rmpv::decode::read_value(&mut black_box(&rmp_named[..])).unwrap())
+    });
+    group.bench_function("ciborium_value", |b| {
+        b.iter(|| ciborium::from_reader::<ciborium::Value, _>(black_box(&cbor[..])).unwrap())
+    });
+    group.bench_function("serde_json_value", |b| {
+        b.iter(|| serde_json::from_slice::<serde_json::Value>(black_box(&json)).unwrap())
+    });
+    group.finish();
+}
+
+fn config() -> Criterion {
+    Criterion::default()
+        .sample_size(10)
+        .warm_up_time(Duration::from_millis(500))
+        .measurement_time(Duration::from_secs(2))
+}
+
+criterion_group! {
+    name = benches;
+    config = config();
+    targets = codecs
+}
+criterion_main!(benches);
