@@ -883,8 +883,8 @@ jv("decode.object-proto", "a key __proto__ is an own data property, never the pr
    'Object.defineProperty({}, "__proto__", { value: 1, enumerable: true, writable: true, configurable: true })')
 jv("decode.object-proto-table", "__proto__ holding a table stays an own property",
    tbl([(S("__proto__"), tbl([(S("polluted"), True)])), (S("a"), I(1))]),
-   '(() => { const o = {}; Object.defineProperty(o, "__proto__", { value: { polluted: true }, enumerable: true, '
-   'writable: true, configurable: true }); o.a = 1; return o; })()')
+   '(() => { const o = { a: 1 }; Object.defineProperty(o, "__proto__", { value: { polluted: true }, '
+   'enumerable: true, writable: true, configurable: true }); return o; })()')
 jv("decode.object-empty-key", "the empty string key", tbl([(S(""), I(0))]), '({ "": 0 })', '({ "": 0 })')
 jv("decode.map-array-and-string", "array part and string keys: a Map (array keys first)",
    tbl([(I(1), S("a")), (S("n"), I(1))]), 'new Map([[1, "a"], ["n", 1]])', 'new Map([[1, "a"], ["n", 1]])')
@@ -1091,6 +1091,19 @@ def main():
             counts[v["class"]] = counts.get(v["class"], 0) + 1
         print("%-16s %4d  %s" % (name, len(vectors), counts))
     print("total %d" % total)
+    try:
+        import jsonschema
+    except ImportError:
+        jsonschema = None
+    if jsonschema is not None:  # optional: validate every file against the schema
+        sys.setrecursionlimit(20000)
+        here = os.path.dirname(os.path.abspath(__file__))
+        with open(os.path.join(here, "..", "schema", "vectors.schema.json")) as f:
+            validator = jsonschema.Draft202012Validator(json.load(f))
+        for name in sorted(os.listdir(OUT)):
+            with open(os.path.join(OUT, name)) as f:
+                validator.validate(json.load(f))
+        print("schema: every file validates")
     if stale:
         sys.exit("out of date: " + ", ".join(stale))
 
