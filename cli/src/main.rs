@@ -1,6 +1,7 @@
 //! `luaxt`: inspect, convert, check and run LXT 1 data from the command line.
 
 mod check;
+mod conformance;
 mod decode;
 mod encode;
 mod hex;
@@ -47,6 +48,8 @@ Examples:
   luaxt inspect state.lxt
   luaxt encode data.json -o data.lxt && luaxt decode data.lxt
   luaxt check --strict *.lxt
+  luaxt run examples/stats/stats.lua --input examples/stats/data.json
+  luaxt conformance --rust
   luaxt completions bash > /etc/bash_completion.d/luaxt"
 )]
 struct Cli {
@@ -66,6 +69,8 @@ enum Command {
     Check(check::CheckArgs),
     /// Run a Lua script in the sandbox: JSON in, JSON out, `_home` in a state file.
     Run(run::RunArgs),
+    /// Run the golden vectors against luaxt-format or a JavaScript codec.
+    Conformance(conformance::ConformanceArgs),
     /// Print a shell completion script.
     #[command(after_help = "\
 Examples:
@@ -97,6 +102,7 @@ fn main() -> ExitCode {
         Command::Decode(args) => decode::run(args),
         Command::Check(args) => check::run(args),
         Command::Run(args) => run::run(args),
+        Command::Conformance(args) => conformance::run(args),
         Command::Completions { shell } => {
             clap_complete::generate(*shell, &mut Cli::command(), "luaxt", &mut std::io::stdout());
             Ok(ExitStatus::Ok)

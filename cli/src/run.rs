@@ -140,8 +140,10 @@ pub fn run(args: &RunArgs) -> Result<ExitStatus> {
         _ => false,
     };
 
+    let progress = Progress::start(format!("starting {script_name}"));
     if let Some(input) = &args.input {
         let name = cli_io::describe(Some(input));
+        progress.set(format!("reading {name}"));
         let text = cli_io::read_text(Some(input))?;
         let json: serde_json::Value = crate::json::parse(&text, &name)?;
         let value = if args.typed {
@@ -154,7 +156,7 @@ pub fn run(args: &RunArgs) -> Result<ExitStatus> {
             .map_err(|e| anyhow!("cannot pass {name} to the script: {e}"))?;
     }
 
-    let progress = Progress::start(format!("running {script_name}"));
+    progress.set(format!("running {script_name}"));
     let result = runtime.compute(code);
     drop(progress);
     if let Err(e) = result {

@@ -1,0 +1,203 @@
+//! End-to-end tests of `luaxt conformance`.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use predicates::str::contains;
+use tempfile::TempDir;
+
+fn luaxt() -> Command {
+    Command::cargo_bin("luaxt").unwrap()
+}
+
+fn summary(stdout: &[u8]) -> (usize, usize) {
+    let text = String::from_utf8_lossy(stdout);
+    let line = text
+        .lines()
+        .find(|l| l.contains(" passed, ") && l.contains(" failed"))
+        .unwrap_or_else(|| panic!("no summary line in:\n{text}"));
+    let mut numbers = line
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|s| !s.is_empty())
+        .map(|s| s.parse::<usize>().unwrap());
+    (numbers.next().unwrap(), numbers.next().unwrap())
+}
+
+/// The `luaxt-format: N vectors` line.
+fn vector_count(stdout: &[u8]) -> usize {
+    let text = String::from_utf8_lossy(stdout);
+    let line = text.lines().find(|l| l.ends_with(" vectors")).unwrap();
+    line.split_whitespace().nth(1).unwrap().parse().unwrap()
+}
+
+#[test]
+fn rust_vectors_run_and_end_with_the_summary_line() {
+    // The full run is slow in a debug build: once here, filtered below.
+    let output = luaxt().arg("conformance").output().unwrap();
+    let (passed, failed) = summary(&output.stdout);
+    assert!(passed >= 300, "only {passed} vectors passed");
+    // Exit code 0 exactly when nothing failed; failures are printed.
+    assert_eq!(output.status.code(), Some(if failed == 0 { 0 } else { 1 }));
+    if failed > 0 {
+        assert!(String::from_utf8_lossy(&output.stdout).contains("FAIL "));
+    }
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        text.lines()
+            .last()
+            .is_some_and(|l| l.starts_with(&format!("{passed} passed, {failed} failed"))),
+        "{text}"
+    );
+}
+
+#[test]
+fn filter_selects_vectors_by_id() {
+    let output = luaxt()
+        .args(["conformance", "--rust", "--filter", "values."])
+        .output()
+        .unwrap();
+    let (passed, failed) = summary(&output.stdout);
+    let count = vector_count(&output.stdout);
+    assert!(count > 10, "{count}");
+    assert!(passed + failed <= count);
+    luaxt()
+        .args(["conformance", "--filter", "no-such-vector-id"])
+        .assert()
+        .code(3)
+        .stderr(contains("no vector id starts with"));
+}
+
+#[test]
+fn js_needs_a_runner_that_exists() {
+    luaxt()
+        .args([
+            "conformance",
+            "--js",
+            "codec.js",
+            "--runner",
+            "/no/such/run.mjs",
+        ])
+        .assert()
+        .code(3)
+        .stderr(contains("/no/such/run.mjs"));
+    luaxt()
+        .args(["conformance", "--js", "a.js", "--rust"])
+        .assert()
+        .code(3);
+    luaxt()
+        .args(["conformance", "--js", "/no/such/codec.js"])
+        .assert()
+        .code(3)
+        .stderr(contains("/no/such/codec.js does not exist"));
+}
+
+fn have_node() -> bool {
+    std::process::Command::new("node")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+#[test]
+fn js_runner_output_and_verdict_pass_through() {
+    if !have_node() {
+        eprintln!("skipped: node is not installed");
+        return;
+    }
+    let dir = TempDir::new().unwrap();
+    let runner = dir.path().join("run.mjs");
+    std::fs::write(
+        &runner,
+        "const m = process.argv[2];\n\
+         console.log(`module ${m} args ${process.argv.slice(3).join(' ')}`);\n\
+         if (m.endsWith('bad.js')) { console.log('FAIL x\\n1 passed, 1 failed'); process.exit(1); }\n\
+         console.log('2 passed, 0 failed');\n",
+    )
+    .unwrap();
+    let good = dir.path().join("good.js");
+    std::fs::write(&good, "export {};").unwrap();
+    let bad = dir.path().join("bad.js");
+    std::fs::write(&bad, "export {};").unwrap();
+    luaxt()
+        .current_dir(dir.path())
+        .args(["conformance", "--js", "good.js", "--runner"])
+        .arg(&runner)
+        .assert()
+        .success()
+        // A module path is passed to the runner as an absolute path.
+        .stdout(contains(good.canonicalize().unwrap().display().to_string()))
+        .stdout(contains("2 passed, 0 failed"));
+    luaxt()
+        .args(["conformance", "--filter", "values.", "--js"])
+        .arg(&good)
+        .arg("--runner")
+        .arg(&runner)
+        .assert()
+        .success()
+        .stdout(contains("args --filter values."));
+    luaxt()
+        .args(["conformance", "--js"])
+        .arg(&bad)
+        .arg("--runner")
+        .arg(&runner)
+        .assert()
+        .code(1)
+        .stdout(contains("1 passed, 1 failed"));
+    luaxt()
+        .args(["conformance", "--js"])
+        .arg(&good)
+        .arg("--runner")
+        .arg(&runner)
+        .args(["--node", "/no/such/node"])
+        .assert()
+        .code(3)
+        .stderr(contains("is Node.js installed"));
+}
+
+#[test]
+fn conformance_help_has_examples() {
+    luaxt()
+        .args(["conformance", "--help"])
+        .assert()
+        .success()
+        .stdout(contains("Examples:").and(contains("--js")));
+}
+
+#[test]
+fn the_reference_js_codec_passes_through_the_real_runner() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let codec = root.join("runtime/js/src/codec.js");
+    if !have_node() || !codec.exists() || !root.join("conformance/js/run.mjs").exists() {
+        eprintln!("skipped: node, the reference codec or the runner is missing");
+        return;
+    }
+    let output = luaxt()
+        .args(["conformance", "--filter", "values.", "--js"])
+        .arg(&codec)
+        .output()
+        .unwrap();
+    let (passed, _) = summary(&output.stdout);
+    assert!(passed > 10, "{}", String::from_utf8_lossy(&output.stdout));
+}
+
+#[test]
+fn rust_known_failures_file_marks_and_detects_stale_entries() {
+    let dir = TempDir::new().unwrap();
+    let known = dir.path().join("known.txt");
+    // An id outside the selection is not stale.
+    std::fs::write(&known, "keys.no-such-id  # elsewhere\n").unwrap();
+    let output = luaxt()
+        .args(["conformance", "--rust", "--filter", "values.", "--known"])
+        .arg(&known)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(!text.contains("STALE"), "{text}");
+    // `values.nil` (the single byte 00) passes: listing it is stale.
+    std::fs::write(&known, "values.nil  # not really\n").unwrap();
+    luaxt()
+        .args(["conformance", "--rust", "--filter", "values.", "--known"])
+        .arg(&known)
+        .assert()
+        .code(1)
+        .stdout(contains("STALE values.nil"));
+}
