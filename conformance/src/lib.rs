@@ -46,7 +46,7 @@ pub mod typed;
 pub use typed::{js_view, typed_to_value, value_to_typed};
 
 /// The vector files, by name, in the order they are run.
-pub const FILES: [(&str, &str); 8] = [
+pub const FILES: [(&str, &str); 9] = [
     (
         "01-overview.json",
         include_str!("../vectors/01-overview.json"),
@@ -62,6 +62,10 @@ pub const FILES: [(&str, &str); 8] = [
     (
         "08-js-mapping.json",
         include_str!("../vectors/08-js-mapping.json"),
+    ),
+    (
+        "14-examples.json",
+        include_str!("../vectors/14-examples.json"),
     ),
     (
         "90-generated.json",

@@ -112,7 +112,7 @@ fn generated_vectors_are_up_to_date() {
 
 /// Spec sections that have no byte vectors of their own, and why. A
 /// chapter number exempts its subsections.
-const NOT_BYTE_LEVEL: [(&str, &str); 12] = [
+const NOT_BYTE_LEVEL: [(&str, &str); 11] = [
     (
         "5.5",
         "how errors are reported: every runner checks class and offset of every error vector",
@@ -133,10 +133,6 @@ const NOT_BYTE_LEVEL: [(&str, &str); 12] = [
     (
         "13",
         "versioning: no bytes of its own (new tags are unknown_tag, §2.9)",
-    ),
-    (
-        "14",
-        "informative examples (the normative cases are in §2–§6)",
     ),
     (
         "1.1",

@@ -13,6 +13,7 @@ offset stops the script instead of becoming a wrong vector.
 
 import json
 import os
+import re
 import struct
 import sys
 
@@ -1012,6 +1013,108 @@ for name, src, err, desc in [
     encerr("js.encode-error." + name, "8", desc, err, source=src)
 
 
+
+# ====================================================================== 14
+# The informative examples of spec/14-examples.md, read from the chapter
+# itself so the kit and the text cannot drift apart: every example must be
+# what lxt.py's model says (the script stops otherwise).
+begin("14-examples", "Examples (informative, from spec/14-examples.md)")
+SPEC14 = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "spec", "14-examples.md")
+
+
+SLUGS = set()
+
+
+def slug(prefix, text):
+    """A stable id from an example's own words (not its position)."""
+    taken = SLUGS
+    text = "empty string" if text == '""' else text
+    text = text.replace("−", "minus-").replace("^", "p").replace("Ω", "O").replace("{}", "table")
+    out = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:48].strip("-") or "x"
+    out = prefix + out
+    base, k = out, 2
+    while out in taken:
+        out, k = "%s-%d" % (base, k), k + 1
+    taken.add(out)
+    return out
+
+
+def hexcell(cell):
+    cell = cell.strip().strip("`").strip()
+    return b"" if cell == "(empty)" else h(cell)
+
+
+def cell_limits(text):
+    m = re.search(r"with (max_size|max_depth) (\d+)", text)
+    return {m.group(1): int(m.group(2))} if m else None
+
+
+def spec_examples(text):
+    section = None
+    blocks = []  # (section, hex bytes, title)
+    rows = []  # (section, cells)
+    lines = text.split("\n")
+    i = 0
+    title = ""
+    while i < len(lines):
+        line = lines[i]
+        m = re.match(r"## (14\.\d)", line)
+        if m:
+            section = m.group(1)
+        if line.startswith("```"):
+            raw = b""
+            i += 1
+            while not lines[i].startswith("```"):
+                hm = re.match(r"^((?:[0-9A-F]{2} )*[0-9A-F]{2})(?:\s|$)", lines[i])
+                if hm:
+                    raw += h(hm.group(1))
+                i += 1
+            blocks.append((section, raw, title))
+        elif line.startswith("|") and not line.startswith("|---"):
+            rows.append((section, [c.strip() for c in line.strip().strip("|").split("|")]))
+        elif line.strip() and not lines[i - 1].strip():
+            title = line.strip()  # the first line of the paragraph before a block
+        i += 1
+    return blocks, rows
+
+
+if os.path.exists(SPEC14):
+    with open(SPEC14, encoding="utf-8") as f:
+        spec14 = f.read()
+    blocks, rows = spec_examples(spec14)
+    n = {"14.1": 0, "14.2": 0, "14.3": 0, "14.4": 0}
+    for sec, cells in rows:
+        if cells[0] in ("value", "what", "input"):
+            continue
+        n[sec] += 1
+        if sec == "14.1":
+            value = json.loads(cells[2].strip("`"))
+            valid(slug("examples.scalar.", cells[0]), sec, "§14.1 example: " + cells[0], value, hexcell(cells[1]))
+        elif sec == "14.3":
+            canonical = hexcell(cells[3])
+            value, _ = decode(canonical)
+            nonc(slug("examples.noncanonical.", cells[0]), sec, "§14.3 example: " + cells[0].replace("`", ""),
+                 hexcell(cells[1]), value, int(cells[2]))
+        elif sec == "14.4":
+            lim = cell_limits(cells[0])
+            raw = hexcell(cells[0].split(" with ")[0])
+            invalid(slug("examples.invalid.", cells[1]), sec, "§14.4 example: " + cells[1].replace("`", ""), raw,
+                    cells[2].strip("`"), int(cells[3]), limits=lim)
+    for sec, raw, title in blocks:
+        n[sec] += 1
+        if sec == "14.2":
+            value, _ = decode(raw)
+            valid(slug("examples.table.", title.split(",")[0].split(":")[0]), sec, "§14.2 example: " + title.rstrip(":").replace("`", ""),
+                  value, raw)
+        elif sec == "14.3":
+            m = re.search(r"Lenient: `([0-9A-F ]+)`", spec14)
+            value, _ = decode(h(m.group(1)))
+            off = int(re.search(r"Strict: `noncanonical` at (\d+)", spec14).group(1))
+            nonc("examples.noncanonical.nested", sec, "§14.3 example: the first noncanonical item across nesting",
+                 raw, value, off)
+    m = re.search(r"`(06 01 00 00 00 00 01[0-9A-F ]+)`, is\s+`duplicate_key` at (\d+)", spec14)
+    invalid("examples.noncanonical.reveals-duplicate", "14.3", "§14.3 example: normalising key 1.0 reveals a duplicate",
+            h(m.group(1)), "duplicate_key", int(m.group(2)))
 
 # Subsections of the spec chapters (spec/decisions.md lists them): the first
 # matching id prefix gives a vector its section; vectors not listed keep the
