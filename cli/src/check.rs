@@ -38,12 +38,16 @@ pub struct CheckArgs {
     /// Read hex text (whitespace and `#` comments ignored) instead of raw bytes.
     #[arg(long)]
     pub hex: bool,
+    #[command(flatten)]
+    pub limits: crate::limits::LimitArgs,
 }
 
 /// Runs `luaxt check`.
 pub fn run(args: &CheckArgs) -> Result<ExitStatus> {
     let mut worst = ExitStatus::Ok;
-    let options = DecodeOptions::new().strict(args.strict);
+    let options = DecodeOptions::new()
+        .strict(args.strict)
+        .limits(args.limits.limits());
     for file in &args.files {
         let name = cli_io::describe(Some(file));
         let status = match cli_io::read_lxt(Some(file), args.hex) {

@@ -48,6 +48,8 @@ pub struct DecodeArgs {
     /// Read hex text (whitespace and `#` comments ignored) instead of raw bytes.
     #[arg(long)]
     pub hex: bool,
+    #[command(flatten)]
+    pub limits: crate::limits::LimitArgs,
     /// Write JSON on one line instead of indented.
     #[arg(long)]
     pub compact: bool,
@@ -68,6 +70,7 @@ pub fn run(args: &DecodeArgs) -> Result<ExitStatus> {
     progress.set(format!("decoding {name}"));
     let value = DecodeOptions::new()
         .strict(args.strict)
+        .limits(args.limits.limits())
         .decode_ref(&bytes)
         .map_err(|e| crate::decode_error(&name, &e))?;
     progress.set("converting");

@@ -51,6 +51,8 @@ pub struct EncodeArgs {
     /// Write hex text (spaced, 32 bytes a line) instead of raw bytes.
     #[arg(long)]
     pub hex: bool,
+    #[command(flatten)]
+    pub limits: crate::limits::LimitArgs,
 }
 
 /// Runs `luaxt encode`.
@@ -74,7 +76,8 @@ pub fn run(args: &EncodeArgs) -> Result<ExitStatus> {
         crate::json::to_lxt(&json)?
     };
     progress.set("encoding");
-    let bytes = luaxt_format::encode(&value)
+    let mut bytes = Vec::new();
+    luaxt_format::encode_into_with(&value, &mut bytes, &args.limits.limits())
         .map_err(|e| anyhow::anyhow!("cannot encode: {}: {e}", e.kind().name()))?;
     drop(progress);
     if args.hex {

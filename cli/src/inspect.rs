@@ -37,6 +37,8 @@ pub struct InspectArgs {
     /// Report noncanonical input as an error (strict decoding).
     #[arg(long)]
     pub strict: bool,
+    #[command(flatten)]
+    pub limits: crate::limits::LimitArgs,
     /// Show at most this many characters of a string and bytes of a bytes value.
     #[arg(long, value_name = "N", default_value_t = 64)]
     pub width: usize,
@@ -45,7 +47,10 @@ pub struct InspectArgs {
 /// Runs `luaxt inspect`.
 pub fn run(args: &InspectArgs) -> Result<ExitStatus> {
     let bytes = cli_io::read_lxt(Some(&args.file), args.hex)?;
-    let verdict = DecodeOptions::new().strict(args.strict).check(&bytes);
+    let verdict = DecodeOptions::new()
+        .strict(args.strict)
+        .limits(args.limits.limits())
+        .check(&bytes);
     let stop = match &verdict {
         Ok(_) => bytes.len(),
         Err(e) => e.offset().unwrap_or(0),

@@ -8,6 +8,7 @@ mod hex;
 mod inspect;
 mod io;
 mod json;
+mod limits;
 mod path;
 mod progress;
 mod run;

@@ -8,6 +8,7 @@ use anyhow::{Context, Result, anyhow};
 use clap::Args;
 use luaxt_runtime::{Error as RtError, HOME_ID, LimitKind, Limits, MemoryStore, Runtime, Store};
 
+use crate::limits::parse_bytes;
 use crate::progress::Progress;
 use crate::{ExitStatus, io as cli_io};
 
@@ -73,27 +74,6 @@ pub struct RunArgs {
     /// Write the output to this file instead of stdout.
     #[arg(short, long, value_name = "OUT")]
     pub output: Option<PathBuf>,
-}
-
-/// Parses `1048576`, `64K`, `64M`, `1G` (also `KiB`, `MB`…, all powers of 1024).
-fn parse_bytes(text: &str) -> Result<usize, String> {
-    let t = text.trim();
-    let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
-    let (digits, unit) = t.split_at(split);
-    let number: usize = digits
-        .parse()
-        .map_err(|_| format!("{text:?} is not a byte count such as 1048576, 64M or 1G"))?;
-    let shift = match unit.trim().to_ascii_lowercase().as_str() {
-        "" | "b" => 0,
-        "k" | "kb" | "kib" => 10,
-        "m" | "mb" | "mib" => 20,
-        "g" | "gb" | "gib" => 30,
-        _ => return Err(format!("unknown unit in {text:?} (use K, M or G)")),
-    };
-    number
-        .checked_mul(1 << shift)
-        .filter(|&n| n > 0)
-        .ok_or_else(|| format!("{text:?} is out of range"))
 }
 
 fn parse_secs(text: &str) -> Result<Duration, String> {
@@ -265,17 +245,6 @@ fn script_error(script: &str, args: &RunArgs, e: RtError) -> anyhow::Error {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn byte_counts_take_suffixes() {
-        assert_eq!(parse_bytes("1048576"), Ok(1 << 20));
-        assert_eq!(parse_bytes("64M"), Ok(64 << 20));
-        assert_eq!(parse_bytes("2KiB"), Ok(2048));
-        assert_eq!(parse_bytes("1g"), Ok(1 << 30));
-        assert!(parse_bytes("12X").is_err());
-        assert!(parse_bytes("0").is_err());
-        assert!(parse_bytes("M").is_err());
-    }
 
     #[test]
     fn seconds_may_be_fractional() {

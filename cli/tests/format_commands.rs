@@ -322,3 +322,48 @@ fn every_subcommand_has_help_with_examples() {
             .stdout(contains("Examples:"));
     }
 }
+
+#[test]
+fn format_limits_can_be_set() {
+    // [[1]]: two nested tables.
+    luaxt()
+        .args(["encode", "--hex", "--max-depth", "1"])
+        .write_stdin("[[1]]")
+        .assert()
+        .code(2)
+        .stderr(contains("depth_exceeded"));
+    let nested = luaxt()
+        .args(["encode", "--hex"])
+        .write_stdin("[[1]]")
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    luaxt()
+        .args(["decode", "--hex", "--max-depth", "1"])
+        .write_stdin(nested.clone())
+        .assert()
+        .code(2)
+        .stderr(contains("depth_exceeded at offset 5"));
+    luaxt()
+        .args(["inspect", "--hex", "--max-depth", "1", "-"])
+        .write_stdin(nested)
+        .assert()
+        .code(2)
+        .stdout(contains("error: depth_exceeded at offset 5"));
+    let dir = TempDir::new().unwrap();
+    let file = dir.path().join("a.lxt");
+    std::fs::write(&file, hex(ARRAY)).unwrap();
+    luaxt()
+        .args(["check", "--max-size", "16"])
+        .arg(&file)
+        .assert()
+        .code(2)
+        .stdout(contains("length_overflow at offset 0"));
+    luaxt()
+        .args(["check", "--max-depth", "5000"])
+        .arg(&file)
+        .assert()
+        .code(3);
+}
