@@ -133,12 +133,14 @@ export function same(a, e) {
     const ae = [...a];
     return [...e].every(([k, v], i) => same(ae[i][0], k) && same(ae[i][1], v));
   }
-  if (!isPlainObject(a) || Array.isArray(a)) return false;
+  // §8.1: a decoded object has the prototype Object.prototype and own,
+  // enumerable, writable, configurable data properties.
+  if (!isPlainObject(a) || Array.isArray(a) || Object.getPrototypeOf(a) !== Object.getPrototypeOf(e)) return false;
   const ak = Reflect.ownKeys(a);
   const ek = Reflect.ownKeys(e);
   return ak.length === ek.length && ek.every((k, i) => {
     const d = Object.getOwnPropertyDescriptor(a, ak[i]);
-    return ak[i] === k && d !== undefined && 'value' in d && d.enumerable &&
+    return ak[i] === k && d !== undefined && 'value' in d && d.enumerable && d.writable && d.configurable &&
       same(d.value, Object.getOwnPropertyDescriptor(e, k).value);
   });
 }

@@ -383,3 +383,21 @@ fn known_failures_logic() {
         .unwrap_err();
     assert!(stale.contains("STALE values.bool.true"), "{stale}");
 }
+
+#[test]
+fn normative_files_match_their_generator_and_the_spec_examples() {
+    let tool = concat!(env!("CARGO_MANIFEST_DIR"), "/tools/make_vectors.py");
+    match std::process::Command::new("python3")
+        .arg(tool)
+        .arg("--check")
+        .output()
+    {
+        Ok(out) => assert!(
+            out.status.success(),
+            "tools/make_vectors.py --check failed (rerun it without --check, or fix the vector it names):\n{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ),
+        Err(e) => println!("python3 not available ({e}): generator check skipped"),
+    }
+}

@@ -9,6 +9,7 @@ offset stops the script instead of becoming a wrong vector.
 
     python3 conformance/tools/make_vectors.py        # rewrite the files
     python3 conformance/tools/make_vectors.py --check # fail if they differ
+    ... --schema                                      # also validate every file (needs jsonschema)
 """
 
 import json
@@ -976,6 +977,23 @@ jv("lossy.map-all-strings", "a Map whose keys are all strings comes back as an o
 jv("lossy.integral-float", "Lua 5.0 comes to JS as 5 and goes back as the integer 5", F(5.0), "5")
 jv("lossy.big-integer", "an integer beyond 2^53 written from a BigInt comes back as a BigInt", I(2**60),
    "1152921504606846976n", "2n ** 60n")
+jv("encode.map-2p60-number-key", "Map key 2**60 (a number, not safe: a float) normalises to integer key 2^60",
+   tbl([(I(2**60), True)]), None, "new Map([[2 ** 60, true]])")
+jv("encode.shared-not-cycle", "an array that appears twice (not inside itself) is written twice",
+   T([T([I(1)]), T([I(1)])]), None, "(() => { const a = [1]; return [a, a]; })()")
+jv("encode.getter", "object properties are read with ordinary access (getters run)", tbl([(S("a"), I(1))]), None,
+   "({ get a() { return 1; } })")
+jv("encode.subarray", "a Uint8Array view writes the bytes of its view only", B("0203"), None,
+   "new Uint8Array([1, 2, 3, 4]).subarray(1, 3)")
+jv("encode.branded-array", "the TableRef brand is checked first: a branded array is a reference", R(4), None,
+   "Object.assign([1, 2], { id: 4, [%s]: true })" % BR)
+jv("encode.branded-map", "a branded Map is a reference", R(5), None,
+   "Object.assign(new Map([[1, 2]]), { id: 5, [%s]: true })" % BR)
+jv("encode.branded-null-proto", "a branded object with a null prototype is a reference", R(6), None,
+   "Object.assign(Object.create(null), { id: 6, [%s]: true })" % BR)
+encerr("js.encode-error.cycle-before-depth", "8.5.13",
+       "with maxDepth 1 an array containing itself is a cycle, not depth_exceeded (cycle is checked first)", "cycle",
+       source="(() => { const a = []; a.push(a); return a; })()", limits={"max_depth": 1})
 # encode errors of the JS mapping
 for name, src, err, desc in [
     ("map-nan-key", "new Map([[NaN, 1]])", "invalid_key", "Map key NaN"),
@@ -984,6 +1002,15 @@ for name, src, err, desc in [
     ("map-table-key", "new Map([[[1], 1]])", "invalid_key", "Map key that is an array (a table)"),
     ("map-object-key", "new Map([[{}, 1]])", "invalid_key", "Map key that is an object (a table)"),
     ("map-1-and-1n", "new Map([[1, 'a'], [1n, 'b']])", "duplicate_key", "Map keys 1 and 1n"),
+    ("map-equal-bytes-keys", "new Map([[new Uint8Array([1]), 'a'], [new Uint8Array([1]), 'b']])", "duplicate_key",
+     "two Uint8Array Map keys with equal content"),
+    ("map-map-key", "new Map([[new Map(), 1]])", "invalid_key", "Map key that is a Map"),
+    ("map-function-key", "new Map([[() => 0, 1]])", "invalid_key", "Map key that is a function"),
+    ("map-symbol-key", "new Map([[Symbol('k'), 1]])", "invalid_key", "Map key that is a symbol"),
+    ("map-date-key", "new Map([[new Date(0), 1]])", "invalid_key", "Map key that is a Date"),
+    ("map-surrogate-key", "new Map([['\\uDFFF', 1]])", "invalid_utf8", "Map key string with a lone surrogate"),
+    ("map-bad-ref-key", "new Map([[{ id: -1, [%s]: true }, 1]])" % BR, "unsupported_type",
+     "Map key TableRef with id -1"),
     ("map-2p53-and-bigint", "new Map([[2 ** 53, 'a'], [2n ** 53n, 'b']])", "duplicate_key",
      "Map keys 2^53 (number) and 2^53n (BigInt)"),
     ("bigint-2p63", "2n ** 63n", "integer_overflow", "BigInt 2^63"),
@@ -1008,6 +1035,12 @@ for name, src, err, desc in [
     ("ref-negative", "({ id: -1, [%s]: true })" % BR, "unsupported_type", "a TableRef with id -1"),
     ("ref-too-big", "({ id: 2 ** 32, [%s]: true })" % BR, "unsupported_type", "a TableRef with id 2^32"),
     ("ref-fraction", "({ id: 1.5, [%s]: true })" % BR, "unsupported_type", "a TableRef with id 1.5"),
+    ("ref-string-id", "({ id: '7', [%s]: true })" % BR, "unsupported_type", "a TableRef whose id is a string"),
+    ("ref-no-id", "({ [%s]: true })" % BR, "unsupported_type", "a TableRef without an id"),
+    ("ref-bigint-id", "({ id: 7n, [%s]: true })" % BR, "unsupported_type", "a TableRef whose id is a BigInt"),
+    ("boxed-number", "new Number(1)", "unsupported_type", "a boxed primitive"),
+    ("promise", "Promise.resolve(1)", "unsupported_type", "a Promise"),
+    ("weakmap", "new WeakMap()", "unsupported_type", "a WeakMap"),
     ("nested-function", "[1, { f: () => 0 }]", "unsupported_type", "a function nested in an object in an array"),
 ]:
     encerr("js.encode-error." + name, "8", desc, err, source=src)
@@ -1146,6 +1179,7 @@ SUBSECTIONS = [
     ("js.decode.map-", "8.5.12"), ("js.encode.map-", "8.5.12"), ("js.encode-error.map-", "8.5.12"),
     ("js.encode-error.cycle-", "8.5.13"),
     ("js.decode.ref", "8.3"), ("js.encode.nested-ref", "8.3"), ("js.encode-error.ref-", "8.3"),
+    ("js.encode.branded-", "8.3"), ("js.encode-error.map-bad-ref-key", "8.3"),
     ("js.options.", "8.4"), ("js.lossy.", "8.6"), ("js.encode.object-null-prop", "8.6"),
     ("js.decode.", "8.1"), ("js.encode.", "8.2"), ("js.encode-error.", "8.2"),
 ]
@@ -1198,7 +1232,9 @@ def main():
         import jsonschema
     except ImportError:
         jsonschema = None
-    if jsonschema is not None:  # optional: validate every file against the schema
+    if "--schema" in sys.argv and jsonschema is None:
+        sys.exit("--schema needs the Python package jsonschema")
+    if "--schema" in sys.argv:  # validate every file against the JSON Schema
         sys.setrecursionlimit(20000)
         here = os.path.dirname(os.path.abspath(__file__))
         with open(os.path.join(here, "..", "schema", "vectors.schema.json")) as f:
