@@ -816,6 +816,14 @@ invalid("limits.count.hash-2m-over-left", "6", "hash count 2 needs 4 bytes, 3 le
         h("06 00 00 00 00 02 00 00 00 01 01 00"), "length_overflow", 5)
 invalid("limits.count.hash-huge", "6", "hash count 0x80000000 (2m overflows 32 bits)",
         h("06 00 00 00 00 00 00 00 80 01 01"), "length_overflow", 5)
+encerr("limits.size.encode-table-part", "6", "an encoder refuses a table part of 5 entries with max_size 4",
+       "length_overflow", value=T([True] * 5), source="[true, true, true, true, true]", limits={"max_size": 4})
+encerr("limits.size.encode-string", "6", "an encoder refuses a string longer than max_size", "length_overflow",
+       value=S("x" * 17), source="'x'.repeat(17)", limits={"max_size": 16})
+encerr("limits.depth.encode-129", "6", "an encoder refuses 129 nested tables (default max_depth)", "depth_exceeded",
+       value=nested(129))
+valid("limits.depth.encode-128", "6", "an encoder writes 128 nested tables (default max_depth)", nested(128),
+      js={"source": "(() => { let v = []; for (let i = 1; i < 128; i++) v = [v]; return v; })()"})
 valid("limits.count.string-equals-left", "6", "a string whose length is exactly the bytes left", S("abc"),
       h("04 03 00 00 00 61 62 63"))
 valid("limits.count.bytes-empty-at-end", "6", "zero-length bytes at the very end of the input", B(""),
