@@ -123,7 +123,8 @@ export function same(a, e) {
   if (isRef(e)) return isRef(a) && a.id === e.id;
   if (isRef(a)) return false;
   if (e instanceof Uint8Array) {
-    return a instanceof Uint8Array && a.length === e.length && a.every((x, i) => x === e[i]);
+    // §8.1: a new Uint8Array (not a Buffer or another subclass).
+    return Object.getPrototypeOf(a) === Uint8Array.prototype && a.length === e.length && a.every((x, i) => x === e[i]);
   }
   if (Array.isArray(e)) {
     return Array.isArray(a) && a.length === e.length && e.every((x, i) => i in a && same(a[i], x));
