@@ -4,15 +4,17 @@
 //! "0x3ff8000000000000"}` (the bits) · `{"str": "text"}` · `{"bytes":
 //! "00ff"}` · `{"table": {"array": [v…], "hash": [[k, v], …]}}` · `{"ref": 7}`.
 //!
-//! Writing always gives canonical order and lowercase hex. Reading accepts
-//! hash entries in any order (they are sorted), uppercase hex, a `hash` or
-//! `array` member left out (empty), and `null` in `array` as a hole; keys
-//! are normalised (a float key 2.0 is the integer 2) and two equal keys are
-//! an error.
+//! Writing gives the one spelling §7.3 allows (canonical hash order,
+//! lowercase hex, the canonical NaN). Reading is as strict as §7.3 asks: it
+//! rejects a table that is not canonical (a `null` value, a key that is
+//! nil, NaN or a table, an integral float key, an integer key in 1..n+1,
+//! equal keys, entries out of order, a missing `array` or `hash`), other
+//! shapes and member names, numbers other than `ref` ids, and the other
+//! spellings (`"+5"`, `"007"`, `"-0"`, uppercase hex, a noncanonical NaN).
 
 use anyhow::{Context, Result, anyhow, bail};
 use luaxt_format::{Table, Value, ValueRef};
-use serde_json::{Map, json};
+use serde_json::json;
 
 use crate::path::Path;
 
@@ -75,29 +77,29 @@ fn convert(json: &serde_json::Value, path: &mut Path) -> Result<Value> {
     };
     path.push_key(tag);
     let value = match tag.as_str() {
-        "int" => {
-            let text = string(inner)?;
-            Value::Int(
-                text.parse()
-                    .map_err(|_| anyhow!("{text:?} is not a decimal i64"))?,
-            )
-        }
+        "int" => Value::Int(int(string(inner)?)?),
         "float" => {
             let text = string(inner)?;
+            let bad = || anyhow!("{text:?} is not 0x and 16 lowercase hex digits");
             let digits = text
                 .strip_prefix("0x")
-                .filter(|d| d.len() == 16)
-                .ok_or_else(|| anyhow!("{text:?} is not 0x and 16 hex digits"))?;
-            let bits = u64::from_str_radix(digits, 16)
-                .map_err(|_| anyhow!("{text:?} is not 0x and 16 hex digits"))?;
-            Value::Float(f64::from_bits(bits))
+                .filter(|d| d.len() == 16 && is_lower_hex(d))
+                .ok_or_else(bad)?;
+            let bits = u64::from_str_radix(digits, 16).map_err(|_| bad())?;
+            let f = f64::from_bits(bits);
+            if f.is_nan() && bits != luaxt_format::CANONICAL_NAN_BITS {
+                bail!("{text:?}: a NaN is written \"0x7ff8000000000000\" (§7.3)");
+            }
+            Value::Float(f)
         }
         "str" => Value::Str(string(inner)?.to_owned()),
-        "bytes" => Value::Bytes(
-            crate::hex::parse(string(inner)?)
-                .map_err(|e| anyhow!("{e}"))
-                .context("bytes are written as hex (\"00ff\")")?,
-        ),
+        "bytes" => {
+            let text = string(inner)?;
+            if text.len() % 2 != 0 || !is_lower_hex(text) {
+                bail!("{text:?} is not lowercase hex, two digits a byte (\"00ff\")");
+            }
+            Value::Bytes(crate::hex::parse(text)?)
+        }
         "ref" => {
             let id = inner
                 .as_u64()
@@ -113,10 +115,8 @@ fn convert(json: &serde_json::Value, path: &mut Path) -> Result<Value> {
 }
 
 fn table(json: &serde_json::Value, path: &mut Path) -> Result<Value> {
-    let empty = Map::new();
     let members = match json {
         serde_json::Value::Object(m) => m,
-        serde_json::Value::Null => &empty,
         other => bail!(
             "expected {{\"array\": [...], \"hash\": [[k, v], ...]}}, found {}",
             kind(other)
@@ -125,46 +125,107 @@ fn table(json: &serde_json::Value, path: &mut Path) -> Result<Value> {
     if let Some(extra) = members.keys().find(|k| *k != "array" && *k != "hash") {
         bail!("unknown table member {extra:?} (expected array and hash)");
     }
+    let (Some(array), Some(hash)) = (members.get("array"), members.get("hash")) else {
+        bail!("a table has both members \"array\" and \"hash\" (§7.2), also when empty");
+    };
     let mut entries = Vec::new();
-    if let Some(array) = members.get("array") {
-        path.push_key("array");
-        let items = array
-            .as_array()
-            .ok_or_else(|| anyhow!("expected an array, found {}", kind(array)))?;
-        for (i, item) in items.iter().enumerate() {
-            path.push_index(i);
-            entries.push((Value::Int(i as i64 + 1), convert(item, path)?));
-            path.pop();
+    path.push_key("array");
+    let items = array
+        .as_array()
+        .ok_or_else(|| anyhow!("expected an array, found {}", kind(array)))?;
+    for (i, item) in items.iter().enumerate() {
+        path.push_index(i);
+        let value = convert(item, path)?;
+        if value.is_nil() {
+            bail!("null in \"array\": a table holds no nil (§7.3)");
         }
+        entries.push((Value::Int(i as i64 + 1), value));
         path.pop();
     }
-    if let Some(hash) = members.get("hash") {
-        path.push_key("hash");
-        let pairs = hash.as_array().ok_or_else(|| {
-            anyhow!(
-                "expected an array of [key, value] pairs, found {}",
-                kind(hash)
-            )
-        })?;
-        for (i, pair) in pairs.iter().enumerate() {
-            path.push_index(i);
-            let [k, v] = pair.as_array().map(Vec::as_slice).unwrap_or_default() else {
-                bail!("expected a [key, value] pair");
-            };
-            path.push_index(0);
-            let key = convert(k, path)?;
-            path.pop();
-            path.push_index(1);
-            let value = convert(v, path)?;
-            path.pop();
-            entries.push((key, value));
-            path.pop();
+    path.pop();
+    let n = items.len() as i64;
+
+    path.push_key("hash");
+    let pairs = hash.as_array().ok_or_else(|| {
+        anyhow!(
+            "expected an array of [key, value] pairs, found {}",
+            kind(hash)
+        )
+    })?;
+    let mut previous: Option<Vec<u8>> = None;
+    for (i, pair) in pairs.iter().enumerate() {
+        path.push_index(i);
+        let [k, v] = pair.as_array().map(Vec::as_slice).unwrap_or_default() else {
+            bail!("expected a [key, value] pair");
+        };
+        path.push_index(0);
+        let key = convert(k, path)?;
+        let encoded = canonical_key(&key, n)?;
+        if previous.as_ref().is_some_and(|p| *p >= encoded) {
+            bail!(
+                "hash entries are sorted by their encoded keys, without repeats (§4.2, §7.3); this key is not after the one before"
+            );
+        }
+        previous = Some(encoded);
+        path.pop();
+        path.push_index(1);
+        let value = convert(v, path)?;
+        if value.is_nil() {
+            bail!("null as a hash value: a table holds no nil (§7.3)");
         }
         path.pop();
+        entries.push((key, value));
+        path.pop();
     }
+    path.pop();
     Table::from_entries(entries)
         .map(Value::Table)
         .map_err(|e| anyhow!("{}: {e}", e.kind()))
+}
+
+/// The encoded bytes of a hash key that is written canonically (§7.3).
+fn canonical_key(key: &Value, n: i64) -> Result<Vec<u8>> {
+    match key {
+        Value::Nil | Value::Table(_) => {
+            bail!("invalid_key: a {} cannot be a key", key.tag().name())
+        }
+        Value::Float(f) if f.is_nan() => bail!("invalid_key: NaN cannot be a key"),
+        Value::Float(f) => {
+            // 2^63: integral floats in [-2^63, 2^63) are integer keys (§3.2).
+            const LIMIT: f64 = 9_223_372_036_854_775_808.0;
+            if (-LIMIT..LIMIT).contains(f) && (*f as i64) as f64 == *f {
+                bail!(
+                    "the float key {f:?} is the integer key {} and is written so (§3.2, §7.3)",
+                    *f as i64
+                );
+            }
+        }
+        Value::Int(i) if (1..=n + 1).contains(i) => bail!(
+            "the integer key {i} belongs in \"array\" (it has {n} values: keys 1..{n}, and {} extends it; §4.1)",
+            n + 1
+        ),
+        _ => {}
+    }
+    luaxt_format::encode_key(key).map_err(|e| anyhow!("{}: {e}", e.kind()))
+}
+
+/// An `int` in the one spelling of §7.3: `-?(0|[1-9][0-9]*)`, not `-0`.
+fn int(text: &str) -> Result<i64> {
+    let digits = text.strip_prefix('-').unwrap_or(text);
+    let well_formed = !digits.is_empty()
+        && digits.bytes().all(|b| b.is_ascii_digit())
+        && (digits == "0" || !digits.starts_with('0'))
+        && text != "-0";
+    if !well_formed {
+        bail!("{text:?} is not a decimal integer as §7.3 writes it (-?(0|[1-9][0-9]*), not -0)");
+    }
+    text.parse()
+        .map_err(|_| anyhow!("{text:?} is outside the i64 range"))
+}
+
+fn is_lower_hex(text: &str) -> bool {
+    text.bytes()
+        .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
 fn string(json: &serde_json::Value) -> Result<&str> {
@@ -227,19 +288,111 @@ mod tests {
 
     #[test]
     fn errors_name_the_path() {
-        let json: serde_json::Value =
-            serde_json::from_str(r#"{"table": {"hash": [[{"str": "a"}, {"int": "x"}]]}}"#).unwrap();
+        let json: serde_json::Value = serde_json::from_str(
+            r#"{"table": {"array": [], "hash": [[{"str": "a"}, {"int": "x"}]]}}"#,
+        )
+        .unwrap();
         let err = format!("{:#}", to_lxt(&json).unwrap_err());
         assert!(err.contains("$.table.hash[0][1].int"), "{err}");
         let json: serde_json::Value =
             serde_json::from_str(r#"{"table": {"array": [1], "hash": [[{"int": "1"}, true]]}}"#)
                 .unwrap();
         assert!(to_lxt(&json).is_err());
-        let dup: serde_json::Value = serde_json::from_str(
-            r#"{"table": {"hash": [[{"int": "1"}, true], [{"float": "0x3ff0000000000000"}, false]]}}"#,
-        )
-        .unwrap();
-        let err = format!("{:#}", to_lxt(&dup).unwrap_err());
-        assert!(err.contains("duplicate_key"), "{err}");
+    }
+
+    fn reject(text: &str, needle: &str) {
+        let json: serde_json::Value = serde_json::from_str(text).unwrap();
+        let err = format!("{:#}", to_lxt(&json).unwrap_err());
+        assert!(err.contains(needle), "{text}: {err}");
+    }
+
+    #[test]
+    fn only_the_one_spelling_of_section_7_3_is_read() {
+        reject(r#"{"int": "+5"}"#, "not a decimal integer");
+        reject(r#"{"int": "007"}"#, "not a decimal integer");
+        reject(r#"{"int": "-0"}"#, "not a decimal integer");
+        reject(r#"{"int": 5}"#, "expected a string");
+        reject(r#"{"int": "9223372036854775808"}"#, "i64 range");
+        reject(r#"{"float": "0x3FF8000000000000"}"#, "lowercase");
+        reject(r#"{"float": "0x7ff8000000000001"}"#, "NaN");
+        reject(r#"{"bytes": "0F"}"#, "lowercase hex");
+        reject(r#"{"bytes": "0"}"#, "lowercase hex");
+        reject(r#"{"ref": 7.0}"#, "reference id");
+        reject(r#"{"ref": 4294967296}"#, "reference id");
+        reject(r#"{"str": "a", "int": "1"}"#, "exactly one member");
+        reject(r#"{"text": "a"}"#, "unknown type");
+        reject(r#"{"table": {"array": []}}"#, "both members");
+        reject(r#"{"table": {"array": [null], "hash": []}}"#, "null in");
+        reject(
+            r#"{"table": {"array": [], "hash": [[{"str": "a"}, null]]}}"#,
+            "null as a hash value",
+        );
+        reject(
+            r#"{"table": {"array": [], "hash": [[{"str": "b"}, true], [{"str": "a"}, true]]}}"#,
+            "sorted",
+        );
+        reject(
+            r#"{"table": {"array": [], "hash": [[{"str": "a"}, true], [{"str": "a"}, true]]}}"#,
+            "sorted",
+        );
+        reject(
+            r#"{"table": {"array": [], "hash": [[{"float": "0x4000000000000000"}, true]]}}"#,
+            "is the integer key 2",
+        );
+        reject(
+            r#"{"table": {"array": [true], "hash": [[{"int": "2"}, true]]}}"#,
+            "belongs in",
+        );
+        reject(
+            r#"{"table": {"array": [], "hash": [[null, true]]}}"#,
+            "invalid_key",
+        );
+        reject(
+            r#"{"table": {"array": [], "hash": [[{"float": "0x7ff8000000000000"}, true]]}}"#,
+            "invalid_key",
+        );
+    }
+
+    #[test]
+    fn the_spec_example_reads() {
+        // §7.2: 141 bytes of LXT.
+        let example = r#"{"table": {"array": [{"int": "10"}, {"float": "0x4004000000000000"}],
+          "hash": [[{"int": "0"}, true],
+            [{"str": "pos"}, {"table": {"array": [], "hash": [[{"str": "x"}, {"int": "1"}], [{"str": "y"}, {"int": "-2"}]]}}],
+            [{"str": "data"}, {"bytes": "00ff"}], [{"str": "home"}, {"ref": 3}],
+            [{"str": "name"}, {"str": "Ada"}],
+            [{"str": "tags"}, {"table": {"array": [{"str": "lua"}, {"str": "rust"}], "hash": []}}]]}}"#;
+        let value = to_lxt(&serde_json::from_str(example).unwrap()).unwrap();
+        let bytes = luaxt_format::encode(&value).unwrap();
+        assert_eq!(bytes[..5], [0x06, 2, 0, 0, 0]);
+        let back = from_lxt(&value.as_value_ref());
+        let again: serde_json::Value = serde_json::from_str(example).unwrap();
+        assert_eq!(back, again);
+    }
+
+    #[test]
+    fn agrees_with_every_conformance_vector() {
+        let mut checked = 0;
+        for vector in luaxt_conformance::vectors() {
+            let Some(typed) = &vector.value else { continue };
+            let expected = luaxt_conformance::typed_to_value(typed);
+            let ours = to_lxt(typed);
+            match (&expected, &ours) {
+                (Ok(e), Ok(o)) => {
+                    assert_eq!(e, o, "{}", vector.id);
+                    // The one spelling: writing gives the vector's text back.
+                    assert_eq!(&from_lxt(&o.as_value_ref()), typed, "{}", vector.id);
+                    checked += 1;
+                }
+                (Err(_), Err(_)) => {}
+                _ => panic!(
+                    "{}: kit {:?}, cli {:?}",
+                    vector.id,
+                    expected.is_ok(),
+                    ours.is_ok()
+                ),
+            }
+        }
+        assert!(checked > 300, "{checked}");
     }
 }

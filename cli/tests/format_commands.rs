@@ -128,7 +128,7 @@ fn invalid_json_is_reported_with_its_position() {
 fn invalid_typed_json_names_the_path() {
     luaxt()
         .args(["encode", "--typed", "--hex"])
-        .write_stdin(r#"{"table": {"array": [{"int": "12x"}]}}"#)
+        .write_stdin(r#"{"table": {"array": [{"int": "12x"}], "hash": []}}"#)
         .assert()
         .code(2)
         .stderr(contains("$.table.array[0].int"));
