@@ -40,21 +40,24 @@ fn table_access(c: &mut Criterion) {
     group.finish();
 }
 
-/// 100 000 records whose payload strings make the input about `mb` MB.
+fn record(i: i64, payload: &str) -> Value {
+    let mut t = Table::new();
+    t.insert("id".into(), i.into()).unwrap();
+    t.insert("name".into(), format!("record {i:06}").into())
+        .unwrap();
+    t.insert("score".into(), (i as f64 * 0.5).into()).unwrap();
+    t.insert("payload".into(), payload.into()).unwrap();
+    Value::Table(t)
+}
+
+/// Records whose encoding is about `mb` MB: 100 000 of them from 10 MB up,
+/// 10 000 for 1 MB (100 000 records cannot be smaller than ~9 MB), with a
+/// `payload` string filling each record to size.
 fn records(mb: usize) -> Value {
-    let count = 100_000;
-    let payload = "x".repeat((mb * 1_000_000 / count).saturating_sub(60));
-    let items = (0..count as i64)
-        .map(|i| {
-            let mut t = Table::new();
-            t.insert("id".into(), i.into()).unwrap();
-            t.insert("name".into(), format!("record {i}").into())
-                .unwrap();
-            t.insert("score".into(), (i as f64 * 0.5).into()).unwrap();
-            t.insert("payload".into(), payload.as_str().into()).unwrap();
-            Value::Table(t)
-        })
-        .collect();
+    let count: usize = if mb >= 10 { 100_000 } else { 10_000 };
+    let bare = encoded_len(&record(0, "")).unwrap() + 1;
+    let payload = "x".repeat((mb * 1_000_000 / count).saturating_sub(bare));
+    let items = (0..count as i64).map(|i| record(i, &payload)).collect();
     Value::Table(Table::from_array(items))
 }
 
@@ -77,6 +80,8 @@ fn io_pipeline(c: &mut Criterion) {
     for mb in [1, 10, 100] {
         let input = records(mb);
         let size = encoded_len(&input).unwrap() as u64;
+        let count = input.as_table().map_or(0, |t| t.len());
+        eprintln!("io_pipeline/{mb}MB: {count} records, {size} bytes encoded");
         let mut rt = runtime();
         group.throughput(Throughput::Bytes(size));
         group.bench_function(BenchmarkId::from_parameter(format!("{mb}MB")), |b| {

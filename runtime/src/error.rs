@@ -118,10 +118,10 @@ impl Error {
                 Error::Lua { message, traceback }
             }
             mlua::Error::CallbackError { traceback, cause } => {
-                let message = root_message(&cause);
-                if message.contains("not enough memory") {
-                    return Error::Memory(message);
+                if let mlua::Error::MemoryError(message) = root_cause(&cause) {
+                    return Error::Memory(message.clone());
                 }
+                let message = root_message(&cause);
                 Error::Lua {
                     message,
                     traceback: Some(traceback),
@@ -144,6 +144,14 @@ impl Error {
             Error::Lua { message, .. } => Some(message),
             _ => None,
         }
+    }
+}
+
+/// The innermost error of a chain of callback errors.
+fn root_cause(err: &mlua::Error) -> &mlua::Error {
+    match err {
+        mlua::Error::CallbackError { cause, .. } => root_cause(cause),
+        other => other,
     }
 }
 

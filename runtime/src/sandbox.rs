@@ -69,7 +69,7 @@ pub(crate) struct Budget {
     limit: Cell<Option<u64>>,
     used: Cell<u64>,
     #[cfg(not(target_family = "wasm"))]
-    deadline: Cell<Option<std::time::Instant>>,
+    deadline: Cell<Option<web_time::Instant>>,
     tripped: Cell<Option<LimitKind>>,
 }
 
@@ -81,7 +81,7 @@ impl Budget {
         self.tripped.set(None);
         #[cfg(not(target_family = "wasm"))]
         self.deadline
-            .set(limits.deadline.map(|d| std::time::Instant::now() + d));
+            .set(limits.deadline.map(|d| web_time::Instant::now() + d));
     }
 
     /// The limit that stopped the current call, if any.
@@ -102,7 +102,7 @@ impl Budget {
         if self
             .deadline
             .get()
-            .is_some_and(|deadline| std::time::Instant::now() >= deadline)
+            .is_some_and(|deadline| web_time::Instant::now() >= deadline)
         {
             self.tripped.set(Some(LimitKind::Deadline));
         }

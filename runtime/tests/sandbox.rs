@@ -125,3 +125,21 @@ fn deadline_stops_a_runaway_script() {
     assert!(started.elapsed() < Duration::from_secs(5));
     assert_eq!(rt.compute("return 'alive'").unwrap(), Value::from("alive"));
 }
+
+#[test]
+fn input_larger_than_the_memory_limit_is_a_memory_error() {
+    let limits = Limits {
+        memory: Some(8 << 20),
+        ..Limits::default()
+    };
+    let mut rt = Runtime::new(MemoryStore::new(), limits).unwrap();
+    let big: Vec<Value> = (0..200_000)
+        .map(|i| Value::from(format!("item number {i}")))
+        .collect();
+    rt.set_input_value(&Value::Table(luaxt_format::Table::from_array(big)))
+        .unwrap();
+    let err = rt.compute("return #_io.input").unwrap_err();
+    assert!(matches!(err, Error::Memory(_)), "{err:?}");
+    rt.set_input_value(&Value::Int(3)).unwrap();
+    assert_eq!(rt.compute("return _io.input").unwrap(), Value::Int(3));
+}
