@@ -348,3 +348,43 @@ fn compute_returns_values() {
         Value::Int(42)
     );
 }
+
+#[test]
+fn float_keys_normalise_like_lua() {
+    let mut rt = runtime();
+    run(
+        &mut rt,
+        r#"
+        local t = ext.table()
+        t[-0.0] = "zero"
+        assert(t[0] == "zero")
+        t[2^53] = "float 2^53 is integer 2^53"
+        assert(t[math.tointeger(2^53)] == "float 2^53 is integer 2^53")
+        t[2^63] = "stays a float"
+        assert(t[2^63] == "stays a float" and t[math.maxinteger] == nil)
+        for k, v in pairs(t) do
+          if v == "stays a float" then assert(math.type(k) == "float") else assert(math.type(k) == "integer") end
+        end
+        "#,
+    );
+}
+
+#[test]
+fn coroutines_and_closures_use_external_tables() {
+    let mut rt = runtime();
+    run(
+        &mut rt,
+        r#"
+        local t = ext.table()
+        local producer = coroutine.wrap(function()
+          for i = 1, 10 do t[i] = i * i; coroutine.yield(i) end
+        end)
+        for _ = 1, 10 do producer() end
+        assert(#t == 10 and t[10] == 100)
+        local sorted = {}
+        for i, v in ipairs(t) do sorted[#sorted + 1] = v end
+        table.sort(sorted, function(a, b) return a > b end)
+        assert(sorted[1] == 100)
+        "#,
+    );
+}
