@@ -201,7 +201,7 @@ ints = [
     ("minus-2p53-minus-one", -(2**53) - 1, "-2^53-1"),
     ("255", 255, "255"), ("256", 256, "256: carries into the second byte"), ("minus-256", -256, "-256"),
     ("2p31", 2**31, "2^31"), ("2p32", 2**32, "2^32"), ("minus-2p31", -(2**31), "-2^31"),
-    ("2p63-minus-1024", 2**63 - 1024, "2^63-1024 (rounds to 2^63 as f64)"),
+    ("2p63-minus-1024", 2**63 - 1024, "2^63-1024, the largest i64 that is exactly a double"),
 ]
 for name, n, desc in ints:
     valid("values.int." + name, "2.3", "integer " + desc, I(n))
@@ -224,11 +224,11 @@ floats = [
     ("min-subnormal", 0x0000000000000001, "smallest positive subnormal 2^-1074"),
     ("max-subnormal", 0x000FFFFFFFFFFFFF, "largest subnormal"),
     ("minus-min-subnormal", 0x8000000000000001, "smallest negative subnormal"),
-    ("2p53", fbits(2.0**53), "2^53 as a float"), ("2p53-plus-two", fbits(2.0**53 + 2), "2^53+2 as a float"),
-    ("minus-2p53", fbits(-(2.0**53)), "-2^53 as a float"),
-    ("safe-max", fbits(2.0**53 - 1), "2^53-1 as a float"),
-    ("2p63", fbits(2.0**63), "2^63 as a float (beyond i64)"), ("minus-2p63", fbits(-(2.0**63)), "-2^63 as a float"),
-    ("2p64", fbits(2.0**64), "2^64 as a float"), ("1e300", fbits(1e300), "1e300"),
+    ("2p53", fbits(2.0**53), "2^53"), ("2p53-plus-two", fbits(2.0**53 + 2), "2^53+2"),
+    ("minus-2p53", fbits(-(2.0**53)), "-2^53"),
+    ("safe-max", fbits(2.0**53 - 1), "2^53-1"),
+    ("2p63", fbits(2.0**63), "2^63 (beyond i64)"), ("minus-2p63", fbits(-(2.0**63)), "-2^63"),
+    ("2p64", fbits(2.0**64), "2^64"), ("1e300", fbits(1e300), "1e300"),
     ("epsilon", fbits(2.0**-52), "2^-52"),
 ]
 for name, bits, desc in floats:
@@ -799,8 +799,8 @@ invalid("limits.size.over", "6", "a 9-byte document with max_size 8: length_over
         "length_overflow", 0, limits={"max_size": 8})
 invalid("limits.size.over-before-anything", "6", "input over max_size is refused before reading it (reserved tag)",
         h("FF FF FF FF FF"), "length_overflow", 0, limits={"max_size": 4})
-valid("limits.size.string-exact", "6", "a string filling max_size exactly", S("abcd"), limits={"max_size": 9})
-invalid("limits.size.string-over", "6", "a string one byte over max_size", e_str("abcde"), "length_overflow", 0,
+valid("limits.size.string-exact", "6", "a string whose 9-byte document is exactly max_size", S("abcd"), limits={"max_size": 9})
+invalid("limits.size.string-over", "6", "a 10-byte string document with max_size 9: offset 0", e_str("abcde"), "length_overflow", 0,
         limits={"max_size": 9})
 invalid("limits.size.default-declared", "6", "a declared length just over the default 256 MiB",
         h("05") + u32(DEFAULT_SIZE + 1) + b"x", "length_overflow", 1)
@@ -829,7 +829,7 @@ valid("limits.count.string-equals-left", "6", "a string whose length is exactly 
 valid("limits.count.bytes-empty-at-end", "6", "zero-length bytes at the very end of the input", B(""),
       h("05 00 00 00 00"))
 valid("limits.count.small-values", "6",
-      "a canonical table of 4 one-byte values (count equal to bytes needed)", T([False, True, False, True]))
+      "a table of 4 booleans", T([False, True, False, True]))
 
 # ====================================================================== 8
 begin("08-js-mapping", "JavaScript mapping")
