@@ -20,7 +20,9 @@ pub const DEFAULT_STATE: &str = ".luaxt-state";
 #[command(after_help = "\
 The script runs in the runtime's sandbox (no files, no os.execute, no \
 require). It reads its input from `_io.input`, writes its result to \
-`_io.output`, and keeps what must outlive the run in `_home`.
+`_io.output`, and keeps what must outlive the run in `_home`. What it \
+prints with print() goes to stderr when it ends (also when it fails), so \
+stdout carries only the JSON output.
 
 Input: --input FILE.json is converted with the plain JSON mapping of \
 `luaxt encode` (or the typed notation with --typed) and becomes `_io.input`; \
@@ -137,8 +139,12 @@ pub fn run(args: &RunArgs) -> Result<ExitStatus> {
     }
 
     progress.set(format!("running {script_name}"));
+    runtime
+        .compute(PRINT_TO_LOG)
+        .map_err(|e| anyhow!("cannot start the runtime: {e}"))?;
     let result = runtime.compute(code);
     drop(progress);
+    flush_prints(&mut runtime);
     if let Err(e) = result {
         return Err(script_error(&script_name, args, e));
     }
@@ -172,6 +178,36 @@ pub fn run(args: &RunArgs) -> Result<ExitStatus> {
     }
     cli_io::Output::new(args.output.clone()).write(text.as_bytes())?;
     Ok(ExitStatus::Ok)
+}
+
+/// Replaces `print` so that what a script prints does not mix with the
+/// JSON on stdout: lines are kept (in the Lua heap) and written to stderr
+/// when the script ends, also when it fails.
+const PRINT_TO_LOG: &str = r##"
+local log, n = {}, 0
+local concat, select, tostring = table.concat, select, tostring
+print = function(...)
+  local parts = {}
+  for i = 1, select("#", ...) do
+    parts[i] = tostring((select(i, ...)))
+  end
+  n = n + 1
+  log[n] = concat(parts, "\t")
+end
+__luaxt_flush_prints = function()
+  local text = concat(log, "\n", 1, n)
+  log, n = {}, 0
+  return text
+end
+"##;
+
+/// Writes what the script printed to stderr.
+fn flush_prints(runtime: &mut Runtime<MemoryStore>) {
+    if let Ok(luaxt_format::Value::Str(text)) = runtime.compute("return __luaxt_flush_prints()") {
+        if !text.is_empty() {
+            eprintln!("{text}");
+        }
+    }
 }
 
 /// Lua's loader skips a first line starting with `#`; `load` does not, so

@@ -355,3 +355,29 @@ fn run_help_has_examples() {
         .success()
         .stdout(contains("Examples:").and(contains(".luaxt-state")));
 }
+
+#[test]
+fn print_goes_to_stderr_so_stdout_stays_json() {
+    let dir = TempDir::new().unwrap();
+    let s = script(
+        &dir,
+        "chatty.lua",
+        "print('working', 1, nil)\n_io.output = { done = true }\nprint('done')",
+    );
+    luaxt()
+        .args(["run", "--no-state", "--compact"])
+        .arg(&s)
+        .assert()
+        .success()
+        .stdout("{\"done\":true}\n")
+        .stderr("working\t1\tnil\ndone\n");
+    // Also when the script fails: what it printed helps to find out why.
+    let failing = script(&dir, "failing.lua", "print('before')\nerror('after')");
+    luaxt()
+        .args(["run", "--no-state"])
+        .arg(&failing)
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(contains("before\n").and(contains("failing.lua:2: after")));
+}
