@@ -1,4 +1,5 @@
 //! Snapshots: save and load, what they keep, and what they refuse.
+#![cfg(feature = "fs")]
 
 use std::fs;
 
