@@ -289,6 +289,8 @@ export function runVectors(codec, vectors, { filter } = {}) {
         if (r.ok || r.err?.kind !== v.error) {
           fail(`encode ${v.js?.source ?? describe(input)}`, `error ${v.error}`, showResult(r, true));
         }
+        // §5.5, §8.4: an encode error's offset is -1.
+        else if (r.err.offset !== -1) fail('encode error offset', '-1', describe(r.err.offset));
       }
     } catch (err) {
       fail('runner', 'no exception', `threw ${err && err.stack ? err.stack.split('\n')[0] : String(err)}`);
