@@ -71,7 +71,12 @@ pub fn run(args: &CheckArgs) -> Result<ExitStatus> {
                     ExitStatus::Noncanonical
                 }
                 Err(e) => {
-                    println!("{name}: invalid: {}", crate::describe_error(&e));
+                    let hint = if crate::state::is_snapshot(&bytes) {
+                        format!("; {}", crate::state::HINT)
+                    } else {
+                        String::new()
+                    };
+                    println!("{name}: invalid: {}{hint}", crate::describe_error(&e));
                     ExitStatus::Invalid
                 }
             },

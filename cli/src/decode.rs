@@ -72,7 +72,7 @@ pub fn run(args: &DecodeArgs) -> Result<ExitStatus> {
         .strict(args.strict)
         .limits(args.limits.limits())
         .decode_ref(&bytes)
-        .map_err(|e| crate::decode_error(&name, &e))?;
+        .map_err(|e| crate::decode_error(&name, &bytes, &e))?;
     progress.set("converting");
     let json = if args.typed {
         crate::typed::from_lxt(&value)

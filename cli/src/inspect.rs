@@ -23,8 +23,13 @@ nesting. Table count fields get their own lines. Items that are valid but not \
 canonical are marked. On a decode error the dump stops before the bad item and \
 the error class, its offset and the bytes around it follow; the exit code is 2.
 
+A state file of `luaxt run` (a runtime snapshot, spec §12, recognised by its \
+magic LXTSNAP) is shown table by table, one entry a line, in the notation of \
+the spec's examples: {10, name = \"Ada\", data = <bytes 00 FF>, home = <reference 3>}.
+
 Examples:
-  luaxt inspect state.lxt
+  luaxt inspect value.lxt
+  luaxt inspect .luaxt-state
   echo '06 01 00 00 00 02 0a 00 00 00 00 00 00 00 00 00 00 00' | luaxt inspect --hex -
   luaxt encode data.json | luaxt inspect -")]
 pub struct InspectArgs {
@@ -47,6 +52,13 @@ pub struct InspectArgs {
 /// Runs `luaxt inspect`.
 pub fn run(args: &InspectArgs) -> Result<ExitStatus> {
     let bytes = cli_io::read_lxt(Some(&args.file), args.hex)?;
+    if crate::state::is_snapshot(&bytes) {
+        let stdout = io::stdout();
+        let mut out = io::BufWriter::new(stdout.lock());
+        let status = crate::state::dump(&bytes, args.width, &mut out)?;
+        out.flush()?;
+        return Ok(status);
+    }
     let verdict = DecodeOptions::new()
         .strict(args.strict)
         .limits(args.limits.limits())

@@ -12,6 +12,7 @@ mod limits;
 mod path;
 mod progress;
 mod run;
+mod state;
 mod typed;
 
 use std::process::ExitCode;
@@ -136,7 +137,14 @@ fn exit_status(e: &anyhow::Error) -> ExitStatus {
 }
 
 /// A decode error with its class and offset, for messages.
-pub fn decode_error(name: &str, e: &luaxt_format::Error) -> anyhow::Error {
+pub fn decode_error(name: &str, bytes: &[u8], e: &luaxt_format::Error) -> anyhow::Error {
+    if state::is_snapshot(bytes) {
+        return anyhow::anyhow!(
+            "invalid LXT in {name}: {}; {}",
+            describe_error(e),
+            state::HINT
+        );
+    }
     anyhow::anyhow!("invalid LXT in {name}: {}", describe_error(e))
 }
 

@@ -381,3 +381,46 @@ fn print_goes_to_stderr_so_stdout_stays_json() {
         .stdout("")
         .stderr(contains("before\n").and(contains("failing.lua:2: after")));
 }
+
+#[test]
+fn inspect_shows_what_a_state_file_holds() {
+    let dir = TempDir::new().unwrap();
+    let state = dir.path().join("counter.state");
+    for _ in 0..2 {
+        luaxt()
+            .arg("run")
+            .arg(examples().join("counter/counter.lua"))
+            .arg("--state")
+            .arg(&state)
+            .assert()
+            .success();
+    }
+    luaxt()
+        .arg("inspect")
+        .arg(&state)
+        .assert()
+        .success()
+        .stdout(contains("snapshot (spec §12)").and(contains("checksum ok")))
+        .stdout(contains("_home (table 1): 3 entries"))
+        .stdout(contains("  count = 2\n"))
+        .stdout(contains("  history = <reference "))
+        .stdout(contains("  [2] = {run = 2, step = 1}"));
+    // check and decode say what the file is.
+    luaxt()
+        .arg("check")
+        .arg(&state)
+        .assert()
+        .code(2)
+        .stdout(contains("luaxt state file"));
+    // A damaged state file: the checksum no longer matches.
+    let mut bytes = std::fs::read(&state).unwrap();
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 0x40;
+    std::fs::write(&state, &bytes).unwrap();
+    luaxt()
+        .arg("inspect")
+        .arg(&state)
+        .assert()
+        .code(2)
+        .stdout(contains("error: invalid snapshot").and(contains("checksum")));
+}
