@@ -50,37 +50,39 @@ pub fn run(args: &CheckArgs) -> Result<ExitStatus> {
         .limits(args.limits.limits());
     for file in &args.files {
         let name = cli_io::describe(Some(file));
-        let status = match cli_io::read_lxt(Some(file), args.hex) {
+        let progress = crate::progress::Progress::start(format!("checking {name}"));
+        let (line, status) = match cli_io::read_lxt(Some(file), args.hex) {
             Err(e) => {
-                println!("{name}: error: {e:#}");
-                if e.chain().any(|c| c.is::<std::io::Error>()) {
+                let status = if e.chain().any(|c| c.is::<std::io::Error>()) {
                     ExitStatus::Usage
                 } else {
                     ExitStatus::Invalid
-                }
+                };
+                (format!("error: {e:#}"), status)
             }
             Ok(bytes) => match options.check(&bytes) {
-                Ok(Canonicity::Canonical) => {
-                    println!("{name}: ok (canonical, {} bytes)", bytes.len());
-                    ExitStatus::Ok
-                }
-                Ok(Canonicity::Noncanonical { offset }) => {
-                    println!(
-                        "{name}: noncanonical (valid; first noncanonical item at offset {offset})"
-                    );
-                    ExitStatus::Noncanonical
-                }
+                Ok(Canonicity::Canonical) => (
+                    format!("ok (canonical, {} bytes)", bytes.len()),
+                    ExitStatus::Ok,
+                ),
+                Ok(Canonicity::Noncanonical { offset }) => (
+                    format!("noncanonical (valid; first noncanonical item at offset {offset})"),
+                    ExitStatus::Noncanonical,
+                ),
                 Err(e) => {
                     let hint = if crate::state::is_snapshot(&bytes) {
                         format!("; {}", crate::state::HINT)
                     } else {
                         String::new()
                     };
-                    println!("{name}: invalid: {}{hint}", crate::describe_error(&e));
-                    ExitStatus::Invalid
+                    let line = format!("invalid: {}{hint}", crate::describe_error(&e));
+                    (line, ExitStatus::Invalid)
                 }
             },
         };
+        // Clear the progress line before printing.
+        drop(progress);
+        println!("{name}: {line}");
         worst = worst.max(status);
     }
     Ok(worst)
