@@ -303,10 +303,15 @@ impl Parser {
 
     /// `0x04`: the content must be UTF-8 (§2.5).
     fn string<'a, V: Build<'a>>(&self, at: &'a [u8]) -> PResult<'a, V> {
-        let (rest, content) = self.counted(at)?;
+        let (content_and_rest, len) = self.count(at, 1)?;
+        let (rest, content) = field(content_and_rest, take(len))?;
         match core::str::from_utf8(content) {
             Ok(text) => Ok((rest, V::str(text))),
-            Err(e) => Err(fail(ErrorKind::InvalidUtf8, &content[e.valid_up_to()..])),
+            // The offset is that of the first bad byte in the document.
+            Err(e) => Err(fail(
+                ErrorKind::InvalidUtf8,
+                &content_and_rest[e.valid_up_to()..],
+            )),
         }
     }
 

@@ -154,6 +154,12 @@ fn strings_must_be_utf8_and_the_offset_points_at_the_bad_sequence() {
     rejects("04 03000000 ed a0 80", ErrorKind::InvalidUtf8, 5); // surrogate
     rejects("04 04000000 f4 90 80 80", ErrorKind::InvalidUtf8, 5); // U+110000
     rejects("04 03000000 61 e2 82", ErrorKind::InvalidUtf8, 6); // truncated sequence
+    // Not at the end of the document: the offset still counts from its start.
+    rejects(
+        "06 02000000 04 02000000 61ff 02 0700000000000000 00000000",
+        ErrorKind::InvalidUtf8,
+        11,
+    );
     // Bytes may hold anything.
     valid("05 02000000 c0af", Value::Bytes(vec![0xc0, 0xaf]));
 }
