@@ -367,3 +367,31 @@ fn format_limits_can_be_set() {
         .assert()
         .code(3);
 }
+
+#[test]
+fn the_example_data_set_round_trips_byte_for_byte() {
+    let data = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/stats/data.json");
+    let dir = TempDir::new().unwrap();
+    let lxt = dir.path().join("data.lxt");
+    luaxt()
+        .arg("encode")
+        .arg(&data)
+        .arg("-o")
+        .arg(&lxt)
+        .assert()
+        .success();
+    luaxt()
+        .args(["check", "--strict"])
+        .arg(&lxt)
+        .assert()
+        .success();
+    let back = luaxt()
+        .args(["decode", "--compact"])
+        .arg(&lxt)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    assert!(back == std::fs::read(&data).unwrap());
+}
