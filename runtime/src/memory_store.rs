@@ -1,6 +1,6 @@
 //! [`MemoryStore`]: an in-memory [`Store`].
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::Bound;
 
 use crate::error::StoreError;
@@ -8,14 +8,16 @@ use crate::store::{
     HOME_ID, IO_ID, Store, StoreResult, TableData, TableId, int_key, int_key_bytes,
 };
 
-/// A [`Store`] in memory: one `BTreeMap` per table, keyed by encoded key.
+/// A [`Store`] in memory. Per table, a `HashMap` from encoded key to
+/// encoded value answers `get` and `set` of an existing key in O(1), and a
+/// `BTreeSet` of the keys gives the iteration order.
 ///
 /// - Iteration follows the bytewise order of encoded keys, the order of
 ///   canonical hash parts (spec §4.2); `next(after)` looks up the first key
 ///   greater than `after`, so deleting the current key never disturbs a
 ///   traversal. (Integer keys therefore come in little-endian byte order,
 ///   not numeric order: use `ipairs` for sequences.)
-/// - Get, set and delete are O(log n).
+/// - Adding and deleting a key are O(log n).
 /// - The border ([`Store::len`]) is kept per table: setting key `border+1`
 ///   advances it over the keys that follow (each step one lookup), deleting
 ///   a key `k ≤ border` sets it to `k-1`. Appending and popping at the end
@@ -29,14 +31,17 @@ pub struct MemoryStore {
 
 #[derive(Debug, Clone, Default)]
 struct MemTable {
-    entries: BTreeMap<Vec<u8>, Vec<u8>>,
+    entries: HashMap<Vec<u8>, Vec<u8>>,
+    order: BTreeSet<Vec<u8>>,
     border: u64,
 }
 
 impl MemTable {
     fn from_entries(entries: Vec<(Vec<u8>, Vec<u8>)>) -> MemTable {
+        let order = entries.iter().map(|(k, _)| k.clone()).collect();
         let mut table = MemTable {
             entries: entries.into_iter().collect(),
+            order,
             border: 0,
         };
         table.advance_border();
@@ -115,6 +120,7 @@ impl Store for MemoryStore {
             }
             None => {
                 table.entries.insert(key.to_vec(), value.to_vec());
+                table.order.insert(key.to_vec());
                 if int_key(key).is_some_and(|k| k >= 1 && k as u64 == table.border + 1) {
                     table.advance_border();
                 }
@@ -126,6 +132,7 @@ impl Store for MemoryStore {
     fn delete(&mut self, id: TableId, key: &[u8]) -> StoreResult<()> {
         let table = self.table_mut(id)?;
         if table.entries.remove(key).is_some() {
+            table.order.remove(key);
             if let Some(k) = int_key(key).filter(|&k| k >= 1 && k as u64 <= table.border) {
                 table.border = k as u64 - 1;
             }
@@ -138,14 +145,15 @@ impl Store for MemoryStore {
     }
 
     fn next(&self, id: TableId, after: Option<&[u8]>) -> StoreResult<Option<(Vec<u8>, Vec<u8>)>> {
-        let entries = &self.table(id)?.entries;
+        let table = self.table(id)?;
         let found = match after {
-            None => entries.iter().next(),
-            Some(after) => entries
+            None => table.order.iter().next(),
+            Some(after) => table
+                .order
                 .range::<[u8], _>((Bound::Excluded(after), Bound::Unbounded))
                 .next(),
         };
-        Ok(found.map(|(k, v)| (k.clone(), v.clone())))
+        Ok(found.map(|k| (k.clone(), table.entries[k].clone())))
     }
 
     fn table_ids(&self) -> StoreResult<Vec<TableId>> {
