@@ -22,6 +22,9 @@ use crate::store::{IO_ID, Store, TableId};
 /// Lua globals persist from one [`compute`](Runtime::compute) call to the
 /// next; external tables persist in the store (and, for what is reachable
 /// from `_home`, in snapshots).
+///
+/// A runtime is single-threaded (`!Send`): the Lua state and the store are
+/// used from the thread that created them, as in the WebAssembly build.
 pub struct Runtime<S: Store + 'static> {
     lua: Lua,
     ext: Rc<Ext<S>>,
@@ -253,6 +256,18 @@ impl<S: Store + 'static> Runtime<S> {
             store.delete(IO_ID, &key)?;
         }
         Ok(())
+    }
+
+    /// Ends the runtime (closing its Lua state) and gives the store back.
+    pub fn into_store(self) -> S {
+        let Runtime { lua, ext, .. } = self;
+        drop(lua);
+        match Rc::try_unwrap(ext) {
+            Ok(ext) => ext.store.into_inner(),
+            // Only closures inside the Lua state hold other clones, and
+            // they are gone with it.
+            Err(_) => unreachable!("the Lua state held the last other reference"),
+        }
     }
 
     /// The store, for reading.

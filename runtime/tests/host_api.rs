@@ -236,3 +236,19 @@ fn string_and_bytes_keys_with_the_same_content_are_refused() {
         "{err:?}"
     );
 }
+
+#[test]
+fn into_store_gives_the_store_back_for_a_new_runtime() {
+    let mut rt = runtime();
+    rt.compute("_home.kept = { 1, 2, 3 } local t = ext.table() t.x = 'y' _home.t = t")
+        .unwrap();
+    let store = rt.into_store();
+    assert!(store.entry_count(HOME_ID) == 2);
+    let mut again = Runtime::new(store, Limits::default()).unwrap();
+    assert_eq!(
+        again
+            .compute("return #_home.kept + #_home.t + (_home.t.x == 'y' and 10 or 0)")
+            .unwrap(),
+        Value::Int(13)
+    );
+}
