@@ -6,6 +6,17 @@
 //! `getmetatable(t)` is the string `"ext.table"` (the metatable is locked).
 //! `rawget`/`rawset` bypass the metatable as with any table: what `rawset`
 //! puts in a proxy is an ordinary Lua field and is not stored.
+//!
+//! - `pairs(t)` walks the store in the store's order ([`MemoryStore`]:
+//!   bytewise order of encoded keys, so integer keys are not in numeric
+//!   order; use `ipairs` or a numeric `for` for sequences). Deleting the
+//!   current entry during `pairs` is safe.
+//! - The raw `next(t)` sees the empty proxy and returns nil: test
+//!   emptiness with `next` only through `pairs` (`for _ in pairs(t) do …`).
+//! - One proxy per id while it is reachable, so `==` between two reads of
+//!   the same reference is true.
+//!
+//! [`MemoryStore`]: crate::MemoryStore
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
