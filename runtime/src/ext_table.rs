@@ -7,10 +7,10 @@
 //! `rawget`/`rawset` bypass the metatable as with any table: what `rawset`
 //! puts in a proxy is an ordinary Lua field and is not stored.
 //!
-//! - `pairs(t)` walks the store in the store's order ([`MemoryStore`]:
-//!   bytewise order of encoded keys, so integer keys are not in numeric
-//!   order; use `ipairs` or a numeric `for` for sequences). Deleting the
-//!   current entry during `pairs` is safe.
+//! - `pairs(t)` gives the sequence `1, 2, …, n` first, in order (as Lua
+//!   does for a table's array part), then the other keys in the store's
+//!   order ([`MemoryStore`]: bytewise order of encoded keys). Deleting the
+//!   current entry during `pairs` is safe; each key is visited once.
 //! - The raw `next(t)` sees the empty proxy and returns nil: test
 //!   emptiness with `next` only through `pairs` (`for _ in pairs(t) do …`).
 //! - One proxy per id while it is reachable, so `==` between two reads of
@@ -21,15 +21,24 @@
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
-use luaxt_format::{Value, encode, encode_key};
+use luaxt_format::{DecodeOptions, Value, encode, encode_key};
 use mlua::{Lua, Table};
 
-use crate::convert::{ConvError, Handles, ToLxt, decode_to_lua, describe_key};
+use crate::convert::{ConvError, Handles, ToLxt, decode_to_lua, describe_key, to_lua};
 use crate::store::{HOME_ID, IO_ID, Store, TableId};
 
 /// The encoded key `"input"` of `_io`.
 pub(crate) fn input_key() -> Vec<u8> {
     encode_key(&Value::from("input")).expect("a string is a key")
+}
+
+/// Where a `pairs` traversal is.
+enum Cursor {
+    /// Next: the integer key `i` of the leading sequence.
+    Sequence(i64),
+    /// Next: the entry after `after` in store order; integer keys
+    /// `1..=seen` were visited in the sequence phase.
+    Rest { after: Option<Vec<u8>>, seen: i64 },
 }
 
 /// What the metamethods share with the [`Runtime`](crate::Runtime).
@@ -158,27 +167,61 @@ impl<S: Store + 'static> Ext<S> {
         Ok(i64::try_from(n).unwrap_or(i64::MAX))
     }
 
-    /// One step of `pairs`: the entry after `cursor`, which then moves.
+    /// One step of `pairs`. First the sequence `1, 2, …` in order (one
+    /// `get` each) up to the first missing integer, then every other entry
+    /// in the store's order (one `next` each), skipping the integer keys
+    /// already visited. Each key is visited once, also when the current
+    /// entry is deleted.
     fn step(
         &self,
         lua: &Lua,
         id: TableId,
-        cursor: &RefCell<Option<Vec<u8>>>,
+        cursor: &RefCell<Cursor>,
     ) -> mlua::Result<(mlua::Value, mlua::Value)> {
-        let next = {
-            let after = cursor.borrow();
-            self.store
+        let nil = || Ok((mlua::Value::Nil, mlua::Value::Nil));
+        let mut cursor = cursor.borrow_mut();
+        if let Cursor::Sequence(i) = *cursor {
+            let key = encode_key(&Value::Int(i)).map_err(lua_error)?;
+            let found = self.store.borrow().get(id, &key).map_err(lua_error)?;
+            match found {
+                Some(value) => {
+                    *cursor = Cursor::Sequence(i + 1);
+                    let value = decode_to_lua(lua, &self.handles, &value, self.limits)?;
+                    return Ok((mlua::Value::Integer(i), value));
+                }
+                None => {
+                    *cursor = Cursor::Rest {
+                        after: None,
+                        seen: i - 1,
+                    }
+                }
+            }
+        }
+        let Cursor::Rest { after, seen } = &mut *cursor else {
+            return nil();
+        };
+        loop {
+            let next = self
+                .store
                 .borrow()
                 .next(id, after.as_deref())
-                .map_err(lua_error)?
-        };
-        let Some((key, value)) = next else {
-            return Ok((mlua::Value::Nil, mlua::Value::Nil));
-        };
-        let lua_key = decode_to_lua(lua, &self.handles, &key, self.limits)?;
-        let lua_value = decode_to_lua(lua, &self.handles, &value, self.limits)?;
-        *cursor.borrow_mut() = Some(key);
-        Ok((lua_key, lua_value))
+                .map_err(lua_error)?;
+            let Some((key, value)) = next else {
+                return nil();
+            };
+            let decoded = DecodeOptions::new()
+                .limits(self.limits)
+                .decode_ref(&key)
+                .map_err(|e| lua_error(format!("stored key is not valid LXT: {e}")))?;
+            let visited = decoded.as_i64().is_some_and(|k| (1..=*seen).contains(&k));
+            if !visited {
+                let lua_key = to_lua(lua, &self.handles, &decoded)?;
+                let lua_value = decode_to_lua(lua, &self.handles, &value, self.limits)?;
+                *after = Some(key);
+                return Ok((lua_key, lua_value));
+            }
+            *after = Some(key);
+        }
     }
 
     /// Sets up the metatable, `ext`, `_home` and `_io`.
@@ -214,7 +257,7 @@ impl<S: Store + 'static> Ext<S> {
                 // re-encoding the key Lua hands back: a `0x05` key with UTF-8
                 // content would re-encode as `0x04` (spec §9).
                 let id = ext.id(&proxy)?;
-                let cursor = RefCell::new(None::<Vec<u8>>);
+                let cursor = RefCell::new(Cursor::Sequence(1));
                 let inner = Rc::clone(&ext);
                 let iter = lua.create_function(move |lua, _: mlua::MultiValue| {
                     inner.step(lua, id, &cursor)

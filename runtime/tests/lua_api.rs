@@ -388,3 +388,29 @@ fn coroutines_and_closures_use_external_tables() {
         "#,
     );
 }
+
+#[test]
+fn pairs_gives_the_sequence_in_order_then_the_rest() {
+    let mut rt = runtime();
+    run(
+        &mut rt,
+        r#"
+        local t = ext.table()
+        for i = 1, 300 do t[i] = i end
+        t[1000] = "far"
+        t.name = "n"
+        t[-1] = "negative"
+        local order = {}
+        for k, v in pairs(t) do order[#order + 1] = k end
+        assert(#order == 303, #order)
+        for i = 1, 300 do assert(order[i] == i, "position " .. i) end
+        local rest = {}
+        for i = 301, 303 do rest[tostring(order[i])] = true end
+        assert(rest["1000"] and rest["name"] and rest["-1"])
+        -- Deleting while walking the sequence visits everything once.
+        local n = 0
+        for k in pairs(t) do t[k] = nil; n = n + 1 end
+        assert(n == 303 and #t == 0)
+        "#,
+    );
+}
