@@ -109,6 +109,8 @@ mod runtime;
 mod sandbox;
 pub mod snapshot;
 pub mod store;
+#[cfg(target_arch = "wasm32")]
+pub mod wasm;
 
 pub use error::{Error, LimitKind, Result, SnapshotError, StoreError};
 pub use limits::Limits;

@@ -75,23 +75,32 @@ fn collect_refs(value: &ValueRef<'_>, found: &mut impl FnMut(TableId)) {
 
 /// Writes a snapshot of the tables reachable from `_home`.
 pub fn write<S: Store + ?Sized>(store: &S) -> StoreResult<Vec<u8>> {
-    let ids = reachable(store)?;
-    let mut out = Vec::with_capacity(64);
-    out.extend_from_slice(&MAGIC);
-    out.extend_from_slice(&VERSION.to_le_bytes());
-    out.extend_from_slice(&len_u32(ids.len()).to_le_bytes());
-    for id in ids {
+    let mut tables = Vec::new();
+    for id in reachable(store)? {
         let mut entries = Vec::new();
         let mut after: Option<Vec<u8>> = None;
         while let Some((key, value)) = store.next(id, after.as_deref())? {
             after = Some(key.clone());
             entries.push((key, value));
         }
-        // Canonical order, whatever order the store iterates in.
+        tables.push(TableData { id, entries });
+    }
+    Ok(encode_tables(&tables))
+}
+
+/// Writes the container for `tables` (ascending ids), sorting each
+/// table's entries into canonical key order whatever order they come in.
+pub fn encode_tables(tables: &[TableData]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(64);
+    out.extend_from_slice(&MAGIC);
+    out.extend_from_slice(&VERSION.to_le_bytes());
+    out.extend_from_slice(&len_u32(tables.len()).to_le_bytes());
+    for table in tables {
+        let mut entries: Vec<&(Vec<u8>, Vec<u8>)> = table.entries.iter().collect();
         entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        out.extend_from_slice(&id.to_le_bytes());
+        out.extend_from_slice(&table.id.to_le_bytes());
         out.extend_from_slice(&len_u32(entries.len()).to_le_bytes());
-        for (key, value) in &entries {
+        for (key, value) in entries {
             out.extend_from_slice(&len_u32(key.len()).to_le_bytes());
             out.extend_from_slice(key);
             out.extend_from_slice(&len_u32(value.len()).to_le_bytes());
@@ -100,7 +109,7 @@ pub fn write<S: Store + ?Sized>(store: &S) -> StoreResult<Vec<u8>> {
     }
     let crc = crc32fast::hash(&out);
     out.extend_from_slice(&crc.to_le_bytes());
-    Ok(out)
+    out
 }
 
 fn len_u32(len: usize) -> u32 {

@@ -1,0 +1,215 @@
+//! [`JsStore`]: the [`Store`] of the WebAssembly build, answered by a
+//! JavaScript object through the calls of spec §11: buffers are
+//! `(pointer, length)` pairs in this module's memory, results are status
+//! codes, and a too-small output buffer is reported by its needed length
+//! and retried.
+
+use std::cell::RefCell;
+
+use wasm_bindgen::prelude::*;
+
+use crate::error::StoreError;
+use crate::store::{Store, StoreResult, TableData, TableId};
+
+/// Status codes of spec §11.4.
+mod status {
+    pub const ABSENT: i32 = -1;
+    pub const NO_SUCH_TABLE: i32 = -2;
+    pub const IDS_EXHAUSTED: i32 = -3;
+    pub const INVALID: i32 = -4;
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// The JavaScript store object passed to the runtime's constructor; its
+    /// methods are the operations of spec §11.3.
+    pub type HostStore;
+
+    #[wasm_bindgen(method)]
+    fn create(this: &HostStore, out_id_ptr: u32) -> i32;
+    #[wasm_bindgen(method)]
+    fn contains(this: &HostStore, id: u32) -> i32;
+    #[wasm_bindgen(method)]
+    fn get(
+        this: &HostStore,
+        id: u32,
+        key_ptr: u32,
+        key_len: u32,
+        out_ptr: u32,
+        out_cap: u32,
+    ) -> i32;
+    #[wasm_bindgen(method)]
+    fn set(
+        this: &HostStore,
+        id: u32,
+        key_ptr: u32,
+        key_len: u32,
+        value_ptr: u32,
+        value_len: u32,
+    ) -> i32;
+    #[wasm_bindgen(method)]
+    fn delete(this: &HostStore, id: u32, key_ptr: u32, key_len: u32) -> i32;
+    #[wasm_bindgen(method)]
+    fn len(this: &HostStore, id: u32, out_ptr: u32) -> i32;
+    #[wasm_bindgen(method)]
+    fn next(
+        this: &HostStore,
+        id: u32,
+        after_ptr: u32,
+        after_len: u32,
+        out_ptr: u32,
+        out_cap: u32,
+    ) -> i32;
+    #[wasm_bindgen(method, js_name = tableIds)]
+    fn table_ids(this: &HostStore, out_ptr: u32, out_cap: u32) -> i32;
+    #[wasm_bindgen(method, js_name = replaceAll)]
+    fn replace_all(this: &HostStore, snapshot_ptr: u32, snapshot_len: u32) -> i32;
+    #[wasm_bindgen(method, js_name = lastError)]
+    fn last_error(this: &HostStore, out_ptr: u32, out_cap: u32) -> i32;
+}
+
+/// A [`Store`] whose tables live in JavaScript.
+pub struct JsStore {
+    host: HostStore,
+    /// Reused output buffer; its length is its usable capacity.
+    scratch: RefCell<Vec<u8>>,
+}
+
+/// A pointer into this module's memory as the i32 the host sees.
+fn addr(bytes: &[u8]) -> u32 {
+    bytes.as_ptr() as usize as u32
+}
+
+fn len32(bytes: &[u8]) -> u32 {
+    // Keys and values are bounded by the LXT size limit, far below 4 GiB.
+    u32::try_from(bytes.len()).unwrap_or(u32::MAX)
+}
+
+impl JsStore {
+    /// Wraps the host's store object.
+    pub fn new(host: HostStore) -> JsStore {
+        JsStore {
+            host,
+            scratch: RefCell::new(vec![0; 4096]),
+        }
+    }
+
+    /// Calls `op(out_ptr, out_cap)` until the output fits (§11.5); `None`
+    /// for `ABSENT`/`END`.
+    fn fetch(&self, id: TableId, op: impl Fn(u32, u32) -> i32) -> StoreResult<Option<Vec<u8>>> {
+        let mut buf = self.scratch.borrow_mut();
+        loop {
+            let status = op(buf.as_mut_ptr() as usize as u32, len32(&buf));
+            if status == status::ABSENT {
+                return Ok(None);
+            }
+            let needed = self.check(id, status)? as usize;
+            if needed <= buf.len() {
+                return Ok(Some(buf[..needed].to_vec()));
+            }
+            buf.resize(needed, 0);
+        }
+    }
+
+    /// Turns a status into its length, or the error it stands for.
+    fn check(&self, id: TableId, status: i32) -> StoreResult<u32> {
+        match status {
+            n if n >= 0 => Ok(n as u32),
+            status::NO_SUCH_TABLE => Err(StoreError::NoSuchTable(id)),
+            status::IDS_EXHAUSTED => Err(StoreError::IdsExhausted),
+            status::INVALID => Err(StoreError::Invalid(self.message())),
+            _ => Err(StoreError::Backend(self.message())),
+        }
+    }
+
+    /// The host's description of its last failure.
+    fn message(&self) -> String {
+        let mut buf = vec![0u8; 256];
+        loop {
+            let n = self
+                .host
+                .last_error(buf.as_mut_ptr() as usize as u32, len32(&buf));
+            if n <= 0 {
+                return "the host store failed".into();
+            }
+            let n = n as usize;
+            if n <= buf.len() {
+                return String::from_utf8_lossy(&buf[..n]).into_owned();
+            }
+            buf.resize(n, 0);
+        }
+    }
+}
+
+impl Store for JsStore {
+    fn create_table(&mut self) -> StoreResult<TableId> {
+        let mut id = [0u8; 4];
+        let status = self.host.create(id.as_mut_ptr() as usize as u32);
+        self.check(0, status)?;
+        Ok(u32::from_le_bytes(id))
+    }
+
+    fn contains_table(&self, id: TableId) -> bool {
+        self.host.contains(id) == 1
+    }
+
+    fn get(&self, id: TableId, key: &[u8]) -> StoreResult<Option<Vec<u8>>> {
+        self.fetch(id, |out, cap| {
+            self.host.get(id, addr(key), len32(key), out, cap)
+        })
+    }
+
+    fn set(&mut self, id: TableId, key: &[u8], value: &[u8]) -> StoreResult<()> {
+        let status = self
+            .host
+            .set(id, addr(key), len32(key), addr(value), len32(value));
+        self.check(id, status).map(drop)
+    }
+
+    fn delete(&mut self, id: TableId, key: &[u8]) -> StoreResult<()> {
+        let status = self.host.delete(id, addr(key), len32(key));
+        self.check(id, status).map(drop)
+    }
+
+    fn len(&self, id: TableId) -> StoreResult<u64> {
+        let mut border = [0u8; 8];
+        let status = self.host.len(id, border.as_mut_ptr() as usize as u32);
+        self.check(id, status)?;
+        Ok(u64::from_le_bytes(border))
+    }
+
+    fn next(&self, id: TableId, after: Option<&[u8]>) -> StoreResult<Option<(Vec<u8>, Vec<u8>)>> {
+        let after = after.unwrap_or(&[]);
+        let record = self.fetch(id, |out, cap| {
+            self.host.next(id, addr(after), len32(after), out, cap)
+        })?;
+        let Some(record) = record else {
+            return Ok(None);
+        };
+        // u32 LE key length K, K key bytes, then the value (§11.3).
+        let invalid = || StoreError::Invalid("malformed entry record from the host".into());
+        let (head, rest) = record.split_first_chunk::<4>().ok_or_else(invalid)?;
+        let key_len = u32::from_le_bytes(*head) as usize;
+        if key_len > rest.len() {
+            return Err(invalid());
+        }
+        let (key, value) = rest.split_at(key_len);
+        Ok(Some((key.to_vec(), value.to_vec())))
+    }
+
+    fn table_ids(&self) -> StoreResult<Vec<TableId>> {
+        let bytes = self
+            .fetch(0, |out, cap| self.host.table_ids(out, cap))?
+            .unwrap_or_default();
+        Ok(bytes
+            .chunks_exact(4)
+            .map(|id| u32::from_le_bytes([id[0], id[1], id[2], id[3]]))
+            .collect())
+    }
+
+    fn replace_all(&mut self, tables: Vec<TableData>) -> StoreResult<()> {
+        let snapshot = crate::snapshot::encode_tables(&tables);
+        let status = self.host.replace_all(addr(&snapshot), len32(&snapshot));
+        self.check(0, status).map(drop)
+    }
+}
