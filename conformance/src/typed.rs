@@ -58,9 +58,12 @@ fn float_bits(f: f64) -> u64 {
     }
 }
 
-/// The value of typed JSON (§7). Tables must be written in canonical form
-/// (no nil, keys 1..n in the array part, the rest sorted): anything else is
-/// an error, so a vector cannot silently mean something else.
+/// The value of typed JSON (§7). Only the one spelling of §7.3 is read:
+/// tables in canonical form (no nil, keys 1..n in the array part, the rest
+/// sorted), canonical NaN, lowercase hex, plain decimal integers. Errors
+/// name the JSON path of the offending part (`$.table.hash[2][0]`), so a
+/// vector cannot silently mean something else and a CLI user can find the
+/// mistake in a large file.
 ///
 /// ```
 /// use luaxt_conformance::typed_to_value;
@@ -68,74 +71,131 @@ fn float_bits(f: f64) -> u64 {
 /// let json = serde_json::json!({"table": {"array": [{"int": "10"}], "hash": [[{"str": "a"}, true]]}});
 /// let value = typed_to_value(&json).unwrap();
 /// assert_eq!(value.as_table().unwrap().array(), &[Value::Int(10)]);
+/// let loose = serde_json::json!({"table": {"array": [], "hash": [[{"int": "1"}, true]]}});
+/// assert!(typed_to_value(&loose).unwrap_err().starts_with("at $.table.array: "));
 /// ```
 pub fn typed_to_value(json: &Json) -> Result<Value, String> {
-    let value = convert(json)?;
-    if value_to_typed(&value) != *json {
-        return Err(format!(
-            "not written in the one spelling of §7 (canonical tables, canonical NaN): {json}, expected {}",
-            value_to_typed(&value)
-        ));
+    let value = convert(json, "$")?;
+    let canonical = value_to_typed(&value);
+    match first_difference(json, &canonical, "$".into()) {
+        None => Ok(value),
+        Some((path, found, expected)) => Err(format!(
+            "at {path}: not the one spelling of §7.3 (canonical tables, canonical NaN, lowercase hex, plain integers): found {}, expected {}",
+            abbreviate(found),
+            abbreviate(expected)
+        )),
     }
-    Ok(value)
 }
 
-fn convert(json: &Json) -> Result<Value, String> {
+/// The path and both sides of the first place where `a` and `b` differ.
+fn first_difference<'j>(
+    a: &'j Json,
+    b: &'j Json,
+    path: String,
+) -> Option<(String, &'j Json, &'j Json)> {
+    if a == b {
+        return None;
+    }
+    match (a, b) {
+        (Json::Object(x), Json::Object(y)) if x.len() == y.len() && x.keys().eq(y.keys()) => x
+            .iter()
+            .zip(y.values())
+            .find_map(|((key, u), v)| first_difference(u, v, format!("{path}.{key}"))),
+        (Json::Array(x), Json::Array(y)) if x.len() == y.len() => x
+            .iter()
+            .zip(y)
+            .enumerate()
+            .find_map(|(i, (u, v))| first_difference(u, v, format!("{path}[{i}]"))),
+        _ => Some((path, a, b)),
+    }
+}
+
+/// `json` as text, cut short for messages.
+fn abbreviate(json: &Json) -> String {
+    let text = json.to_string();
+    match text.char_indices().nth(120) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text,
+    }
+}
+
+fn convert(json: &Json, path: &str) -> Result<Value, String> {
+    let fail = |what: String| format!("at {path}: {what}");
     let obj = match json {
         Json::Null => return Ok(Value::Nil),
         Json::Bool(b) => return Ok(Value::Bool(*b)),
         Json::Object(obj) if obj.len() == 1 => obj,
-        other => return Err(format!("not a typed value: {other}")),
+        other => {
+            return Err(fail(format!(
+                "expected null, a boolean or a one-member object such as {{\"int\": \"1\"}}, found {}",
+                abbreviate(other)
+            )));
+        }
     };
     let (kind, inner) = obj.iter().next().expect("one entry");
+    let path = format!("{path}.{kind}");
+    let fail = |what: String| format!("at {path}: {what}");
     let text = || {
         inner
             .as_str()
-            .ok_or_else(|| format!("{kind} needs a string: {inner}"))
+            .ok_or_else(|| fail(format!("{kind} needs a string, found {inner}")))
     };
     match kind.as_str() {
         "int" => text()?
             .parse::<i64>()
             .map(Value::Int)
-            .map_err(|e| format!("int {inner}: {e}")),
+            .map_err(|e| fail(format!("{inner}: {e}"))),
         "float" => {
             let t = text()?;
             let digits = t
                 .strip_prefix("0x")
                 .filter(|d| d.len() == 16)
-                .ok_or_else(|| format!("float needs 0x and 16 hex digits: {t}"))?;
+                .ok_or_else(|| fail(format!("a float is 0x and 16 hex digits, found {t:?}")))?;
             u64::from_str_radix(digits, 16)
                 .map(|bits| Value::Float(f64::from_bits(bits)))
-                .map_err(|e| format!("float {t}: {e}"))
+                .map_err(|e| fail(format!("{t:?}: {e}")))
         }
         "str" => Ok(Value::Str(text()?.to_owned())),
-        "bytes" => from_hex(text()?).map(Value::Bytes),
+        "bytes" => from_hex(text()?).map(Value::Bytes).map_err(fail),
         "ref" => inner
             .as_u64()
             .and_then(|id| u32::try_from(id).ok())
             .map(Value::Ref)
-            .ok_or_else(|| format!("ref needs a u32: {inner}")),
+            .ok_or_else(|| {
+                fail(format!(
+                    "a reference id is a number 0..=4294967295, found {inner}"
+                ))
+            }),
         "table" => {
             let part = |name: &str| {
-                inner
-                    .get(name)
-                    .and_then(Json::as_array)
-                    .ok_or_else(|| format!("table needs an {name} list"))
+                inner.get(name).and_then(Json::as_array).ok_or_else(|| {
+                    fail(format!(
+                        "a table has an {name:?} list (both parts, also when empty)"
+                    ))
+                })
             };
             let mut entries = Vec::new();
             for (i, item) in part("array")?.iter().enumerate() {
-                entries.push((Value::Int(i as i64 + 1), convert(item)?));
+                let value = convert(item, &format!("{path}.array[{i}]"))?;
+                entries.push((Value::Int(i as i64 + 1), value));
             }
-            for pair in part("hash")? {
+            for (i, pair) in part("hash")?.iter().enumerate() {
+                let at = format!("{path}.hash[{i}]");
                 match pair.as_array().map(Vec::as_slice) {
-                    Some([k, v]) => entries.push((convert(k)?, convert(v)?)),
-                    _ => return Err(format!("a hash entry is not a [key, value] pair: {pair}")),
+                    Some([k, v]) => entries.push((
+                        convert(k, &format!("{at}[0]"))?,
+                        convert(v, &format!("{at}[1]"))?,
+                    )),
+                    _ => return Err(format!("at {at}: expected a [key, value] pair")),
                 }
             }
-            let table = Table::from_entries(entries).map_err(|e| format!("table: {e}"))?;
+            let table =
+                Table::from_entries(entries).map_err(|e| fail(format!("{}: {e}", e.kind())))?;
             Ok(Value::Table(table))
         }
-        other => Err(format!("unknown typed kind {other}")),
+        other => Err(fail(format!(
+            "unknown type {other:?} (expected int, float, str, bytes, table, ref)"
+        ))),
     }
 }
 
@@ -202,4 +262,82 @@ fn number(f: f64) -> Json {
 fn array_index(key: &str) -> Option<u32> {
     let n: u32 = key.parse().ok()?;
     (n != u32::MAX && n.to_string() == key).then_some(n)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[track_caller]
+    fn reject(text: &str, path: &str) {
+        let json: Json = serde_json::from_str(text).expect("test JSON");
+        let err = typed_to_value(&json).expect_err(text);
+        assert!(err.starts_with(&format!("at {path}:")), "{text}: {err}");
+    }
+
+    #[test]
+    fn only_the_one_spelling_of_section_7_3_is_read() {
+        reject(r#"{"int": "+5"}"#, "$.int");
+        reject(r#"{"int": "007"}"#, "$.int");
+        reject(r#"{"int": "-0"}"#, "$.int");
+        reject(r#"{"int": 5}"#, "$.int");
+        reject(r#"{"int": "9223372036854775808"}"#, "$.int");
+        reject(r#"{"float": "0x3FF8000000000000"}"#, "$.float");
+        reject(r#"{"float": "0x7ff8000000000001"}"#, "$.float");
+        reject(r#"{"bytes": "0F"}"#, "$.bytes");
+        reject(r#"{"bytes": "0"}"#, "$.bytes");
+        reject(r#"{"ref": 7.0}"#, "$.ref");
+        reject(r#"{"ref": 4294967296}"#, "$.ref");
+        reject(r#"{"str": "a", "int": "1"}"#, "$");
+        reject(r#"{"text": "a"}"#, "$.text");
+        reject(r#"{"table": {"array": []}}"#, "$.table");
+        reject(
+            r#"{"table": {"array": [null], "hash": []}}"#,
+            "$.table.array",
+        );
+        let hash = |entries: &str| format!(r#"{{"table": {{"array": [], "hash": [{entries}]}}}}"#);
+        reject(&hash(r#"[{"str": "a"}, null]"#), "$.table.hash");
+        reject(
+            &hash(r#"[{"str": "b"}, true], [{"str": "a"}, true]"#),
+            "$.table.hash[0][0].str",
+        );
+        reject(
+            &hash(r#"[{"str": "a"}, true], [{"str": "a"}, true]"#),
+            "$.table",
+        );
+        reject(
+            &hash(r#"[{"float": "0x4000000000000000"}, true]"#),
+            "$.table.hash[0][0]",
+        );
+        reject(
+            r#"{"table": {"array": [true], "hash": [[{"int": "2"}, true]]}}"#,
+            "$.table.array",
+        );
+        reject(&hash(r#"[null, true]"#), "$.table");
+        reject(
+            &hash(r#"[{"str": "a"}, {"int": "x"}]"#),
+            "$.table.hash[0][1].int",
+        );
+    }
+
+    #[test]
+    fn values_round_trip_through_the_notation() {
+        let mut t = Table::from_array(vec![Value::Int(10), Value::Bytes(vec![1])]);
+        t.insert(Value::Float(0.5), "half".into())
+            .expect("valid key");
+        t.insert(Value::Bytes(b"k".to_vec()), Value::Ref(0))
+            .expect("valid key");
+        for value in [
+            Value::Nil,
+            Value::Int(i64::MIN),
+            Value::Float(-0.0),
+            Value::Float(f64::NAN),
+            Value::Str("é\u{0}".into()),
+            Value::Table(t),
+        ] {
+            let text = value_to_typed(&value).to_string();
+            let back = typed_to_value(&serde_json::from_str(&text).expect("valid JSON"));
+            assert_eq!(back, Ok(value), "{text}");
+        }
+    }
 }
