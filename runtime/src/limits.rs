@@ -25,8 +25,8 @@ pub struct Limits {
     /// [`Limits::HOOK_INTERVAL`]. Default 1 000 000 000.
     pub instructions: Option<u64>,
     /// Most wall-clock time one `compute` call may run. Default none.
-    /// Checked by the same hook as the instruction budget; ignored on
-    /// `wasm32` targets (no clock there: use the instruction budget).
+    /// Checked by the same hook as the instruction budget; on `wasm32` the
+    /// clock is the host's `performance.now()` (through `web-time`).
     pub deadline: Option<Duration>,
     /// LXT limits for values Lua writes and values it reads (depth, size).
     pub format: luaxt_format::Limits,
