@@ -112,6 +112,11 @@ pub mod store;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
 
+/// The Rust examples of the repository's README, run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeExamples;
+
 pub use error::{Error, LimitKind, Result, SnapshotError, StoreError};
 pub use limits::Limits;
 pub use memory_store::MemoryStore;
