@@ -33,9 +33,17 @@ fn allocation_bound(len: usize) -> usize {
 fuzz_target!(|data: &[u8]| {
     let bound = allocation_bound(data.len());
     let (lenient, peak) = peak_allocation(|| decode(data));
-    assert!(peak <= bound, "decode of {} bytes allocated {peak} bytes", data.len());
+    assert!(
+        peak <= bound,
+        "decode of {} bytes allocated {peak} bytes",
+        data.len()
+    );
     let (lenient_ref, peak) = peak_allocation(|| ValueRef::decode(data));
-    assert!(peak <= bound, "decode_ref of {} bytes allocated {peak} bytes", data.len());
+    assert!(
+        peak <= bound,
+        "decode_ref of {} bytes allocated {peak} bytes",
+        data.len()
+    );
     let strict = decode_strict(data);
     let strict_ref = ValueRef::decode_strict(data);
     let checked = DecodeOptions::new().check(data);
@@ -68,7 +76,10 @@ fuzz_target!(|data: &[u8]| {
 
     // Re-encoding gives canonical bytes that decode to the same value.
     let canonical = encode(&value).expect("a decoded value encodes");
-    assert_eq!(canonicalize(data).expect("valid input canonicalises"), canonical);
+    assert_eq!(
+        canonicalize(data).expect("valid input canonicalises"),
+        canonical
+    );
     let again = decode_strict(&canonical).expect("re-encoding is canonical");
     assert_eq!(again, value);
     assert_eq!(encode(&again).unwrap(), canonical);
@@ -89,7 +100,10 @@ fuzz_target!(|data: &[u8]| {
     }
 
     // A tight limit refuses what is too deep or too long, and nothing else.
-    let tight = Limits { max_depth: 3, max_size: 64 };
+    let tight = Limits {
+        max_depth: 3,
+        max_size: 64,
+    };
     let fits = depth(&value) <= tight.max_depth && data.len() as u64 <= tight.max_size;
     match DecodeOptions::new().limits(tight).decode(data) {
         Ok(v) => {
@@ -99,7 +113,10 @@ fuzz_target!(|data: &[u8]| {
         Err(err) => {
             assert!(!fits, "limits {tight:?} refused a fitting value: {err}");
             assert!(
-                matches!(err.kind(), ErrorKind::DepthExceeded | ErrorKind::LengthOverflow),
+                matches!(
+                    err.kind(),
+                    ErrorKind::DepthExceeded | ErrorKind::LengthOverflow
+                ),
                 "{err}"
             );
         }

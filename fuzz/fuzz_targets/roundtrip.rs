@@ -44,10 +44,17 @@ fuzz_target!(|input: (Value, Vec<Value>)| {
             continue;
         };
         let normal = decode_strict(&encoded).expect("an encoded key is canonical");
-        assert_eq!(encode_key(&normal).unwrap(), encoded, "{key:?} → {normal:?}");
+        assert_eq!(
+            encode_key(&normal).unwrap(),
+            encoded,
+            "{key:?} → {normal:?}"
+        );
         assert_eq!(encode(&normal).unwrap(), encoded);
         if let Value::Float(f) = normal {
-            assert!(f as i64 as f64 != f || f >= 9_223_372_036_854_775_808.0, "{f} not normalised");
+            assert!(
+                f as i64 as f64 != f || f >= 9_223_372_036_854_775_808.0,
+                "{f} not normalised"
+            );
         }
         let mut table = Table::new();
         table.insert(key.clone(), Value::Bool(true)).unwrap();

@@ -74,7 +74,12 @@ fn lua_mapped(value: &Value) -> Value {
         Value::Ref(id) => Value::Int(i64::from(*id)),
         Value::Table(t) => {
             let mut table = Table::new();
-            for (k, v) in t.array().iter().enumerate().map(|(i, v)| (Value::Int(i as i64 + 1), v)) {
+            for (k, v) in t
+                .array()
+                .iter()
+                .enumerate()
+                .map(|(i, v)| (Value::Int(i as i64 + 1), v))
+            {
                 table.insert(k, lua_mapped(v)).unwrap();
             }
             for (k, v) in t.hash() {
@@ -87,7 +92,12 @@ fn lua_mapped(value: &Value) -> Value {
 }
 
 /// Runs `code` with `_io.input = {a, b}` (a nil leaves a hole).
-fn run(rt: &mut Runtime<MemoryStore>, code: &str, a: Value, b: Value) -> luaxt_runtime::Result<Value> {
+fn run(
+    rt: &mut Runtime<MemoryStore>,
+    code: &str,
+    a: Value,
+    b: Value,
+) -> luaxt_runtime::Result<Value> {
     rt.set_input_value(&Value::Table(Table::from_array(vec![a, b])))?;
     rt.compute(code)
 }
@@ -191,18 +201,25 @@ fn check(rt: &mut Runtime<MemoryStore>, ops: &[Op]) {
                     .iter()
                     .map(|pair| {
                         let pair = pair.as_table().expect("a {k, v} pair").array();
-                        (encode_key(&pair[0]).expect("pairs yields valid keys"), pair[1].clone())
+                        (
+                            encode_key(&pair[0]).expect("pairs yields valid keys"),
+                            pair[1].clone(),
+                        )
                     })
                     .collect();
                 seen.sort_by(|a, b| a.0.cmp(&b.0));
-                let expected: Vec<(Vec<u8>, Value)> =
-                    model.iter().map(|(k, (_, v))| (k.clone(), v.clone())).collect();
+                let expected: Vec<(Vec<u8>, Value)> = model
+                    .iter()
+                    .map(|(k, (_, v))| (k.clone(), v.clone()))
+                    .collect();
                 assert_eq!(seen, expected, "pairs");
             }
             Op::SaveLoad => {
                 let snapshot = rt.snapshot().expect("snapshot");
                 let mut fresh = runtime();
-                fresh.restore(&snapshot).expect("restore of a fresh snapshot");
+                fresh
+                    .restore(&snapshot)
+                    .expect("restore of a fresh snapshot");
                 *rt = fresh;
             }
         }

@@ -56,7 +56,10 @@ enum Shape {
         children: Vec<Shape>,
     },
     Bytes(#[serde(with = "serde_bytes")] Vec<u8>),
-    Ref(#[arbitrary(with = |u: &mut arbitrary::Unstructured<'_>| Ok(TableId(u.arbitrary()?)))] TableId),
+    Ref(
+        #[arbitrary(with = |u: &mut arbitrary::Unstructured<'_>| Ok(TableId(u.arbitrary()?)))]
+        TableId,
+    ),
 }
 
 #[derive(Arbitrary, Serialize, Deserialize, Debug, PartialEq)]
@@ -91,7 +94,10 @@ where
         }
     };
     let strict = DecodeOptions::new().strict(true);
-    assert!(strict.check(&bytes).is_ok(), "to_vec wrote noncanonical bytes for {value:?}");
+    assert!(
+        strict.check(&bytes).is_ok(),
+        "to_vec wrote noncanonical bytes for {value:?}"
+    );
     let back: T = from_slice(&bytes).unwrap_or_else(|e| panic!("{e} for {value:?}"));
     assert_eq!(&back, value);
     let back: T = from_slice_with(&bytes, &strict).unwrap();

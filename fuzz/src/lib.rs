@@ -94,4 +94,3 @@ pub fn class(err: &luaxt_format::Error) -> (&'static str, Option<usize>) {
 pub fn is_key(value: &Value) -> bool {
     luaxt_format::encode_key(value).is_ok()
 }
-

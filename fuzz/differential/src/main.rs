@@ -23,7 +23,9 @@ const MAX_SAFE: f64 = 9_007_199_254_740_991.0;
 /// other than -0.0, become integers.
 fn js_projection(value: &Value) -> Value {
     match value {
-        Value::Float(f) if f.fract() == 0.0 && f.abs() <= MAX_SAFE && !(*f == 0.0 && f.is_sign_negative()) => {
+        Value::Float(f)
+            if f.fract() == 0.0 && f.abs() <= MAX_SAFE && !(*f == 0.0 && f.is_sign_negative()) =>
+        {
             Value::Int(*f as i64)
         }
         Value::Table(t) => {
@@ -41,10 +43,12 @@ fn js_projection(value: &Value) -> Value {
 }
 
 fn hex(bytes: &[u8]) -> String {
-    bytes.iter().fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
-        let _ = write!(s, "{b:02x}");
-        s
-    })
+    bytes
+        .iter()
+        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        })
 }
 
 fn json_string(text: &str) -> String {
@@ -68,7 +72,11 @@ fn result(bytes: &[u8], strict: bool) -> String {
         Ok(value) => {
             let canonical = encode(&value).expect("a decoded value encodes");
             let js = encode(&js_projection(&value)).expect("a projected value encodes");
-            format!(r#"{{"ok":true,"canonical":"{}","js":"{}"}}"#, hex(&canonical), hex(&js))
+            format!(
+                r#"{{"ok":true,"canonical":"{}","js":"{}"}}"#,
+                hex(&canonical),
+                hex(&js)
+            )
         }
         Err(err) => format!(
             r#"{{"ok":false,"error":"{}","offset":{}}}"#,
