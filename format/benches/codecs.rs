@@ -301,8 +301,8 @@ fn cpu_time() -> f64 {
     ts.tv_sec as f64 + ts.tv_nsec as f64 / 1e9
 }
 
-/// Runs every case `ROUNDS` times, interleaved, and prints the median run
-/// of each (in on-CPU time) as a Markdown table.
+/// Runs every case `ROUNDS` times and prints the median run of each (in
+/// on-CPU time) as a Markdown table.
 #[allow(clippy::too_many_arguments)]
 fn quick_table(
     records: &[Record],
@@ -474,15 +474,33 @@ fn quick_table(
             }),
         ),
     ];
+    // LUAXT_ONLY=<codec name> runs one decode case LUAXT_REPS (50) times and
+    // exits (for profiling it alone).
+    if let Some(only) = std::env::var_os("LUAXT_ONLY") {
+        let only = only.to_string_lossy();
+        let case = cases
+            .iter()
+            .find(|c| c.0 == "decode" && c.1.contains(&*only))
+            .expect("LUAXT_ONLY names a decode case");
+        let reps = std::env::var("LUAXT_REPS").map_or(50, |r| r.parse().unwrap_or(50));
+        for _ in 0..reps {
+            (case.3)();
+        }
+        std::process::exit(0);
+    }
+    // Each case runs on its own (as criterion runs them): two warm-up runs,
+    // then ROUNDS measured ones.
     let mut times = vec![Vec::with_capacity(ROUNDS); cases.len()];
-    for _ in 0..ROUNDS {
-        for (i, (_, _, _, run)) in cases.iter().enumerate() {
+    for (i, (_, _, _, run)) in cases.iter().enumerate() {
+        run();
+        run();
+        for _ in 0..ROUNDS {
             let start = cpu_time();
             run();
             times[i].push(cpu_time() - start);
         }
     }
-    println!("\nmedian of {ROUNDS} interleaved runs (on-CPU time of the thread):\n");
+    println!("\nmedian of {ROUNDS} runs per case (on-CPU time of the thread):\n");
     println!("| op | codec | ms | records/s | MB/s (own output) | size (bytes) |");
     println!("|---|---|---:|---:|---:|---:|");
     for ((op, name, size, _), mut runs) in cases.iter().zip(times) {

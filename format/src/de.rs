@@ -82,6 +82,19 @@ pub fn from_slice_with<'de, T: Deserialize<'de>>(
     }
 }
 
+/// Gives the error of `result` (if any) the offset `at` when it has none,
+/// in place, so the `Ok` value is not moved.
+#[inline(always)]
+fn locate_in<T>(mut result: Result<T>, at: usize) -> Result<T> {
+    if let Err(err) = &mut result {
+        if err.offset().is_none() {
+            let taken = core::mem::replace(err, Error::new(ErrorKind::Custom));
+            *err = taken.set_offset(at);
+        }
+    }
+    result
+}
+
 /// Gives an error from a visitor the offset of the value it concerns.
 #[inline]
 fn locate(err: Error, at: usize) -> Error {
@@ -417,7 +430,7 @@ impl<'de> Deserializer<'de> {
             }
             _ => return Err(Error::at(ErrorKind::UnknownTag, at).with_byte(tag)),
         };
-        result.map_err(|e| locate(e, at))
+        locate_in(result, at)
     }
 
     /// A `0x06` table whose tag at `at` was read: a sequence or a map view.
@@ -429,29 +442,38 @@ impl<'de> Deserializer<'de> {
             Hint::Map => (false, 0),
             Hint::Any => (self.hash_is_empty(at, n), 0),
         };
-        let value = if as_seq {
+        let result = if as_seq {
             let mut seq = SeqView::new(self, n, pad_to);
-            let value = visitor.visit_seq(&mut seq)?;
-            if de::SeqAccess::next_element::<IgnoredAny>(&mut seq)?.is_some() {
+            let result = visitor.visit_seq(&mut seq);
+            if result.is_ok()
+                && !seq.finished()
+                && de::SeqAccess::next_element::<IgnoredAny>(&mut seq)?.is_some()
+            {
                 return Err(Error::with_message(
                     ErrorKind::Custom,
                     "the table has more elements than the type takes",
                 ));
             }
-            value
+            result
         } else {
             let mut map = MapView::new(self, n);
-            let value = visitor.visit_map(&mut map)?;
-            if !map.done {
-                while de::MapAccess::next_key::<IgnoredAny>(&mut map)?.is_some() {
-                    de::MapAccess::next_value::<IgnoredAny>(&mut map)?;
-                }
+            let result = visitor.visit_map(&mut map);
+            if result.is_ok() && !map.done {
+                drain(&mut map)?;
             }
-            value
+            result
         };
         self.depth -= 1;
-        Ok(value)
+        result
     }
+}
+
+/// Reads the entries a map visitor left, so they are still checked.
+fn drain(map: &mut MapView<'_, '_>) -> Result<()> {
+    while de::MapAccess::next_key::<IgnoredAny>(map)?.is_some() {
+        de::MapAccess::next_value::<IgnoredAny>(map)?;
+    }
+    Ok(())
 }
 
 /// A table read as a sequence: the array part, then (after a hole) the
@@ -494,6 +516,11 @@ impl<'a, 'de> SeqView<'a, 'de> {
             given: 0,
             pad_to,
         }
+    }
+
+    /// Whether every element was handed out.
+    fn finished(&self) -> bool {
+        matches!(self.state, SeqState::Done) && self.given >= self.pad_to
     }
 
     /// Reads the hash part of a table read as a sequence: its keys must be
@@ -717,6 +744,7 @@ impl<'a, 'de> MapView<'a, 'de> {
 impl<'de> de::MapAccess<'de> for MapView<'_, 'de> {
     type Error = Error;
 
+    #[inline]
     fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>> {
         loop {
             if self.i < self.n {
