@@ -533,7 +533,8 @@ impl<'a, 'de> SeqView<'a, 'de> {
             return Ok(());
         }
         let n = self.n as i64;
-        let mut entries: Vec<(i64, usize, usize)> = Vec::with_capacity(m);
+        let mut entries: Vec<(i64, usize, usize)> =
+            Vec::with_capacity(crate::parse::preallocation(m));
         let mut previous: Option<KeyRec> = None;
         let mut duplicate_at: Option<usize> = None;
         for _ in 0..m {
@@ -1124,14 +1125,16 @@ impl<'de> Visitor<'de> for ValueVisitor {
         u32::deserialize(d).map(Value::Ref)
     }
     fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
-        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(4096));
+        let mut items =
+            Vec::with_capacity(crate::parse::preallocation(seq.size_hint().unwrap_or(0)));
         while let Some(item) = seq.next_element()? {
             items.push(item);
         }
         Ok(Value::Table(Table::from_array(items)))
     }
     fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
-        let mut entries = Vec::with_capacity(map.size_hint().unwrap_or(0).min(4096));
+        let mut entries =
+            Vec::with_capacity(crate::parse::preallocation(map.size_hint().unwrap_or(0)));
         while let Some(entry) = map.next_entry::<Value, Value>()? {
             entries.push(entry);
         }

@@ -350,7 +350,7 @@ impl Parser {
             return Err(fail(ErrorKind::DepthExceeded, input));
         }
         let (mut rest, n) = self.count(rest, 1)?;
-        let mut array = Vec::with_capacity(n);
+        let mut array = Vec::with_capacity(preallocation(n));
         let mut rebuild = false;
         for _ in 0..n {
             let at = rest;
@@ -364,7 +364,7 @@ impl Parser {
         }
 
         let (mut rest, m) = self.count(rest, 2)?;
-        let mut hash: Vec<(V, V)> = Vec::with_capacity(m);
+        let mut hash: Vec<(V, V)> = Vec::with_capacity(preallocation(m));
         let offsets_start = self.key_offsets.len();
         let mut sorted = true;
         let mut previous_key: Option<&'a [u8]> = None;
@@ -420,6 +420,18 @@ impl Parser {
         };
         Ok((rest, V::table(table)))
     }
+}
+
+/// How many slots to reserve for a table part that declares `count` items.
+///
+/// A declared count is only checked against the bytes left, and nested
+/// tables share those bytes: reserving `count` slots at every level would
+/// let a few hundred bytes of nested headers claim memory quadratic in the
+/// input (a fuzzer found this). Small parts get their exact size; larger
+/// ones grow as items actually arrive, so memory stays proportional to the
+/// values decoded.
+pub(crate) fn preallocation(count: usize) -> usize {
+    count.min(8)
 }
 
 /// `0x01` (§2.2): one byte, 0 or 1.
