@@ -10,9 +10,11 @@ for target in fuzz_targets/*.rs; do
   cp "target/x86_64-unknown-linux-gnu/release/$name" "$OUT/"
 done
 
-# decode: seeds from the conformance vectors, and the LXT dictionary.
+# decode: seeds from the conformance vectors and past findings, and the
+# LXT dictionary.
 seeds=$(mktemp -d)
 python3 seed-corpus ../conformance/vectors "$seeds/decode"
+cp regressions/decode/* "$seeds/decode/"
 (cd "$seeds/decode" && zip -q -r "$OUT/decode_seed_corpus.zip" .)
 cp lxt.dict "$OUT/decode.dict"
 
