@@ -59,7 +59,7 @@ fn greedy_nesting(levels: usize) -> Vec<u8> {
 fn nested_declared_counts_do_not_multiply_memory() {
     for input in [
         greedy_nesting(127),
-        include_bytes!("../../fuzz/findings/decode-nested-preallocation.bin").to_vec(),
+        include_bytes!("../../fuzz/regressions/decode/nested-preallocation").to_vec(),
     ] {
         let bound = 64 * 1024 + 256 * input.len();
         let peak = peak_during(|| {
