@@ -6,9 +6,13 @@
 // Each codec encodes the whole array as one document and decodes it back.
 // After warm-up, the rounds run interleaved (codec A, B, C…, then again) so
 // that load on the machine hits every codec alike; the table shows the median
-// round. MB/s is 10^6 bytes of that codec's own output per second.
+// round. A full garbage collection runs before each timed call, so no call
+// pays for the garbage of the one before (each call's own collections count).
+// MB/s is 10^6 bytes of that codec's own output per second.
 
 import { createHash } from 'node:crypto';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import { deepStrictEqual } from 'node:assert/strict';
 import { Packr, isNativeAccelerationEnabled } from 'msgpackr';
 import { Encoder, Decoder } from '@msgpack/msgpack';
@@ -19,6 +23,9 @@ import { makeDataset } from './dataset.mjs';
 const N = Number(process.argv[2] ?? 20000);
 const ROUNDS = Number(process.argv[3] ?? 10);
 const WARMUP = 3;
+
+v8.setFlagsFromString('--expose-gc');
+const collectGarbage = vm.runInNewContext('gc');
 
 const started = performance.now();
 const records = makeDataset(N);
@@ -79,6 +86,7 @@ for (const codec of codecs) {
 }
 
 function timeIt(fn) {
+  collectGarbage();
   const t = performance.now();
   fn();
   return performance.now() - t;
@@ -108,7 +116,7 @@ const lines = [];
 lines.push(`Data set: ${N} records (splitmix64, seed 42), generated in ${(generatedMs / 1000).toFixed(1)} s`);
 lines.push(`LXT document: ${lxtBytes.length} bytes, SHA-256 ${sha256}`);
 lines.push(
-  `Node ${process.version}, ${WARMUP} warm-up + ${ROUNDS} timed rounds (median), msgpackr native acceleration: ${isNativeAccelerationEnabled}`,
+  `Node ${process.version}, ${WARMUP} warm-up + ${ROUNDS} timed rounds (median, full GC before each call), msgpackr native acceleration: ${isNativeAccelerationEnabled}`,
 );
 lines.push('');
 lines.push('| codec | encoded size (bytes) | encode records/s | encode MB/s | decode records/s | decode MB/s |');

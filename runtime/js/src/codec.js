@@ -1042,6 +1042,7 @@ class DecodedShape {
     this.offsets[parts.length] = total;
     this.encoded = new Uint8Array(total);
     for (let k = 0; k < parts.length; k++) this.encoded.set(parts[k], this.offsets[k]);
+    this.view = new DataView(this.encoded.buffer);
     this.uses = 0;
     this.misses = 0; // objects in a row with this first key that did not follow the shape
     this.build = null; // (values) => object, once compiled
@@ -1062,8 +1063,14 @@ function matchShapeKey(f, at) {
   const from = shape.offsets[f.j];
   const len = shape.offsets[f.j + 1] - from;
   if (srcEnd - at < len) return false;
+  // Four bytes at a time, then the tail.
+  const view = shape.view;
+  let k = 0;
+  for (; k + 4 <= len; k += 4) {
+    if (srcView.getInt32(at + k, true) !== view.getInt32(from + k, true)) return false;
+  }
   const encoded = shape.encoded;
-  for (let k = 0; k < len; k++) {
+  for (; k < len; k++) {
     if (src[at + k] !== encoded[from + k]) return false;
   }
   f.key = shape.keys[f.j];
