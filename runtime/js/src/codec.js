@@ -702,6 +702,8 @@ function decodeUtf8ByHand(start, end) {
 
 // §2.7 tables.
 
+const PREALLOCATE_MAX = 256;
+
 /** Opens the table whose 0x06 tag is at `at`: reads and checks the array count. */
 function openTable(depth, at) {
   if (srcEnd - at < 5) throw decodeError('truncated', at + 1);
@@ -719,7 +721,9 @@ function openTable(depth, at) {
   f.j = 0;
   f.mode = M_ARRAY;
   f.holes = false;
-  f.arr = n > 0 ? new Array(n) : null;
+  // Preallocate only small array parts: a declared count is checked against
+  // the bytes left, but nested headers could still claim depth × input size.
+  f.arr = n === 0 ? null : n <= PREALLOCATE_MAX ? new Array(n) : [];
   f.obj = f.map = f.entries = f.seen = null;
   f.prevStart = -1;
   f.dupAt = -1;

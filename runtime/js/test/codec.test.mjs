@@ -1416,3 +1416,21 @@ describe('differential test against the model decoder', () => {
     }
   });
 });
+
+describe('§6 limits: memory', () => {
+  it('nested headers with large declared counts do not claim depth × input memory', () => {
+    // 120 nested tables, each declaring as many values as bytes are left,
+    // then 60 KB of nils: the declared counts are legal, the memory must
+    // follow the values actually read (preallocating would take ~50 MB).
+    const depth = 120;
+    const pad = 60000;
+    const bytes = new Uint8Array(depth * 5 + pad);
+    for (let i = 0; i < depth; i++) {
+      const left = bytes.length - (i + 1) * 5;
+      bytes.set([6, left & 0xff, (left >>> 8) & 0xff, (left >>> 16) & 0xff, left >>> 24], i * 5);
+    }
+    const before = process.memoryUsage().heapUsed;
+    decodeFails(bytes, 'truncated', bytes.length);
+    assert.ok(process.memoryUsage().heapUsed - before < 16 * 1024 * 1024);
+  });
+});
