@@ -1422,10 +1422,13 @@ function tooLong(what, len) {
   return encodeError('length_overflow', ` (${what} of ${len} > max_size ${Math.min(encMaxSize, U32_MAX)})`);
 }
 
-/** Objects: bytes, reference, Array, Map, plain object; anything else is unsupported (§8). */
+/**
+ * Objects: the TableRef brand first (§8.2: a branded array is a reference),
+ * then Array, bytes, Map, plain object; anything else is unsupported (§8).
+ */
 function writeObject(v, depth) {
-  if (Array.isArray(v)) writeArrayTable(v, depth);
-  else if (isTableRef(v)) writeRef(v);
+  if (isTableRef(v)) writeRef(v);
+  else if (Array.isArray(v)) writeArrayTable(v, depth);
   else if (v instanceof Uint8Array) writeBytes(v);
   else if (v instanceof Map) writeMapTable(v, depth);
   else {
