@@ -1,0 +1,112 @@
+// Type declarations of the luaxt runtime package (src/index.js).
+import type { LxtInput, LxtValue } from './codec.js';
+import { MapStore } from './store.js';
+
+export { serializeObject, deserializeObject, TableRef, LxtError } from './codec.js';
+export type { LxtInput, LxtValue } from './codec.js';
+export { MapStore } from './store.js';
+
+/** The package's default Lua heap limit: 256 MiB. */
+export declare const DEFAULT_MEMORY_LIMIT: number;
+
+export type LuaErrorKind = 'lua' | 'memory' | 'limit' | 'store' | 'format' | 'snapshot' | 'io';
+
+/** A Lua error or a limit; the runtime stays usable after it. */
+export declare class LuaError extends Error {
+  constructor(message: string, options?: { kind?: LuaErrorKind; luaMessage?: string; traceback?: string; formatKind?: string; cause?: unknown });
+  readonly name: 'LuaError';
+  kind: LuaErrorKind;
+  /** The Lua error message (the value given to `error`). */
+  luaMessage: string;
+  traceback?: string;
+  /** For kind "format": the LXT error class (e.g. "depth_exceeded"). */
+  formatKind?: string;
+}
+
+/** The WebAssembly instance trapped and is unusable until `recreate()`. */
+export declare class RuntimeTrappedError extends Error {
+  readonly name: 'RuntimeTrappedError';
+  readonly kind: 'trap';
+}
+
+export interface RuntimeOptions {
+  /** Lua heap limit in bytes (default 256 MiB); null or a negative number: none. */
+  memoryLimit?: number | null;
+  /** Lua instructions per call (default 1e9); negative: none. */
+  instructionLimit?: number;
+  /** Wall-clock limit per call in ms (default none). */
+  timeLimitMs?: number;
+  /** The module: bytes, a URL (string or URL), or a compiled Module. Default: dist/luaxt_bg.wasm of the package. */
+  wasm?: BufferSource | URL | string | WebAssembly.Module;
+  /** Node: the state file of saveState/loadState (written atomically: temp file + rename). */
+  statePath?: string;
+  /** Browser: IndexedDB database (default "luaxt"), object store (default "state") and key (default "default"). */
+  dbName?: string;
+  storeName?: string;
+  stateKey?: string;
+  /** Called with what Lua's `print` wrote, after each call that printed. */
+  onPrint?: (text: string) => void;
+  /** Makes the store of each instance (default: a new MapStore). */
+  store?: () => MapStore;
+}
+
+export interface ComputeWithIoResult {
+  returnValue: LxtValue;
+  output: LxtValue;
+  metadata: LxtValue;
+}
+
+export interface StreamProgress {
+  batchIndex: number;
+  totalBatches: number;
+  processed: number;
+  total: number;
+  output: LxtValue;
+}
+
+export interface LuaxtRuntime {
+  /** Runs Lua code; returns its first return value, decoded (nil → null). */
+  compute(code: string): LxtValue;
+  /** Sets `_io.input` (one encoded buffer). */
+  setInput(value: LxtInput): void;
+  /** `_io.output`, decoded; null when nil. */
+  getOutput(): LxtValue;
+  setMetadata(meta: LxtInput): void;
+  getMetadata(): LxtValue;
+  /** Clears `_io.input`, `_io.output` and `_io.meta`. */
+  clearIo(): void;
+  /** clearIo, setInput(input), setMetadata(options.metadata), compute(code). */
+  computeWithIo(code: string, input?: LxtInput, options?: { metadata?: LxtInput }): ComputeWithIoResult;
+  /**
+   * Runs `code` once per batch with `_io.input = { batch, batchIndex,
+   * totalBatches, offset, total }`; resolves to the `_io.output` of each batch.
+   */
+  processStream(
+    code: string,
+    items: Iterable<LxtInput>,
+    options?: { batchSize?: number; onProgress?: (p: StreamProgress) => void | Promise<void>; metadata?: LxtInput },
+  ): Promise<LxtValue[]>;
+  /** Calls the global Lua function `method` (dotted paths allowed) with `params`; returns its result. */
+  request(method: string, params?: LxtInput): LxtValue;
+  /** What `print` wrote during the last compute. */
+  printed(): string;
+  /** Snapshot of `_home`, persisted (Node: options.statePath; browser: IndexedDB); returns the bytes. */
+  saveState(): Promise<Uint8Array>;
+  /** Restores `bytes`, or the persisted state; false when there is none. */
+  loadState(bytes?: Uint8Array): Promise<boolean>;
+  /** A fresh instance and store, restored from the last saved state. */
+  recreate(): Promise<{ restored: boolean }>;
+  /** Frees the Lua state; the instance is reused by a later createRuntime. */
+  close(): void;
+  /** True after a trap, until recreate(). */
+  readonly trapped: boolean;
+  /** Bytes the Lua heap uses. */
+  usedMemory(): number;
+  /** The instance's WebAssembly memory. */
+  readonly wasmMemory: WebAssembly.Memory;
+  /** The store of the external tables. */
+  readonly store: MapStore;
+}
+
+export declare function createRuntime(options?: RuntimeOptions): Promise<LuaxtRuntime>;
+export default createRuntime;

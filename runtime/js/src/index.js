@@ -1,0 +1,454 @@
+/**
+ * The luaxt runtime for JavaScript: Lua 5.4 in WebAssembly with its
+ * external tables in a JavaScript store (spec §11), values crossing as one
+ * LXT buffer per call (the reference codec), state saved to a file (Node)
+ * or IndexedDB (browsers).
+ *
+ * Every runtime gets its own WebAssembly instance (the C side of Lua has
+ * global state, so one instance runs one Lua state). The compiled module
+ * is shared. Instances of closed runtimes are reused; WebAssembly memory
+ * never shrinks, so an instance keeps the largest size it ever reached.
+ *
+ * @module luaxt
+ */
+
+import { MapStore } from './store.js';
+import { serializeObject, deserializeObject } from './codec.js';
+
+export { MapStore } from './store.js';
+export { serializeObject, deserializeObject, TableRef, LxtError } from './codec.js';
+
+/** Default Lua heap limit of the package: 256 MiB. */
+export const DEFAULT_MEMORY_LIMIT = 256 * 1024 * 1024;
+
+const isNode = typeof process !== 'undefined' && !!process.versions && !!process.versions.node;
+
+/**
+ * An error of the runtime: a Lua error (`kind` "lua", with `luaMessage`
+ * and `traceback`), or a limit ("memory", "limit"), a store, format,
+ * snapshot or io error. The runtime stays usable after it.
+ */
+export class LuaError extends Error {
+  constructor(message, { kind = 'lua', luaMessage, traceback, formatKind, cause } = {}) {
+    super(message, cause === undefined ? undefined : { cause });
+    this.name = 'LuaError';
+    /** "lua" | "memory" | "limit" | "store" | "format" | "snapshot" | "io" */
+    this.kind = kind;
+    /** The Lua error message (the value given to `error`) for kind "lua". */
+    this.luaMessage = luaMessage ?? message;
+    /** Lua's traceback, when there is one. */
+    this.traceback = traceback;
+    if (formatKind !== undefined) this.formatKind = formatKind;
+  }
+}
+
+/**
+ * The WebAssembly instance trapped (a Rust panic, `unreachable`, running
+ * out of WebAssembly memory, or a store that threw in the middle of a
+ * call). The instance is unusable: every call throws this error until
+ * `runtime.recreate()` builds a new one from the last saved state
+ * (recreation is explicit, never automatic, so unsaved changes are never
+ * dropped silently).
+ */
+export class RuntimeTrappedError extends Error {
+  constructor(message, options) {
+    super(message, options);
+    this.name = 'RuntimeTrappedError';
+    this.kind = 'trap';
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Loading the module and instances
+
+const DEFAULT_WASM_URL = new URL('../dist/luaxt_bg.wasm', import.meta.url);
+const GLUE_URL = new URL('../dist/luaxt.js', import.meta.url);
+
+/** Compiled modules by source (only for URL/string sources and the default). */
+const moduleCache = new Map();
+/** Instances whose runtime was closed cleanly, by module. */
+const idleInstances = new WeakMap();
+let glueCounter = 0;
+
+async function compileModule(source) {
+  if (source instanceof WebAssembly.Module) return source;
+  if (source instanceof ArrayBuffer || ArrayBuffer.isView(source)) return WebAssembly.compile(source);
+  const url = source === undefined ? DEFAULT_WASM_URL : source instanceof URL ? source : new URL(String(source), isNode ? undefined : globalThis.location?.href);
+  const key = url.href;
+  let promise = moduleCache.get(key);
+  if (promise === undefined) {
+    promise = (async () => {
+      if (isNode && url.protocol === 'file:') {
+        const { readFile } = await import('node:fs/promises');
+        return WebAssembly.compile(await readFile(url));
+      }
+      const response = await fetch(url);
+      if (!response.ok) throw new Error(`failed to fetch ${url.href}: ${response.status} ${response.statusText}`);
+      if (typeof WebAssembly.compileStreaming === 'function' && response.headers.get('Content-Type') === 'application/wasm') {
+        return WebAssembly.compileStreaming(response);
+      }
+      return WebAssembly.compile(await response.arrayBuffer());
+    })();
+    promise.catch(() => moduleCache.delete(key));
+    moduleCache.set(key, promise);
+  }
+  return promise;
+}
+
+/**
+ * A fresh instance: wasm-bindgen's glue keeps the instance in module
+ * state, so each instance imports its own copy of the glue (a distinct
+ * URL query makes a distinct module).
+ */
+async function newInstance(module) {
+  const idle = idleInstances.get(module);
+  if (idle && idle.length > 0) return idle.pop();
+  const glue = await import(`${GLUE_URL.href}?instance=${++glueCounter}`);
+  const exports = glue.initSync({ module });
+  return { glue, exports, memory: exports.memory };
+}
+
+function releaseInstance(module, instance) {
+  let idle = idleInstances.get(module);
+  if (idle === undefined) idleInstances.set(module, (idle = []));
+  idle.push(instance);
+}
+
+/**
+ * A MapStore whose methods mark it unusable when they throw: the exception
+ * unwinds through the runtime in the middle of a call, which leaves the
+ * instance in a state it cannot continue from.
+ */
+function guardStore(store) {
+  const methods = ['create', 'contains', 'get', 'set', 'delete', 'len', 'next', 'tableIds', 'replaceAll', 'lastError'];
+  for (const name of methods) {
+    const original = store[name];
+    if (typeof original !== 'function') continue;
+    store[name] = function guarded(...args) {
+      try {
+        return original.apply(store, args);
+      } catch (e) {
+        store.unusable = true;
+        store.unusableCause = e;
+        throw e;
+      }
+    };
+  }
+  store.unusable = false;
+  return store;
+}
+
+function isTrap(e) {
+  if (e instanceof WebAssembly.RuntimeError) return true;
+  if (e instanceof WebAssembly.Exception) return true;
+  if (e && typeof e === 'object' && typeof e.kind === 'string') return false;
+  const message = e && e.message ? String(e.message) : '';
+  return /Module terminated|unreachable|recursive use of an object|null pointer passed to rust|already borrowed|out of memory/i.test(message);
+}
+
+// ---------------------------------------------------------------------------
+// Persistence
+
+async function nodeReadState(path) {
+  const { readFile } = await import('node:fs/promises');
+  try {
+    return new Uint8Array(await readFile(path));
+  } catch (e) {
+    if (e.code === 'ENOENT') return null;
+    throw e;
+  }
+}
+
+async function nodeWriteState(path, bytes) {
+  const fs = await import('node:fs/promises');
+  const tmp = `${path}.tmp-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}`;
+  const handle = await fs.open(tmp, 'w');
+  try {
+    await handle.writeFile(bytes);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  try {
+    await fs.rename(tmp, path);
+  } catch (e) {
+    await fs.rm(tmp, { force: true });
+    throw e;
+  }
+}
+
+function idbOpen(dbName, storeName) {
+  return new Promise((resolve, reject) => {
+    const request = indexedDB.open(dbName, 1);
+    request.onupgradeneeded = () => {
+      if (!request.result.objectStoreNames.contains(storeName)) request.result.createObjectStore(storeName);
+    };
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+}
+
+async function idbRun(dbName, storeName, mode, op) {
+  const db = await idbOpen(dbName, storeName);
+  try {
+    return await new Promise((resolve, reject) => {
+      const tx = db.transaction(storeName, mode);
+      const request = op(tx.objectStore(storeName));
+      let result;
+      request.onsuccess = () => (result = request.result);
+      tx.oncomplete = () => resolve(result);
+      tx.onerror = () => reject(tx.error);
+      tx.onabort = () => reject(tx.error ?? new Error('IndexedDB transaction aborted'));
+    });
+  } finally {
+    db.close();
+  }
+}
+
+// ---------------------------------------------------------------------------
+// The runtime
+
+const REQUEST_CODE = `
+local name = _io.input.method
+local f = _G
+for part in string.gmatch(name, "[^%.]+") do
+  if type(f) ~= "table" then f = nil break end
+  f = f[part]
+end
+if type(f) ~= "function" then error("unknown method: " .. tostring(name), 0) end
+_io.output = f(_io.input.params)
+`;
+
+class Runtime {
+  constructor(options, module) {
+    this.options = options;
+    this.module = module;
+    this.instance = null;
+    this.store = null;
+    this.rt = null;
+    this.trapped = null;
+    this.lastSaved = null;
+    this.lastPrinted = '';
+    this.closed = false;
+  }
+
+  async start() {
+    const instance = await newInstance(this.module);
+    const store = guardStore(this.options.store ? this.options.store() : new MapStore());
+    store.attach(instance.memory);
+    const o = this.options;
+    const memoryLimit = o.memoryLimit === undefined ? DEFAULT_MEMORY_LIMIT : o.memoryLimit ?? -1;
+    let rt;
+    try {
+      rt = new instance.glue.LuaRuntime(store, memoryLimit, o.instructionLimit ?? undefined, o.timeLimitMs ?? undefined);
+    } catch (e) {
+      if (!isTrap(e) && !store.unusable) releaseInstance(this.module, instance);
+      throw e && typeof e.kind === 'string' ? toLuaError(e) : e;
+    }
+    this.instance = instance;
+    this.store = store;
+    this.rt = rt;
+    this.trapped = null;
+  }
+
+  /** Runs `fn(rt)` and turns errors into LuaError / RuntimeTrappedError. */
+  call(fn) {
+    if (this.closed) throw new Error('luaxt runtime is closed');
+    if (this.trapped) {
+      throw new RuntimeTrappedError(
+        `luaxt runtime is unusable after a trap (${this.trapped.message}); call recreate()`,
+        { cause: this.trapped },
+      );
+    }
+    try {
+      return fn(this.rt);
+    } catch (e) {
+      if (this.store.unusable || isTrap(e)) {
+        const cause = this.store.unusable ? this.store.unusableCause : e;
+        this.trapped = cause instanceof Error ? cause : new Error(String(cause));
+        throw new RuntimeTrappedError(
+          `luaxt runtime trapped: ${this.trapped.message}; the instance is unusable, call recreate() ` +
+            `to continue from the last saved state`,
+          { cause: e },
+        );
+      }
+      if (e && typeof e.kind === 'string') throw toLuaError(e);
+      throw e;
+    }
+  }
+
+  takePrinted() {
+    let text = '';
+    try {
+      if (!this.trapped) text = this.rt.takePrinted();
+    } catch {
+      text = '';
+    }
+    this.lastPrinted = text;
+    if (text && this.options.onPrint) this.options.onPrint(text);
+    return text;
+  }
+}
+
+function toLuaError(e) {
+  return new LuaError(e.luaMessage ?? e.message, {
+    kind: e.kind,
+    luaMessage: e.luaMessage,
+    traceback: e.traceback,
+    formatKind: e.formatKind,
+    cause: e,
+  });
+}
+
+/**
+ * Creates a runtime. See index.d.ts for the options and methods.
+ * @param {import('./index.d.ts').RuntimeOptions} [options]
+ * @returns {Promise<import('./index.d.ts').LuaxtRuntime>}
+ */
+export async function createRuntime(options = {}) {
+  const module = await compileModule(options.wasm);
+  const state = new Runtime(options, module);
+  await state.start();
+  const decode = (bytes) => (bytes === undefined || bytes === null ? null : deserializeObject(bytes));
+  const dbName = options.dbName ?? 'luaxt';
+  const storeName = options.storeName ?? 'state';
+  const stateKey = options.stateKey ?? 'default';
+
+  async function persistedState() {
+    if (isNode) return options.statePath ? nodeReadState(options.statePath) : null;
+    if (typeof indexedDB === 'undefined') return null;
+    const value = await idbRun(dbName, storeName, 'readonly', (s) => s.get(stateKey));
+    return value === undefined ? null : new Uint8Array(value);
+  }
+
+  async function persist(bytes) {
+    if (isNode) {
+      if (options.statePath) await nodeWriteState(options.statePath, bytes);
+      return;
+    }
+    if (typeof indexedDB === 'undefined') return;
+    await idbRun(dbName, storeName, 'readwrite', (s) => s.put(bytes, stateKey));
+  }
+
+  const compute = (code) => {
+    try {
+      return decode(state.call((rt) => rt.compute(code)));
+    } finally {
+      state.takePrinted();
+    }
+  };
+  const setInput = (value) => state.call((rt) => rt.setInput(serializeObject(value)));
+  const getOutput = () => decode(state.call((rt) => rt.getOutput()));
+  const setMetadata = (meta) => state.call((rt) => rt.setMeta(serializeObject(meta)));
+  const getMetadata = () => decode(state.call((rt) => rt.getMeta()));
+  const clearIo = () => state.call((rt) => rt.clearIo());
+
+  const computeWithIo = (code, input, opts = {}) => {
+    clearIo();
+    if (input !== undefined) setInput(input);
+    const meta = opts.metadata ?? opts.meta;
+    if (meta !== undefined) setMetadata(meta);
+    const returnValue = compute(code);
+    return { returnValue, output: getOutput(), metadata: getMetadata() };
+  };
+
+  const runtime = {
+    compute,
+    setInput,
+    getOutput,
+    setMetadata,
+    getMetadata,
+    clearIo,
+    computeWithIo,
+
+    async processStream(code, items, { batchSize = 100, onProgress, metadata } = {}) {
+      if (!(batchSize >= 1)) throw new RangeError('batchSize must be at least 1');
+      const all = Array.isArray(items) ? items : Array.from(items);
+      const total = all.length;
+      const totalBatches = Math.ceil(total / batchSize);
+      const results = [];
+      for (let batchIndex = 0, offset = 0; offset < total; batchIndex++, offset += batchSize) {
+        const batch = all.slice(offset, offset + batchSize);
+        const { output } = computeWithIo(code, { batch, batchIndex, totalBatches, offset, total }, { metadata });
+        results.push(output);
+        const processed = offset + batch.length;
+        if (onProgress) await onProgress({ batchIndex, totalBatches, processed, total, output });
+      }
+      return results;
+    },
+
+    request(method, params) {
+      if (typeof method !== 'string' || method === '') throw new TypeError('method must be a non-empty string');
+      return computeWithIo(REQUEST_CODE, { method, params: params ?? null }).output;
+    },
+
+    printed() {
+      return state.lastPrinted;
+    },
+
+    async saveState() {
+      const bytes = state.call((rt) => rt.snapshot());
+      await persist(bytes);
+      state.lastSaved = bytes;
+      return bytes;
+    },
+
+    async loadState(bytes) {
+      const snapshot = bytes ?? (await persistedState());
+      if (snapshot === null || snapshot === undefined) return false;
+      state.call((rt) => rt.restore(snapshot));
+      state.lastSaved = new Uint8Array(snapshot);
+      return true;
+    },
+
+    async recreate() {
+      const old = state.instance;
+      const oldRt = state.rt;
+      const wasTrapped = state.trapped !== null;
+      const saved = state.lastSaved ?? (await persistedState());
+      await state.start();
+      if (!wasTrapped && old) {
+        try {
+          oldRt.free();
+          releaseInstance(state.module, old);
+        } catch {
+          /* the old instance is dropped */
+        }
+      }
+      if (saved) {
+        state.call((rt) => rt.restore(saved));
+        state.lastSaved = saved;
+      }
+      return { restored: !!saved };
+    },
+
+    close() {
+      if (state.closed) return;
+      state.closed = true;
+      if (!state.trapped) {
+        try {
+          state.rt.free();
+          releaseInstance(state.module, state.instance);
+        } catch {
+          /* dropped */
+        }
+      }
+    },
+
+    get trapped() {
+      return state.trapped !== null;
+    },
+    usedMemory() {
+      return state.call((rt) => rt.usedMemory());
+    },
+    get wasmMemory() {
+      return state.instance.memory;
+    },
+    get store() {
+      return state.store;
+    },
+  };
+  return runtime;
+}
+
+export default createRuntime;
