@@ -1,0 +1,127 @@
+// Benchmark: input → Lua aggregation → output at 1, 10 and 100 MB, and
+// external-table get/set per second; luaxt next to the earlier system's
+// reported figures and to wasmoon doing the same job in this process.
+//
+//   node bench/runtime.bench.mjs [--sizes 1,10,100] [--runs 3] [--no-write]
+import { writeFileSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import { LuaFactory } from 'wasmoon';
+import { createRuntime, serializeObject } from '../src/index.js';
+import { recordsOfSize, AGGREGATE_LUA, aggregateJs } from './records.mjs';
+
+const arg = (name, fallback) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i < 0 ? fallback : process.argv[i + 1];
+};
+const sizes = arg('sizes', '1,10,100').split(',').map(Number);
+const runs = Number(arg('runs', 3));
+const earlier = { 1: 15, 10: 120, 100: 1200 };
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const fmt = (ms) => (ms >= 100 ? ms.toFixed(0) : ms.toFixed(1));
+
+async function timeIt(fn) {
+  const times = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    await fn();
+    times.push(performance.now() - t0);
+  }
+  return median(times);
+}
+
+const luaxt = await createRuntime({ memoryLimit: 3 * 1024 * 1024 * 1024 - 1, instructionLimit: -1 });
+const factory = new LuaFactory();
+const rows = [];
+const phases = [];
+
+for (const mb of sizes) {
+  const input = recordsOfSize(mb * 1024 * 1024);
+  const bytes = serializeObject(input).length;
+  const expected = aggregateJs(input);
+
+  // luaxt: encode (JS) → setInput → Lua reads _io.input (decode) → aggregation → output.
+  const luaxtMs = await timeIt(() => {
+    const { output } = luaxt.computeWithIo(AGGREGATE_LUA, input);
+    if (output.count !== expected.count || output.sum !== expected.sum) throw new Error('luaxt: wrong result');
+    luaxt.clearIo();
+  });
+  // Where the time goes (one run).
+  let t0 = performance.now();
+  const encoded = serializeObject(input);
+  const encodeMs = performance.now() - t0;
+  luaxt.clearIo();
+  t0 = performance.now();
+  luaxt.setInput(input);
+  const setInputMs = performance.now() - t0 - encodeMs;
+  t0 = performance.now();
+  luaxt.compute('local x = _io.input');
+  const decodeMs = performance.now() - t0;
+  t0 = performance.now();
+  luaxt.compute(AGGREGATE_LUA.replace('local items = _io.input.items', 'local items = _io.input.items'));
+  const secondMs = performance.now() - t0;
+  luaxt.clearIo();
+  phases.push({ mb, bytes: encoded.length, encodeMs, setInputMs, decodeMs, aggregateMs: secondMs - decodeMs });
+
+  // wasmoon: its own interop (lua.global.set), the same Lua code, result read back.
+  const engine = await factory.createEngine();
+  const wasmoonMs = await timeIt(async () => {
+    engine.global.set('_io', { input });
+    await engine.doString(AGGREGATE_LUA);
+    const output = await engine.doString('return _io.output');
+    if (output.count !== expected.count) throw new Error('wasmoon: wrong result');
+  });
+  engine.global.close();
+  rows.push({ mb, bytes, luaxtMs, wasmoonMs, earlierMs: earlier[mb] });
+  console.error(`${mb} MB done: luaxt ${fmt(luaxtMs)} ms, wasmoon ${fmt(wasmoonMs)} ms`);
+}
+
+// External table get/set per second.
+const N = 200000;
+let t0 = performance.now();
+luaxt.compute(`_home.bench = ext.table() local t = _home.bench for i = 1, ${N} do t[i] = i * 2 end`);
+const setPerSec = N / ((performance.now() - t0) / 1000);
+t0 = performance.now();
+luaxt.compute(`local t, s = _home.bench, 0 for i = 1, ${N} do s = s + t[i] end return s`);
+const getPerSec = N / ((performance.now() - t0) / 1000);
+luaxt.compute('_home.bench = nil');
+
+const lines = [
+  '| input | encoded bytes | luaxt ms | wasmoon ms | earlier ms | vs earlier | vs wasmoon |',
+  '|---|---|---|---|---|---|---|',
+  ...rows.map((r) =>
+    `| ${r.mb} MB | ${r.bytes} | ${fmt(r.luaxtMs)} | ${fmt(r.wasmoonMs)} | ${r.earlierMs ?? '–'} | ` +
+      `${r.earlierMs ? (r.earlierMs / r.luaxtMs).toFixed(2) + '×' : '–'} | ${(r.wasmoonMs / r.luaxtMs).toFixed(2)}× |`,
+  ),
+  '',
+  '| where luaxt spends the time (one run) | encode in JS ms | setInput (copy + store) ms | first `_io.input` read (decode into Lua) ms | aggregation ms |',
+  '|---|---|---|---|---|',
+  ...phases.map((p) => `| ${p.mb} MB | ${fmt(p.encodeMs)} | ${fmt(p.setInputMs)} | ${fmt(p.decodeMs)} | ${fmt(p.aggregateMs)} |`),
+  '',
+  `External table (${N} integer keys): set ${Math.round(setPerSec).toLocaleString('en')} /s, get ${Math.round(getPerSec).toLocaleString('en')} /s.`,
+];
+const table = lines.join('\n');
+console.log(table);
+
+if (!process.argv.includes('--no-write')) {
+  const command = `node bench/runtime.bench.mjs ${process.argv.slice(2).join(' ')}`.trim();
+  const machine = `${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.availableParallelism?.() ?? os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}`;
+  const doc = `# luaxt runtime benchmark
+
+Input → Lua aggregation → output: \`{ items = [record…] }\` (records with
+integers, a float, strings and a boolean; \`bench/records.mjs\`), the Lua
+code of \`AGGREGATE_LUA\` (count, sum, per-category sums), the result read
+back into JS. luaxt: \`computeWithIo\` (one encoded buffer in, one out).
+wasmoon ${JSON.parse(readFileSync(new URL('../node_modules/wasmoon/package.json', import.meta.url))).version}:
+\`lua.global.set('_io', { input })\`, the same Lua code, \`return _io.output\`.
+Earlier: the figures the earlier system reported (not re-measured).
+Median of ${runs} runs.
+
+- Command: \`${command}\` (in runtime/js)
+- Date: ${new Date().toISOString()}
+- Machine: ${machine}
+
+${table}
+`;
+  writeFileSync(new URL('../BENCHMARKS.md', import.meta.url), doc);
+}
