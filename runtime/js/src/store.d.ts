@@ -1,0 +1,34 @@
+// Type declarations of the JS store of external tables (src/store.js, spec §11).
+
+/** Status codes of spec §11.4. */
+export declare const Status: Readonly<{ ABSENT: -1; END: -1; NO_SUCH_TABLE: -2; IDS_EXHAUSTED: -3; INVALID: -4; BACKEND: -5 }>;
+/** The fixed ids of `_home` and `_io` (§11.1). */
+export declare const HOME_ID: 1;
+export declare const IO_ID: 2;
+
+/** Latin-1 string of `bytes`: a Map key with byte equality. */
+export declare function keyString(bytes: Uint8Array): string;
+
+/** An in-memory store on Maps implementing the host calls of spec §11.3. */
+export declare class MapStore {
+  constructor();
+  /** Points the store at the runtime's linear memory. */
+  attach(memory: WebAssembly.Memory): void;
+  /** Number of entries in every table. */
+  readonly entryCount: number;
+  /** Set by the package when a store method threw during a call. */
+  unusable?: boolean;
+  create(outIdPtr: number): number;
+  contains(id: number): number;
+  get(id: number, keyPtr: number, keyLen: number, outPtr: number, outCap: number): number;
+  set(id: number, keyPtr: number, keyLen: number, valuePtr: number, valueLen: number): number;
+  delete(id: number, keyPtr: number, keyLen: number): number;
+  len(id: number, outPtr: number): number;
+  next(id: number, afterPtr: number, afterLen: number, outPtr: number, outCap: number): number;
+  tableIds(outPtr: number, outCap: number): number;
+  replaceAll(ptr: number, len: number): number;
+  lastError(outPtr: number, outCap: number): number;
+}
+
+/** The tables of a snapshot container (§12). */
+export declare function readSnapshotTables(bytes: Uint8Array): Array<[number, Array<[Uint8Array, Uint8Array]>]>;
