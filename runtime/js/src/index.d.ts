@@ -46,6 +46,8 @@ export interface RuntimeOptions {
   stateKey?: string;
   /** Called with what Lua's `print` wrote, after each call that printed. */
   onPrint?: (text: string) => void;
+  /** Lua collector mode set at start: "generational" (default), "incremental", or null to leave Lua's default. */
+  gc?: 'generational' | 'incremental' | null;
   /** Makes the store of each instance (default: a new MapStore). */
   store?: () => MapStore;
 }
