@@ -68,7 +68,6 @@ pub(crate) fn new_lua(limits: &Limits, budget: &Rc<Budget>) -> mlua::Result<Lua>
 pub(crate) struct Budget {
     limit: Cell<Option<u64>>,
     used: Cell<u64>,
-    #[cfg(not(target_family = "wasm"))]
     deadline: Cell<Option<web_time::Instant>>,
     tripped: Cell<Option<LimitKind>>,
 }
@@ -79,7 +78,6 @@ impl Budget {
         self.limit.set(limits.instructions);
         self.used.set(0);
         self.tripped.set(None);
-        #[cfg(not(target_family = "wasm"))]
         self.deadline
             .set(limits.deadline.map(|d| web_time::Instant::now() + d));
     }
@@ -98,7 +96,8 @@ impl Budget {
         if self.limit.get().is_some_and(|limit| used > limit) {
             self.tripped.set(Some(LimitKind::Instructions));
         }
-        #[cfg(not(target_family = "wasm"))]
+        // `web_time` reads `performance.now()` on wasm32, so the deadline
+        // holds in the browser and in Node too.
         if self
             .deadline
             .get()
