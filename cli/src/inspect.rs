@@ -254,13 +254,8 @@ impl<W: Write> Dumper<'_, W> {
             return String::new();
         };
         if let ValueRef::Float(f) = decoded {
-            // 2^63: integral floats in [-2^63, 2^63) are integer keys (§3.2).
-            const LIMIT: f64 = 9_223_372_036_854_775_808.0;
-            if (-LIMIT..LIMIT).contains(&f) && (f as i64) as f64 == f {
-                return format!(
-                    "  (noncanonical: float key {f:?} is the integer {})",
-                    f as i64
-                );
+            if let Some(i) = luaxt_format::float_key_as_int(f) {
+                return format!("  (noncanonical: float key {f:?} is the integer {i})");
             }
         }
         if decoded.as_i64() == Some(n as i64 + 1) {

@@ -6,7 +6,7 @@
 //! `{"table": {"array": [...], "hash": [[k, v], ...]}}` (canonical order) ·
 //! `{"ref": 7}`.
 
-use luaxt_format::{Table, Value};
+use luaxt_format::{Table, Value, float_bits};
 use serde_json::{Value as Json, json};
 
 use crate::{from_hex, to_hex};
@@ -48,14 +48,6 @@ fn object(key: &str, value: Json) -> Json {
     let mut map = serde_json::Map::new();
     map.insert(key.into(), value);
     Json::Object(map)
-}
-
-fn float_bits(f: f64) -> u64 {
-    if f.is_nan() {
-        luaxt_format::CANONICAL_NAN_BITS
-    } else {
-        f.to_bits()
-    }
 }
 
 /// The value of typed JSON (§7). Only the one spelling of §7.3 is read:

@@ -32,9 +32,17 @@ impl KeyView<'_> {
 }
 
 /// The integer a float key stands for (§3.2): an exact integer in i64 range
-/// (so -0.0 is 0, 2^63 stays a float).
+/// (so -0.0 is 0, 2^63 stays a float). `None` keeps the float key.
+///
+/// ```
+/// use luaxt_format::float_key_as_int;
+/// assert_eq!(float_key_as_int(2.0), Some(2));
+/// assert_eq!(float_key_as_int(-0.0), Some(0));
+/// assert_eq!(float_key_as_int(0.5), None);
+/// assert_eq!(float_key_as_int(9_223_372_036_854_775_808.0), None); // 2^63
+/// ```
 #[inline]
-pub(crate) fn float_key_as_int(value: f64) -> Option<i64> {
+pub fn float_key_as_int(value: f64) -> Option<i64> {
     // 2^63 as f64; every integral f64 in [-2^63, 2^63) converts exactly.
     const LIMIT: f64 = 9_223_372_036_854_775_808.0;
     if !(-LIMIT..LIMIT).contains(&value) {

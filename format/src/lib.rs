@@ -84,11 +84,12 @@ mod ser;
 
 pub use canonical::{canonicalize, is_canonical};
 pub use error::{Error, ErrorKind, Result};
+pub use key::float_key_as_int;
 pub use limits::Limits;
 pub use parse::{Canonicity, DecodeOptions, decode, decode_strict};
 pub use table::{Table, TableKey};
 pub use tag::Tag;
-pub use value::{Element, Value, ValueRef};
+pub use value::{Element, Value, ValueRef, float_bits};
 #[cfg(feature = "std")]
 pub use write::encode_to_writer;
 pub use write::{

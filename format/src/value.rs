@@ -298,9 +298,15 @@ impl_value_common!(Value, |s| s.as_str(), |b| b.as_slice());
 impl_value_common!(ValueRef<'a>, |s| s, |b| b);
 
 /// The bits a float is compared and encoded by: every NaN becomes the
-/// canonical NaN (§4.3).
+/// canonical NaN (§4.3), every other float keeps its bits.
+///
+/// ```
+/// use luaxt_format::{CANONICAL_NAN_BITS, float_bits};
+/// assert_eq!(float_bits(-f64::NAN), CANONICAL_NAN_BITS);
+/// assert_eq!(float_bits(-0.0), 0x8000_0000_0000_0000);
+/// ```
 #[inline]
-pub(crate) fn float_bits(value: f64) -> u64 {
+pub fn float_bits(value: f64) -> u64 {
     if value.is_nan() {
         crate::CANONICAL_NAN_BITS
     } else {
