@@ -2,26 +2,39 @@
 //! lengths it declares (spec §6: lengths are checked before allocating).
 
 use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::cell::Cell;
 
 use luaxt_format::{DecodeOptions, ValueRef, decode};
 
-/// Counts live bytes and remembers the peak.
+/// Counts the live bytes of the calling thread and remembers its peak.
+///
+/// Per-thread counts keep the test harness and tests running on other
+/// threads out of the measurement.
 struct Counting;
 
-static LIVE: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
+thread_local! {
+    static LIVE: Cell<isize> = const { Cell::new(0) };
+    static PEAK: Cell<isize> = const { Cell::new(0) };
+}
+
+fn record(delta: isize) {
+    // `try_with` because the allocator can run while thread locals are torn down.
+    let _ = LIVE.try_with(|live| {
+        let now = live.get() + delta;
+        live.set(now);
+        let _ = PEAK.try_with(|peak| peak.set(peak.get().max(now)));
+    });
+}
 
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let live = LIVE.fetch_add(layout.size(), Ordering::SeqCst) + layout.size();
-        PEAK.fetch_max(live, Ordering::SeqCst);
+        record(layout.size() as isize);
         // SAFETY: forwarded unchanged to the system allocator.
         unsafe { System.alloc(layout) }
     }
 
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        LIVE.fetch_sub(layout.size(), Ordering::SeqCst);
+        record(-(layout.size() as isize));
         // SAFETY: `ptr` came from `alloc` with this layout.
         unsafe { System.dealloc(ptr, layout) }
     }
@@ -30,15 +43,12 @@ unsafe impl GlobalAlloc for Counting {
 #[global_allocator]
 static ALLOCATOR: Counting = Counting;
 
-/// Peak bytes allocated while `f` runs (tests in this file run one at a
-/// time through a lock, so other tests do not disturb the count).
+/// Peak bytes the current thread allocated while `f` ran.
 fn peak_during(f: impl FnOnce()) -> usize {
-    static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
-    let _guard = LOCK.lock().unwrap_or_else(|e| e.into_inner());
-    let before = LIVE.load(Ordering::SeqCst);
-    PEAK.store(before, Ordering::SeqCst);
+    let before = LIVE.with(Cell::get);
+    PEAK.with(|peak| peak.set(before));
     f();
-    PEAK.load(Ordering::SeqCst) - before
+    (PEAK.with(Cell::get) - before).max(0) as usize
 }
 
 /// Nested table headers, each declaring as many array values as there
