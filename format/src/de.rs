@@ -747,6 +747,83 @@ impl<'de> de::MapAccess<'de> for MapView<'_, 'de> {
 
     #[inline]
     fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>> {
+        if self.i >= self.n && self.hash_started && self.j < self.m && self.sorted {
+            if let Some((key, text)) = self.fast_str_key() {
+                self.j += 1;
+                self.de.pos = key.end;
+                self.previous = Some(key);
+                return seed
+                    .deserialize(KeyDeserializer(Scalar::Str(text)))
+                    .map(Some);
+            }
+        }
+        self.next_key_slow(seed)
+    }
+
+    #[inline]
+    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value> {
+        seed.deserialize(&mut *self.de)
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        if self.hash_started {
+            Some(self.m - self.j)
+        } else {
+            None
+        }
+    }
+}
+
+impl<'de> MapView<'_, 'de> {
+    /// The common case of a hash key, without side effects: a string key,
+    /// valid UTF-8, above the previous key (which is not a normalised
+    /// float), followed by a value other than nil. `None` leaves everything
+    /// else (including every error) to the general path, which reads the key
+    /// again.
+    #[inline(always)]
+    fn fast_str_key(&self) -> Option<(KeyRec, &'de str)> {
+        let de = &*self.de;
+        let input = de.input;
+        let at = de.pos;
+        let header = input.get(at..at + 5)?;
+        if header[0] != 0x04 {
+            return None;
+        }
+        let len = u32::from_le_bytes([header[1], header[2], header[3], header[4]]) as usize;
+        let start = at + 5;
+        if len > input.len() - start || len as u64 > de.limits.max_size {
+            return None;
+        }
+        let end = start + len;
+        let content = &input[start..end];
+        let text = if len <= 32 && content.is_ascii() {
+            // SAFETY: ASCII bytes are valid UTF-8.
+            unsafe { core::str::from_utf8_unchecked(content) }
+        } else {
+            core::str::from_utf8(content).ok()?
+        };
+        if let Some(previous) = &self.previous {
+            if previous.normalised_from_float.is_some()
+                || str_key_cmp(&input[previous.at..previous.end], &input[at..end]) != Ordering::Less
+            {
+                return None;
+            }
+        }
+        match input.get(end) {
+            Some(&tag) if tag != 0x00 => {}
+            _ => return None,
+        }
+        let key = KeyRec {
+            at,
+            end,
+            normalised_from_float: None,
+        };
+        Some((key, text))
+    }
+
+    /// Any key: the array part, the hash count, keys of every type, keys
+    /// out of order, duplicates and nil values.
+    fn next_key_slow<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>> {
         loop {
             if self.i < self.n {
                 self.i += 1;
@@ -841,19 +918,22 @@ impl<'de> de::MapAccess<'de> for MapView<'_, 'de> {
             return seed.deserialize(KeyDeserializer(scalar)).map(Some);
         }
     }
+}
 
-    #[inline]
-    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value> {
-        seed.deserialize(&mut *self.de)
-    }
-
-    fn size_hint(&self) -> Option<usize> {
-        if self.hash_started {
-            Some(self.m - self.j)
-        } else {
-            None
+/// [`key_cmp`] of a string key (`0x04`, a 4-byte length, content) with
+/// another key that was read: by tag, then the length's bytes, then the
+/// content (§4.2).
+#[inline(always)]
+fn str_key_cmp(a: &[u8], b: &[u8]) -> Ordering {
+    if let (Some(x), Some(y)) = (a.first_chunk::<5>(), b.first_chunk::<5>()) {
+        // Tag and length bytes, in their byte order.
+        let x = u64::from_be_bytes([0, 0, 0, x[0], x[1], x[2], x[3], x[4]]);
+        let y = u64::from_be_bytes([0, 0, 0, y[0], y[1], y[2], y[3], y[4]]);
+        if x != y {
+            return x.cmp(&y);
         }
     }
+    key_cmp(a, b)
 }
 
 impl Error {
@@ -879,38 +959,135 @@ macro_rules! forward_hint {
     };
 }
 
+/// Integer methods: an `0x02` value goes straight to `visit_i64`, anything
+/// else through [`Deserializer::value`].
+macro_rules! expect_int {
+    ($($method:ident)*) => {
+        $(
+            #[inline]
+            fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+                let at = self.pos;
+                if let Some(bytes) = self.input.get(at..at + 9) {
+                    if bytes[0] == 0x02 {
+                        let i = i64::from_le_bytes(bytes[1..].try_into().unwrap());
+                        self.pos = at + 9;
+                        return locate_in(visitor.visit_i64(i), at);
+                    }
+                }
+                self.value(visitor, Hint::Any)
+            }
+        )*
+    };
+}
+
+/// Float methods: an `0x03` value goes straight to `visit_f64`.
+macro_rules! expect_float {
+    ($($method:ident)*) => {
+        $(
+            #[inline]
+            fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+                let at = self.pos;
+                if let Some(bytes) = self.input.get(at..at + 9) {
+                    if bytes[0] == 0x03 {
+                        let bits = u64::from_le_bytes(bytes[1..].try_into().unwrap());
+                        let value = f64::from_bits(bits);
+                        if value.is_nan() && bits != CANONICAL_NAN_BITS {
+                            self.noncanonical(at);
+                        }
+                        self.pos = at + 9;
+                        return locate_in(visitor.visit_f64(value), at);
+                    }
+                }
+                self.value(visitor, Hint::Any)
+            }
+        )*
+    };
+}
+
+/// String methods: an `0x04` value goes straight to `visit_borrowed_str`.
+macro_rules! expect_str {
+    ($($method:ident)*) => {
+        $(
+            #[inline]
+            fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+                let at = self.pos;
+                if self.input.get(at) == Some(&0x04) {
+                    self.pos = at + 1;
+                    let text = self.text()?;
+                    return locate_in(visitor.visit_borrowed_str(text), at);
+                }
+                self.value(visitor, Hint::Any)
+            }
+        )*
+    };
+}
+
+impl<'de> Deserializer<'de> {
+    /// Methods that expect a table: an `0x06` value goes straight to
+    /// [`Deserializer::table`].
+    #[inline(always)]
+    fn expect_table<V: Visitor<'de>>(&mut self, visitor: V, hint: Hint) -> Result<V::Value> {
+        let at = self.pos;
+        if self.input.get(at) == Some(&0x06) {
+            self.pos = at + 1;
+            return locate_in(self.table(at, visitor, hint), at);
+        }
+        self.value(visitor, hint)
+    }
+}
+
 impl<'de> de::Deserializer<'de> for &mut Deserializer<'de> {
     type Error = Error;
 
     forward_hint! {
         deserialize_any() => Hint::Any;
-        deserialize_bool() => Hint::Any;
-        deserialize_i8() => Hint::Any;
-        deserialize_i16() => Hint::Any;
-        deserialize_i32() => Hint::Any;
-        deserialize_i64() => Hint::Any;
-        deserialize_i128() => Hint::Any;
-        deserialize_u8() => Hint::Any;
-        deserialize_u16() => Hint::Any;
-        deserialize_u32() => Hint::Any;
-        deserialize_u64() => Hint::Any;
-        deserialize_u128() => Hint::Any;
-        deserialize_f32() => Hint::Any;
-        deserialize_f64() => Hint::Any;
         deserialize_char() => Hint::Any;
-        deserialize_str() => Hint::Any;
-        deserialize_string() => Hint::Any;
         deserialize_bytes() => Hint::Any;
         deserialize_byte_buf() => Hint::Any;
         deserialize_unit() => Hint::Any;
         deserialize_unit_struct(_name: &'static str) => Hint::Any;
-        deserialize_seq() => Hint::Seq;
         deserialize_tuple(len: usize) => Hint::Tuple(len);
         deserialize_tuple_struct(_name: &'static str, len: usize) => Hint::Tuple(len);
-        deserialize_map() => Hint::Map;
-        deserialize_struct(_name: &'static str, _fields: &'static [&'static str]) => Hint::Map;
-        deserialize_identifier() => Hint::Any;
         deserialize_ignored_any() => Hint::Map;
+    }
+
+    expect_int! {
+        deserialize_i8 deserialize_i16 deserialize_i32 deserialize_i64 deserialize_i128
+        deserialize_u8 deserialize_u16 deserialize_u32 deserialize_u64 deserialize_u128
+    }
+
+    expect_float! { deserialize_f32 deserialize_f64 }
+
+    expect_str! { deserialize_str deserialize_string deserialize_identifier }
+
+    #[inline]
+    fn deserialize_bool<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        let at = self.pos;
+        if let Some(&[0x01, payload @ (0 | 1)]) = self.input.get(at..at + 2) {
+            self.pos = at + 2;
+            return locate_in(visitor.visit_bool(payload == 1), at);
+        }
+        self.value(visitor, Hint::Any)
+    }
+
+    #[inline]
+    fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        self.expect_table(visitor, Hint::Seq)
+    }
+
+    #[inline]
+    fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        self.expect_table(visitor, Hint::Map)
+    }
+
+    #[inline]
+    fn deserialize_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value> {
+        self.expect_table(visitor, Hint::Map)
     }
 
     #[inline]
