@@ -13,7 +13,7 @@
 
 use std::ffi::c_void;
 
-use luaxt_format::{ErrorKind, Table as LxtTable, Value, ValueRef};
+use luaxt_format::{ErrorKind, Table as LxtTable, Value};
 use mlua::{Lua, Table};
 
 use crate::store::TableId;
@@ -229,45 +229,6 @@ impl<'h> ToLxt<'h> {
     }
 }
 
-/// Builds the Lua value of a decoded LXT value.
-pub(crate) fn to_lua(
-    lua: &Lua,
-    handles: &Handles,
-    value: &ValueRef<'_>,
-) -> mlua::Result<mlua::Value> {
-    Ok(match value {
-        ValueRef::Nil => mlua::Value::Nil,
-        ValueRef::Bool(b) => mlua::Value::Boolean(*b),
-        ValueRef::Int(i) => mlua::Value::Integer(*i),
-        ValueRef::Float(f) => mlua::Value::Number(*f),
-        ValueRef::Str(s) => mlua::Value::String(lua.create_string(s)?),
-        ValueRef::Bytes(b) => mlua::Value::String(lua.create_string(b)?),
-        ValueRef::Ref(id) => mlua::Value::Table(handles.proxy(lua, *id)?),
-        ValueRef::Table(table) => {
-            let array = table.array();
-            let hash = table.hash();
-            let out = lua.create_table_with_capacity(array.len(), hash.len())?;
-            for (i, item) in array.iter().enumerate() {
-                out.raw_set(i as i64 + 1, to_lua(lua, handles, item)?)?;
-            }
-            for (key, item) in hash {
-                let lua_key = to_lua(lua, handles, key)?;
-                // A bytes key may have the content of a string key already
-                // set (strings sort first): one Lua key, so refuse (§9.5).
-                if matches!(key, ValueRef::Bytes(_))
-                    && !out.raw_get::<mlua::Value>(&lua_key)?.is_nil()
-                {
-                    return Err(mlua::Error::external(
-                        "duplicate_key: a string key and a bytes key with the same content",
-                    ));
-                }
-                out.raw_set(lua_key, to_lua(lua, handles, item)?)?;
-            }
-            mlua::Value::Table(out)
-        }
-    })
-}
-
 /// Decodes LXT bytes (read from the store) into a Lua value.
 pub(crate) fn decode_to_lua(
     lua: &Lua,
@@ -279,5 +240,5 @@ pub(crate) fn decode_to_lua(
         .limits(limits)
         .decode_ref(bytes)
         .map_err(|e| mlua::Error::external(format!("stored value is not valid LXT: {e}")))?;
-    to_lua(lua, handles, &value)
+    crate::to_lua::to_lua(lua, handles, &value)
 }

@@ -24,8 +24,9 @@ use std::rc::Rc;
 use luaxt_format::{DecodeOptions, Value, encode, encode_key};
 use mlua::{Lua, Table};
 
-use crate::convert::{ConvError, Handles, ToLxt, decode_to_lua, describe_key, to_lua};
+use crate::convert::{ConvError, Handles, ToLxt, decode_to_lua, describe_key};
 use crate::store::{HOME_ID, IO_ID, Store, TableId};
+use crate::to_lua::to_lua;
 
 /// The encoded key `"input"` of `_io`.
 pub(crate) fn input_key() -> Vec<u8> {

@@ -109,6 +109,7 @@ mod runtime;
 mod sandbox;
 pub mod snapshot;
 pub mod store;
+mod to_lua;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
 

@@ -214,6 +214,8 @@ fn nested_tables_by_value_and_by_reference() {
         assert(child.x == 2, "by reference")
         t.list = { child, child }
         assert(t.list[1] == child and t.list[2] == child)
+        t.map = { [child] = "ref key", deep = { child } }
+        assert(t.map[child] == "ref key" and t.map.deep[1] == child)
         local keyed = ext.table()
         keyed[child] = "ext table as a key"
         assert(keyed[child] == "ext table as a key")

@@ -1,0 +1,167 @@
+//! Decoded LXT → Lua values, built with Lua's C API in one protected call.
+//!
+//! mlua's safe API runs every `create_table`, `create_string` and `raw_set`
+//! as its own protected call when a memory limit is set, which made reading
+//! a large `_io.input` cost far more than decoding it. Here the whole value
+//! is pushed inside a single [`Lua::exec_raw`]: a memory error still ends
+//! the call cleanly (Lua unwinds to that one protected boundary), and the
+//! Rust frames it skips own nothing that needs dropping (they only borrow
+//! the decoded value).
+//!
+//! External-table proxies need the safe API ([`Handles::proxy`]), so the
+//! ids a value references are resolved first and handed to the raw call
+//! as a Lua table `id → proxy`.
+
+use std::collections::BTreeSet;
+use std::ffi::c_int;
+
+use luaxt_format::ValueRef;
+use mlua::{Lua, ffi};
+
+use crate::convert::Handles;
+use crate::store::TableId;
+
+/// Stack slots one table level needs: the table, a key, a value, and a
+/// spare for the duplicate-key probe.
+const SLOTS_PER_LEVEL: c_int = 4;
+
+/// Stack index of the `id → proxy` table inside the raw call (nil when
+/// the value references no external table).
+const PROXIES: c_int = 1;
+
+/// Why building stopped early (reported after the protected call).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Refusal {
+    /// A bytes key with the content of a string key of the same table:
+    /// both are one Lua key (spec §9.5).
+    BytesKeyCollides,
+}
+
+/// Builds the Lua value of a decoded LXT value.
+pub(crate) fn to_lua(
+    lua: &Lua,
+    handles: &Handles,
+    value: &ValueRef<'_>,
+) -> mlua::Result<mlua::Value> {
+    match value {
+        ValueRef::Nil => return Ok(mlua::Value::Nil),
+        ValueRef::Bool(b) => return Ok(mlua::Value::Boolean(*b)),
+        ValueRef::Int(i) => return Ok(mlua::Value::Integer(*i)),
+        ValueRef::Float(f) => return Ok(mlua::Value::Number(*f)),
+        ValueRef::Ref(id) => return Ok(mlua::Value::Table(handles.proxy(lua, *id)?)),
+        ValueRef::Str(s) => return lua.create_string(s).map(mlua::Value::String),
+        ValueRef::Bytes(b) => return lua.create_string(b).map(mlua::Value::String),
+        ValueRef::Table(_) => {}
+    }
+    let mut ids = BTreeSet::new();
+    referenced_ids(value, &mut ids);
+    let proxies = if ids.is_empty() {
+        mlua::Value::Nil
+    } else {
+        let proxies = lua.create_table()?;
+        for id in ids {
+            proxies.raw_set(id, handles.proxy(lua, id)?)?;
+        }
+        mlua::Value::Table(proxies)
+    };
+    let mut refusal = None;
+    // SAFETY: `push` only uses the stack within the slots it checks for,
+    // leaves exactly one new value on top (or stops early and reports why
+    // through `refusal`), and holds no value that needs dropping while a
+    // Lua error may unwind through it.
+    let built = unsafe {
+        lua.exec_raw::<mlua::Value>(proxies, |state| {
+            if let Err(why) = push(state, value) {
+                refusal = Some(why);
+                ffi::lua_settop(state, PROXIES);
+                ffi::lua_pushnil(state);
+            }
+            ffi::lua_replace(state, PROXIES);
+        })
+    }?;
+    match refusal {
+        None => Ok(built),
+        Some(Refusal::BytesKeyCollides) => Err(mlua::Error::external(
+            "duplicate_key: a string key and a bytes key with the same content",
+        )),
+    }
+}
+
+/// Every external-table id `value` references, keys included.
+fn referenced_ids(value: &ValueRef<'_>, ids: &mut BTreeSet<TableId>) {
+    match value {
+        ValueRef::Ref(id) => {
+            ids.insert(*id);
+        }
+        ValueRef::Table(table) => {
+            table
+                .array()
+                .iter()
+                .for_each(|item| referenced_ids(item, ids));
+            for (key, item) in table.hash() {
+                referenced_ids(key, ids);
+                referenced_ids(item, ids);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Pushes `value` onto the stack of `state`.
+///
+/// # Safety
+/// `state` is inside a protected call with the proxies table at
+/// [`PROXIES`] holding every id `value` references.
+unsafe fn push(state: *mut ffi::lua_State, value: &ValueRef<'_>) -> Result<(), Refusal> {
+    unsafe {
+        match value {
+            ValueRef::Nil => ffi::lua_pushnil(state),
+            ValueRef::Bool(b) => ffi::lua_pushboolean(state, c_int::from(*b)),
+            ValueRef::Int(i) => ffi::lua_pushinteger(state, *i),
+            ValueRef::Float(f) => ffi::lua_pushnumber(state, *f),
+            ValueRef::Str(s) => push_bytes(state, s.as_bytes()),
+            ValueRef::Bytes(b) => push_bytes(state, b),
+            ValueRef::Ref(id) => {
+                ffi::lua_rawgeti(state, PROXIES, ffi::lua_Integer::from(*id));
+            }
+            ValueRef::Table(table) => {
+                ffi::luaL_checkstack(state, SLOTS_PER_LEVEL, c"nested table".as_ptr());
+                let array = table.array();
+                let hash = table.hash();
+                // Both counts are bounded by the decoded input (one value
+                // per entry), so this preallocation is too.
+                ffi::lua_createtable(state, size_hint(array.len()), size_hint(hash.len()));
+                for (i, item) in array.iter().enumerate() {
+                    push(state, item)?;
+                    ffi::lua_rawseti(state, -2, i as ffi::lua_Integer + 1);
+                }
+                for (key, item) in hash {
+                    push(state, key)?;
+                    if matches!(key, ValueRef::Bytes(_)) {
+                        // Strings sort before bytes, so a string key with
+                        // the same content is already set.
+                        ffi::lua_pushvalue(state, -1);
+                        if ffi::lua_rawget(state, -3) != ffi::LUA_TNIL {
+                            return Err(Refusal::BytesKeyCollides);
+                        }
+                        ffi::lua_pop(state, 1);
+                    }
+                    push(state, item)?;
+                    ffi::lua_rawset(state, -3);
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+unsafe fn push_bytes(state: *mut ffi::lua_State, bytes: &[u8]) {
+    unsafe {
+        ffi::lua_pushlstring(state, bytes.as_ptr().cast(), bytes.len());
+    }
+}
+
+/// A table size hint for `lua_createtable` (which takes a C `int`).
+fn size_hint(len: usize) -> c_int {
+    c_int::try_from(len).unwrap_or(c_int::MAX)
+}
