@@ -7,13 +7,8 @@ import { recordsOfSize, AGGREGATE_LUA, aggregateJs } from '../bench/records.mjs'
 
 const rt = await createRuntime({ memoryLimit: 3 * 1024 * 1024 * 1024 - 1, instructionLimit: -1 });
 
-// 100 MB takes minutes with the current runtime (decoding the input into
-// Lua runs at about 10 MB/s, see BENCHMARKS.md): opt in with
-// LUAXT_TEST_100MB=1 to keep the default suite under 3 minutes.
-const big = process.env.LUAXT_TEST_100MB === '1';
 for (const mb of [1, 10, 100]) {
-  const skip = mb === 100 && !big && 'slow: set LUAXT_TEST_100MB=1';
-  test(`${mb} MB input aggregated in Lua`, { skip }, () => {
+  test(`${mb} MB input aggregated in Lua`, () => {
     const input = recordsOfSize(mb * 1024 * 1024);
     const size = serializeObject(input).length;
     assert.ok(size > mb * 1e6, `input is ${size} bytes`);
