@@ -65,6 +65,13 @@ pub(crate) fn to_lua(
         mlua::Value::Table(proxies)
     };
     let mut refusal = None;
+    // Everything built is reachable until the call returns, so collecting
+    // while building only repeats work: the collector pauses meanwhile (the
+    // memory limit still holds, it lives in the allocator).
+    let collecting = lua.gc_is_running();
+    if collecting {
+        lua.gc_stop();
+    }
     // SAFETY: `push` only uses the stack within the slots it checks for,
     // leaves exactly one new value on top (or stops early and reports why
     // through `refusal`), and holds no value that needs dropping while a
@@ -78,7 +85,11 @@ pub(crate) fn to_lua(
             }
             ffi::lua_replace(state, PROXIES);
         })
-    }?;
+    };
+    if collecting {
+        lua.gc_restart();
+    }
+    let built = built?;
     match refusal {
         None => Ok(built),
         Some(Refusal::BytesKeyCollides) => Err(mlua::Error::external(
