@@ -12,8 +12,8 @@
  * @module luaxt
  */
 
-import { MapStore } from './store.js';
-import { serializeObject, deserializeObject } from './codec.js';
+import { MapStore, IO_ID } from './store.js';
+import { serializeObject, deserializeObject, encodeKey } from './codec.js';
 
 export { MapStore } from './store.js';
 export { serializeObject, deserializeObject, TableRef, LxtError } from './codec.js';
@@ -137,6 +137,11 @@ function guardStore(store) {
   store.unusable = false;
   return store;
 }
+
+/** Encoded keys of the `_io` fields (spec §11.2). */
+const INPUT_KEY = encodeKey('input');
+const OUTPUT_KEY = encodeKey('output');
+const META_KEY = encodeKey('meta');
 
 function isTrap(e) {
   if (e instanceof WebAssembly.RuntimeError) return true;
@@ -342,10 +347,24 @@ export async function createRuntime(options = {}) {
       state.takePrinted();
     }
   };
-  const setInput = (value) => state.call((rt) => rt.setInput(serializeObject(value)));
-  const getOutput = () => decode(state.call((rt) => rt.getOutput()));
-  const setMetadata = (meta) => state.call((rt) => rt.setMeta(serializeObject(meta)));
-  const getMetadata = () => decode(state.call((rt) => rt.getMeta()));
+  // `_io` fields go straight to and from the store (it lives in JS): one
+  // encode or decode, no copy through Wasm memory. The runtime decodes
+  // (and validates) `_io.input` when Lua first reads it in a compute.
+  // A store without host-side access goes through the runtime instead.
+  const direct = (store) => typeof store.writeEntry === 'function' && typeof store.readEntry === 'function';
+  const ioWrite = (key, value, viaRuntime) => {
+    const bytes = serializeObject(value);
+    state.call((rt) => {
+      if (!direct(state.store)) return viaRuntime(rt, bytes);
+      state.store.writeEntry(IO_ID, key, bytes.length === 1 && bytes[0] === 0 ? undefined : bytes);
+    });
+  };
+  const ioRead = (key, viaRuntime) =>
+    decode(state.call((rt) => (direct(state.store) ? state.store.readEntry(IO_ID, key) : viaRuntime(rt))));
+  const setInput = (value) => ioWrite(INPUT_KEY, value, (rt, bytes) => rt.setInput(bytes));
+  const getOutput = () => ioRead(OUTPUT_KEY, (rt) => rt.getOutput());
+  const setMetadata = (meta) => ioWrite(META_KEY, meta, (rt, bytes) => rt.setMeta(bytes));
+  const getMetadata = () => ioRead(META_KEY, (rt) => rt.getMeta());
   const clearIo = () => state.call((rt) => rt.clearIo());
 
   const computeWithIo = (code, input, opts = {}) => {

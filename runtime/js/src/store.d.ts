@@ -28,6 +28,10 @@ export declare class MapStore {
   tableIds(outPtr: number, outCap: number): number;
   replaceAll(ptr: number, len: number): number;
   lastError(outPtr: number, outCap: number): number;
+  /** Host-side read (not ABI): the value bytes under encoded key `key`, or undefined. Do not modify them. */
+  readEntry(id: number, key: Uint8Array): Uint8Array | undefined;
+  /** Host-side write (not ABI): stores `value` (now owned by the store) under `key`; undefined deletes. */
+  writeEntry(id: number, key: Uint8Array, value: Uint8Array | undefined): void;
 }
 
 /** The tables of a snapshot container (§12). */

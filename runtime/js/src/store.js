@@ -73,6 +73,25 @@ function smallIntKey(bytes) {
   return (bytes[1] | (bytes[2] << 8) | (bytes[3] << 16)) + bytes[4] * 0x1000000;
 }
 
+/** Sets an entry and moves the border past a new key `border + 1`. */
+function putEntry(t, key, value) {
+  const k = keyString(key);
+  const fresh = !t.entries.has(k);
+  t.entries.set(k, { key, value });
+  if (fresh && smallIntKey(key) === t.border + 1) {
+    do t.border++;
+    while (t.entries.has(intKeyString(t.border + 1)));
+  }
+}
+
+/** Deletes an entry; deleting a key of the sequence moves the border back. */
+function removeEntry(t, key) {
+  if (t.entries.delete(keyString(key))) {
+    const n = smallIntKey(key);
+    if (n !== 0 && n <= t.border) t.border = n - 1;
+  }
+}
+
 /**
  * An in-memory store on `Map`s, implementing the calls of spec §11.3 for
  * one runtime instance. Call {@link MapStore#attach} with the instance's
@@ -141,26 +160,39 @@ export class MapStore {
     const t = this.table(id);
     if (!t) return this.fail(Status.NO_SUCH_TABLE, `ext.table ${id >>> 0} does not exist`);
     const mem = this.view();
-    const key = mem.slice(keyPtr, keyPtr + keyLen);
-    const k = keyString(key);
-    const fresh = !t.entries.has(k);
-    t.entries.set(k, { key, value: mem.slice(valuePtr, valuePtr + valueLen) });
-    if (fresh && smallIntKey(key) === t.border + 1) {
-      do t.border++;
-      while (t.entries.has(intKeyString(t.border + 1)));
-    }
+    putEntry(t, mem.slice(keyPtr, keyPtr + keyLen), mem.slice(valuePtr, valuePtr + valueLen));
     return 0;
   }
 
   delete(id, keyPtr, keyLen) {
     const t = this.table(id);
     if (!t) return this.fail(Status.NO_SUCH_TABLE, `ext.table ${id >>> 0} does not exist`);
-    const key = this.view().subarray(keyPtr, keyPtr + keyLen);
-    if (t.entries.delete(keyString(key))) {
-      const n = smallIntKey(key);
-      if (n !== 0 && n <= t.border) t.border = n - 1;
-    }
+    removeEntry(t, this.view().subarray(keyPtr, keyPtr + keyLen));
     return 0;
+  }
+
+  // Host-side access (not part of the ABI): the JS package writes
+  // `_io.input` and reads `_io.output` here directly, so those buffers
+  // never cross into Wasm memory just to be stored. The runtime validates
+  // every value it reads, wherever it came from.
+
+  /**
+   * The value bytes under the encoded key `key` of table `id`, or
+   * undefined. The array is the store's own: do not modify it.
+   */
+  readEntry(id, key) {
+    return this.table(id)?.entries.get(keyString(key))?.value;
+  }
+
+  /**
+   * Stores `value` (LXT bytes, owned by the store from now on) under the
+   * encoded key `key` of table `id`; `undefined` deletes the entry.
+   */
+  writeEntry(id, key, value) {
+    const t = this.table(id);
+    if (!t) throw new RangeError(`ext.table ${id >>> 0} does not exist`);
+    if (value === undefined) removeEntry(t, key);
+    else putEntry(t, key.slice(), value);
   }
 
   len(id, outPtr) {
