@@ -5,7 +5,9 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createRuntime, LuaError, RuntimeTrappedError, MapStore, TableRef } from '../src/index.js';
+import { createRuntime, LuaError, RuntimeTrappedError, MapStore, TableRef, serializeObject } from '../src/index.js';
+import { encodeKey } from '../src/codec.js';
+import { IO_ID } from '../src/store.js';
 
 const rt = await createRuntime();
 const tmp = mkdtempSync(join(tmpdir(), 'luaxt-test-'));
@@ -27,6 +29,22 @@ test('setInput/getOutput/setMetadata/getMetadata/clearIo', () => {
   assert.deepEqual(rt.getMetadata(), { requestId: 'r1' });
   rt.clearIo();
   assert.equal(rt.getOutput(), null);
+  assert.equal(rt.compute('return _io.input'), null);
+});
+
+test('_io goes straight to the store, and Lua validates what it reads there', () => {
+  rt.clearIo();
+  const inputKey = encodeKey('input');
+  rt.setInput([1, 2]);
+  assert.deepEqual([...rt.store.readEntry(IO_ID, inputKey)], [...serializeObject([1, 2])]);
+  rt.setInput(null);
+  assert.equal(rt.store.readEntry(IO_ID, inputKey), undefined, 'nil deletes the entry');
+  // A host that writes bytes that are not LXT: Lua's read is refused.
+  rt.store.writeEntry(IO_ID, inputKey, new Uint8Array([0x04, 0xff, 0xff, 0xff, 0x7f]));
+  assert.throws(() => rt.compute('return _io.input'), (e) => e instanceof LuaError && /not valid LXT: length overflow/.test(e.message));
+  rt.store.writeEntry(IO_ID, inputKey, new Uint8Array([0x01, 0x02]));
+  assert.throws(() => rt.compute('return _io.input'), (e) => e instanceof LuaError && /not valid LXT: invalid bool/i.test(e.message));
+  rt.clearIo();
   assert.equal(rt.compute('return _io.input'), null);
 });
 
