@@ -25,8 +25,8 @@ use crate::store::TableId;
 /// spare for the duplicate-key probe.
 const SLOTS_PER_LEVEL: c_int = 4;
 
-/// Stack index of the `id → proxy` table inside the raw call (nil when
-/// the value references no external table).
+/// Stack index of the `id → proxy` table inside the raw call (nil on the
+/// first try, which assumes the value references no external table).
 const PROXIES: c_int = 1;
 
 /// Why building stopped early (reported after the protected call).
@@ -35,6 +35,20 @@ enum Refusal {
     /// A bytes key with the content of a string key of the same table:
     /// both are one Lua key (spec §9.5).
     BytesKeyCollides,
+    /// A reference met while building without the proxies table.
+    ProxiesNeeded,
+}
+
+impl Refusal {
+    fn into_error(self) -> mlua::Error {
+        mlua::Error::external(match self {
+            Refusal::BytesKeyCollides => {
+                "duplicate_key: a string key and a bytes key with the same content"
+            }
+            // Not reached: the second build has every proxy.
+            Refusal::ProxiesNeeded => "an external-table reference without its proxy",
+        })
+    }
 }
 
 /// Builds the Lua value of a decoded LXT value.
@@ -53,17 +67,32 @@ pub(crate) fn to_lua(
         ValueRef::Bytes(b) => return lua.create_string(b).map(mlua::Value::String),
         ValueRef::Table(_) => {}
     }
-    let mut ids = BTreeSet::new();
-    referenced_ids(value, &mut ids);
-    let proxies = if ids.is_empty() {
-        mlua::Value::Nil
-    } else {
-        let proxies = lua.create_table()?;
-        for id in ids {
-            proxies.raw_set(id, handles.proxy(lua, id)?)?;
+    // Most values reference no external table: build without proxies
+    // first, and resolve them only when the build meets a reference.
+    match build(lua, value, mlua::Value::Nil)? {
+        Ok(built) => Ok(built),
+        Err(Refusal::ProxiesNeeded) => {
+            let mut ids = BTreeSet::new();
+            referenced_ids(value, &mut ids);
+            let proxies = lua.create_table()?;
+            for id in ids {
+                proxies.raw_set(id, handles.proxy(lua, id)?)?;
+            }
+            match build(lua, value, mlua::Value::Table(proxies))? {
+                Ok(built) => Ok(built),
+                Err(why) => Err(why.into_error()),
+            }
         }
-        mlua::Value::Table(proxies)
-    };
+        Err(why) => Err(why.into_error()),
+    }
+}
+
+/// One raw build of `value` with `proxies` (a table `id → proxy`, or nil).
+fn build(
+    lua: &Lua,
+    value: &ValueRef<'_>,
+    proxies: mlua::Value,
+) -> mlua::Result<Result<mlua::Value, Refusal>> {
     let mut refusal = None;
     // Everything built is reachable until the call returns, so collecting
     // while building only repeats work: the collector pauses meanwhile (the
@@ -90,12 +119,10 @@ pub(crate) fn to_lua(
         lua.gc_restart();
     }
     let built = built?;
-    match refusal {
+    Ok(match refusal {
         None => Ok(built),
-        Some(Refusal::BytesKeyCollides) => Err(mlua::Error::external(
-            "duplicate_key: a string key and a bytes key with the same content",
-        )),
-    }
+        Some(why) => Err(why),
+    })
 }
 
 /// Every external-table id `value` references, keys included.
@@ -121,8 +148,8 @@ fn referenced_ids(value: &ValueRef<'_>, ids: &mut BTreeSet<TableId>) {
 /// Pushes `value` onto the stack of `state`.
 ///
 /// # Safety
-/// `state` is inside a protected call with the proxies table at
-/// [`PROXIES`] holding every id `value` references.
+/// `state` is inside a protected call with, at [`PROXIES`], nil or a
+/// table holding the proxy of every id `value` references.
 unsafe fn push(state: *mut ffi::lua_State, value: &ValueRef<'_>) -> Result<(), Refusal> {
     unsafe {
         match value {
@@ -133,6 +160,9 @@ unsafe fn push(state: *mut ffi::lua_State, value: &ValueRef<'_>) -> Result<(), R
             ValueRef::Str(s) => push_bytes(state, s.as_bytes()),
             ValueRef::Bytes(b) => push_bytes(state, b),
             ValueRef::Ref(id) => {
+                if ffi::lua_type(state, PROXIES) != ffi::LUA_TTABLE {
+                    return Err(Refusal::ProxiesNeeded);
+                }
                 ffi::lua_rawgeti(state, PROXIES, ffi::lua_Integer::from(*id));
             }
             ValueRef::Table(table) => {
