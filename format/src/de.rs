@@ -7,6 +7,7 @@
 //! class and the byte offset; errors raised by visitors (type mismatches,
 //! missing fields) are `Custom`, located at the value they concern.
 
+use alloc::boxed::Box;
 use alloc::vec::Vec;
 use core::cmp::Ordering;
 use core::fmt;
@@ -72,7 +73,7 @@ pub fn from_slice_with<'de, T: Deserialize<'de>>(
         keys: Vec::new(),
         memo: Vec::new(),
     };
-    let value = T::deserialize(&mut de)?;
+    let value = T::deserialize(&mut de).map_err(|err| *err.0)?;
     if de.pos < bytes.len() {
         return Err(Error::at(ErrorKind::TrailingBytes, de.pos));
     }
@@ -82,27 +83,63 @@ pub fn from_slice_with<'de, T: Deserialize<'de>>(
     }
 }
 
-/// Gives the error of `result` (if any) the offset `at` when it has none,
-/// in place, so the `Ok` value is not moved.
-#[inline(always)]
-fn locate_in<T>(mut result: Result<T>, at: usize) -> Result<T> {
-    if let Err(err) = &mut result {
-        if err.offset().is_none() {
-            let taken = core::mem::replace(err, Error::new(ErrorKind::Custom));
-            *err = taken.set_offset(at);
-        }
+/// The deserializer's error: an [`Error`] behind a pointer, so that every
+/// result passed between the deserializer and the visitors stays small (a
+/// pointer-sized error, instead of the 48 bytes of `Error`, makes most of
+/// them fit in registers). `from_slice` unwraps it.
+#[derive(Debug)]
+struct DeError(Box<Error>);
+
+type DeResult<T> = core::result::Result<T, DeError>;
+
+impl From<Error> for DeError {
+    #[cold]
+    #[inline(never)]
+    fn from(err: Error) -> DeError {
+        DeError(Box::new(err))
     }
-    result
+}
+
+impl fmt::Display for DeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl core::error::Error for DeError {}
+
+impl de::Error for DeError {
+    #[cold]
+    fn custom<T: fmt::Display>(msg: T) -> Self {
+        <Error as de::Error>::custom(msg).into()
+    }
+}
+
+impl DeError {
+    /// Gives the error the offset `at` when it has none.
+    #[cold]
+    fn locate(mut self, at: usize) -> DeError {
+        if self.0.offset().is_none() {
+            let err = &mut *self.0;
+            *err = core::mem::replace(err, Error::new(ErrorKind::Custom)).set_offset(at);
+        }
+        self
+    }
+}
+
+/// Gives the error of `result` (if any) the offset `at` when it has none.
+#[inline(always)]
+fn locate_in<T>(result: DeResult<T>, at: usize) -> DeResult<T> {
+    match result {
+        Ok(value) => Ok(value),
+        Err(err) => Err(err.locate(at)),
+    }
 }
 
 /// Gives an error from a visitor the offset of the value it concerns.
 #[inline]
-fn locate(err: Error, at: usize) -> Error {
-    if err.offset().is_none() {
-        err.set_offset(at)
-    } else {
-        err
-    }
+fn locate(err: DeError, at: usize) -> DeError {
+    err.locate(at)
 }
 
 /// A hash key that was read: where it starts and ends, and the integer it
@@ -154,26 +191,26 @@ struct Deserializer<'de> {
 
 impl<'de> Deserializer<'de> {
     #[inline(always)]
-    fn byte(&mut self) -> Result<u8> {
+    fn byte(&mut self) -> DeResult<u8> {
         match self.input.get(self.pos) {
             Some(&b) => {
                 self.pos += 1;
                 Ok(b)
             }
-            None => Err(Error::at(ErrorKind::Truncated, self.pos)),
+            None => Err(Error::at(ErrorKind::Truncated, self.pos).into()),
         }
     }
 
     #[inline(always)]
-    fn peek(&self) -> Result<u8> {
+    fn peek(&self) -> DeResult<u8> {
         match self.input.get(self.pos) {
             Some(&b) => Ok(b),
-            None => Err(Error::at(ErrorKind::Truncated, self.pos)),
+            None => Err(Error::at(ErrorKind::Truncated, self.pos).into()),
         }
     }
 
     #[inline(always)]
-    fn fixed<const N: usize>(&mut self) -> Result<[u8; N]> {
+    fn fixed<const N: usize>(&mut self) -> DeResult<[u8; N]> {
         let end = self.pos + N;
         match self.input.get(self.pos..end) {
             Some(bytes) => {
@@ -182,7 +219,7 @@ impl<'de> Deserializer<'de> {
                 out.copy_from_slice(bytes);
                 Ok(out)
             }
-            None => Err(Error::at(ErrorKind::Truncated, self.pos)),
+            None => Err(Error::at(ErrorKind::Truncated, self.pos).into()),
         }
     }
 
@@ -196,20 +233,22 @@ impl<'de> Deserializer<'de> {
     /// A u32 length or count, checked against the size limit and the bytes
     /// left (each item needs at least `min_item` bytes).
     #[inline(always)]
-    fn count(&mut self, min_item: usize) -> Result<usize> {
+    fn count(&mut self, min_item: usize) -> DeResult<usize> {
         let at = self.pos;
         let declared = u64::from(u32::from_le_bytes(self.fixed()?));
         let left = (self.input.len() - self.pos) / min_item;
         let bound = (left as u64).min(self.limits.max_size);
         if declared > bound {
-            return Err(Error::at(ErrorKind::LengthOverflow, at).with_length(declared, bound));
+            return Err(Error::at(ErrorKind::LengthOverflow, at)
+                .with_length(declared, bound)
+                .into());
         }
         Ok(declared as usize)
     }
 
     /// A length-prefixed run of bytes.
     #[inline(always)]
-    fn content(&mut self) -> Result<&'de [u8]> {
+    fn content(&mut self) -> DeResult<&'de [u8]> {
         let len = self.count(1)?;
         let start = self.pos;
         self.pos += len;
@@ -218,7 +257,7 @@ impl<'de> Deserializer<'de> {
 
     /// `0x04` content after the tag.
     #[inline(always)]
-    fn text(&mut self) -> Result<&'de str> {
+    fn text(&mut self) -> DeResult<&'de str> {
         let start = self.pos + 4;
         let content = self.content()?;
         if content.len() <= 32 && content.is_ascii() {
@@ -228,23 +267,25 @@ impl<'de> Deserializer<'de> {
             return Ok(unsafe { core::str::from_utf8_unchecked(content) });
         }
         core::str::from_utf8(content)
-            .map_err(|e| Error::at(ErrorKind::InvalidUtf8, start + e.valid_up_to()))
+            .map_err(|e| Error::at(ErrorKind::InvalidUtf8, start + e.valid_up_to()).into())
     }
 
     /// `0x01` payload.
     #[inline]
-    fn boolean(&mut self) -> Result<bool> {
+    fn boolean(&mut self) -> DeResult<bool> {
         let at = self.pos;
         match self.byte()? {
             0 => Ok(false),
             1 => Ok(true),
-            other => Err(Error::at(ErrorKind::InvalidBool, at).with_byte(other)),
+            other => Err(Error::at(ErrorKind::InvalidBool, at)
+                .with_byte(other)
+                .into()),
         }
     }
 
     /// `0x03` payload; `at` is the tag.
     #[inline]
-    fn float(&mut self, at: usize) -> Result<f64> {
+    fn float(&mut self, at: usize) -> DeResult<f64> {
         let bits = u64::from_le_bytes(self.fixed()?);
         let value = f64::from_bits(bits);
         if value.is_nan() && bits != CANONICAL_NAN_BITS {
@@ -255,9 +296,9 @@ impl<'de> Deserializer<'de> {
 
     /// After a `0x06` tag at `at`: checks the depth and reads the array count.
     #[inline]
-    fn open_table(&mut self, at: usize) -> Result<usize> {
+    fn open_table(&mut self, at: usize) -> DeResult<usize> {
         if self.depth >= self.limits.max_depth {
-            return Err(Error::at(ErrorKind::DepthExceeded, at));
+            return Err(Error::at(ErrorKind::DepthExceeded, at).into());
         }
         self.depth += 1;
         self.count(1)
@@ -265,18 +306,18 @@ impl<'de> Deserializer<'de> {
 
     /// One hash key (§3): nil, NaN and tables are `invalid_key`; an
     /// integral float stands for its integer.
-    fn hash_key(&mut self) -> Result<(KeyRec, Scalar<'de>)> {
+    fn hash_key(&mut self) -> DeResult<(KeyRec, Scalar<'de>)> {
         let at = self.pos;
         let tag = self.byte()?;
         let mut normalised_from_float = None;
         let scalar = match tag {
-            0x00 | 0x06 => return Err(Error::at(ErrorKind::InvalidKey, at)),
+            0x00 | 0x06 => return Err(Error::at(ErrorKind::InvalidKey, at).into()),
             0x01 => Scalar::Bool(self.boolean()?),
             0x02 => Scalar::Int(i64::from_le_bytes(self.fixed()?)),
             0x03 => {
                 let value = f64::from_bits(u64::from_le_bytes(self.fixed()?));
                 if value.is_nan() {
-                    return Err(Error::at(ErrorKind::InvalidKey, at));
+                    return Err(Error::at(ErrorKind::InvalidKey, at).into());
                 }
                 match float_key_as_int(value) {
                     Some(i) => {
@@ -289,7 +330,7 @@ impl<'de> Deserializer<'de> {
             0x04 => Scalar::Str(self.text()?),
             0x05 => Scalar::Bytes(self.content()?),
             0x07 => Scalar::Ref(u32::from_le_bytes(self.fixed()?)),
-            _ => return Err(Error::at(ErrorKind::UnknownTag, at).with_byte(tag)),
+            _ => return Err(Error::at(ErrorKind::UnknownTag, at).with_byte(tag).into()),
         };
         let rec = KeyRec {
             at,
@@ -324,7 +365,7 @@ impl<'de> Deserializer<'de> {
     /// Reads past one value, with every check of the decoder except
     /// duplicate keys and canonical form. Tables with an array part are
     /// remembered in `memo`.
-    fn skip(&mut self, depth: u32) -> Result<()> {
+    fn skip(&mut self, depth: u32) -> DeResult<()> {
         let at = self.pos;
         let tag = self.byte()?;
         match tag {
@@ -343,7 +384,7 @@ impl<'de> Deserializer<'de> {
             }
             0x06 => {
                 if depth >= self.limits.max_depth {
-                    return Err(Error::at(ErrorKind::DepthExceeded, at));
+                    return Err(Error::at(ErrorKind::DepthExceeded, at).into());
                 }
                 let n = self.count(1)?;
                 for _ in 0..n {
@@ -361,7 +402,7 @@ impl<'de> Deserializer<'de> {
             0x07 => {
                 self.fixed::<4>()?;
             }
-            _ => return Err(Error::at(ErrorKind::UnknownTag, at).with_byte(tag)),
+            _ => return Err(Error::at(ErrorKind::UnknownTag, at).with_byte(tag).into()),
         }
         Ok(())
     }
@@ -398,7 +439,7 @@ impl<'de> Deserializer<'de> {
 
     /// Reads one value and hands it to `visitor`.
     #[inline(always)]
-    fn value<V: Visitor<'de>>(&mut self, visitor: V, hint: Hint) -> Result<V::Value> {
+    fn value<V: Visitor<'de>>(&mut self, visitor: V, hint: Hint) -> DeResult<V::Value> {
         let at = self.pos;
         let tag = self.byte()?;
         let result = match tag {
@@ -428,13 +469,13 @@ impl<'de> Deserializer<'de> {
                 let id = u32::from_le_bytes(self.fixed()?);
                 visitor.visit_newtype_struct(U32Deserializer::new(id))
             }
-            _ => return Err(Error::at(ErrorKind::UnknownTag, at).with_byte(tag)),
+            _ => return Err(Error::at(ErrorKind::UnknownTag, at).with_byte(tag).into()),
         };
         locate_in(result, at)
     }
 
     /// A `0x06` table whose tag at `at` was read: a sequence or a map view.
-    fn table<V: Visitor<'de>>(&mut self, at: usize, visitor: V, hint: Hint) -> Result<V::Value> {
+    fn table<V: Visitor<'de>>(&mut self, at: usize, visitor: V, hint: Hint) -> DeResult<V::Value> {
         let n = self.open_table(at)?;
         let (as_seq, pad_to) = match hint {
             Hint::Seq => (true, 0),
@@ -452,7 +493,8 @@ impl<'de> Deserializer<'de> {
                 return Err(Error::with_message(
                     ErrorKind::Custom,
                     "the table has more elements than the type takes",
-                ));
+                )
+                .into());
             }
             result
         } else {
@@ -469,7 +511,7 @@ impl<'de> Deserializer<'de> {
 }
 
 /// Reads the entries a map visitor left, so they are still checked.
-fn drain(map: &mut MapView<'_, '_>) -> Result<()> {
+fn drain(map: &mut MapView<'_, '_>) -> DeResult<()> {
     while de::MapAccess::next_key::<IgnoredAny>(map)?.is_some() {
         de::MapAccess::next_value::<IgnoredAny>(map)?;
     }
@@ -525,7 +567,7 @@ impl<'a, 'de> SeqView<'a, 'de> {
 
     /// Reads the hash part of a table read as a sequence: its keys must be
     /// integers above the array part; values are checked and located.
-    fn read_hash(&mut self) -> Result<()> {
+    fn read_hash(&mut self) -> DeResult<()> {
         let de = &mut *self.de;
         let m = de.count(2)?;
         if m == 0 {
@@ -542,9 +584,9 @@ impl<'a, 'de> SeqView<'a, 'de> {
             let k = match scalar {
                 Scalar::Int(k) if k >= 1 => k,
                 _ => {
-                    return Err(Error::at(ErrorKind::Custom, key.at).with_message_of(
-                        "a table with keys other than 1, 2, … is not a sequence",
-                    ));
+                    return Err(Error::at(ErrorKind::Custom, key.at)
+                        .with_message_of("a table with keys other than 1, 2, … is not a sequence")
+                        .into());
                 }
             };
             if key.normalised_from_float.is_some()
@@ -576,7 +618,7 @@ impl<'a, 'de> SeqView<'a, 'de> {
             }
         }
         if let Some(at) = duplicate_at {
-            return Err(Error::at(ErrorKind::DuplicateKey, at));
+            return Err(Error::at(ErrorKind::DuplicateKey, at).into());
         }
         // Gaps become nil elements: bound them by the input length, so a
         // key like 2^40 cannot make a visitor allocate without bound.
@@ -589,7 +631,8 @@ impl<'a, 'de> SeqView<'a, 'de> {
             let gap = (k - last - 1) as u64;
             if gap > budget {
                 return Err(Error::at(ErrorKind::LengthOverflow, key_at)
-                    .with_message_of("a hole in a sequence is larger than the input"));
+                    .with_message_of("a hole in a sequence is larger than the input")
+                    .into());
             }
             budget -= gap;
             last = k;
@@ -610,10 +653,13 @@ impl<'a, 'de> SeqView<'a, 'de> {
 }
 
 impl<'de> de::SeqAccess<'de> for SeqView<'_, 'de> {
-    type Error = Error;
+    type Error = DeError;
 
     #[inline]
-    fn next_element_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<Option<T::Value>> {
+    fn next_element_seed<T: DeserializeSeed<'de>>(
+        &mut self,
+        seed: T,
+    ) -> DeResult<Option<T::Value>> {
         if self.left > 0 {
             self.left -= 1;
             self.given += 1;
@@ -716,9 +762,32 @@ impl<'a, 'de> MapView<'a, 'de> {
 
     /// After the last entry: the full duplicate check if keys came out of
     /// order, then the table is done.
-    fn finish(&mut self) -> Result<()> {
-        let de = &mut *self.de;
+    #[inline]
+    fn finish(&mut self) -> DeResult<()> {
         if !self.sorted {
+            self.check_unsorted();
+        }
+        self.de.keys.truncate(self.key_base);
+        self.j = self.m;
+        match self.duplicate_at {
+            Some(at) => Err(Error::at(ErrorKind::DuplicateKey, at).into()),
+            None => Ok(()),
+        }
+    }
+
+    /// Reads the hash count, after the array part.
+    #[inline]
+    fn start_hash(&mut self) -> DeResult<()> {
+        self.m = self.de.count(2)?;
+        self.hash_started = true;
+        self.hash_start = self.de.pos;
+        Ok(())
+    }
+
+    /// The duplicate check of a table whose keys came out of order.
+    fn check_unsorted(&mut self) {
+        let de = &mut *self.de;
+        {
             let mut keys = core::mem::take(&mut de.keys);
             let own = &mut keys[self.key_base..];
             own.sort_by(|a, b| de.cmp_keys(a, b).then(a.at.cmp(&b.at)));
@@ -733,35 +802,38 @@ impl<'a, 'de> MapView<'a, 'de> {
                 self.duplicate(at);
             }
         }
-        self.de.keys.truncate(self.key_base);
-        self.j = self.m;
-        match self.duplicate_at {
-            Some(at) => Err(Error::at(ErrorKind::DuplicateKey, at)),
-            None => Ok(()),
-        }
     }
 }
 
 impl<'de> de::MapAccess<'de> for MapView<'_, 'de> {
-    type Error = Error;
+    type Error = DeError;
 
     #[inline]
-    fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>> {
-        if self.i >= self.n && self.hash_started && self.j < self.m && self.sorted {
-            if let Some((key, text)) = self.fast_str_key() {
-                self.j += 1;
-                self.de.pos = key.end;
-                self.previous = Some(key);
-                return seed
-                    .deserialize(KeyDeserializer(Scalar::Str(text)))
-                    .map(Some);
+    fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> DeResult<Option<K::Value>> {
+        if self.i >= self.n && self.sorted {
+            if !self.hash_started {
+                self.start_hash()?;
+            }
+            if self.j < self.m {
+                if let Some((key, text)) = self.fast_str_key() {
+                    self.j += 1;
+                    self.de.pos = key.end;
+                    self.previous = Some(key);
+                    return seed
+                        .deserialize(KeyDeserializer(Scalar::Str(text)))
+                        .map(Some);
+                }
+            } else if !self.done {
+                self.finish()?;
+                self.done = true;
+                return Ok(None);
             }
         }
         self.next_key_slow(seed)
     }
 
     #[inline]
-    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value> {
+    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> DeResult<V::Value> {
         seed.deserialize(&mut *self.de)
     }
 
@@ -823,7 +895,7 @@ impl<'de> MapView<'_, 'de> {
 
     /// Any key: the array part, the hash count, keys of every type, keys
     /// out of order, duplicates and nil values.
-    fn next_key_slow<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>> {
+    fn next_key_slow<K: DeserializeSeed<'de>>(&mut self, seed: K) -> DeResult<Option<K::Value>> {
         loop {
             if self.i < self.n {
                 self.i += 1;
@@ -837,9 +909,7 @@ impl<'de> MapView<'_, 'de> {
                     .map(Some);
             }
             if !self.hash_started {
-                self.m = self.de.count(2)?;
-                self.hash_started = true;
-                self.hash_start = self.de.pos;
+                self.start_hash()?;
             }
             if self.j >= self.m {
                 if !self.done {
@@ -951,7 +1021,7 @@ macro_rules! forward_hint {
     ($($method:ident($($arg:ident: $ty:ty),*) => $hint:expr;)*) => {
         $(
             #[inline]
-            fn $method<V: Visitor<'de>>(self, $($arg: $ty,)* visitor: V) -> Result<V::Value> {
+            fn $method<V: Visitor<'de>>(self, $($arg: $ty,)* visitor: V) -> DeResult<V::Value> {
                 $(let _ = &$arg;)*
                 self.value(visitor, $hint)
             }
@@ -965,7 +1035,7 @@ macro_rules! expect_int {
     ($($method:ident)*) => {
         $(
             #[inline]
-            fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+            fn $method<V: Visitor<'de>>(self, visitor: V) -> DeResult<V::Value> {
                 let at = self.pos;
                 if let Some(bytes) = self.input.get(at..at + 9) {
                     if bytes[0] == 0x02 {
@@ -985,7 +1055,7 @@ macro_rules! expect_float {
     ($($method:ident)*) => {
         $(
             #[inline]
-            fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+            fn $method<V: Visitor<'de>>(self, visitor: V) -> DeResult<V::Value> {
                 let at = self.pos;
                 if let Some(bytes) = self.input.get(at..at + 9) {
                     if bytes[0] == 0x03 {
@@ -1009,7 +1079,7 @@ macro_rules! expect_str {
     ($($method:ident)*) => {
         $(
             #[inline]
-            fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+            fn $method<V: Visitor<'de>>(self, visitor: V) -> DeResult<V::Value> {
                 let at = self.pos;
                 if self.input.get(at) == Some(&0x04) {
                     self.pos = at + 1;
@@ -1026,7 +1096,7 @@ impl<'de> Deserializer<'de> {
     /// Methods that expect a table: an `0x06` value goes straight to
     /// [`Deserializer::table`].
     #[inline(always)]
-    fn expect_table<V: Visitor<'de>>(&mut self, visitor: V, hint: Hint) -> Result<V::Value> {
+    fn expect_table<V: Visitor<'de>>(&mut self, visitor: V, hint: Hint) -> DeResult<V::Value> {
         let at = self.pos;
         if self.input.get(at) == Some(&0x06) {
             self.pos = at + 1;
@@ -1037,7 +1107,7 @@ impl<'de> Deserializer<'de> {
 }
 
 impl<'de> de::Deserializer<'de> for &mut Deserializer<'de> {
-    type Error = Error;
+    type Error = DeError;
 
     forward_hint! {
         deserialize_any() => Hint::Any;
@@ -1061,7 +1131,7 @@ impl<'de> de::Deserializer<'de> for &mut Deserializer<'de> {
     expect_str! { deserialize_str deserialize_string deserialize_identifier }
 
     #[inline]
-    fn deserialize_bool<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+    fn deserialize_bool<V: Visitor<'de>>(self, visitor: V) -> DeResult<V::Value> {
         let at = self.pos;
         if let Some(&[0x01, payload @ (0 | 1)]) = self.input.get(at..at + 2) {
             self.pos = at + 2;
@@ -1071,12 +1141,12 @@ impl<'de> de::Deserializer<'de> for &mut Deserializer<'de> {
     }
 
     #[inline]
-    fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+    fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> DeResult<V::Value> {
         self.expect_table(visitor, Hint::Seq)
     }
 
     #[inline]
-    fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+    fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> DeResult<V::Value> {
         self.expect_table(visitor, Hint::Map)
     }
 
@@ -1086,12 +1156,12 @@ impl<'de> de::Deserializer<'de> for &mut Deserializer<'de> {
         _name: &'static str,
         _fields: &'static [&'static str],
         visitor: V,
-    ) -> Result<V::Value> {
+    ) -> DeResult<V::Value> {
         self.expect_table(visitor, Hint::Map)
     }
 
     #[inline]
-    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> DeResult<V::Value> {
         if self.peek()? == 0x00 {
             self.pos += 1;
             visitor.visit_none()
@@ -1104,7 +1174,7 @@ impl<'de> de::Deserializer<'de> for &mut Deserializer<'de> {
         self,
         name: &'static str,
         visitor: V,
-    ) -> Result<V::Value> {
+    ) -> DeResult<V::Value> {
         if name == TABLE_REF {
             self.value(visitor, Hint::Any)
         } else {
@@ -1117,7 +1187,7 @@ impl<'de> de::Deserializer<'de> for &mut Deserializer<'de> {
         _name: &'static str,
         _variants: &'static [&'static str],
         visitor: V,
-    ) -> Result<V::Value> {
+    ) -> DeResult<V::Value> {
         let at = self.pos;
         match self.peek()? {
             0x04 => {
@@ -1132,9 +1202,11 @@ impl<'de> de::Deserializer<'de> for &mut Deserializer<'de> {
                 let n = self.open_table(at)?;
                 let m = if n == 0 { self.count(2)? } else { 0 };
                 if n != 0 || m != 1 {
-                    return Err(Error::at(ErrorKind::Custom, at).with_message_of(
-                        "an enum is a string or a table with one entry {Variant = content}",
-                    ));
+                    return Err(Error::at(ErrorKind::Custom, at)
+                        .with_message_of(
+                            "an enum is a string or a table with one entry {Variant = content}",
+                        )
+                        .into());
                 }
                 let (_, variant) = self.hash_key()?;
                 let value = visitor
@@ -1159,27 +1231,27 @@ struct VariantView<'a, 'de> {
 }
 
 impl<'de> de::EnumAccess<'de> for VariantView<'_, 'de> {
-    type Error = Error;
+    type Error = DeError;
     type Variant = Self;
 
-    fn variant_seed<V: DeserializeSeed<'de>>(self, seed: V) -> Result<(V::Value, Self)> {
+    fn variant_seed<V: DeserializeSeed<'de>>(self, seed: V) -> DeResult<(V::Value, Self)> {
         let value = seed.deserialize(KeyDeserializer(self.variant))?;
         Ok((value, self))
     }
 }
 
 impl<'de> de::VariantAccess<'de> for VariantView<'_, 'de> {
-    type Error = Error;
+    type Error = DeError;
 
-    fn unit_variant(self) -> Result<()> {
+    fn unit_variant(self) -> DeResult<()> {
         <()>::deserialize(&mut *self.de)
     }
 
-    fn newtype_variant_seed<T: DeserializeSeed<'de>>(self, seed: T) -> Result<T::Value> {
+    fn newtype_variant_seed<T: DeserializeSeed<'de>>(self, seed: T) -> DeResult<T::Value> {
         seed.deserialize(&mut *self.de)
     }
 
-    fn tuple_variant<V: Visitor<'de>>(self, len: usize, visitor: V) -> Result<V::Value> {
+    fn tuple_variant<V: Visitor<'de>>(self, len: usize, visitor: V) -> DeResult<V::Value> {
         self.de.value(visitor, Hint::Tuple(len))
     }
 
@@ -1187,7 +1259,7 @@ impl<'de> de::VariantAccess<'de> for VariantView<'_, 'de> {
         self,
         _fields: &'static [&'static str],
         visitor: V,
-    ) -> Result<V::Value> {
+    ) -> DeResult<V::Value> {
         self.de.value(visitor, Hint::Map)
     }
 }
@@ -1196,9 +1268,9 @@ impl<'de> de::VariantAccess<'de> for VariantView<'_, 'de> {
 struct KeyDeserializer<'de>(Scalar<'de>);
 
 impl<'de> de::Deserializer<'de> for KeyDeserializer<'de> {
-    type Error = Error;
+    type Error = DeError;
 
-    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> DeResult<V::Value> {
         match self.0 {
             Scalar::Bool(b) => visitor.visit_bool(b),
             Scalar::Int(i) => visitor.visit_i64(i),
@@ -1209,14 +1281,14 @@ impl<'de> de::Deserializer<'de> for KeyDeserializer<'de> {
         }
     }
 
-    fn deserialize_u64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+    fn deserialize_u64<V: Visitor<'de>>(self, visitor: V) -> DeResult<V::Value> {
         match self.0 {
             Scalar::Int(i) if i >= 0 => visitor.visit_u64(i as u64),
             _ => self.deserialize_any(visitor),
         }
     }
 
-    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> DeResult<V::Value> {
         visitor.visit_some(self)
     }
 
@@ -1224,7 +1296,7 @@ impl<'de> de::Deserializer<'de> for KeyDeserializer<'de> {
         self,
         name: &'static str,
         visitor: V,
-    ) -> Result<V::Value> {
+    ) -> DeResult<V::Value> {
         if name == TABLE_REF {
             self.deserialize_any(visitor)
         } else {
@@ -1237,7 +1309,7 @@ impl<'de> de::Deserializer<'de> for KeyDeserializer<'de> {
         _name: &'static str,
         _variants: &'static [&'static str],
         visitor: V,
-    ) -> Result<V::Value> {
+    ) -> DeResult<V::Value> {
         match self.0 {
             Scalar::Str(s) => visitor.visit_enum(BorrowedStrDeserializer::new(s)),
             _ => self.deserialize_any(visitor),
