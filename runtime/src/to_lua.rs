@@ -101,18 +101,18 @@ fn build(
     if collecting {
         lua.gc_stop();
     }
-    // SAFETY: `push` only uses the stack within the slots it checks for,
-    // leaves exactly one new value on top (or stops early and reports why
+    // SAFETY: `push_root` only uses the stack within the slots it checks
+    // for, leaves exactly the built value (or stops early and reports why
     // through `refusal`), and holds no value that needs dropping while a
     // Lua error may unwind through it.
     let built = unsafe {
         lua.exec_raw::<mlua::Value>(proxies, |state| {
-            if let Err(why) = push(state, value) {
+            if let Err(why) = push_root(state, value) {
                 refusal = Some(why);
-                ffi::lua_settop(state, PROXIES);
                 ffi::lua_pushnil(state);
+                ffi::lua_replace(state, PROXIES);
+                ffi::lua_settop(state, PROXIES);
             }
-            ffi::lua_replace(state, PROXIES);
         })
     };
     if collecting {
@@ -145,12 +145,96 @@ fn referenced_ids(value: &ValueRef<'_>, ids: &mut BTreeSet<TableId>) {
     }
 }
 
+/// Lua strings of recent string keys, kept in stack slots: records repeat
+/// the same field names, and a hit here skips Lua's string interning
+/// (hashing and a lookup per key).
+struct KeyCache<'v> {
+    /// The key bytes held in each slot (empty: unused).
+    keys: [&'v [u8]; KEY_SLOTS as usize],
+}
+
+/// Number of cached keys (a power of two).
+const KEY_SLOTS: c_int = 32;
+/// Stack index of the first cache slot.
+const FIRST_KEY_SLOT: c_int = PROXIES + 1;
+/// Keys longer than this are not cached.
+const MAX_CACHED_KEY: usize = 32;
+
+impl<'v> KeyCache<'v> {
+    /// Reserves the slots (above the proxies table).
+    ///
+    /// # Safety
+    /// `state` is inside a protected call whose stack holds only [`PROXIES`].
+    unsafe fn new(state: *mut ffi::lua_State) -> KeyCache<'v> {
+        unsafe {
+            ffi::luaL_checkstack(state, KEY_SLOTS, c"key cache".as_ptr());
+            ffi::lua_settop(state, PROXIES + KEY_SLOTS);
+        }
+        KeyCache {
+            keys: [&[]; KEY_SLOTS as usize],
+        }
+    }
+
+    /// Pushes the string key `key`, from the cache when it holds it.
+    ///
+    /// # Safety
+    /// The slots were reserved by [`KeyCache::new`] on this stack.
+    unsafe fn push(&mut self, state: *mut ffi::lua_State, key: &'v [u8]) {
+        unsafe {
+            if key.is_empty() || key.len() > MAX_CACHED_KEY {
+                push_bytes(state, key);
+                return;
+            }
+            let slot = slot_of(key);
+            let index = FIRST_KEY_SLOT + slot as c_int;
+            if self.keys[slot] == key {
+                ffi::lua_pushvalue(state, index);
+            } else {
+                push_bytes(state, key);
+                ffi::lua_pushvalue(state, -1);
+                ffi::lua_replace(state, index);
+                self.keys[slot] = key;
+            }
+        }
+    }
+}
+
+/// The cache slot of a short key: its length and three of its bytes.
+fn slot_of(key: &[u8]) -> usize {
+    let (first, last, middle) = (key[0], key[key.len() - 1], key[key.len() / 2]);
+    let mixed = (key.len() as u32)
+        .wrapping_mul(31)
+        .wrapping_add(u32::from(first).wrapping_mul(7))
+        .wrapping_add(u32::from(middle).wrapping_mul(3))
+        .wrapping_add(u32::from(last));
+    mixed as usize & (KEY_SLOTS as usize - 1)
+}
+
+/// Pushes `value` onto the stack of `state`, the top-level call of a build.
+///
+/// # Safety
+/// `state` is inside a protected call whose stack holds only, at
+/// [`PROXIES`], nil or a table holding the proxy of every id `value`
+/// references. Leaves the value at [`PROXIES`] and nothing above it.
+unsafe fn push_root(state: *mut ffi::lua_State, value: &ValueRef<'_>) -> Result<(), Refusal> {
+    unsafe {
+        let mut keys = KeyCache::new(state);
+        push(state, value, &mut keys)?;
+        ffi::lua_replace(state, PROXIES);
+        ffi::lua_settop(state, PROXIES);
+    }
+    Ok(())
+}
+
 /// Pushes `value` onto the stack of `state`.
 ///
 /// # Safety
-/// `state` is inside a protected call with, at [`PROXIES`], nil or a
-/// table holding the proxy of every id `value` references.
-unsafe fn push(state: *mut ffi::lua_State, value: &ValueRef<'_>) -> Result<(), Refusal> {
+/// As for [`push_root`], with `keys` reserved on this stack.
+unsafe fn push<'v>(
+    state: *mut ffi::lua_State,
+    value: &ValueRef<'v>,
+    keys: &mut KeyCache<'v>,
+) -> Result<(), Refusal> {
     unsafe {
         match value {
             ValueRef::Nil => ffi::lua_pushnil(state),
@@ -173,21 +257,25 @@ unsafe fn push(state: *mut ffi::lua_State, value: &ValueRef<'_>) -> Result<(), R
                 // per entry), so this preallocation is too.
                 ffi::lua_createtable(state, size_hint(array.len()), size_hint(hash.len()));
                 for (i, item) in array.iter().enumerate() {
-                    push(state, item)?;
+                    push(state, item, keys)?;
                     ffi::lua_rawseti(state, -2, i as ffi::lua_Integer + 1);
                 }
                 for (key, item) in hash {
-                    push(state, key)?;
-                    if matches!(key, ValueRef::Bytes(_)) {
-                        // Strings sort before bytes, so a string key with
-                        // the same content is already set.
-                        ffi::lua_pushvalue(state, -1);
-                        if ffi::lua_rawget(state, -3) != ffi::LUA_TNIL {
-                            return Err(Refusal::BytesKeyCollides);
+                    match key {
+                        ValueRef::Str(s) => keys.push(state, s.as_bytes()),
+                        ValueRef::Bytes(b) => {
+                            push_bytes(state, b);
+                            // Strings sort before bytes, so a string key
+                            // with the same content is already set.
+                            ffi::lua_pushvalue(state, -1);
+                            if ffi::lua_rawget(state, -3) != ffi::LUA_TNIL {
+                                return Err(Refusal::BytesKeyCollides);
+                            }
+                            ffi::lua_pop(state, 1);
                         }
-                        ffi::lua_pop(state, 1);
+                        other => push(state, other, keys)?,
                     }
-                    push(state, item)?;
+                    push(state, item, keys)?;
                     ffi::lua_rawset(state, -3);
                 }
             }

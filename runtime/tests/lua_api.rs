@@ -416,3 +416,29 @@ fn pairs_gives_the_sequence_in_order_then_the_rest() {
         "#,
     );
 }
+
+#[test]
+fn many_distinct_keys_read_back_exactly() {
+    // More keys than the decoder's key cache has slots, of many lengths, so
+    // cached slots are replaced while one table is built.
+    let mut rt = runtime();
+    run(
+        &mut rt,
+        r#"
+        local t = ext.table()
+        local plain = {}
+        for i = 1, 500 do
+          local key = string.rep(string.char(97 + i % 26), 1 + i % 40) .. i
+          plain[key] = { i, key = key, [key] = i * 2 }
+        end
+        t.records = plain
+        local back, n = t.records, 0
+        for key, record in pairs(back) do
+          n = n + 1
+          assert(plain[key] ~= nil, "unexpected key " .. key)
+          assert(record.key == key and record[key] == record[1] * 2)
+        end
+        assert(n == 500, n)
+        "#,
+    );
+}
