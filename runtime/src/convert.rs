@@ -236,6 +236,9 @@ pub(crate) fn decode_to_lua(
     bytes: &[u8],
     limits: luaxt_format::Limits,
 ) -> mlua::Result<mlua::Value> {
+    if let Some(table) = crate::direct::table_to_lua(lua, bytes, limits)? {
+        return Ok(table);
+    }
     let value = luaxt_format::DecodeOptions::new()
         .limits(limits)
         .decode_ref(bytes)

@@ -99,6 +99,7 @@
 //! `persist` (atomic files), `runtime` ([`Runtime`]), `error`.
 
 mod convert;
+mod direct;
 mod error;
 mod ext_table;
 mod limits;

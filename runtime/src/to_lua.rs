@@ -148,29 +148,30 @@ fn referenced_ids(value: &ValueRef<'_>, ids: &mut BTreeSet<TableId>) {
 /// Lua strings of recent string keys, kept in stack slots: records repeat
 /// the same field names, and a hit here skips Lua's string interning
 /// (hashing and a lookup per key).
-struct KeyCache<'v> {
+pub(crate) struct KeyCache<'v> {
+    /// Stack index of the first slot.
+    first: c_int,
     /// The key bytes held in each slot (empty: unused).
     keys: [&'v [u8]; KEY_SLOTS as usize],
 }
 
 /// Number of cached keys (a power of two).
 const KEY_SLOTS: c_int = 32;
-/// Stack index of the first cache slot.
-const FIRST_KEY_SLOT: c_int = PROXIES + 1;
 /// Keys longer than this are not cached.
 const MAX_CACHED_KEY: usize = 32;
 
 impl<'v> KeyCache<'v> {
-    /// Reserves the slots (above the proxies table).
+    /// Reserves the slots just above stack index `below`, the top.
     ///
     /// # Safety
-    /// `state` is inside a protected call whose stack holds only [`PROXIES`].
-    unsafe fn new(state: *mut ffi::lua_State) -> KeyCache<'v> {
+    /// `state` is inside a protected call whose stack top is `below`.
+    pub(crate) unsafe fn new(state: *mut ffi::lua_State, below: c_int) -> KeyCache<'v> {
         unsafe {
             ffi::luaL_checkstack(state, KEY_SLOTS, c"key cache".as_ptr());
-            ffi::lua_settop(state, PROXIES + KEY_SLOTS);
+            ffi::lua_settop(state, below + KEY_SLOTS);
         }
         KeyCache {
+            first: below + 1,
             keys: [&[]; KEY_SLOTS as usize],
         }
     }
@@ -179,14 +180,14 @@ impl<'v> KeyCache<'v> {
     ///
     /// # Safety
     /// The slots were reserved by [`KeyCache::new`] on this stack.
-    unsafe fn push(&mut self, state: *mut ffi::lua_State, key: &'v [u8]) {
+    pub(crate) unsafe fn push(&mut self, state: *mut ffi::lua_State, key: &'v [u8]) {
         unsafe {
             if key.is_empty() || key.len() > MAX_CACHED_KEY {
                 push_bytes(state, key);
                 return;
             }
             let slot = slot_of(key);
-            let index = FIRST_KEY_SLOT + slot as c_int;
+            let index = self.first + slot as c_int;
             if self.keys[slot] == key {
                 ffi::lua_pushvalue(state, index);
             } else {
@@ -218,7 +219,7 @@ fn slot_of(key: &[u8]) -> usize {
 /// references. Leaves the value at [`PROXIES`] and nothing above it.
 unsafe fn push_root(state: *mut ffi::lua_State, value: &ValueRef<'_>) -> Result<(), Refusal> {
     unsafe {
-        let mut keys = KeyCache::new(state);
+        let mut keys = KeyCache::new(state, PROXIES);
         push(state, value, &mut keys)?;
         ffi::lua_replace(state, PROXIES);
         ffi::lua_settop(state, PROXIES);
@@ -284,13 +285,13 @@ unsafe fn push<'v>(
     Ok(())
 }
 
-unsafe fn push_bytes(state: *mut ffi::lua_State, bytes: &[u8]) {
+pub(crate) unsafe fn push_bytes(state: *mut ffi::lua_State, bytes: &[u8]) {
     unsafe {
         ffi::lua_pushlstring(state, bytes.as_ptr().cast(), bytes.len());
     }
 }
 
 /// A table size hint for `lua_createtable` (which takes a C `int`).
-fn size_hint(len: usize) -> c_int {
+pub(crate) fn size_hint(len: usize) -> c_int {
     c_int::try_from(len).unwrap_or(c_int::MAX)
 }
