@@ -719,6 +719,9 @@ struct MapView<'a, 'de> {
     m: usize,
     j: usize,
     hash_started: bool,
+    /// The hash part is being read and its keys came in order so far: the
+    /// next key can take [`MapView::fast_str_key`].
+    fast: bool,
     /// Offset of the first hash key.
     hash_start: usize,
     /// Whether the last entry was read (and the table checked).
@@ -746,6 +749,7 @@ impl<'a, 'de> MapView<'a, 'de> {
             m: 0,
             j: 0,
             hash_started: false,
+            fast: false,
             hash_start: 0,
             done: false,
             key_base,
@@ -780,6 +784,7 @@ impl<'a, 'de> MapView<'a, 'de> {
     fn start_hash(&mut self) -> DeResult<()> {
         self.m = self.de.count(2)?;
         self.hash_started = true;
+        self.fast = self.sorted;
         self.hash_start = self.de.pos;
         Ok(())
     }
@@ -810,18 +815,16 @@ impl<'de> de::MapAccess<'de> for MapView<'_, 'de> {
 
     #[inline]
     fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> DeResult<Option<K::Value>> {
-        if self.i >= self.n && self.sorted {
-            if !self.hash_started {
-                self.start_hash()?;
-            }
+        if !self.hash_started && self.i >= self.n {
+            self.start_hash()?;
+        }
+        if self.fast {
             if self.j < self.m {
                 if let Some((key, text)) = self.fast_str_key() {
                     self.j += 1;
                     self.de.pos = key.end;
                     self.previous = Some(key);
-                    return seed
-                        .deserialize(KeyDeserializer(Scalar::Str(text)))
-                        .map(Some);
+                    return seed.deserialize(StrKey(text)).map(Some);
                 }
             } else if !self.done {
                 self.finish()?;
@@ -857,18 +860,20 @@ impl<'de> MapView<'_, 'de> {
         let de = &*self.de;
         let input = de.input;
         let at = de.pos;
-        let header = input.get(at..at + 5)?;
+        let header = input.get(at..)?.first_chunk::<5>()?;
         if header[0] != 0x04 {
             return None;
         }
         let len = u32::from_le_bytes([header[1], header[2], header[3], header[4]]) as usize;
         let start = at + 5;
-        if len > input.len() - start || len as u64 > de.limits.max_size {
+        // `>=`: the value's tag must follow. The size limit needs no check:
+        // the whole document is within it.
+        if len >= input.len() - start {
             return None;
         }
         let end = start + len;
         let content = &input[start..end];
-        let text = if len <= 32 && content.is_ascii() {
+        let text = if short_ascii(input, start, len) {
             // SAFETY: ASCII bytes are valid UTF-8.
             unsafe { core::str::from_utf8_unchecked(content) }
         } else {
@@ -876,14 +881,13 @@ impl<'de> MapView<'_, 'de> {
         };
         if let Some(previous) = &self.previous {
             if previous.normalised_from_float.is_some()
-                || str_key_cmp(&input[previous.at..previous.end], &input[at..end]) != Ordering::Less
+                || !str_key_after(input, previous, at, len, end)
             {
                 return None;
             }
         }
-        match input.get(end) {
-            Some(&tag) if tag != 0x00 => {}
-            _ => return None,
+        if input[end] == 0x00 {
+            return None;
         }
         let key = KeyRec {
             at,
@@ -925,6 +929,7 @@ impl<'de> MapView<'_, 'de> {
             if key.normalised_from_float.is_some() {
                 de.noncanonical(key.at);
                 self.sorted = false;
+                self.fast = false;
             }
             if let Some(previous) = &self.previous {
                 match de.cmp_keys(previous, &key) {
@@ -933,6 +938,7 @@ impl<'de> MapView<'_, 'de> {
                     Ordering::Greater => {
                         de.noncanonical(key.at);
                         self.sorted = false;
+                        self.fast = false;
                     }
                 }
             }
@@ -990,20 +996,37 @@ impl<'de> MapView<'_, 'de> {
     }
 }
 
-/// [`key_cmp`] of a string key (`0x04`, a 4-byte length, content) with
-/// another key that was read: by tag, then the length's bytes, then the
-/// content (§4.2).
+/// Whether the string key at `at` (content `len` bytes, ending at `end`)
+/// comes after `previous` in canonical key order (§4.2): by tag, then the
+/// length's bytes, then the content.
 #[inline(always)]
-fn str_key_cmp(a: &[u8], b: &[u8]) -> Ordering {
-    if let (Some(x), Some(y)) = (a.first_chunk::<5>(), b.first_chunk::<5>()) {
-        // Tag and length bytes, in their byte order.
-        let x = u64::from_be_bytes([0, 0, 0, x[0], x[1], x[2], x[3], x[4]]);
-        let y = u64::from_be_bytes([0, 0, 0, y[0], y[1], y[2], y[3], y[4]]);
-        if x != y {
-            return x.cmp(&y);
+fn str_key_after(input: &[u8], previous: &KeyRec, at: usize, len: usize, end: usize) -> bool {
+    if input[previous.at] == 0x04 {
+        let previous_len = previous.end - previous.at - 5;
+        if previous_len != len {
+            // The little-endian length bytes, compared in byte order.
+            return (previous_len as u32).swap_bytes() < (len as u32).swap_bytes();
         }
     }
-    key_cmp(a, b)
+    key_cmp(&input[previous.at..previous.end], &input[at..end]) == Ordering::Less
+}
+
+/// Whether `input[start..start + len]` is short ASCII text (up to 32
+/// bytes); `false` also when it cannot tell, so the caller validates.
+#[inline(always)]
+fn short_ascii(input: &[u8], start: usize, len: usize) -> bool {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    if len <= 8 {
+        if let Some(word) = input.get(start..).and_then(|rest| rest.first_chunk::<8>()) {
+            let mask = if len == 8 {
+                u64::MAX
+            } else {
+                (1u64 << (len * 8)) - 1
+            };
+            return u64::from_le_bytes(*word) & mask & HIGH == 0;
+        }
+    }
+    len <= 32 && input[start..start + len].is_ascii()
 }
 
 impl Error {
@@ -1044,7 +1067,7 @@ macro_rules! expect_int {
                         return locate_in(visitor.visit_i64(i), at);
                     }
                 }
-                self.value(visitor, Hint::Any)
+                self.value_elsewhere(visitor, Hint::Any)
             }
         )*
     };
@@ -1068,7 +1091,7 @@ macro_rules! expect_float {
                         return locate_in(visitor.visit_f64(value), at);
                     }
                 }
-                self.value(visitor, Hint::Any)
+                self.value_elsewhere(visitor, Hint::Any)
             }
         )*
     };
@@ -1086,13 +1109,20 @@ macro_rules! expect_str {
                     let text = self.text()?;
                     return locate_in(visitor.visit_borrowed_str(text), at);
                 }
-                self.value(visitor, Hint::Any)
+                self.value_elsewhere(visitor, Hint::Any)
             }
         )*
     };
 }
 
 impl<'de> Deserializer<'de> {
+    /// [`Deserializer::value`], not inlined: the fallback of the fast
+    /// paths, which stay small enough to inline into the visitors.
+    #[inline(never)]
+    fn value_elsewhere<V: Visitor<'de>>(&mut self, visitor: V, hint: Hint) -> DeResult<V::Value> {
+        self.value(visitor, hint)
+    }
+
     /// Methods that expect a table: an `0x06` value goes straight to
     /// [`Deserializer::table`].
     #[inline(always)]
@@ -1102,7 +1132,7 @@ impl<'de> Deserializer<'de> {
             self.pos = at + 1;
             return locate_in(self.table(at, visitor, hint), at);
         }
-        self.value(visitor, hint)
+        self.value_elsewhere(visitor, hint)
     }
 }
 
@@ -1137,7 +1167,7 @@ impl<'de> de::Deserializer<'de> for &mut Deserializer<'de> {
             self.pos = at + 2;
             return locate_in(visitor.visit_bool(payload == 1), at);
         }
-        self.value(visitor, Hint::Any)
+        self.value_elsewhere(visitor, Hint::Any)
     }
 
     #[inline]
@@ -1261,6 +1291,54 @@ impl<'de> de::VariantAccess<'de> for VariantView<'_, 'de> {
         visitor: V,
     ) -> DeResult<V::Value> {
         self.de.value(visitor, Hint::Map)
+    }
+}
+
+/// A string key (already read and checked) for a visitor: what
+/// `KeyDeserializer(Scalar::Str(..))` does, without the match.
+struct StrKey<'de>(&'de str);
+
+impl<'de> de::Deserializer<'de> for StrKey<'de> {
+    type Error = DeError;
+
+    #[inline]
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> DeResult<V::Value> {
+        visitor.visit_borrowed_str(self.0)
+    }
+
+    #[inline]
+    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> DeResult<V::Value> {
+        visitor.visit_some(self)
+    }
+
+    fn deserialize_newtype_struct<V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        visitor: V,
+    ) -> DeResult<V::Value> {
+        if name == TABLE_REF {
+            self.deserialize_any(visitor)
+        } else {
+            visitor.visit_newtype_struct(self)
+        }
+    }
+
+    fn deserialize_enum<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _variants: &'static [&'static str],
+        visitor: V,
+    ) -> DeResult<V::Value> {
+        visitor.visit_enum(BorrowedStrDeserializer::new(self.0))
+    }
+
+    fn is_human_readable(&self) -> bool {
+        false
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+        unit unit_struct seq tuple tuple_struct map struct identifier ignored_any
     }
 }
 
