@@ -235,15 +235,32 @@ impl<'de> Deserializer<'de> {
     #[inline(always)]
     fn count(&mut self, min_item: usize) -> DeResult<usize> {
         let at = self.pos;
+        if let Some(bytes) = self
+            .input
+            .get(at..)
+            .and_then(|rest| rest.first_chunk::<4>())
+        {
+            let declared = u32::from_le_bytes(*bytes) as usize;
+            // The size limit needs no check: the whole document is within it.
+            if declared <= (self.input.len() - at - 4) / min_item {
+                self.pos = at + 4;
+                return Ok(declared);
+            }
+        }
+        self.count_error(min_item)
+    }
+
+    /// The error [`Deserializer::count`] reports.
+    #[cold]
+    #[inline(never)]
+    fn count_error(&mut self, min_item: usize) -> DeResult<usize> {
+        let at = self.pos;
         let declared = u64::from(u32::from_le_bytes(self.fixed()?));
         let left = (self.input.len() - self.pos) / min_item;
         let bound = (left as u64).min(self.limits.max_size);
-        if declared > bound {
-            return Err(Error::at(ErrorKind::LengthOverflow, at)
-                .with_length(declared, bound)
-                .into());
-        }
-        Ok(declared as usize)
+        Err(Error::at(ErrorKind::LengthOverflow, at)
+            .with_length(declared, bound)
+            .into())
     }
 
     /// A length-prefixed run of bytes.
@@ -260,7 +277,7 @@ impl<'de> Deserializer<'de> {
     fn text(&mut self) -> DeResult<&'de str> {
         let start = self.pos + 4;
         let content = self.content()?;
-        if content.len() <= 32 && content.is_ascii() {
+        if short_ascii(self.input, start, content.len()) {
             // Short ASCII text (struct keys, most names) skips the general
             // validator.
             // SAFETY: ASCII bytes are valid UTF-8.
@@ -669,7 +686,14 @@ impl<'de> de::SeqAccess<'de> for SeqView<'_, 'de> {
             return seed.deserialize(&mut *self.de).map(Some);
         }
         if let SeqState::Array = self.state {
-            self.read_hash()?;
+            // Most sequences have no hash part: its empty count ends them.
+            let pos = self.de.pos;
+            if self.de.input.get(pos..pos + 4) == Some(&[0; 4]) {
+                self.de.pos = pos + 4;
+                self.state = SeqState::Done;
+            } else {
+                self.read_hash()?;
+            }
         }
         if let SeqState::Holes {
             entries,
@@ -864,7 +888,7 @@ impl<'de> MapView<'_, 'de> {
         if header[0] != 0x04 {
             return None;
         }
-        let len = u32::from_le_bytes([header[1], header[2], header[3], header[4]]) as usize;
+        let len = u32::from_le_bytes(header[1..].try_into().unwrap()) as usize;
         let start = at + 5;
         // `>=`: the value's tag must follow. The size limit needs no check:
         // the whole document is within it.
@@ -1018,12 +1042,9 @@ fn short_ascii(input: &[u8], start: usize, len: usize) -> bool {
     const HIGH: u64 = 0x8080_8080_8080_8080;
     if len <= 8 {
         if let Some(word) = input.get(start..).and_then(|rest| rest.first_chunk::<8>()) {
-            let mask = if len == 8 {
-                u64::MAX
-            } else {
-                (1u64 << (len * 8)) - 1
-            };
-            return u64::from_le_bytes(*word) & mask & HIGH == 0;
+            // The high bits of the bytes past the text shift out.
+            let high = (u64::from_le_bytes(*word) & HIGH).checked_shl((8 - len as u32) * 8);
+            return high.unwrap_or(0) == 0;
         }
     }
     len <= 32 && input[start..start + len].is_ascii()
