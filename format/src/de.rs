@@ -9,6 +9,7 @@
 
 use alloc::boxed::Box;
 use alloc::vec::Vec;
+use core::cell::Cell;
 use core::cmp::Ordering;
 use core::fmt;
 
@@ -72,6 +73,7 @@ pub fn from_slice_with<'de, T: Deserialize<'de>>(
         first_noncanonical: None,
         keys: Vec::new(),
         memo: Vec::new(),
+        hint_budget: Cell::new(bytes.len()),
     };
     let value = T::deserialize(&mut de).map_err(|err| *err.0)?;
     if de.pos < bytes.len() {
@@ -187,6 +189,10 @@ struct Deserializer<'de> {
     /// For tables with an array part whose hash count was looked up ahead
     /// (`deserialize_any`): tag offset → hash count offset, sorted.
     memo: Vec<(usize, usize)>,
+    /// Items that size hints may still announce: one per input byte for the
+    /// whole document, so the hints of nested tables (each checked only
+    /// against the bytes left) cannot add up to more than the input.
+    hint_budget: Cell<usize>,
 }
 
 impl<'de> Deserializer<'de> {
@@ -221,6 +227,15 @@ impl<'de> Deserializer<'de> {
             }
             None => Err(Error::at(ErrorKind::Truncated, self.pos).into()),
         }
+    }
+
+    /// The size hint for a table part that declares `count` more items,
+    /// taken from [`Deserializer::hint_budget`].
+    fn hint(&self, count: usize) -> usize {
+        let budget = self.hint_budget.get();
+        let hint = count.min(budget);
+        self.hint_budget.set(budget - hint);
+        hint
     }
 
     #[inline]
@@ -728,7 +743,7 @@ impl<'de> de::SeqAccess<'de> for SeqView<'_, 'de> {
 
     fn size_hint(&self) -> Option<usize> {
         match &self.state {
-            SeqState::Array => Some(self.left),
+            SeqState::Array => Some(self.de.hint(self.left)),
             _ => None,
         }
     }
@@ -866,7 +881,7 @@ impl<'de> de::MapAccess<'de> for MapView<'_, 'de> {
 
     fn size_hint(&self) -> Option<usize> {
         if self.hash_started {
-            Some(self.m - self.j)
+            Some(self.de.hint(self.m - self.j))
         } else {
             None
         }

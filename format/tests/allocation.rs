@@ -107,3 +107,25 @@ fn a_huge_declared_string_allocates_nothing() {
     });
     assert!(peak < 1024, "{peak}");
 }
+
+/// A sequence of itself: the typed decoder reads `greedy_nesting` as
+/// nested `Vec`s.
+#[derive(serde::Deserialize)]
+struct Nest(#[allow(dead_code)] Vec<Nest>);
+
+/// The same for typed decoding: each `Vec` preallocates from the
+/// sequence's size hint, and the hints of nested sequences must not add up
+/// to more than the input.
+#[test]
+fn typed_nested_sequences_do_not_multiply_memory() {
+    let input = greedy_nesting(127);
+    let bound = 64 * 1024 + 256 * input.len();
+    let peak = peak_during(|| {
+        let _ = luaxt_format::from_slice::<Nest>(&input);
+    });
+    assert!(
+        peak <= bound,
+        "from_slice: {peak} bytes for {} input bytes",
+        input.len()
+    );
+}
