@@ -766,7 +766,13 @@ struct MapView<'a, 'de> {
     /// Whether the last entry was read (and the table checked).
     done: bool,
     key_base: usize,
-    previous: Option<KeyRec>,
+    /// The previous hash key: where it starts ([`NO_KEY`] before the first)
+    /// and ends, the content length when it is a string ([`NO_KEY`]
+    /// otherwise), and its integer when it was a normalised float.
+    previous_at: usize,
+    previous_end: usize,
+    previous_str_len: usize,
+    previous_normalised: Option<i64>,
     sorted: bool,
     /// Whether this table's keys are being kept in `Deserializer::keys`.
     keys_kept: bool,
@@ -777,6 +783,9 @@ struct MapView<'a, 'de> {
 /// every earlier key at once (so a struct sees no duplicate field); larger
 /// tables are checked with a sort at their end.
 const LINEAR_CHECK: usize = 32;
+
+/// No previous key (or a previous key that is not a string).
+const NO_KEY: usize = usize::MAX;
 
 impl<'a, 'de> MapView<'a, 'de> {
     fn new(de: &'a mut Deserializer<'de>, n: usize) -> Self {
@@ -792,11 +801,24 @@ impl<'a, 'de> MapView<'a, 'de> {
             hash_start: 0,
             done: false,
             key_base,
-            previous: None,
+            previous_at: NO_KEY,
+            previous_end: 0,
+            previous_str_len: NO_KEY,
+            previous_normalised: None,
             sorted: true,
             keys_kept: false,
             duplicate_at: None,
         }
+    }
+
+    /// The previous hash key, if any.
+    #[inline]
+    fn previous(&self) -> Option<KeyRec> {
+        (self.previous_at != NO_KEY).then_some(KeyRec {
+            at: self.previous_at,
+            end: self.previous_end,
+            normalised_from_float: self.previous_normalised,
+        })
     }
 
     fn duplicate(&mut self, at: usize) {
@@ -859,10 +881,13 @@ impl<'de> de::MapAccess<'de> for MapView<'_, 'de> {
         }
         if self.fast {
             if self.j < self.m {
-                if let Some((key, text)) = self.fast_str_key() {
+                if let Some((at, len, text)) = self.fast_str_key() {
+                    let end = at + 5 + len;
                     self.j += 1;
-                    self.de.pos = key.end;
-                    self.previous = Some(key);
+                    self.de.pos = end;
+                    self.previous_at = at;
+                    self.previous_end = end;
+                    self.previous_str_len = len;
                     return seed.deserialize(StrKey(text)).map(Some);
                 }
             } else if !self.done {
@@ -894,8 +919,9 @@ impl<'de> MapView<'_, 'de> {
     /// float), followed by a value other than nil. `None` leaves everything
     /// else (including every error) to the general path, which reads the key
     /// again.
+    /// Returns where the key starts, its content length and its text.
     #[inline(always)]
-    fn fast_str_key(&self) -> Option<(KeyRec, &'de str)> {
+    fn fast_str_key(&self) -> Option<(usize, usize, &'de str)> {
         let de = &*self.de;
         let input = de.input;
         let at = de.pos;
@@ -918,22 +944,25 @@ impl<'de> MapView<'_, 'de> {
         } else {
             core::str::from_utf8(content).ok()?
         };
-        if let Some(previous) = &self.previous {
-            if previous.normalised_from_float.is_some()
-                || !str_key_after(input, previous, at, len, end)
-            {
+        // While keys come in order no key was a normalised float: that
+        // clears `fast`.
+        if self.previous_at != NO_KEY {
+            let after = if self.previous_str_len != NO_KEY && self.previous_str_len != len {
+                // Two string keys of different lengths: the little-endian
+                // length bytes decide, compared in byte order.
+                (self.previous_str_len as u32).swap_bytes() < (len as u32).swap_bytes()
+            } else {
+                key_cmp(&input[self.previous_at..self.previous_end], &input[at..end])
+                    == Ordering::Less
+            };
+            if !after {
                 return None;
             }
         }
         if input[end] == 0x00 {
             return None;
         }
-        let key = KeyRec {
-            at,
-            end,
-            normalised_from_float: None,
-        };
-        Some((key, text))
+        Some((at, len, text))
     }
 
     /// Any key: the array part, the hash count, keys of every type, keys
@@ -962,6 +991,7 @@ impl<'de> MapView<'_, 'de> {
                 return Ok(None);
             }
             self.j += 1;
+            let previous = self.previous();
             let de = &mut *self.de;
             let (key, scalar) = de.hash_key()?;
             let mut duplicate = false;
@@ -970,7 +1000,7 @@ impl<'de> MapView<'_, 'de> {
                 self.sorted = false;
                 self.fast = false;
             }
-            if let Some(previous) = &self.previous {
+            if let Some(previous) = &previous {
                 match de.cmp_keys(previous, &key) {
                     Ordering::Less => {}
                     Ordering::Equal => duplicate = true,
@@ -1016,7 +1046,14 @@ impl<'de> MapView<'_, 'de> {
             if self.keys_kept {
                 de.keys.push(key);
             }
-            self.previous = Some(key);
+            self.previous_at = key.at;
+            self.previous_end = key.end;
+            self.previous_str_len = if de.input[key.at] == 0x04 {
+                key.end - key.at - 5
+            } else {
+                NO_KEY
+            };
+            self.previous_normalised = key.normalised_from_float;
             let value_at = de.pos;
             if duplicate {
                 self.duplicate_at = Some(self.duplicate_at.map_or(key.at, |d| d.min(key.at)));
@@ -1033,21 +1070,6 @@ impl<'de> MapView<'_, 'de> {
             return seed.deserialize(KeyDeserializer(scalar)).map(Some);
         }
     }
-}
-
-/// Whether the string key at `at` (content `len` bytes, ending at `end`)
-/// comes after `previous` in canonical key order (§4.2): by tag, then the
-/// length's bytes, then the content.
-#[inline(always)]
-fn str_key_after(input: &[u8], previous: &KeyRec, at: usize, len: usize, end: usize) -> bool {
-    if input[previous.at] == 0x04 {
-        let previous_len = previous.end - previous.at - 5;
-        if previous_len != len {
-            // The little-endian length bytes, compared in byte order.
-            return (previous_len as u32).swap_bytes() < (len as u32).swap_bytes();
-        }
-    }
-    key_cmp(&input[previous.at..previous.end], &input[at..end]) == Ordering::Less
 }
 
 /// Whether `input[start..start + len]` is short ASCII text (up to 32
