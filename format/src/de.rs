@@ -558,8 +558,8 @@ struct SeqView<'a, 'de> {
     left: usize,
     n: usize,
     state: SeqState,
-    /// Elements handed out so far.
-    given: usize,
+    /// Elements handed out after the array part (hash part, nil padding).
+    given_after: usize,
     /// A tuple's length: trailing nils are not written (§10), so a table
     /// that ends early is padded with nils up to it.
     pad_to: usize,
@@ -587,14 +587,20 @@ impl<'a, 'de> SeqView<'a, 'de> {
             left: n,
             n,
             state: SeqState::Array,
-            given: 0,
+            given_after: 0,
             pad_to,
         }
     }
 
+    /// Elements handed out so far.
+    #[inline]
+    fn given(&self) -> usize {
+        self.n - self.left + self.given_after
+    }
+
     /// Whether every element was handed out.
     fn finished(&self) -> bool {
-        matches!(self.state, SeqState::Done) && self.given >= self.pad_to
+        matches!(self.state, SeqState::Done) && self.given() >= self.pad_to
     }
 
     /// Reads the hash part of a table read as a sequence: its keys must be
@@ -694,7 +700,6 @@ impl<'de> de::SeqAccess<'de> for SeqView<'_, 'de> {
     ) -> DeResult<Option<T::Value>> {
         if self.left > 0 {
             self.left -= 1;
-            self.given += 1;
             if self.de.input.get(self.de.pos) == Some(&0x00) {
                 self.de.noncanonical(self.de.pos);
             }
@@ -719,7 +724,7 @@ impl<'de> de::SeqAccess<'de> for SeqView<'_, 'de> {
         {
             match entries.get(*next) {
                 Some(&(k, value_at)) => {
-                    self.given += 1;
+                    self.given_after += 1;
                     *index += 1;
                     if *index < k {
                         return seed.deserialize(UnitDeserializer::new()).map(Some);
@@ -734,8 +739,8 @@ impl<'de> de::SeqAccess<'de> for SeqView<'_, 'de> {
                 }
             }
         }
-        if self.given < self.pad_to {
-            self.given += 1;
+        if self.given() < self.pad_to {
+            self.given_after += 1;
             return seed.deserialize(UnitDeserializer::new()).map(Some);
         }
         Ok(None)
@@ -937,7 +942,8 @@ impl<'de> MapView<'_, 'de> {
             return None;
         }
         let end = start + len;
-        let content = &input[start..end];
+        // SAFETY: `len < input.len() - start`, so `end < input.len()`.
+        let content = unsafe { input.get_unchecked(start..end) };
         let text = if short_ascii(input, start, len) {
             // SAFETY: ASCII bytes are valid UTF-8.
             unsafe { core::str::from_utf8_unchecked(content) }
@@ -959,7 +965,8 @@ impl<'de> MapView<'_, 'de> {
                 return None;
             }
         }
-        if input[end] == 0x00 {
+        // SAFETY: as above, `end < input.len()`.
+        if unsafe { *input.get_unchecked(end) } == 0x00 {
             return None;
         }
         Some((at, len, text))
