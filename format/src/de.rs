@@ -292,9 +292,9 @@ impl<'de> Deserializer<'de> {
     fn text(&mut self) -> DeResult<&'de str> {
         let start = self.pos + 4;
         let content = self.content()?;
-        if short_ascii(self.input, start, content.len()) {
-            // Short ASCII text (struct keys, most names) skips the general
-            // validator.
+        if short_ascii(self.input, start, content.len()) || all_ascii(content) {
+            // ASCII text (struct keys, names, most text) skips the general
+            // validator, which is slower on it.
             // SAFETY: ASCII bytes are valid UTF-8.
             return Ok(unsafe { core::str::from_utf8_unchecked(content) });
         }
@@ -1077,6 +1077,19 @@ impl<'de> MapView<'_, 'de> {
             return seed.deserialize(KeyDeserializer(scalar)).map(Some);
         }
     }
+}
+
+/// Whether `bytes` is all ASCII: 32 bytes at a time, then the rest.
+#[inline]
+fn all_ascii(bytes: &[u8]) -> bool {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut blocks = bytes.chunks_exact(32);
+    let mut any = 0u64;
+    for block in &mut blocks {
+        let word = |i: usize| u64::from_le_bytes(block[i..i + 8].try_into().unwrap());
+        any |= word(0) | word(8) | word(16) | word(24);
+    }
+    any & HIGH == 0 && blocks.remainder().is_ascii()
 }
 
 /// Whether `input[start..start + len]` is short ASCII text (up to 32

@@ -568,6 +568,23 @@ fn format_errors_keep_their_class_and_offset() {
         de_err(&[4, 3, 0, 0, 0, b'a', 0xC3, 0x28]),
         (InvalidUtf8, Some(6))
     );
+    // Long text (past the short-text checks): the offset of the first bad
+    // byte, for `Value` and for a typed `String` and key.
+    for bad_at in [0, 31, 32, 63, 64, 70, 99] {
+        let mut text = vec![b'a'; 100];
+        text[bad_at] = 0xFF;
+        let mut bytes = vec![4, 100, 0, 0, 0];
+        bytes.extend(&text);
+        assert_eq!(de_err(&bytes), (InvalidUtf8, Some(5 + bad_at)));
+        let err = from_slice::<String>(&bytes).unwrap_err();
+        assert_eq!((err.kind(), err.offset()), (InvalidUtf8, Some(5 + bad_at)));
+        let mut table = vec![6, 0, 0, 0, 0, 1, 0, 0, 0];
+        table.extend(&bytes);
+        table.push(1);
+        table.push(1);
+        let err = from_slice::<BTreeMap<String, bool>>(&table).unwrap_err();
+        assert_eq!((err.kind(), err.offset()), (InvalidUtf8, Some(14 + bad_at)));
+    }
     assert_eq!(de_err(&[4, 9, 0, 0, 0, b'a']), (LengthOverflow, Some(1)));
     assert_eq!(
         de_err(&[5, 0xFF, 0xFF, 0xFF, 0xFF]),
