@@ -179,6 +179,7 @@ pub(crate) fn decode_with<'a, V: Build<'a>>(
         limits,
         first_noncanonical: None,
         key_offsets: Vec::new(),
+        preallocation_left: bytes.len(),
     };
     let to_document = |err: nom::Err<Error>| match err {
         nom::Err::Error(e) | nom::Err::Failure(e) => {
@@ -240,9 +241,22 @@ struct Parser {
     first_noncanonical: Option<usize>,
     /// Offsets of hash keys of the tables being parsed, used as a stack.
     key_offsets: Vec<usize>,
+    /// Items the tables of this document may still reserve room for before
+    /// they are read: one per input byte in all, so nested tables cannot
+    /// together reserve more than the input can hold (each item takes at
+    /// least one byte), while every table of a valid document gets its
+    /// exact size at once.
+    preallocation_left: usize,
 }
 
 impl Parser {
+    /// Room to reserve for a table part that declares `count` items.
+    fn reserve(&mut self, count: usize) -> usize {
+        let granted = count.min(self.preallocation_left);
+        self.preallocation_left -= granted;
+        granted
+    }
+
     fn offset_of(&self, at: &[u8]) -> usize {
         self.len - at.len()
     }
@@ -350,7 +364,7 @@ impl Parser {
             return Err(fail(ErrorKind::DepthExceeded, input));
         }
         let (mut rest, n) = self.count(rest, 1)?;
-        let mut array = Vec::with_capacity(preallocation(n));
+        let mut array = Vec::with_capacity(self.reserve(n));
         let mut rebuild = false;
         for _ in 0..n {
             let at = rest;
@@ -364,7 +378,7 @@ impl Parser {
         }
 
         let (mut rest, m) = self.count(rest, 2)?;
-        let mut hash: Vec<(V, V)> = Vec::with_capacity(preallocation(m));
+        let mut hash: Vec<(V, V)> = Vec::with_capacity(self.reserve(m));
         let offsets_start = self.key_offsets.len();
         let mut sorted = true;
         let mut previous_key: Option<&'a [u8]> = None;
