@@ -15,7 +15,7 @@ use std::ffi::c_int;
 
 use mlua::{Lua, ffi};
 
-use crate::to_lua::{KeyCache, push_bytes, size_hint};
+use crate::to_lua::{KeyCache, build_raw, push_bytes, size_hint};
 
 /// Builds the Lua table encoded in `bytes`, or `None` when the fast path
 /// gave up (the caller then takes the checked path).
@@ -28,16 +28,11 @@ pub(crate) fn table_to_lua(
         return Ok(None);
     }
     let mut gave_up = false;
-    let collecting = lua.gc_is_running();
-    if collecting {
-        // As in `to_lua`: all of it stays reachable while it is built.
-        lua.gc_stop();
-    }
     // SAFETY: `Reader::root` uses the stack within the slots it checks for,
     // leaves one value at index 1 and nothing above it, and holds nothing
     // that needs dropping while a Lua error may unwind through it.
     let built = unsafe {
-        lua.exec_raw::<mlua::Value>((), |state| {
+        build_raw(lua, (), |state| {
             let mut reader = Reader {
                 bytes,
                 pos: 0,
@@ -50,11 +45,7 @@ pub(crate) fn table_to_lua(
                 ffi::lua_pushnil(state);
             }
         })
-    };
-    if collecting {
-        lua.gc_restart();
-    }
-    let built = built?;
+    }?;
     Ok(if gave_up { None } else { Some(built) })
 }
 
@@ -97,6 +88,14 @@ impl<'b> Reader<'b> {
         Ok(n)
     }
 
+    /// A boolean payload: 0 or 1.
+    fn boolean(&mut self) -> Step<c_int> {
+        match self.byte()? {
+            b @ (0 | 1) => Ok(c_int::from(b)),
+            _ => Err(GiveUp),
+        }
+    }
+
     fn text(&mut self) -> Step<&'b [u8]> {
         let n = self.count(1)?;
         let text = self.take(n)?;
@@ -133,10 +132,7 @@ impl<'b> Reader<'b> {
     ) -> Step {
         unsafe {
             match self.byte()? {
-                0x01 => match self.byte()? {
-                    b @ (0 | 1) => ffi::lua_pushboolean(state, c_int::from(b)),
-                    _ => return Err(GiveUp),
-                },
+                0x01 => ffi::lua_pushboolean(state, self.boolean()?),
                 0x02 => ffi::lua_pushinteger(state, i64::from_le_bytes(self.array()?)),
                 0x03 => ffi::lua_pushnumber(state, f64::from_le_bytes(self.array()?)),
                 0x04 => push_bytes(state, self.text()?),
@@ -204,10 +200,7 @@ impl<'b> Reader<'b> {
                         }
                         ffi::lua_pushinteger(state, k);
                     }
-                    0x01 => match self.byte()? {
-                        b @ (0 | 1) => ffi::lua_pushboolean(state, c_int::from(b)),
-                        _ => return Err(GiveUp),
-                    },
+                    0x01 => ffi::lua_pushboolean(state, self.boolean()?),
                     _ => return Err(GiveUp),
                 }
                 // Strictly increasing encoded keys: no two are equal.

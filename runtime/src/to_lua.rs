@@ -8,9 +8,10 @@
 //! Rust frames it skips own nothing that needs dropping (they only borrow
 //! the decoded value).
 //!
-//! External-table proxies need the safe API ([`Handles::proxy`]), so the
-//! ids a value references are resolved first and handed to the raw call
-//! as a Lua table `id → proxy`.
+//! External-table proxies need the safe API ([`Handles::proxy`]): the
+//! first build assumes there are none, and when it meets a reference the
+//! ids are resolved and handed to a second build as a Lua table
+//! `id → proxy`.
 
 use std::collections::BTreeSet;
 use std::ffi::c_int;
@@ -94,19 +95,12 @@ fn build(
     proxies: mlua::Value,
 ) -> mlua::Result<Result<mlua::Value, Refusal>> {
     let mut refusal = None;
-    // Everything built is reachable until the call returns, so collecting
-    // while building only repeats work: the collector pauses meanwhile (the
-    // memory limit still holds, it lives in the allocator).
-    let collecting = lua.gc_is_running();
-    if collecting {
-        lua.gc_stop();
-    }
     // SAFETY: `push_root` only uses the stack within the slots it checks
     // for, leaves exactly the built value (or stops early and reports why
     // through `refusal`), and holds no value that needs dropping while a
     // Lua error may unwind through it.
     let built = unsafe {
-        lua.exec_raw::<mlua::Value>(proxies, |state| {
+        build_raw(lua, proxies, |state| {
             if let Err(why) = push_root(state, value) {
                 refusal = Some(why);
                 ffi::lua_pushnil(state);
@@ -114,15 +108,40 @@ fn build(
                 ffi::lua_settop(state, PROXIES);
             }
         })
-    };
-    if collecting {
-        lua.gc_restart();
-    }
-    let built = built?;
+    }?;
     Ok(match refusal {
         None => Ok(built),
         Some(why) => Err(why),
     })
+}
+
+/// Runs `build` in one protected call ([`Lua::exec_raw`] with `args`) with
+/// Lua's collector paused, and returns the value it leaves at stack index 1.
+///
+/// Everything a build makes is reachable until the call returns, so
+/// collecting meanwhile only repeats work (the memory limit still holds: it
+/// lives in the allocator). The collector restarts whether or not the build
+/// raised a Lua error.
+///
+/// # Safety
+/// As for [`Lua::exec_raw`]: `build` leaves exactly one value on the stack
+/// and holds nothing that needs dropping while a Lua error may unwind
+/// through it.
+pub(crate) unsafe fn build_raw(
+    lua: &Lua,
+    args: impl mlua::IntoLuaMulti,
+    build: impl FnOnce(*mut ffi::lua_State),
+) -> mlua::Result<mlua::Value> {
+    let collecting = lua.gc_is_running();
+    if collecting {
+        lua.gc_stop();
+    }
+    // SAFETY: the caller's contract.
+    let built = unsafe { lua.exec_raw::<mlua::Value>(args, build) };
+    if collecting {
+        lua.gc_restart();
+    }
+    built
 }
 
 /// Every external-table id `value` references, keys included.
