@@ -7,9 +7,9 @@
 //! class and the byte offset; errors raised by visitors (type mismatches,
 //! missing fields) are `Custom`, located at the value they concern.
 
+use crate::parse::PreallocationBudget;
 use alloc::boxed::Box;
 use alloc::vec::Vec;
-use core::cell::Cell;
 use core::cmp::Ordering;
 use core::fmt;
 
@@ -73,7 +73,7 @@ pub fn from_slice_with<'de, T: Deserialize<'de>>(
         first_noncanonical: None,
         keys: Vec::new(),
         memo: Vec::new(),
-        hint_budget: Cell::new(bytes.len()),
+        hint_budget: PreallocationBudget::new(bytes.len()),
     };
     let value = T::deserialize(&mut de).map_err(|err| *err.0)?;
     if de.pos < bytes.len() {
@@ -189,10 +189,9 @@ struct Deserializer<'de> {
     /// For tables with an array part whose hash count was looked up ahead
     /// (`deserialize_any`): tag offset → hash count offset, sorted.
     memo: Vec<(usize, usize)>,
-    /// Items that size hints may still announce: one per input byte for the
-    /// whole document, so the hints of nested tables (each checked only
-    /// against the bytes left) cannot add up to more than the input.
-    hint_budget: Cell<usize>,
+    /// Items that size hints may still announce (one per input byte for
+    /// the whole document).
+    hint_budget: PreallocationBudget,
 }
 
 impl<'de> Deserializer<'de> {
@@ -232,10 +231,7 @@ impl<'de> Deserializer<'de> {
     /// The size hint for a table part that declares `count` more items,
     /// taken from [`Deserializer::hint_budget`].
     fn hint(&self, count: usize) -> usize {
-        let budget = self.hint_budget.get();
-        let hint = count.min(budget);
-        self.hint_budget.set(budget - hint);
-        hint
+        self.hint_budget.take(count)
     }
 
     #[inline]
@@ -613,8 +609,7 @@ impl<'a, 'de> SeqView<'a, 'de> {
             return Ok(());
         }
         let n = self.n as i64;
-        let mut entries: Vec<(i64, usize, usize)> =
-            Vec::with_capacity(crate::parse::preallocation(m));
+        let mut entries: Vec<(i64, usize, usize)> = Vec::with_capacity(preallocation(m));
         let mut previous: Option<KeyRec> = None;
         let mut duplicate_at: Option<usize> = None;
         for _ in 0..m {
@@ -1530,16 +1525,14 @@ impl<'de> Visitor<'de> for ValueVisitor {
         u32::deserialize(d).map(Value::Ref)
     }
     fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
-        let mut items =
-            Vec::with_capacity(crate::parse::preallocation(seq.size_hint().unwrap_or(0)));
+        let mut items = Vec::with_capacity(preallocation(seq.size_hint().unwrap_or(0)));
         while let Some(item) = seq.next_element()? {
             items.push(item);
         }
         Ok(Value::Table(Table::from_array(items)))
     }
     fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
-        let mut entries =
-            Vec::with_capacity(crate::parse::preallocation(map.size_hint().unwrap_or(0)));
+        let mut entries = Vec::with_capacity(preallocation(map.size_hint().unwrap_or(0)));
         while let Some(entry) = map.next_entry::<Value, Value>()? {
             entries.push(entry);
         }
@@ -1573,4 +1566,14 @@ impl<'de> Deserialize<'de> for TableId {
     fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<TableId, D::Error> {
         deserializer.deserialize_newtype_struct(TABLE_REF, TableIdVisitor)
     }
+}
+
+/// How many slots to reserve for `count` items where no budget for the
+/// whole input is at hand: a size hint from any `Deserializer` (which may
+/// announce anything), or a count checked only against the bytes left
+/// (nested tables share those bytes, so trusting it at every level would
+/// let a few hundred bytes claim memory quadratic in the input). Small
+/// counts get their exact size; larger parts grow as items arrive.
+fn preallocation(count: usize) -> usize {
+    count.min(8)
 }

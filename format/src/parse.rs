@@ -6,6 +6,7 @@
 //! into an offset from the start of the document.
 
 use alloc::vec::Vec;
+use core::cell::Cell;
 use core::cmp::Ordering;
 
 use nom::IResult;
@@ -179,7 +180,7 @@ pub(crate) fn decode_with<'a, V: Build<'a>>(
         limits,
         first_noncanonical: None,
         key_offsets: Vec::new(),
-        preallocation_left: bytes.len(),
+        preallocation: PreallocationBudget::new(bytes.len()),
     };
     let to_document = |err: nom::Err<Error>| match err {
         nom::Err::Error(e) | nom::Err::Failure(e) => {
@@ -241,22 +242,12 @@ struct Parser {
     first_noncanonical: Option<usize>,
     /// Offsets of hash keys of the tables being parsed, used as a stack.
     key_offsets: Vec<usize>,
-    /// Items the tables of this document may still reserve room for before
-    /// they are read: one per input byte in all, so nested tables cannot
-    /// together reserve more than the input can hold (each item takes at
-    /// least one byte), while every table of a valid document gets its
-    /// exact size at once.
-    preallocation_left: usize,
+    /// Room the tables of this document may still reserve before they are
+    /// read, so every table of a valid document gets its exact size at once.
+    preallocation: PreallocationBudget,
 }
 
 impl Parser {
-    /// Room to reserve for a table part that declares `count` items.
-    fn reserve(&mut self, count: usize) -> usize {
-        let granted = count.min(self.preallocation_left);
-        self.preallocation_left -= granted;
-        granted
-    }
-
     fn offset_of(&self, at: &[u8]) -> usize {
         self.len - at.len()
     }
@@ -364,7 +355,7 @@ impl Parser {
             return Err(fail(ErrorKind::DepthExceeded, input));
         }
         let (mut rest, n) = self.count(rest, 1)?;
-        let mut array = Vec::with_capacity(self.reserve(n));
+        let mut array = Vec::with_capacity(self.preallocation.take(n));
         let mut rebuild = false;
         for _ in 0..n {
             let at = rest;
@@ -378,7 +369,7 @@ impl Parser {
         }
 
         let (mut rest, m) = self.count(rest, 2)?;
-        let mut hash: Vec<(V, V)> = Vec::with_capacity(self.reserve(m));
+        let mut hash: Vec<(V, V)> = Vec::with_capacity(self.preallocation.take(m));
         let offsets_start = self.key_offsets.len();
         let mut sorted = true;
         let mut previous_key: Option<&'a [u8]> = None;
@@ -436,16 +427,29 @@ impl Parser {
     }
 }
 
-/// How many slots to reserve for a table part that declares `count` items.
-///
-/// A declared count is only checked against the bytes left, and nested
-/// tables share those bytes: reserving `count` slots at every level would
-/// let a few hundred bytes of nested headers claim memory quadratic in the
-/// input (a fuzzer found this). Small parts get their exact size; larger
-/// ones grow as items actually arrive, so memory stays proportional to the
-/// values decoded.
-pub(crate) fn preallocation(count: usize) -> usize {
-    count.min(8)
+/// Items a document's tables may reserve room for before they are read:
+/// one per input byte in all. A declared count is only checked against the
+/// bytes left, and nested tables share those bytes, so granting each count
+/// in full would let nested headers reserve memory quadratic in the input;
+/// drawing on one budget keeps the total within the input (each item takes
+/// at least one byte) while every table of a valid document still gets its
+/// exact size. Shared by the decoder and the serde deserializer.
+#[derive(Debug)]
+pub(crate) struct PreallocationBudget(Cell<usize>);
+
+impl PreallocationBudget {
+    /// A budget for an input of `input_len` bytes.
+    pub(crate) fn new(input_len: usize) -> Self {
+        PreallocationBudget(Cell::new(input_len))
+    }
+
+    /// Room for a table part that declares `count` items.
+    pub(crate) fn take(&self, count: usize) -> usize {
+        let left = self.0.get();
+        let granted = count.min(left);
+        self.0.set(left - granted);
+        granted
+    }
 }
 
 /// `0x01` (§2.2): one byte, 0 or 1.
