@@ -140,6 +140,24 @@ fn input_larger_than_the_memory_limit_is_a_memory_error() {
         .unwrap();
     let err = rt.compute("return #_io.input").unwrap_err();
     assert!(matches!(err, Error::Memory(_)), "{err:?}");
+    // Building the input pauses the collector; the error must not leave it
+    // paused.
+    assert_eq!(
+        rt.compute("return collectgarbage('isrunning')").unwrap(),
+        Value::Bool(true)
+    );
     rt.set_input_value(&Value::Int(3)).unwrap();
     assert_eq!(rt.compute("return _io.input").unwrap(), Value::Int(3));
+}
+
+#[test]
+fn reading_input_keeps_the_collector_as_the_script_left_it() {
+    let mut rt = Runtime::new(MemoryStore::new(), Limits::default()).unwrap();
+    let table = luaxt_format::Table::from_array(vec![Value::from("a"), Value::from("b")]);
+    rt.set_input_value(&Value::Table(table)).unwrap();
+    let running = "local n = #_io.input return collectgarbage('isrunning')";
+    assert_eq!(rt.compute(running).unwrap(), Value::Bool(true));
+    let stopped = "collectgarbage('stop') local n = #_io.input return collectgarbage('isrunning')";
+    assert_eq!(rt.compute(stopped).unwrap(), Value::Bool(false));
+    rt.compute("collectgarbage('restart')").unwrap();
 }
