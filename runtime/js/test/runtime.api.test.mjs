@@ -48,6 +48,16 @@ test('_io goes straight to the store, and Lua validates what it reads there', ()
   assert.equal(rt.compute('return _io.input'), null);
 });
 
+test('a store without host-side access gets _io through the runtime', async () => {
+  const abiOnly = () => Object.assign(new MapStore(), { readEntry: undefined, writeEntry: undefined });
+  const r = await createRuntime({ store: abiOnly });
+  const out = r.computeWithIo('_io.output = { sum = _io.input[1] + _io.input[2], m = _io.meta.m }', [2, 3], { metadata: { m: 'x' } });
+  assert.deepEqual(out, { returnValue: null, output: { sum: 5, m: 'x' }, metadata: { m: 'x' } });
+  r.setInput(null);
+  assert.equal(r.compute('return _io.input'), null);
+  r.close();
+});
+
 test('computeWithIo returns returnValue, output and metadata', () => {
   const r = rt.computeWithIo('_io.output = { n = #_io.input } return "done"', [5, 6, 7], { metadata: { m: 1 } });
   assert.deepEqual(r, { returnValue: 'done', output: { n: 3 }, metadata: { m: 1 } });
