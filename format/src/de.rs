@@ -767,11 +767,11 @@ struct MapView<'a, 'de> {
     done: bool,
     key_base: usize,
     /// The previous hash key: where it starts ([`NO_KEY`] before the first)
-    /// and ends, the content length when it is a string ([`NO_KEY`]
-    /// otherwise), and its integer when it was a normalised float.
+    /// and ends, its [`key_rank`] (0 before the first), and its integer when
+    /// it was a normalised float.
     previous_at: usize,
     previous_end: usize,
-    previous_str_len: usize,
+    previous_rank: u128,
     previous_normalised: Option<i64>,
     sorted: bool,
     /// Whether this table's keys are being kept in `Deserializer::keys`.
@@ -784,8 +784,47 @@ struct MapView<'a, 'de> {
 /// tables are checked with a sort at their end.
 const LINEAR_CHECK: usize = 32;
 
-/// No previous key (or a previous key that is not a string).
+/// No previous key.
 const NO_KEY: usize = usize::MAX;
+
+/// Where an encoded hash key sorts (§4.2), as far as one number tells:
+/// string keys rank by their length bytes and, up to 8 bytes, their
+/// content, so that for them `a < b` in rank means `a < b` in bytes, and an
+/// equal rank means the same key or (longer than 8 bytes) the same length.
+/// Keys with a tag below `0x04` rank 0 (below every string key), the others
+/// `u128::MAX` (above all, so no string key takes the fast path after them).
+fn key_rank(encoded: &[u8]) -> u128 {
+    match encoded.first() {
+        Some(0x04) => {
+            let len = encoded.len() - 5;
+            if len > 8 {
+                return string_rank(len, 0);
+            }
+            let mut word = [0u8; 8];
+            word[..len].copy_from_slice(&encoded[5..]);
+            string_rank(len, short_content(u64::from_le_bytes(word), len))
+        }
+        Some(tag) if *tag < 0x04 => 0,
+        _ => u128::MAX,
+    }
+}
+
+/// The rank of a string key of `len` content bytes; `content` is
+/// [`short_content`] of its first 8 bytes (ignored beyond 8 bytes).
+#[inline(always)]
+fn string_rank(len: usize, content: u64) -> u128 {
+    let length_bytes = u128::from((len as u32).swap_bytes()) + 1;
+    let content = if len <= 8 { content.swap_bytes() } else { 0 };
+    length_bytes << 64 | u128::from(content)
+}
+
+/// The first `len` (0 to 8) bytes of a little-endian `word`, moved to
+/// its top: their high bits are the ASCII check, and swapping its bytes
+/// gives their big-endian value.
+#[inline(always)]
+fn short_content(word: u64, len: usize) -> u64 {
+    word.checked_shl(64 - 8 * len as u32).unwrap_or(0)
+}
 
 impl<'a, 'de> MapView<'a, 'de> {
     fn new(de: &'a mut Deserializer<'de>, n: usize) -> Self {
@@ -803,7 +842,7 @@ impl<'a, 'de> MapView<'a, 'de> {
             key_base,
             previous_at: NO_KEY,
             previous_end: 0,
-            previous_str_len: NO_KEY,
+            previous_rank: 0,
             previous_normalised: None,
             sorted: true,
             keys_kept: false,
@@ -876,18 +915,20 @@ impl<'de> de::MapAccess<'de> for MapView<'_, 'de> {
 
     #[inline]
     fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> DeResult<Option<K::Value>> {
-        if !self.hash_started && self.i >= self.n {
+        // The hash count is read when the first key is asked for (a visitor
+        // that refuses maps reports its error first).
+        if !self.fast && !self.hash_started && self.i >= self.n {
             self.start_hash()?;
         }
         if self.fast {
             if self.j < self.m {
-                if let Some((at, len, text)) = self.fast_str_key() {
+                if let Some((at, len, rank, text)) = self.fast_str_key() {
                     let end = at + 5 + len;
                     self.j += 1;
                     self.de.pos = end;
                     self.previous_at = at;
                     self.previous_end = end;
-                    self.previous_str_len = len;
+                    self.previous_rank = rank;
                     return seed.deserialize(StrKey(text)).map(Some);
                 }
             } else if !self.done {
@@ -919,12 +960,13 @@ impl<'de> MapView<'_, 'de> {
     /// float), followed by a value other than nil. `None` leaves everything
     /// else (including every error) to the general path, which reads the key
     /// again.
-    /// Returns where the key starts, its content length and its text.
+    /// Returns where the key starts, its content length, its [`key_rank`]
+    /// and its text.
     #[inline(always)]
-    fn fast_str_key(&self) -> Option<(usize, usize, &'de str)> {
-        let de = &*self.de;
-        let input = de.input;
-        let at = de.pos;
+    fn fast_str_key(&self) -> Option<(usize, usize, u128, &'de str)> {
+        const HIGH: u64 = 0x8080_8080_8080_8080;
+        let input = self.de.input;
+        let at = self.de.pos;
         let header = input.get(at..)?.first_chunk::<5>()?;
         if header[0] != 0x04 {
             return None;
@@ -939,32 +981,39 @@ impl<'de> MapView<'_, 'de> {
         let end = start + len;
         // SAFETY: `len < input.len() - start`, so `end < input.len()`.
         let content = unsafe { input.get_unchecked(start..end) };
-        let text = if short_ascii(input, start, len) {
-            // SAFETY: ASCII bytes are valid UTF-8.
-            unsafe { core::str::from_utf8_unchecked(content) }
-        } else {
-            core::str::from_utf8(content).ok()?
+        let (rank, text) = match input.get(start..).and_then(|rest| rest.first_chunk::<8>()) {
+            Some(word) if len <= 8 => {
+                // One load serves the UTF-8 check (ASCII) and the order.
+                let word = short_content(u64::from_le_bytes(*word), len);
+                if word & HIGH != 0 {
+                    return None;
+                }
+                // SAFETY: ASCII bytes are valid UTF-8.
+                let text = unsafe { core::str::from_utf8_unchecked(content) };
+                (string_rank(len, word), text)
+            }
+            _ => {
+                let text = if short_ascii(input, start, len) {
+                    // SAFETY: ASCII bytes are valid UTF-8.
+                    unsafe { core::str::from_utf8_unchecked(content) }
+                } else {
+                    core::str::from_utf8(content).ok()?
+                };
+                (key_rank(&input[at..end]), text)
+            }
         };
         // While keys come in order no key was a normalised float: that
         // clears `fast`.
-        if self.previous_at != NO_KEY {
-            let after = if self.previous_str_len != NO_KEY && self.previous_str_len != len {
-                // Two string keys of different lengths: the little-endian
-                // length bytes decide, compared in byte order.
-                (self.previous_str_len as u32).swap_bytes() < (len as u32).swap_bytes()
-            } else {
-                key_cmp(&input[self.previous_at..self.previous_end], &input[at..end])
-                    == Ordering::Less
-            };
-            if !after {
-                return None;
-            }
-        }
+        let after = if rank == self.previous_rank && len > 8 {
+            key_cmp(&input[self.previous_at..self.previous_end], &input[at..end]) == Ordering::Less
+        } else {
+            rank > self.previous_rank
+        };
         // SAFETY: as above, `end < input.len()`.
-        if unsafe { *input.get_unchecked(end) } == 0x00 {
+        if !after || unsafe { *input.get_unchecked(end) } == 0x00 {
             return None;
         }
-        Some((at, len, text))
+        Some((at, len, rank, text))
     }
 
     /// Any key: the array part, the hash count, keys of every type, keys
@@ -1050,11 +1099,7 @@ impl<'de> MapView<'_, 'de> {
             }
             self.previous_at = key.at;
             self.previous_end = key.end;
-            self.previous_str_len = if de.input[key.at] == 0x04 {
-                key.end - key.at - 5
-            } else {
-                NO_KEY
-            };
+            self.previous_rank = key_rank(&de.input[key.at..key.end]);
             self.previous_normalised = key.normalised_from_float;
             let value_at = de.pos;
             if duplicate {

@@ -654,6 +654,75 @@ fn duplicate_struct_fields_are_duplicate_keys() {
 }
 
 #[test]
+fn key_order_is_checked_at_every_key_length() {
+    // Keys around the 8-byte boundary of the typed decoder's order check,
+    // equal lengths, a non-ASCII key and the empty key, in canonical order.
+    let mut keys: Vec<Value> = ["", "a", "b", "ab", "ba", "é", "abcdefg", "abcdefgh"]
+        .into_iter()
+        .chain([
+            "abcdefgi",
+            "bcdefghi",
+            "abcdefghi",
+            "abcdefghj",
+            "bbcdefghi",
+        ])
+        .map(s)
+        .collect();
+    keys.sort_by_key(|k| encode(k).unwrap());
+    let values: Vec<Value> = (0..keys.len() as i64).map(Value::Int).collect();
+    let entries = |order: &[usize]| {
+        let pairs: Vec<(&Value, &Value)> = order.iter().map(|&i| (&keys[i], &values[i])).collect();
+        encode_raw_table(&[], &pairs)
+    };
+    // Where entry `n` starts: after the table header and the entries before
+    // it (each value an integer, 9 bytes).
+    let entry_at = |order: &[usize], n: usize| {
+        9 + order[..n]
+            .iter()
+            .map(|&k| encode(&keys[k]).unwrap().len() + 9)
+            .sum::<usize>()
+    };
+    let expected: BTreeMap<String, i64> = keys
+        .iter()
+        .zip(0..)
+        .map(|(k, i)| (k.as_str().unwrap().to_owned(), i))
+        .collect();
+    let strict = DecodeOptions::new().strict(true);
+    let canonical: Vec<usize> = (0..keys.len()).collect();
+    let bytes = entries(&canonical);
+    assert_eq!(
+        from_slice_with::<BTreeMap<String, i64>>(&bytes, &strict).unwrap(),
+        expected
+    );
+    for i in 0..keys.len() - 1 {
+        // Two neighbours swapped: lenient reads the same map, strict refuses
+        // at the key that came too early.
+        let mut order = canonical.clone();
+        order.swap(i, i + 1);
+        let bytes = entries(&order);
+        assert_eq!(
+            from_slice::<BTreeMap<String, i64>>(&bytes).unwrap(),
+            expected
+        );
+        let err = from_slice_with::<BTreeMap<String, i64>>(&bytes, &strict).unwrap_err();
+        let at = entry_at(&order, i + 1);
+        assert_eq!(
+            (err.kind(), err.offset()),
+            (ErrorKind::Noncanonical, Some(at))
+        );
+        // A key written twice in a row is a duplicate.
+        let mut order = canonical.clone();
+        order[i + 1] = order[i];
+        let err = from_slice::<BTreeMap<String, i64>>(&entries(&order)).unwrap_err();
+        let at = entry_at(&order, i + 1);
+        assert_eq!(
+            (err.kind(), err.offset()),
+            (ErrorKind::DuplicateKey, Some(at))
+        );
+    }
+}
+
+#[test]
 fn depth_is_limited() {
     let mut v = Value::Int(1);
     for _ in 0..130 {
