@@ -301,8 +301,9 @@ fn cpu_time() -> f64 {
     ts.tv_sec as f64 + ts.tv_nsec as f64 / 1e9
 }
 
-/// Runs every case `ROUNDS` times and prints the median run of each (in
-/// on-CPU time) as a Markdown table.
+/// Runs every case once per round, `ROUNDS` rounds, and prints the median
+/// run of each (in on-CPU time) as a Markdown table, then the typed luaxt
+/// decode against each other typed decode, round by round.
 #[allow(clippy::too_many_arguments)]
 fn quick_table(
     records: &[Record],
@@ -314,7 +315,8 @@ fn quick_table(
     post: &[u8],
     json: &[u8],
 ) {
-    const ROUNDS: usize = 7;
+    const ROUNDS: usize = 15;
+    const WARM_UP: usize = 2;
     type Case<'a> = (&'a str, &'a str, usize, Box<dyn Fn() + 'a>);
     let cases: Vec<Case<'_>> = vec![
         (
@@ -488,24 +490,26 @@ fn quick_table(
         }
         std::process::exit(0);
     }
-    // Each case runs on its own (as criterion runs them): two warm-up runs,
-    // then ROUNDS measured ones.
+    // Rounds: every case once per round, in turn, so that a change of load
+    // on the machine hits all cases alike; two rounds warm up.
     let mut times = vec![Vec::with_capacity(ROUNDS); cases.len()];
-    for (i, (_, _, _, run)) in cases.iter().enumerate() {
-        run();
-        run();
-        for _ in 0..ROUNDS {
+    for round in 0..WARM_UP + ROUNDS {
+        for (i, (_, _, _, run)) in cases.iter().enumerate() {
+            // An untimed run first leaves the heap as this case leaves it
+            // (as when it runs in a loop), not as the case before did.
+            run();
             let start = cpu_time();
             run();
-            times[i].push(cpu_time() - start);
+            if round >= WARM_UP {
+                times[i].push(cpu_time() - start);
+            }
         }
     }
-    println!("\nmedian of {ROUNDS} runs per case (on-CPU time of the thread):\n");
+    println!("\nmedian of {ROUNDS} rounds per case (on-CPU time of the thread):\n");
     println!("| op | codec | ms | records/s | MB/s (own output) | size (bytes) |");
     println!("|---|---|---:|---:|---:|---:|");
-    for ((op, name, size, _), mut runs) in cases.iter().zip(times) {
-        runs.sort_by(f64::total_cmp);
-        let secs = runs[ROUNDS / 2];
+    for ((op, name, size, _), runs) in cases.iter().zip(&times) {
+        let secs = median(runs.clone());
         println!(
             "| {op} | {name} | {:.1} | {:.0} k | {:.0} | {size} |",
             secs * 1e3,
@@ -513,7 +517,40 @@ fn quick_table(
             *size as f64 / secs / 1e6
         );
     }
+    // Within one round the cases ran seconds apart, so the ratio of two of
+    // them is steadier than the ratio of their medians.
+    let typed = cases
+        .iter()
+        .position(|c| c.0 == "decode" && c.1 == "luaxt serde (typed)")
+        .expect("the typed luaxt decode case");
+    println!("\nluaxt typed decode ÷ each typed decode, per round ({ROUNDS} rounds):\n");
+    println!("| ÷ codec | median | range | rounds luaxt was faster |");
+    println!("|---|---:|---:|---:|");
+    for (i, (op, name, _, _)) in cases.iter().enumerate() {
+        if *op != "decode" || i == typed || !name.contains("(typed)") {
+            continue;
+        }
+        let ratios: Vec<f64> = times[typed]
+            .iter()
+            .zip(&times[i])
+            .map(|(ours, theirs)| ours / theirs)
+            .collect();
+        let faster = ratios.iter().filter(|r| **r < 1.0).count();
+        let (low, high) = ratios
+            .iter()
+            .fold((f64::MAX, f64::MIN), |(l, h), r| (l.min(*r), h.max(*r)));
+        println!(
+            "| {name} | {:.3} | {low:.2}–{high:.2} | {faster} of {ROUNDS} |",
+            median(ratios.clone())
+        );
+    }
     println!();
+}
+
+/// The median of some timings or ratios.
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values[values.len() / 2]
 }
 
 fn config() -> Criterion {
