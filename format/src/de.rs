@@ -71,6 +71,7 @@ pub fn from_slice_with<'de, T: Deserialize<'de>>(
         depth: 0,
         limits,
         first_noncanonical: None,
+        strict,
         keys: Vec::new(),
         memo: Vec::new(),
         hint_budget: PreallocationBudget::new(bytes.len()),
@@ -183,6 +184,8 @@ struct Deserializer<'de> {
     depth: u32,
     limits: Limits,
     first_noncanonical: Option<usize>,
+    /// Strict mode: `first_noncanonical` is an error at the end.
+    strict: bool,
     /// Hash keys of the open tables, as a stack, for duplicate checks of
     /// tables whose keys came out of order.
     keys: Vec<KeyRec>,
@@ -695,7 +698,8 @@ impl<'de> de::SeqAccess<'de> for SeqView<'_, 'de> {
     ) -> DeResult<Option<T::Value>> {
         if self.left > 0 {
             self.left -= 1;
-            if self.de.input.get(self.de.pos) == Some(&0x00) {
+            // A nil element only matters to strict mode (it is a hole).
+            if self.de.strict && self.de.input.get(self.de.pos) == Some(&0x00) {
                 self.de.noncanonical(self.de.pos);
             }
             return seed.deserialize(&mut *self.de).map(Some);
