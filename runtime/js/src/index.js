@@ -12,7 +12,7 @@
  * @module luaxt
  */
 
-import { MapStore, IO_ID } from './store.js';
+import { MapStore, IO_ID, Status } from './store.js';
 import { serializeObject, deserializeObject, encodeKey } from './codec.js';
 
 export { MapStore } from './store.js';
@@ -44,8 +44,7 @@ export class LuaError extends Error {
 
 /**
  * The WebAssembly instance trapped (a Rust panic, `unreachable`, running
- * out of WebAssembly memory, or a store that threw in the middle of a
- * call). The instance is unusable: every call throws this error until
+ * out of WebAssembly memory). The instance is unusable: every call throws this error until
  * `runtime.recreate()` builds a new one from the last saved state
  * (recreation is explicit, never automatic, so unsaved changes are never
  * dropped silently).
@@ -115,12 +114,15 @@ function releaseInstance(module, instance) {
 }
 
 /**
- * A MapStore whose methods mark it unusable when they throw: the exception
- * unwinds through the runtime in the middle of a call, which leaves the
- * instance in a state it cannot continue from.
+ * Wraps the store's ABI methods so that one that throws answers `BACKEND`
+ * (spec §11.4) with the exception's message as its `lastError`: the
+ * runtime makes that a store error (in Lua, an error a script can catch),
+ * and the instance stays usable. Left alone, the exception would unwind
+ * through the runtime's Wasm frames in the middle of a Lua call, which the
+ * instance cannot continue from.
  */
 function guardStore(store) {
-  const methods = ['create', 'contains', 'get', 'set', 'delete', 'len', 'next', 'tableIds', 'replaceAll', 'lastError'];
+  const methods = ['create', 'contains', 'get', 'set', 'delete', 'len', 'next', 'tableIds', 'replaceAll'];
   for (const name of methods) {
     const original = store[name];
     if (typeof original !== 'function') continue;
@@ -128,13 +130,19 @@ function guardStore(store) {
       try {
         return original.apply(store, args);
       } catch (e) {
-        store.unusable = true;
-        store.unusableCause = e;
-        throw e;
+        store.error = `store.${name} threw: ${e instanceof Error ? e.message : String(e)}`;
+        return Status.BACKEND;
       }
     };
   }
-  store.unusable = false;
+  const lastError = store.lastError;
+  store.lastError = function guardedLastError(...args) {
+    try {
+      return lastError.apply(store, args);
+    } catch {
+      return 0; // no message rather than no instance
+    }
+  };
   return store;
 }
 
@@ -247,7 +255,7 @@ class Runtime {
     try {
       rt = new instance.glue.LuaRuntime(store, memoryLimit, o.instructionLimit ?? undefined, o.timeLimitMs ?? undefined);
     } catch (e) {
-      if (!isTrap(e) && !store.unusable) releaseInstance(this.module, instance);
+      if (!isTrap(e)) releaseInstance(this.module, instance);
       throw e && typeof e.kind === 'string' ? toLuaError(e) : e;
     }
     this.instance = instance;
@@ -273,9 +281,8 @@ class Runtime {
     try {
       return fn(this.rt);
     } catch (e) {
-      if (this.store.unusable || isTrap(e)) {
-        const cause = this.store.unusable ? this.store.unusableCause : e;
-        this.trapped = cause instanceof Error ? cause : new Error(String(cause));
+      if (isTrap(e)) {
+        this.trapped = e instanceof Error ? e : new Error(String(e));
         throw new RuntimeTrappedError(
           `luaxt runtime trapped: ${this.trapped.message}; the instance is unusable, call recreate() ` +
             `to continue from the last saved state`,

@@ -16,8 +16,11 @@ export declare class MapStore {
   attach(memory: WebAssembly.Memory): void;
   /** Number of entries in every table. */
   readonly entryCount: number;
-  /** Set by the package when a store method threw during a call. */
-  unusable?: boolean;
+  /**
+   * The message `lastError` reports. The package sets it when an ABI
+   * method throws (and answers BACKEND for it).
+   */
+  error: string;
   create(outIdPtr: number): number;
   contains(id: number): number;
   get(id: number, keyPtr: number, keyLen: number, outPtr: number, outCap: number): number;

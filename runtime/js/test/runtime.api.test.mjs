@@ -269,23 +269,40 @@ test('time limit', async () => {
   t.close();
 });
 
-test('a trap is reported and recreate() restores the last saved state', async () => {
+test('a store method that throws is a store error, and the instance stays usable', async () => {
   const flag = { explode: false };
   class FlakyStore extends MapStore {
-    get(...args) {
-      if (flag.explode) throw new Error('simulated host failure');
-      return super.get(...args);
+    set(...args) {
+      if (flag.explode) throw new Error('quota exceeded');
+      return super.set(...args);
     }
   }
+  const r = await createRuntime({ store: () => new FlakyStore() });
+  r.compute('_home.n = 1');
+  flag.explode = true;
+  assert.throws(
+    () => r.compute('_home.n = 2'),
+    (e) => e instanceof LuaError && /store failure: store\.set threw: quota exceeded/.test(e.luaMessage),
+  );
+  const [ok, err] = r.compute('local ok, err = pcall(function() _home.n = 3 end) return { ok, tostring(err) }');
+  assert.equal(ok, false);
+  assert.match(err, /^store failure: store\.set threw: quota exceeded/);
+  assert.equal(r.trapped, false);
+  flag.explode = false;
+  assert.equal(r.compute('_home.n = 4 return _home.n'), 4);
+  r.close();
+});
+
+test('a trap is reported and recreate() restores the last saved state', async () => {
   const statePath = join(tmp, 'trap.lxts');
-  const r = await createRuntime({ statePath, store: () => new FlakyStore() });
+  const r = await createRuntime({ statePath });
   r.compute('_home.saved = "yes" _home.n = 1');
   await r.saveState();
   r.compute('_home.n = 2');
-  flag.explode = true;
-  assert.throws(() => r.compute('return _home.n'), (e) => e instanceof RuntimeTrappedError && /simulated host failure/.test(e.message));
+  // Wreck the instance's memory: the next call traps (a WebAssembly.RuntimeError).
+  new Uint8Array(r.wasmMemory.buffer).fill(0);
+  assert.throws(() => r.compute('return _home.n'), (e) => e instanceof RuntimeTrappedError && e.cause instanceof WebAssembly.RuntimeError);
   assert.equal(r.trapped, true);
-  flag.explode = false;
   assert.throws(() => r.compute('return 1'), RuntimeTrappedError);
   await assert.rejects(r.saveState(), RuntimeTrappedError);
   assert.deepEqual(await r.recreate(), { restored: true });
