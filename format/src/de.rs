@@ -139,12 +139,6 @@ fn locate_in<T>(result: DeResult<T>, at: usize) -> DeResult<T> {
     }
 }
 
-/// Gives an error from a visitor the offset of the value it concerns.
-#[inline]
-fn locate(err: DeError, at: usize) -> DeError {
-    err.locate(at)
-}
-
 /// A hash key that was read: where it starts and ends, and the integer it
 /// stands for when it was written as an integral float (§4.5).
 #[derive(Debug, Clone, Copy)]
@@ -968,7 +962,6 @@ impl<'de> MapView<'_, 'de> {
     /// and its text.
     #[inline(always)]
     fn fast_str_key(&self) -> Option<(usize, usize, u128, &'de str)> {
-        const HIGH: u64 = 0x8080_8080_8080_8080;
         let input = self.de.input;
         let at = self.de.pos;
         let header = input.get(at..)?.first_chunk::<5>()?;
@@ -989,7 +982,7 @@ impl<'de> MapView<'_, 'de> {
             Some(word) if len <= 8 => {
                 // One load serves the UTF-8 check (ASCII) and the order.
                 let word = short_content(u64::from_le_bytes(*word), len);
-                if word & HIGH != 0 {
+                if word & HIGH_BITS != 0 {
                     return None;
                 }
                 // SAFETY: ASCII bytes are valid UTF-8.
@@ -1123,29 +1116,29 @@ impl<'de> MapView<'_, 'de> {
     }
 }
 
+/// The high bit of each byte of a word: set only in non-ASCII bytes.
+const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+
 /// Whether `bytes` is all ASCII: 32 bytes at a time, then the rest.
 #[inline]
 fn all_ascii(bytes: &[u8]) -> bool {
-    const HIGH: u64 = 0x8080_8080_8080_8080;
     let mut blocks = bytes.chunks_exact(32);
     let mut any = 0u64;
     for block in &mut blocks {
         let word = |i: usize| u64::from_le_bytes(block[i..i + 8].try_into().unwrap());
         any |= word(0) | word(8) | word(16) | word(24);
     }
-    any & HIGH == 0 && blocks.remainder().is_ascii()
+    any & HIGH_BITS == 0 && blocks.remainder().is_ascii()
 }
 
 /// Whether `input[start..start + len]` is short ASCII text (up to 32
 /// bytes); `false` also when it cannot tell, so the caller validates.
 #[inline(always)]
 fn short_ascii(input: &[u8], start: usize, len: usize) -> bool {
-    const HIGH: u64 = 0x8080_8080_8080_8080;
     if len <= 8 {
         if let Some(word) = input.get(start..).and_then(|rest| rest.first_chunk::<8>()) {
-            // The high bits of the bytes past the text shift out.
-            let high = (u64::from_le_bytes(*word) & HIGH).checked_shl((8 - len as u32) * 8);
-            return high.unwrap_or(0) == 0;
+            // The bytes past the text shift out.
+            return short_content(u64::from_le_bytes(*word), len) & HIGH_BITS == 0;
         }
     }
     len <= 32 && input[start..start + len].is_ascii()
@@ -1347,7 +1340,7 @@ impl<'de> de::Deserializer<'de> for &mut Deserializer<'de> {
                 let name = self.text()?;
                 visitor
                     .visit_enum(BorrowedStrDeserializer::new(name))
-                    .map_err(|e| locate(e, at))
+                    .map_err(|e| DeError::locate(e, at))
             }
             0x06 => {
                 self.pos += 1;
@@ -1363,7 +1356,7 @@ impl<'de> de::Deserializer<'de> for &mut Deserializer<'de> {
                 let (_, variant) = self.hash_key()?;
                 let value = visitor
                     .visit_enum(VariantView { de: self, variant })
-                    .map_err(|e| locate(e, at))?;
+                    .map_err(|e| DeError::locate(e, at))?;
                 self.depth -= 1;
                 Ok(value)
             }
