@@ -606,7 +606,7 @@ impl<'a, 'de> SeqView<'a, 'de> {
             return Ok(());
         }
         let n = self.n as i64;
-        let mut entries: Vec<(i64, usize, usize)> = Vec::with_capacity(preallocation(m));
+        let mut entries: Vec<(i64, usize, usize)> = Vec::with_capacity(de.hint(m));
         let mut previous: Option<KeyRec> = None;
         let mut duplicate_at: Option<usize> = None;
         for _ in 0..m {
