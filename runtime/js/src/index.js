@@ -44,8 +44,8 @@ export class LuaError extends Error {
 
 /**
  * The WebAssembly instance trapped (a Rust panic, `unreachable`, running
- * out of WebAssembly memory). The instance is unusable: every call throws this error until
- * `runtime.recreate()` builds a new one from the last saved state
+ * out of WebAssembly memory). The instance is unusable: every call throws
+ * this error until `runtime.recreate()` builds a new one from the last saved state
  * (recreation is explicit, never automatic, so unsaved changes are never
  * dropped silently).
  */
