@@ -541,7 +541,7 @@ fn quick_table(
             .fold((f64::MAX, f64::MIN), |(l, h), r| (l.min(*r), h.max(*r)));
         println!(
             "| {name} | {:.3} | {low:.2}–{high:.2} | {faster} of {ROUNDS} |",
-            median(ratios.clone())
+            median(ratios)
         );
     }
     println!();
