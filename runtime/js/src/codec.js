@@ -116,12 +116,44 @@ function encodeError(kind, detail = '') {
 /** The spec's default limits (§6): depth 128 tables, size 256 MiB. */
 export const DEFAULT_LIMITS = Object.freeze({ maxDepth: 128, maxSize: 268435456 });
 
+const DECODE_OPTIONS = ['maxDepth', 'maxSize', 'strict'];
+const ENCODE_OPTIONS = ['maxDepth', 'maxSize'];
+
+/**
+ * Refuses an options argument that is not an object or names an option
+ * `fn` does not know: a misspelt `{ scrict: true }` must not silently
+ * decode leniently.
+ */
+function checkOptions(options, known, fn) {
+  if (options == null) return;
+  if (typeof options !== 'object') {
+    throw new TypeError(`${fn}: options must be an object (got ${typeof options})`);
+  }
+  for (const name of Object.keys(options)) {
+    if (!known.includes(name)) {
+      throw new TypeError(`${fn}: unknown option ${JSON.stringify(name)} (known: ${known.join(', ')})`);
+    }
+  }
+}
+
+/** Reads the boolean option `strict` (default false). */
+function strictOption(options) {
+  const value = options == null ? undefined : options.strict;
+  if (value === undefined) return false;
+  if (typeof value !== 'boolean') throw new TypeError(`LXT option strict must be a boolean (got ${describeOption(value)})`);
+  return value;
+}
+
+function describeOption(value) {
+  return typeof value === 'string' ? JSON.stringify(value) : String(value);
+}
+
 /** Reads `maxDepth` / `maxSize` from options, with the defaults of §6. */
 function limitOption(options, name) {
   const value = options == null ? undefined : options[name];
   if (value === undefined) return DEFAULT_LIMITS[name];
   if (typeof value !== 'number' || !(value >= 0) || !(Number.isInteger(value) || value === Infinity)) {
-    throw new TypeError(`LXT option ${name} must be a non-negative integer (got ${String(value)})`);
+    throw new TypeError(`LXT option ${name} must be a non-negative integer (got ${describeOption(value)})`);
   }
   return value;
 }
@@ -400,9 +432,10 @@ let decoding = false;
  */
 export function deserializeObject(bytes, options) {
   const input = asBytes(bytes);
+  checkOptions(options, DECODE_OPTIONS, 'deserializeObject');
   const maxDepth = limitOption(options, 'maxDepth');
   const maxSize = limitOption(options, 'maxSize');
-  const strict = options != null && options.strict === true;
+  const strict = strictOption(options);
   if (input.length > maxSize) {
     throw decodeError('length_overflow', 0, ` (document of ${input.length} bytes > max_size ${maxSize})`);
   }
@@ -867,9 +900,27 @@ function readKey(f) {
   }
   f.key = key;
   if (f.mode === M_PENDING) startHash(f, key, tag);
-  if (f.mode !== M_SLOW) checkKeyFast(f, key, tag, at, normalised);
+  const rule = checkKeyRules(f, key, tag, at, normalised);
+  if (f.mode !== M_SLOW) checkKeyFast(f, key, tag, at, rule);
   if (f.mode === M_SLOW) checkKeySlow(f, key, at);
   else if (f.mode === M_OBJECT) f.keys.push(key);
+}
+
+/**
+ * The canonical-form rules of a hash key, checked in every mode (§4.5 a
+ * normalised float key, §4.1 the key n+1, §4.2 a key not above the
+ * previous one in wire order). Returns KEY_NONCANONICAL (noted), KEY_SAME
+ * (the same bytes as the previous key) or KEY_ABOVE.
+ */
+function checkKeyRules(f, key, tag, at, normalised) {
+  const c = f.prevStart >= 0 ? compareWire(f.prevStart, f.prevEnd, at, rp) : -1;
+  f.prevStart = at;
+  f.prevEnd = rp;
+  if (normalised || (tag === T_INT && key === f.n + 1) || c > 0) {
+    noteNoncanonical(at);
+    return KEY_NONCANONICAL;
+  }
+  return c === 0 ? KEY_SAME : KEY_ABOVE;
 }
 
 /**
@@ -894,37 +945,23 @@ function startHash(f, key, tag) {
   }
 }
 
+const KEY_NONCANONICAL = 0;
+const KEY_SAME = 1;
+const KEY_ABOVE = 2;
+
 /**
- * Key checks while the table is canonical so far: keys must strictly
- * increase bytewise (so duplicates can only equal the previous key or an
- * array index). Anything else switches the frame to the slow path.
+ * Duplicate bookkeeping while the table is canonical so far: keys strictly
+ * increase bytewise, so a duplicate can only equal the previous key or an
+ * array index. A noncanonical key, or a non-string key in an object, moves
+ * the frame to the slow path.
  */
-function checkKeyFast(f, key, tag, at, normalised) {
-  if (normalised) {
-    noteNoncanonical(at); // §4.5
+function checkKeyFast(f, key, tag, at, rule) {
+  if (rule === KEY_NONCANONICAL) {
     toSlow(f);
     return;
   }
-  if (tag === T_INT && typeof key === 'number' && key >= 1 && key <= f.n + 1) {
-    if (key <= f.n) {
-      if (f.dupAt < 0) f.dupAt = at; // a hash key duplicating the array part
-    } else {
-      noteNoncanonical(at); // §4.1: key n+1 belongs in the array part
-      toSlow(f);
-      return;
-    }
-  }
-  if (f.prevStart >= 0) {
-    const c = compareWire(f.prevStart, f.prevEnd, at, rp);
-    if (c > 0) {
-      noteNoncanonical(at); // §4.2 out of order
-      toSlow(f);
-      return;
-    }
-    if (c === 0 && f.dupAt < 0) f.dupAt = at;
-  }
-  f.prevStart = at;
-  f.prevEnd = rp;
+  const inArray = tag === T_INT && typeof key === 'number' && key >= 1 && key <= f.n;
+  if ((rule === KEY_SAME || inArray) && f.dupAt < 0) f.dupAt = at;
   if (f.mode === M_OBJECT && tag !== T_STR) toSlow(f); // a bytes/ref key after strings: not an object
 }
 
@@ -1200,6 +1237,7 @@ let encoding = false;
  *   `unsupported_type`; offset -1, `path` like `$.a[3]`
  */
 export function serializeObject(value, options) {
+  checkOptions(options, ENCODE_OPTIONS, 'serializeObject');
   const maxDepth = limitOption(options, 'maxDepth');
   const maxSize = limitOption(options, 'maxSize');
   if (encoding) return serializeReentrant(value, maxDepth, maxSize);

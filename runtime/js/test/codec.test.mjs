@@ -359,6 +359,19 @@ describe('§4 canonical form (decoder: lenient and strict)', () => {
     assert.deepEqual(dec(E.table([], [[E.float(2 ** 63), E.t]]), { strict: true }), new Map([[2 ** 63, true]]));
   });
 
+  it('4.2 strict: key order is checked after every path switch (issue 16)', () => {
+    // A ref key after a string key leaves the plain-object path; the string
+    // key after it is out of order (04 < 07).
+    const refThenString = E.table([], [[E.str('a'), E.int(1)], [E.ref(1), E.int(2)], [E.str('b'), E.int(3)]]);
+    decodeFails(refThenString, 'noncanonical', 38, { strict: true });
+    // The same after a bytes key; and with an array part (a Map from the start).
+    decodeFails(E.table([], [[E.str('a'), E.t], [E.bytes(0), E.t], [E.str('b'), E.t]]), 'noncanonical', 25, { strict: true });
+    decodeFails(E.table([E.int(1)], [[E.str('b'), E.t], [E.str('a'), E.t]]), 'noncanonical', 26, { strict: true });
+    // In order, the same kinds pass.
+    const inOrder = E.table([], [[E.str('a'), E.int(1)], [E.str('b'), E.int(3)], [E.ref(1), E.int(2)]]);
+    assert.ok(dec(inOrder, { strict: true }) instanceof Map);
+  });
+
   it('4.6 strict: reports the first noncanonical item in wire order', () => {
     const doc = E.table([E.table([E.nil]), E.nil]); // inner nil at 10, outer nil at 15
     decodeFails(doc, 'noncanonical', 10, { strict: true });
@@ -664,6 +677,20 @@ describe('§5 encode errors', () => {
     assert.throws(() => serializeObject(1, { maxDepth: -1 }), TypeError);
     assert.throws(() => deserializeObject(h('00'), { maxSize: 'big' }), TypeError);
     assert.throws(() => deserializeObject('00'), TypeError);
+  });
+
+  it('rejects options it does not know or of the wrong type', () => {
+    const typeError = (fn, pattern) => assert.throws(fn, (e) => e instanceof TypeError && pattern.test(e.message));
+    typeError(() => deserializeObject(h('00'), { strict: 'yes' }), /strict must be a boolean \(got "yes"\)/);
+    typeError(() => deserializeObject(h('00'), { strict: 1 }), /strict must be a boolean/);
+    typeError(() => deserializeObject(h('00'), { scrict: true }), /unknown option "scrict"/);
+    typeError(() => serializeObject(1, { strict: true }), /serializeObject: unknown option "strict"/);
+    typeError(() => serializeObject(1, { maxdepth: 3 }), /unknown option "maxdepth"/);
+    typeError(() => deserializeObject(h('00'), 'strict'), /options must be an object/);
+    // What is allowed still works, undefined values included.
+    assert.equal(deserializeObject(h('00'), { strict: false, maxDepth: undefined }), null);
+    assert.equal(deserializeObject(h('00'), null), null);
+    assert.equal(hex(serializeObject(1, { maxDepth: 1, maxSize: 9 })), '02 01 00 00 00 00 00 00 00');
   });
 });
 
