@@ -6,12 +6,18 @@ use std::process::Command;
 
 use anyhow::{Context, Result};
 use clap::Args;
-use luaxt_conformance::{KNOWN_FAILURES_RUST, KnownFailures, LuaxtFormat};
+use luaxt_conformance::{KNOWN_FAILURES_RUST, KnownFailures, LuaxtFormat, differential};
 
 use crate::{ExitStatus, io as cli_io};
 
 /// The JS runner in this repository, found from the crate's source folder.
 const DEFAULT_RUNNER: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../conformance/js/run.mjs");
+
+/// The JS half of the generated differential run, found the same way.
+const DEFAULT_DRIVER: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../conformance/js/differential.mjs"
+);
 
 /// Arguments of `luaxt conformance`.
 #[derive(Debug, Args)]
@@ -31,11 +37,20 @@ given with --runner) and passes its output and verdict through; Node.js \
 must be installed for that. MODULE is an ES module file exporting \
 serializeObject and deserializeObject.
 
+--generate N runs N generated cases instead of the fixed vectors (--js \
+only): seeded documents of every shape implementations treat specially \
+and their mutations, each judged by luaxt-format and checked in the \
+module like a vector. Each mismatch (at most 5) is minimised and printed \
+as a vector line ready for conformance/vectors/. The seed is printed \
+first; --seed S repeats a run. Exit code 1 on any mismatch.
+
 Examples:
   luaxt conformance
   luaxt conformance --rust --filter keys.
   luaxt conformance --js runtime/js/src/codec.js
-  luaxt conformance --js ./my-codec.mjs --known my-known-failures.txt")]
+  luaxt conformance --js ./my-codec.mjs --known my-known-failures.txt
+  luaxt conformance --js ./my-codec.mjs --generate 100000
+  luaxt conformance --js ./my-codec.mjs --generate 100000 --seed 0x2a")]
 pub struct ConformanceArgs {
     /// Check the JavaScript codec exported by MODULE (a path or package name).
     #[arg(long, value_name = "MODULE", conflicts_with = "rust")]
@@ -55,13 +70,31 @@ pub struct ConformanceArgs {
     /// Known-failures list: one vector id per line, `#` comments.
     #[arg(long, value_name = "FILE")]
     pub known: Option<PathBuf>,
+    /// Run N generated cases against the JS module instead of the vectors.
+    #[arg(long, value_name = "N", requires = "js", conflicts_with_all = ["filter", "known"])]
+    pub generate: Option<u64>,
+    /// The seed of a generated run (decimal or 0x hex) [default: random].
+    #[arg(long, value_name = "S", requires = "generate", value_parser = parse_seed)]
+    pub seed: Option<u64>,
+    /// The JS driver of a generated run [default: conformance/js/differential.mjs of this repository].
+    #[arg(long, value_name = "DIFFERENTIAL.mjs", requires = "generate")]
+    pub driver: Option<PathBuf>,
+}
+
+fn parse_seed(text: &str) -> Result<u64, String> {
+    let parsed = match text.strip_prefix("0x").or_else(|| text.strip_prefix("0X")) {
+        Some(hex) => u64::from_str_radix(hex, 16),
+        None => text.parse(),
+    };
+    parsed.map_err(|e| format!("not a u64: {e}"))
 }
 
 /// Runs `luaxt conformance`.
 pub fn run(args: &ConformanceArgs) -> Result<ExitStatus> {
-    match &args.js {
-        Some(module) => run_js(args, module),
-        None => run_rust(args),
+    match (&args.js, args.generate) {
+        (Some(module), Some(cases)) => run_generated(args, module, cases),
+        (Some(module), None) => run_js(args, module),
+        (None, _) => run_rust(args),
     }
 }
 
@@ -117,6 +150,98 @@ fn run_rust(args: &ConformanceArgs) -> Result<ExitStatus> {
         Ok(()) => ExitStatus::Ok,
         Err(_) => ExitStatus::Noncanonical,
     })
+}
+
+/// A module argument as the JS side imports it: an existing path made
+/// absolute, anything else passed on as a package name.
+fn module_specifier(module: &str) -> Result<String> {
+    if Path::new(module).exists() {
+        let path =
+            std::fs::canonicalize(module).with_context(|| format!("cannot read {module}"))?;
+        return Ok(path.display().to_string());
+    }
+    if module.starts_with('.') || module.starts_with('/') {
+        return Err(cli_io::usage(format!("the module {module} does not exist")));
+    }
+    Ok(module.to_owned())
+}
+
+fn run_generated(args: &ConformanceArgs, module: &str, cases: u64) -> Result<ExitStatus> {
+    let driver = args
+        .driver
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(DEFAULT_DRIVER));
+    if !driver.is_file() {
+        return Err(cli_io::usage(format!(
+            "the JS driver {} does not exist: pass --driver PATH/TO/differential.mjs",
+            driver.display()
+        )));
+    }
+    let seed = args.seed.unwrap_or_else(random_seed);
+    println!(
+        "generated differential: {cases} cases, seed 0x{seed:x} (repeat with --seed 0x{seed:x})"
+    );
+    let options = differential::Options {
+        node: args.node.clone(),
+        driver,
+        module: module_specifier(module)?,
+        cases,
+        seed,
+        max_reports: 5,
+    };
+    let report = differential::run(&options).map_err(|e| {
+        cli_io::usage(format!(
+            "the differential run failed: {e} (is Node.js installed? --node PATH picks another)"
+        ))
+    })?;
+    for (index, why) in &report.oracle_failures {
+        println!("ORACLE case {index}: luaxt-format disagrees with itself: {why}");
+    }
+    for m in &report.mismatches {
+        println!("MISMATCH case {} (minimised):", m.index);
+        for f in &m.failures {
+            println!(
+                "  {}: expected {}, got {}",
+                f["check"].as_str().unwrap_or("?"),
+                f["expected"].as_str().unwrap_or("?"),
+                f["actual"].as_str().unwrap_or("?")
+            );
+        }
+        println!("  vector: {}", m.vector);
+    }
+    let classes: Vec<String> = report
+        .classes
+        .iter()
+        .map(|(class, n)| format!("{n} {class}"))
+        .collect();
+    println!(
+        "{} cases ({}; {} not statable under their limits) in {:.2} s: {:.0} cases/s",
+        report.cases,
+        classes.join(", "),
+        report.unstatable,
+        report.elapsed.as_secs_f64(),
+        report.rate()
+    );
+    println!(
+        "{} mismatches, {} oracle failures",
+        report.mismatched,
+        report.oracle_failures.len()
+    );
+    Ok(
+        if report.mismatched == 0 && report.oracle_failures.is_empty() {
+            ExitStatus::Ok
+        } else {
+            ExitStatus::Noncanonical
+        },
+    )
+}
+
+/// A seed from the clock and the process id: a new run each time.
+fn random_seed() -> u64 {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos() as u64);
+    nanos ^ (u64::from(std::process::id()) << 32)
 }
 
 fn run_js(args: &ConformanceArgs, module: &str) -> Result<ExitStatus> {

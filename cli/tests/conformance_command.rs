@@ -203,3 +203,89 @@ fn rust_known_failures_file_marks_and_detects_stale_entries() {
         .code(1)
         .stdout(contains("STALE values.nil"));
 }
+
+fn reference_codec() -> Option<std::path::PathBuf> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let codec = root.join("runtime/js/src/codec.js");
+    (have_node() && codec.exists()).then_some(codec)
+}
+
+#[test]
+fn a_generated_run_passes_the_reference_codec_and_reports_its_rate() {
+    let Some(codec) = reference_codec() else {
+        eprintln!("skipped: node or the reference codec is missing");
+        return;
+    };
+    let output = luaxt()
+        .args(["conformance", "--generate", "400", "--seed", "0x2a", "--js"])
+        .arg(&codec)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{text}");
+    assert!(
+        text.starts_with("generated differential: 400 cases, seed 0x2a"),
+        "{text}"
+    );
+    assert!(text.contains("cases/s"), "{text}");
+    assert!(text.contains("\n0 mismatches, 0 oracle failures"), "{text}");
+}
+
+#[test]
+fn a_generated_run_minimises_a_mismatch_into_a_vector_that_loads() {
+    let Some(_) = reference_codec() else {
+        eprintln!("skipped: node or the reference codec is missing");
+        return;
+    };
+    let buggy = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../conformance/js/old-bugs/strict-ignored.mjs");
+    let output = luaxt()
+        .args(["conformance", "--generate", "300", "--seed", "7", "--js"])
+        .arg(&buggy)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(1), "{text}");
+    assert!(text.contains("MISMATCH case "), "{text}");
+    let line = text
+        .lines()
+        .find_map(|l| l.strip_prefix("  vector: "))
+        .expect("a vector line");
+    // The printed vector is ready to commit: it loads, and the reference
+    // passes it.
+    let file = format!("{{\"vectors\": [{line}]}}");
+    let vectors = luaxt_conformance::load("found.json", &file).unwrap();
+    assert_eq!(vectors[0].class, luaxt_conformance::Class::Noncanonical);
+    assert!(vectors[0].id.starts_with("generated.found.s7-c"));
+    let report = luaxt_conformance::run(&luaxt_conformance::LuaxtFormat, &vectors);
+    assert!(report.failures.is_empty(), "{report}");
+    // Minimised: a few dozen bytes at most.
+    assert!(vectors[0].bytes.as_ref().unwrap().len() <= 64, "{line}");
+}
+
+#[test]
+fn generate_needs_js_and_seed_needs_generate() {
+    luaxt()
+        .args(["conformance", "--generate", "10"])
+        .assert()
+        .code(3)
+        .stderr(contains("--js"));
+    luaxt()
+        .args(["conformance", "--js", "x.mjs", "--seed", "1"])
+        .assert()
+        .code(3)
+        .stderr(contains("--generate"));
+    luaxt()
+        .args([
+            "conformance",
+            "--js",
+            "x.mjs",
+            "--generate",
+            "1",
+            "--seed",
+            "zz",
+        ])
+        .assert()
+        .code(3)
+        .stderr(contains("not a u64"));
+}

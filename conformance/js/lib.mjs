@@ -32,15 +32,26 @@ export function loadKnown(path) {
   return ids;
 }
 
+const HEX_DIGITS = '0123456789abcdef';
+const HEX_VALUE = new Uint8Array(128);
+for (let i = 0; i < 16; i++) {
+  HEX_VALUE[HEX_DIGITS.charCodeAt(i)] = i;
+  HEX_VALUE[HEX_DIGITS.toUpperCase().charCodeAt(i)] = i;
+}
+const BYTE_HEX = Array.from({ length: 256 }, (_, b) => HEX_DIGITS[b >> 4] + HEX_DIGITS[b & 15]);
+
+/** Bytes from hex (a table lookup per digit: the differential run parses a lot of it). */
 export function hexToBytes(hex) {
-  const out = new Uint8Array(hex.length / 2);
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
+  const out = new Uint8Array(hex.length >> 1);
+  for (let i = 0, j = 0; i < out.length; i++, j += 2) {
+    out[i] = (HEX_VALUE[hex.charCodeAt(j) & 127] << 4) | HEX_VALUE[hex.charCodeAt(j + 1) & 127];
+  }
   return out;
 }
 
 export function bytesToHex(bytes) {
   let s = '';
-  for (const b of bytes) s += b.toString(16).padStart(2, '0');
+  for (let i = 0; i < bytes.length; i++) s += BYTE_HEX[bytes[i]];
   return s;
 }
 

@@ -35,7 +35,8 @@ impl Generator {
         self
     }
 
-    fn next(&mut self) -> u64 {
+    /// The next 64 random bits.
+    pub fn bits(&mut self) -> u64 {
         self.state = self.state.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.state;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -43,15 +44,18 @@ impl Generator {
         z ^ (z >> 31)
     }
 
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
+    /// A number in `0..n` (`n` > 0).
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.bits() % n
     }
 
-    fn pick<T: Copy>(&mut self, items: &[T]) -> T {
+    /// One of `items` (not empty).
+    pub fn pick<T: Copy>(&mut self, items: &[T]) -> T {
         items[self.below(items.len() as u64) as usize]
     }
 
-    fn int(&mut self) -> i64 {
+    /// An integer: edge values, random bits or small numbers.
+    pub fn int(&mut self) -> i64 {
         match self.below(3) {
             0 => self.pick(&[
                 0,
@@ -68,12 +72,13 @@ impl Generator {
                 65_536,
                 -256,
             ]),
-            1 => self.next() as i64,
+            1 => self.bits() as i64,
             _ => self.below(2001) as i64 - 1000,
         }
     }
 
-    fn float(&mut self) -> f64 {
+    /// A float: edge values, random bits or small fractions.
+    pub fn float(&mut self) -> f64 {
         loop {
             let f = match self.below(3) {
                 0 => self.pick(&[
@@ -91,7 +96,7 @@ impl Generator {
                     5.0,
                     -2.5,
                 ]),
-                1 => f64::from_bits(self.next()),
+                1 => f64::from_bits(self.bits()),
                 _ => (self.below(20_001) as f64 - 10_000.0) / 8.0,
             };
             let f = if f.is_nan() { f64::NAN } else { f };
@@ -104,7 +109,8 @@ impl Generator {
         }
     }
 
-    fn string(&mut self) -> String {
+    /// A short string from a palette of one- to four-byte characters.
+    pub fn string(&mut self) -> String {
         const PALETTE: [&str; 14] = [
             "a",
             "b",
@@ -127,7 +133,7 @@ impl Generator {
 
     fn bytes(&mut self) -> Vec<u8> {
         let len = self.below(9);
-        (0..len).map(|_| self.next() as u8).collect()
+        (0..len).map(|_| self.bits() as u8).collect()
     }
 
     /// A key of any key type (§3.1).
@@ -157,7 +163,7 @@ impl Generator {
             2 => Value::Float(self.float()),
             3 => Value::Str(self.string()),
             4 => Value::Bytes(self.bytes()),
-            5 => Value::Ref(self.next() as u32),
+            5 => Value::Ref(self.bits() as u32),
             _ => Value::Table(self.table(depth - 1)),
         }
     }
@@ -245,7 +251,7 @@ pub fn generated_json() -> String {
         let value = Value::Table(g.table(2));
         let mut raw = encode(&value);
         let at = raw.len();
-        raw.push(g.next() as u8);
+        raw.push(g.bits() as u8);
         let mut v = vector(
             format!("generated.trailing.{i:03}"),
             "1",

@@ -40,13 +40,19 @@ use std::fmt;
 use luaxt_format::{DecodeOptions, Limits, Table, Value};
 use serde_json::Value as Json;
 
+pub mod cases;
+pub mod differential;
 pub mod generate;
+pub mod oracle;
+pub mod raw;
+pub mod shrink;
+pub mod systematic;
 pub mod typed;
 
 pub use typed::{js_view, typed_to_value, value_to_typed};
 
 /// The vector files, by name, in the order they are run.
-pub const FILES: [(&str, &str); 9] = [
+pub const FILES: [(&str, &str); 11] = [
     (
         "01-overview.json",
         include_str!("../vectors/01-overview.json"),
@@ -70,6 +76,14 @@ pub const FILES: [(&str, &str); 9] = [
     (
         "90-generated.json",
         include_str!("../vectors/90-generated.json"),
+    ),
+    (
+        "91-key-orders.json",
+        include_str!("../vectors/91-key-orders.json"),
+    ),
+    (
+        "92-truncations.json",
+        include_str!("../vectors/92-truncations.json"),
     ),
 ];
 
