@@ -148,7 +148,18 @@ impl Case {
 pub fn case(seed: u64, index: u64) -> Case {
     let mut g = Generator::new(seed ^ index.wrapping_mul(0xD6E8_FEB8_6659_FD93));
     g.bits();
-    let (tree, kind) = document(&mut g);
+    case_from(&mut g)
+}
+
+/// The case whose choices are read from `tape` (for a structure-aware
+/// fuzz target: libFuzzer's mutations of the tape change the document's
+/// shape and its mutations, not just bytes).
+pub fn case_from_tape(tape: &[u8]) -> Case {
+    case_from(&mut Generator::from_tape(tape))
+}
+
+fn case_from(g: &mut Generator) -> Case {
+    let (tree, kind) = document(g);
     let mut case = Case {
         tree,
         edits: Vec::new(),
@@ -157,13 +168,13 @@ pub fn case(seed: u64, index: u64) -> Case {
     };
     let mutations = g.pick(&[0, 0, 1, 1, 1, 2, 3]);
     for _ in 0..mutations {
-        mutate(&mut g, &mut case);
+        mutate(g, &mut case);
     }
     if g.below(6) == 0 {
-        edit_bytes(&mut g, &mut case);
+        edit_bytes(g, &mut case);
     }
     if g.below(8) == 0 {
-        tighten_limits(&mut g, &mut case);
+        tighten_limits(g, &mut case);
     }
     case
 }
@@ -511,6 +522,18 @@ mod tests {
         assert_ne!(a, other);
         let distinct: std::collections::BTreeSet<_> = a.iter().collect();
         assert!(distinct.len() > 150, "{} distinct of 200", distinct.len());
+    }
+
+    #[test]
+    fn a_tape_steers_the_case() {
+        // The first tape byte picks the document kind (below(100)): 30-41
+        // are records, 80-84 deep nesting.
+        let records = case_from_tape(&[35, 0, 0, 0, 0, 0, 0, 0]);
+        assert_eq!(records.steps[0], "same-shape records");
+        let deep = case_from_tape(&[82, 4]);
+        assert_eq!(deep.steps[0], "deep nesting");
+        assert_eq!(deep.tree.table_count(), 130);
+        assert_eq!(case_from_tape(&[82, 4]), deep);
     }
 
     #[test]

@@ -12,10 +12,16 @@ use crate::{to_hex, value_to_typed};
 pub const SEED: u64 = 0x4C58_5431;
 
 /// A small deterministic generator (SplitMix64) of LXT values.
+///
+/// It can also draw its choices from a byte tape first (a fuzzer's input:
+/// then each mutation of the input is a change of structure, not of
+/// bytes), and from SplitMix64 once the tape runs out.
 #[derive(Debug, Clone)]
 pub struct Generator {
     state: u64,
     js_lossless: bool,
+    tape: Vec<u8>,
+    read: usize,
 }
 
 impl Generator {
@@ -24,7 +30,28 @@ impl Generator {
         Generator {
             state: seed,
             js_lossless: false,
+            tape: Vec::new(),
+            read: 0,
         }
+    }
+
+    /// A generator whose choices come from `tape` (one byte for a choice
+    /// among at most 256, eight for anything else), then from a seed.
+    pub fn from_tape(tape: &[u8]) -> Generator {
+        Generator {
+            tape: tape.to_vec(),
+            ..Generator::new(tape.len() as u64)
+        }
+    }
+
+    /// The next `n` bytes of the tape, little-endian, if it has any left.
+    fn read_tape(&mut self, n: usize) -> Option<u64> {
+        let rest = self.tape.get(self.read..).filter(|r| !r.is_empty())?;
+        let take = rest.len().min(n);
+        let mut word = [0u8; 8];
+        word[..take].copy_from_slice(&rest[..take]);
+        self.read += take;
+        Some(u64::from_le_bytes(word))
     }
 
     /// Only values that survive the JS mapping of §8 unchanged (no float
@@ -37,6 +64,9 @@ impl Generator {
 
     /// The next 64 random bits.
     pub fn bits(&mut self) -> u64 {
+        if let Some(word) = self.read_tape(8) {
+            return word;
+        }
         self.state = self.state.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.state;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -46,6 +76,11 @@ impl Generator {
 
     /// A number in `0..n` (`n` > 0).
     pub fn below(&mut self, n: u64) -> u64 {
+        if n <= 256 {
+            if let Some(byte) = self.read_tape(1) {
+                return byte % n;
+            }
+        }
         self.bits() % n
     }
 

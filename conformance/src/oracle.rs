@@ -132,28 +132,35 @@ fn canonical_encoding(value: &Value, limits: Limits) -> Result<Option<Vec<u8>>, 
     }
 }
 
-/// The vector for `bytes` decoded with `limits`, or why luaxt-format
-/// disagrees with itself on them.
-pub fn judge(id: &str, description: &str, bytes: &[u8], limits: Limits) -> Result<Judged, String> {
+/// What luaxt-format decides about some bytes under some limits.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Verdict {
+    /// Both modes accept; the bytes are the value's canonical encoding.
+    Valid(Value),
+    /// Lenient accepts; strict refuses at `offset`.
+    Noncanonical {
+        /// The decoded value.
+        value: Value,
+        /// Where strict mode stops.
+        offset: usize,
+        /// The canonical encoding, if it fits the limits.
+        canonical: Option<Vec<u8>>,
+    },
+    /// Both modes refuse with this class and offset.
+    Invalid(DecodeFailure),
+}
+
+/// The verdict on `bytes` with `limits`, or why luaxt-format disagrees with
+/// itself on them (the routes above; for the fuzz target and [`judge`]).
+pub fn verdict(bytes: &[u8], limits: Limits) -> Result<Verdict, String> {
     let lenient = decode(bytes, false, limits);
     let strict = decode(bytes, true, limits);
     routes_agree(bytes, false, limits, &lenient)?;
     routes_agree(bytes, true, limits, &strict)?;
     check_agrees(bytes, limits, &lenient, &strict)?;
-    let mut v = Map::new();
-    v.insert("id".into(), json!(id));
-    let (section, class) = match (&lenient, &strict) {
-        (Ok(_), Ok(_)) => ("2", "valid"),
-        (Ok(_), Err(_)) => ("4.6", "noncanonical"),
-        (Err(_), _) => ("5", "invalid"),
-    };
-    v.insert("section".into(), json!(section));
-    v.insert("description".into(), json!(description));
-    v.insert("class".into(), json!(class));
-    v.insert("hex".into(), json!(to_hex(bytes)));
-    match (&lenient, &strict) {
+    Ok(match (lenient, strict) {
         (Ok(value), Ok(_)) => {
-            let canonical = canonical_encoding(value, limits)?;
+            let canonical = canonical_encoding(&value, limits)?;
             if canonical.as_deref() != Some(bytes) {
                 return Err(format!(
                     "strict accepts {} but the encoding is {:?}",
@@ -161,17 +168,52 @@ pub fn judge(id: &str, description: &str, bytes: &[u8], limits: Limits) -> Resul
                     canonical.map(|c| to_hex(&c))
                 ));
             }
-            v.insert("value".into(), value_to_typed(value));
+            Verdict::Valid(value)
         }
         (Ok(value), Err((_, offset))) => {
-            let Some(canonical) = canonical_encoding(value, limits)? else {
+            let canonical = canonical_encoding(&value, limits)?;
+            Verdict::Noncanonical {
+                value,
+                offset,
+                canonical,
+            }
+        }
+        (Err(failure), _) => Verdict::Invalid(failure),
+    })
+}
+
+/// The vector for `bytes` decoded with `limits`, or why luaxt-format
+/// disagrees with itself on them.
+pub fn judge(id: &str, description: &str, bytes: &[u8], limits: Limits) -> Result<Judged, String> {
+    let verdict = verdict(bytes, limits)?;
+    let (section, class) = match &verdict {
+        Verdict::Valid(_) => ("2", "valid"),
+        Verdict::Noncanonical { .. } => ("4.6", "noncanonical"),
+        Verdict::Invalid(_) => ("5", "invalid"),
+    };
+    let mut v = Map::new();
+    v.insert("id".into(), json!(id));
+    v.insert("section".into(), json!(section));
+    v.insert("description".into(), json!(description));
+    v.insert("class".into(), json!(class));
+    v.insert("hex".into(), json!(to_hex(bytes)));
+    match verdict {
+        Verdict::Valid(value) => {
+            v.insert("value".into(), value_to_typed(&value));
+        }
+        Verdict::Noncanonical {
+            value,
+            offset,
+            canonical,
+        } => {
+            let Some(canonical) = canonical else {
                 return Ok(Judged::Unstatable);
             };
-            v.insert("value".into(), value_to_typed(value));
+            v.insert("value".into(), value_to_typed(&value));
             v.insert("canonical_hex".into(), json!(to_hex(&canonical)));
             v.insert("offset".into(), json!(offset));
         }
-        (Err((class, offset)), _) => {
+        Verdict::Invalid((class, offset)) => {
             v.insert("error".into(), json!(class));
             v.insert("offset".into(), json!(offset));
         }
