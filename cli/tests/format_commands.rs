@@ -313,6 +313,18 @@ fn completions_are_generated() {
 }
 
 #[test]
+fn version_names_the_crate_and_the_format_version() {
+    let want = format!(
+        "luaxt {} ({})\n",
+        env!("CARGO_PKG_VERSION"),
+        luaxt_format::FORMAT_VERSION
+    );
+    for flag in ["--version", "-V"] {
+        luaxt().arg(flag).assert().success().stdout(want.clone());
+    }
+}
+
+#[test]
 fn every_subcommand_has_help_with_examples() {
     for sub in ["inspect", "encode", "decode", "check", "completions"] {
         luaxt()
