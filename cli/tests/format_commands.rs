@@ -336,6 +336,42 @@ fn every_subcommand_has_help_with_examples() {
 }
 
 #[test]
+fn encode_refuses_a_document_longer_than_max_size_and_writes_nothing() {
+    let dir = TempDir::new().unwrap();
+    let input = dir.path().join("in.json");
+    let output = dir.path().join("out.lxt");
+    // 50 small integers: no count or length near 100, the document is
+    // 5 + 50·9 + 4 = 459 bytes.
+    let numbers: Vec<String> = (0..50).map(|i| i.to_string()).collect();
+    std::fs::write(&input, format!("[{}]", numbers.join(","))).unwrap();
+    luaxt()
+        .args(["encode", "--max-size", "100"])
+        .arg(&input)
+        .arg("-o")
+        .arg(&output)
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(contains("cannot encode: length_overflow"))
+        .stderr(contains("the document is longer than max_size, 100 bytes"));
+    assert!(!output.exists(), "no output file");
+    luaxt()
+        .args(["encode", "--hex", "--max-size", "458"])
+        .arg(&input)
+        .assert()
+        .code(2)
+        .stdout("");
+    luaxt()
+        .args(["encode", "--max-size", "459"])
+        .arg(&input)
+        .arg("-o")
+        .arg(&output)
+        .assert()
+        .success();
+    assert_eq!(std::fs::read(&output).unwrap().len(), 459);
+}
+
+#[test]
 fn format_limits_can_be_set() {
     // [[1]]: two nested tables.
     luaxt()

@@ -101,7 +101,7 @@ pub use de::{from_slice, from_slice_with};
 #[cfg(all(feature = "serde", feature = "std"))]
 pub use ser::to_writer;
 #[cfg(feature = "serde")]
-pub use ser::{TableId, to_vec, to_vec_into};
+pub use ser::{TableId, to_vec, to_vec_into, to_vec_with};
 
 /// The bits of the one canonical NaN, `0x7FF8000000000000` (§4.3).
 pub const CANONICAL_NAN_BITS: u64 = 0x7FF8_0000_0000_0000;

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use luaxt_format::{
     DecodeOptions, ErrorKind, Limits, Table, TableId, Value, decode, encode, from_slice,
-    from_slice_with, to_vec,
+    from_slice_with, to_vec, to_vec_with,
 };
 use proptest::prelude::*;
 use serde::de::IgnoredAny;
@@ -760,6 +760,51 @@ fn size_limit_applies_to_the_document() {
         (err.kind(), err.offset()),
         (ErrorKind::LengthOverflow, Some(0))
     );
+}
+
+/// The serializer refuses what a decoder with the same limits would: a
+/// document longer than max_size, even when every count and length in it
+/// is small. Dropped `None` fields do not count.
+#[test]
+fn the_serializer_refuses_documents_longer_than_max_size() {
+    #[derive(Serialize)]
+    struct Job {
+        items: Vec<i64>,
+        note: Option<String>,
+        owner: Option<String>,
+    }
+    let job = Job {
+        items: (0..20).collect(),
+        note: None,
+        owner: None,
+    };
+    let bytes = to_vec(&job).unwrap();
+    // {items = {0, …, 19}}: table head, "items", the array, the hash count.
+    assert_eq!(bytes.len(), 9 + 10 + (5 + 20 * 9 + 4));
+    for max_size in [30, 100, 207, 208, 209, 1000] {
+        let limits = Limits {
+            max_size,
+            ..Limits::default()
+        };
+        let encoded = to_vec_with(&job, &limits);
+        let decoded = DecodeOptions::new().limits(limits).decode(&bytes);
+        assert_eq!(encoded.is_ok(), decoded.is_ok(), "max_size {max_size}");
+        match encoded {
+            Ok(out) => assert_eq!(out, bytes),
+            Err(err) => {
+                assert_eq!(err.kind(), ErrorKind::LengthOverflow);
+                assert_eq!(err.kind(), decoded.unwrap_err().kind());
+                assert_eq!(
+                    err.to_string(),
+                    format!(
+                        "length overflow: the document is longer than max_size, {max_size} bytes"
+                    )
+                );
+            }
+        }
+    }
+    // The default limits and to_vec agree.
+    assert_eq!(to_vec_with(&job, &Limits::default()).unwrap(), bytes);
 }
 
 #[test]
