@@ -125,6 +125,48 @@ fn invalid_json_is_reported_with_its_position() {
 }
 
 #[test]
+fn duplicate_json_keys_are_errors_naming_the_key_and_the_object() {
+    let dir = TempDir::new().unwrap();
+    let output = dir.path().join("out.lxt");
+    luaxt()
+        .arg("encode")
+        .arg("-o")
+        .arg(&output)
+        .write_stdin(r#"{"items": [1, 2, 3, {"a": 1, "b": 2, "a": 3}]}"#)
+        .assert()
+        .code(2)
+        .stderr(contains(
+            r#"invalid JSON in <stdin>: duplicate key "a" at $.items[3] (line 1 column 40)"#,
+        ));
+    assert!(!output.exists(), "no output file");
+    // The typed notation is read by the same parser: no last-wins there
+    // either.
+    luaxt()
+        .args(["encode", "--typed", "--hex"])
+        .write_stdin(r#"{"table": {"array": [{"int": "1", "int": "2"}], "hash": []}}"#)
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(contains(r#"duplicate key "int" at $.table.array[0]"#));
+    // The same key in different objects is fine.
+    luaxt()
+        .args(["encode", "--hex"])
+        .write_stdin(r#"[{"a": 1}, {"a": 1}]"#)
+        .assert()
+        .success();
+}
+
+#[test]
+fn json_nesting_up_to_the_depth_limit_is_read() {
+    let deep = format!("{}{}", "[".repeat(1000), "]".repeat(1000));
+    luaxt()
+        .args(["encode", "--hex", "--max-depth", "1000"])
+        .write_stdin(deep)
+        .assert()
+        .success();
+}
+
+#[test]
 fn invalid_typed_json_names_the_path() {
     luaxt()
         .args(["encode", "--typed", "--hex"])
