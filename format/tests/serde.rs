@@ -821,7 +821,29 @@ fn type_mismatches_are_custom_errors_at_the_value() {
     }
     let err = from_slice::<Needs>(&encode(&table(vec![])).unwrap()).unwrap_err();
     assert_eq!((err.kind(), err.offset()), (ErrorKind::Custom, Some(0)));
-    assert!(err.to_string().contains("missing field"), "{err}");
+    assert_eq!(err.to_string(), "missing field `a` at offset 0");
+    // serde's message is the whole message, with no "error:" before it.
+    let err = from_slice::<Needs>(&[0x00]).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "invalid type: unit value, expected struct Needs at offset 0"
+    );
+    struct Fails;
+    impl Fails {
+        fn fail<S: serde::Serializer>(_: &Self, _: S) -> Result<S::Ok, S::Error> {
+            Err(serde::ser::Error::custom("no thanks"))
+        }
+    }
+    #[derive(Serialize)]
+    struct Wrap {
+        #[serde(serialize_with = "Fails::fail")]
+        x: Fails,
+    }
+    let err = to_vec(&Wrap { x: Fails }).unwrap_err();
+    assert_eq!(
+        (err.kind(), err.to_string()),
+        (ErrorKind::Custom, "no thanks".into())
+    );
 }
 
 #[test]
