@@ -23,7 +23,8 @@ a number written without fraction or exponent that fits in i64 becomes an \
 LXT integer exactly (JS would make integers beyond 2^53 floats); every other \
 number (1.0, 1e3, 2^64) becomes a float. Objects become tables with string \
 keys, arrays become tables with keys 1..n, null in an array is a hole, null \
-as an object member leaves the member out. --typed reads the lossless typed \
+as an object member leaves the member out, and an object with the same key \
+twice is an error. --typed reads the lossless typed \
 notation (§7): {\"int\": \"-12\"}, {\"float\": \"0x3ff8000000000000\"}, \
 {\"str\": \"a\"}, {\"bytes\": \"00ff\"}, {\"ref\": 7}, \
 {\"table\": {\"array\": [...], \"hash\": [[k, v], ...]}}.

@@ -23,10 +23,16 @@
 //!
 //! Every error names the JSON path of the value and suggests `--typed`,
 //! whose notation (§7) carries every LXT value.
+//!
+//! An object with the same key twice (`{"a": 1, "a": 2}`) is an error that
+//! names the key and the object's path, not the last value silently: that
+//! holds for the typed notation too, which is read by the same `parse`.
 
-use anyhow::{Context, Result, bail};
+use std::fmt;
+
+use anyhow::{Result, bail};
 use luaxt_format::{Table, Value, ValueRef};
-use serde::Deserialize;
+use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Number};
 
 use crate::path::Path;
@@ -36,7 +42,7 @@ use crate::path::Path;
 pub const MAX_NESTING: usize = 1024;
 
 /// Parses JSON text from `name` (for messages), nested at most
-/// [`MAX_NESTING`] deep.
+/// [`MAX_NESTING`] deep, with no key twice in one object.
 pub fn parse(text: &str, name: &str) -> Result<serde_json::Value> {
     let nesting = nesting(text);
     if nesting > MAX_NESTING {
@@ -44,10 +50,154 @@ pub fn parse(text: &str, name: &str) -> Result<serde_json::Value> {
     }
     let mut de = serde_json::Deserializer::from_str(text);
     de.disable_recursion_limit();
-    let json = serde_json::Value::deserialize(&mut de)
-        .and_then(|json| de.end().map(|()| json))
-        .with_context(|| format!("invalid JSON in {name}"))?;
-    Ok(json)
+    let mut duplicate = None;
+    let result = Reader {
+        duplicate: &mut duplicate,
+    }
+    .deserialize(&mut de)
+    .and_then(|json| de.end().map(|()| json));
+    match (result, duplicate) {
+        (Ok(json), _) => Ok(json),
+        (Err(e), Some(duplicate)) => bail!(
+            "invalid JSON in {name}: duplicate key {} at {} (line {} column {})",
+            serde_json::Value::String(duplicate.key.clone()),
+            duplicate.path(),
+            e.line(),
+            e.column()
+        ),
+        (Err(e), None) => bail!("invalid JSON in {name}: {e}"),
+    }
+}
+
+/// A key met twice in one object, and the way to that object from the
+/// root, innermost part first (filled in as the error unwinds).
+struct Duplicate {
+    key: String,
+    way_out: Vec<Step>,
+}
+
+enum Step {
+    Index(usize),
+    Key(String),
+}
+
+impl Duplicate {
+    fn path(&self) -> Path {
+        let mut path = Path::root();
+        for step in self.way_out.iter().rev() {
+            match step {
+                Step::Index(i) => path.push_index(*i),
+                Step::Key(k) => path.push_key(k),
+            }
+        }
+        path
+    }
+}
+
+/// Builds a `serde_json::Value` as serde_json's own impl does, except that
+/// a repeated object key is an error (recorded in `duplicate`) instead of
+/// replacing the earlier value. The path costs nothing unless it is needed.
+struct Reader<'d> {
+    duplicate: &'d mut Option<Duplicate>,
+}
+
+impl Reader<'_> {
+    /// The same reader one level down.
+    fn inner(&mut self) -> Reader<'_> {
+        Reader {
+            duplicate: &mut *self.duplicate,
+        }
+    }
+
+    /// Adds `step` to the way out, when the error being passed up is the
+    /// duplicate key's.
+    fn note(&mut self, step: impl FnOnce() -> Step) {
+        if let Some(duplicate) = self.duplicate.as_mut() {
+            duplicate.way_out.push(step());
+        }
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for Reader<'_> {
+    type Value = serde_json::Value;
+
+    fn deserialize<D: de::Deserializer<'de>>(self, de: D) -> Result<Self::Value, D::Error> {
+        de.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Reader<'_> {
+    type Value = serde_json::Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(serde_json::Value::Null)
+    }
+
+    fn visit_bool<E>(self, b: bool) -> Result<Self::Value, E> {
+        Ok(serde_json::Value::Bool(b))
+    }
+
+    fn visit_i64<E>(self, i: i64) -> Result<Self::Value, E> {
+        Ok(serde_json::Value::Number(i.into()))
+    }
+
+    fn visit_u64<E>(self, u: u64) -> Result<Self::Value, E> {
+        Ok(serde_json::Value::Number(u.into()))
+    }
+
+    fn visit_f64<E>(self, f: f64) -> Result<Self::Value, E> {
+        Ok(Number::from_f64(f).map_or(serde_json::Value::Null, serde_json::Value::Number))
+    }
+
+    fn visit_str<E>(self, s: &str) -> Result<Self::Value, E> {
+        Ok(serde_json::Value::String(s.to_owned()))
+    }
+
+    fn visit_string<E>(self, s: String) -> Result<Self::Value, E> {
+        Ok(serde_json::Value::String(s))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(mut self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+        loop {
+            match seq.next_element_seed(self.inner()) {
+                Ok(Some(item)) => items.push(item),
+                Ok(None) => return Ok(serde_json::Value::Array(items)),
+                Err(e) => {
+                    let i = items.len();
+                    self.note(|| Step::Index(i));
+                    return Err(e);
+                }
+            }
+        }
+    }
+
+    fn visit_map<A: MapAccess<'de>>(mut self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut members = Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if members.contains_key(&key) {
+                *self.duplicate = Some(Duplicate {
+                    key,
+                    way_out: Vec::new(),
+                });
+                return Err(de::Error::custom("duplicate key"));
+            }
+            match map.next_value_seed(self.inner()) {
+                Ok(value) => {
+                    members.insert(key, value);
+                }
+                Err(e) => {
+                    self.note(|| Step::Key(key));
+                    return Err(e);
+                }
+            }
+        }
+        Ok(serde_json::Value::Object(members))
+    }
 }
 
 /// The deepest nesting of arrays and objects in JSON text (strings skipped).
@@ -254,6 +404,38 @@ mod tests {
         assert!(err.contains("nested 2000 deep"), "{err}");
         assert_eq!(nesting(r#"{"a": "[[[\"[", "b": [{}]}"#), 3);
         assert!(parse("[1] x", "x").is_err());
+    }
+
+    #[test]
+    fn duplicate_keys_are_errors_that_name_the_key_and_the_object() {
+        let err = |text: &str| parse(text, "in.json").unwrap_err().to_string();
+        assert_eq!(
+            err(r#"{"a":1,"a":2}"#),
+            r#"invalid JSON in in.json: duplicate key "a" at $ (line 1 column 10)"#
+        );
+        let text = r#"{"items": [0, 1, [], {"b": {}, "name": 1, "x\"y": [{"k": null, "k": 3}]}]}"#;
+        assert_eq!(
+            err(text),
+            r#"invalid JSON in in.json: duplicate key "k" at $.items[3]["x\"y"][0] (line 1 column 66)"#
+        );
+        // Equal after unescaping is equal.
+        assert!(err(r#"{"é": 1, "\u00e9": 2}"#).contains(r#"duplicate key "é" at $"#));
+        // Other errors are serde_json's own, no path.
+        assert_eq!(
+            err(r#"{"a": [1, }"#),
+            "invalid JSON in in.json: expected value at line 1 column 11"
+        );
+        // Distinct keys, and equal keys in different objects, are fine,
+        // and the order of members is kept.
+        let json = parse(
+            r#"{"b": {"a": 1}, "a": {"a": [1, 2.5, "s", true, null]}}"#,
+            "x",
+        )
+        .unwrap();
+        assert_eq!(
+            json.to_string(),
+            r#"{"b":{"a":1},"a":{"a":[1,2.5,"s",true,null]}}"#
+        );
     }
 
     #[test]

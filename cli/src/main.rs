@@ -16,6 +16,7 @@ mod state;
 mod typed;
 
 use std::process::ExitCode;
+use std::sync::LazyLock;
 
 use clap::{CommandFactory, Parser, Subcommand};
 
@@ -32,10 +33,20 @@ pub enum ExitStatus {
     Usage = 3,
 }
 
+/// What `--version` prints after the name: this crate's version and the
+/// format version luaxt-format reads and writes, `0.1.0 (LXT 1)`.
+static VERSION: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "{} ({})",
+        env!("CARGO_PKG_VERSION"),
+        luaxt_format::FORMAT_VERSION
+    )
+});
+
 #[derive(Debug, Parser)]
 #[command(
     name = "luaxt",
-    version,
+    version = VERSION.as_str(),
     about = "Inspect, convert, check and run LXT 1 data",
     long_about = "Inspect, convert, check and run LXT 1 data: the type-tagged binary value \
 format shared by Lua, Rust and JavaScript (see spec/ in the repository).",

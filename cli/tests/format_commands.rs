@@ -125,6 +125,48 @@ fn invalid_json_is_reported_with_its_position() {
 }
 
 #[test]
+fn duplicate_json_keys_are_errors_naming_the_key_and_the_object() {
+    let dir = TempDir::new().unwrap();
+    let output = dir.path().join("out.lxt");
+    luaxt()
+        .arg("encode")
+        .arg("-o")
+        .arg(&output)
+        .write_stdin(r#"{"items": [1, 2, 3, {"a": 1, "b": 2, "a": 3}]}"#)
+        .assert()
+        .code(2)
+        .stderr(contains(
+            r#"invalid JSON in <stdin>: duplicate key "a" at $.items[3] (line 1 column 40)"#,
+        ));
+    assert!(!output.exists(), "no output file");
+    // The typed notation is read by the same parser: no last-wins there
+    // either.
+    luaxt()
+        .args(["encode", "--typed", "--hex"])
+        .write_stdin(r#"{"table": {"array": [{"int": "1", "int": "2"}], "hash": []}}"#)
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(contains(r#"duplicate key "int" at $.table.array[0]"#));
+    // The same key in different objects is fine.
+    luaxt()
+        .args(["encode", "--hex"])
+        .write_stdin(r#"[{"a": 1}, {"a": 1}]"#)
+        .assert()
+        .success();
+}
+
+#[test]
+fn json_nesting_up_to_the_depth_limit_is_read() {
+    let deep = format!("{}{}", "[".repeat(1000), "]".repeat(1000));
+    luaxt()
+        .args(["encode", "--hex", "--max-depth", "1000"])
+        .write_stdin(deep)
+        .assert()
+        .success();
+}
+
+#[test]
 fn invalid_typed_json_names_the_path() {
     luaxt()
         .args(["encode", "--typed", "--hex"])
@@ -313,6 +355,18 @@ fn completions_are_generated() {
 }
 
 #[test]
+fn version_names_the_crate_and_the_format_version() {
+    let want = format!(
+        "luaxt {} ({})\n",
+        env!("CARGO_PKG_VERSION"),
+        luaxt_format::FORMAT_VERSION
+    );
+    for flag in ["--version", "-V"] {
+        luaxt().arg(flag).assert().success().stdout(want.clone());
+    }
+}
+
+#[test]
 fn every_subcommand_has_help_with_examples() {
     for sub in ["inspect", "encode", "decode", "check", "completions"] {
         luaxt()
@@ -321,6 +375,42 @@ fn every_subcommand_has_help_with_examples() {
             .success()
             .stdout(contains("Examples:"));
     }
+}
+
+#[test]
+fn encode_refuses_a_document_longer_than_max_size_and_writes_nothing() {
+    let dir = TempDir::new().unwrap();
+    let input = dir.path().join("in.json");
+    let output = dir.path().join("out.lxt");
+    // 50 small integers: no count or length near 100, the document is
+    // 5 + 50·9 + 4 = 459 bytes.
+    let numbers: Vec<String> = (0..50).map(|i| i.to_string()).collect();
+    std::fs::write(&input, format!("[{}]", numbers.join(","))).unwrap();
+    luaxt()
+        .args(["encode", "--max-size", "100"])
+        .arg(&input)
+        .arg("-o")
+        .arg(&output)
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(contains("cannot encode: length_overflow"))
+        .stderr(contains("the document is longer than max_size, 100 bytes"));
+    assert!(!output.exists(), "no output file");
+    luaxt()
+        .args(["encode", "--hex", "--max-size", "458"])
+        .arg(&input)
+        .assert()
+        .code(2)
+        .stdout("");
+    luaxt()
+        .args(["encode", "--max-size", "459"])
+        .arg(&input)
+        .arg("-o")
+        .arg(&output)
+        .assert()
+        .success();
+    assert_eq!(std::fs::read(&output).unwrap().len(), 459);
 }
 
 #[test]

@@ -222,12 +222,20 @@ impl Error {
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.kind.phrase())?;
         match &self.detail {
-            Detail::None => {}
-            Detail::Byte(byte) => write!(f, " 0x{byte:02x}")?,
-            Detail::Length { declared, bound } => write!(f, " ({declared} > {bound})")?,
-            Detail::Text(text) => write!(f, ": {text}")?,
+            // A serde message is the whole message: the phrase of `Custom`
+            // ("error") before it would only double the "error:" that a
+            // caller's report puts in front.
+            Detail::Text(text) if self.kind == ErrorKind::Custom => f.write_str(text)?,
+            detail => {
+                f.write_str(self.kind.phrase())?;
+                match detail {
+                    Detail::None => {}
+                    Detail::Byte(byte) => write!(f, " 0x{byte:02x}")?,
+                    Detail::Length { declared, bound } => write!(f, " ({declared} > {bound})")?,
+                    Detail::Text(text) => write!(f, ": {text}")?,
+                }
+            }
         }
         if let Some(offset) = self.offset {
             write!(f, " at offset {offset}")?;
@@ -274,5 +282,25 @@ mod tests {
             "length overflow (4294967295 > 0) at offset 1"
         );
         assert_eq!(Error::new(ErrorKind::Cycle).to_string(), "cyclic table");
+        let err = Error::with_message(ErrorKind::DepthExceeded, "more than 4 nested tables");
+        assert_eq!(
+            err.to_string(),
+            "nesting depth exceeded: more than 4 nested tables"
+        );
+    }
+
+    #[test]
+    fn custom_messages_are_not_prefixed_with_error() {
+        let err = Error::with_message(
+            ErrorKind::Custom,
+            "invalid type: unit value, expected struct Job",
+        )
+        .set_offset(0);
+        assert_eq!(
+            err.to_string(),
+            "invalid type: unit value, expected struct Job at offset 0"
+        );
+        assert_eq!(err.kind().name(), "custom");
+        assert_eq!(Error::new(ErrorKind::Custom).to_string(), "error");
     }
 }

@@ -11,7 +11,10 @@
 //! // { "Lua", 5.4, name = "luaxt" }
 //! let mut table = Table::from_array(vec![Value::from("Lua"), Value::Float(5.4)]);
 //! table.insert("name".into(), "luaxt".into())?;
-//! let bytes = encode(&Value::Table(table))?;
+//! let value = Value::Table(table);
+//! // `Display` writes the notation of the spec's examples (`Notation`).
+//! assert_eq!(value.to_string(), r#"{"Lua", 5.4, name = "luaxt"}"#);
+//! let bytes = encode(&value)?;
 //! assert_eq!(&bytes[..5], &[0x06, 2, 0, 0, 0]); // a table with 2 array values
 //! let back = decode(&bytes)?;
 //! assert_eq!(back.as_table().unwrap().get(&"name".into()), Some(&"luaxt".into()));
@@ -69,6 +72,7 @@ mod canonical;
 mod error;
 mod key;
 mod limits;
+mod notation;
 mod parse;
 mod table;
 mod tag;
@@ -86,6 +90,7 @@ pub use canonical::{canonicalize, is_canonical};
 pub use error::{Error, ErrorKind, Result};
 pub use key::float_key_as_int;
 pub use limits::Limits;
+pub use notation::Notation;
 pub use parse::{Canonicity, DecodeOptions, decode, decode_strict};
 pub use table::{Table, TableKey};
 pub use tag::Tag;
@@ -101,7 +106,7 @@ pub use de::{from_slice, from_slice_with};
 #[cfg(all(feature = "serde", feature = "std"))]
 pub use ser::to_writer;
 #[cfg(feature = "serde")]
-pub use ser::{TableId, to_vec, to_vec_into};
+pub use ser::{TableId, to_vec, to_vec_into, to_vec_with};
 
 /// The bits of the one canonical NaN, `0x7FF8000000000000` (§4.3).
 pub const CANONICAL_NAN_BITS: u64 = 0x7FF8_0000_0000_0000;

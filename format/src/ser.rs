@@ -13,6 +13,7 @@ use serde::ser::{self, Impossible, Serialize};
 
 use crate::key::float_key_as_int;
 use crate::value::{Element, View, float_bits};
+use crate::write::check_document_len;
 use crate::{Error, ErrorKind, Limits, Result, Table, Tag};
 
 /// The newtype-struct name that serializes as a `0x07` reference and that
@@ -69,17 +70,47 @@ impl ser::Error for Error {
 /// # Ok::<(), luaxt_format::Error>(())
 /// ```
 pub fn to_vec<T: ?Sized + Serialize>(value: &T) -> Result<Vec<u8>> {
-    let mut encoder = Encoder::new(Vec::with_capacity(64));
-    value.serialize(&mut encoder)?;
-    Ok(encoder.out)
+    to_vec_with(value, &Limits::DEFAULT)
+}
+
+/// Serializes `value` under `limits` (§6): tables nested deeper than
+/// `max_depth` are `depth_exceeded`; a string, bytes value or table part
+/// longer than `max_size`, or a document longer than `max_size`, is
+/// `length_overflow`.
+///
+/// ```
+/// use luaxt_format::{ErrorKind, Limits, to_vec_with};
+/// let small = Limits { max_size: 18, ..Limits::default() };
+/// // Tag and array count, one integer, the hash count: 5 + 9 + 4 bytes.
+/// assert_eq!(to_vec_with(&[1], &small)?.len(), 18);
+/// assert_eq!(to_vec_with(&[1, 2], &small).unwrap_err().kind(), ErrorKind::LengthOverflow);
+/// # Ok::<(), luaxt_format::Error>(())
+/// ```
+pub fn to_vec_with<T: ?Sized + Serialize>(value: &T, limits: &Limits) -> Result<Vec<u8>> {
+    let mut out = Vec::with_capacity(64);
+    serialize_into(value, &mut out, limits)?;
+    Ok(out)
 }
 
 /// Serializes `value` and appends the bytes to `out` (left unchanged on
 /// error).
 pub fn to_vec_into<T: ?Sized + Serialize>(value: &T, out: &mut Vec<u8>) -> Result<()> {
+    serialize_into(value, out, &Limits::DEFAULT)
+}
+
+/// Appends the document of `value` to `out` under `limits`, or leaves
+/// `out` as it was. Its size is checked once it is finished: nil values
+/// and rearranged tables make the bytes written on the way no measure.
+fn serialize_into<T: ?Sized + Serialize>(
+    value: &T,
+    out: &mut Vec<u8>,
+    limits: &Limits,
+) -> Result<()> {
     let start = out.len();
-    let mut encoder = Encoder::new(core::mem::take(out));
-    let result = value.serialize(&mut encoder);
+    let mut encoder = Encoder::new(core::mem::take(out), *limits);
+    let result = value
+        .serialize(&mut encoder)
+        .and_then(|()| check_document_len((encoder.out.len() - start) as u64, limits.max_size));
     *out = encoder.out;
     if result.is_err() {
         out.truncate(start);
@@ -118,13 +149,13 @@ struct Encoder {
 const NIL: u8 = Tag::Nil as u8;
 
 impl Encoder {
-    fn new(out: Vec<u8>) -> Self {
+    fn new(out: Vec<u8>, limits: Limits) -> Self {
         Encoder {
             out,
             spans: Vec::new(),
             scratch: Vec::new(),
             depth: 0,
-            limits: Limits::DEFAULT,
+            limits,
         }
     }
 

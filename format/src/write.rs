@@ -51,6 +51,54 @@ impl Sink for SliceSink<'_> {
     }
 }
 
+/// Passes bytes on to `inner` while the document stays within
+/// `max_size`; fails before the byte that would go over (§6.2).
+struct Bounded<'s, S> {
+    inner: &'s mut S,
+    written: u64,
+    max_size: u64,
+}
+
+impl<S: Sink> Sink for Bounded<'_, S> {
+    #[inline]
+    fn put(&mut self, bytes: &[u8]) -> Result<(), Error> {
+        let written = self.written + bytes.len() as u64;
+        check_document_len(written, self.max_size)?;
+        self.written = written;
+        self.inner.put(bytes)
+    }
+}
+
+/// `length_overflow` when a document of `len` bytes, or of more than `len`
+/// bytes, would be longer than `max_size` (§6.2: a decoder with the same
+/// limits refuses it). The one check of every encoder: the writers here as
+/// they write, the serde serializer on its finished output.
+#[inline]
+pub(crate) fn check_document_len(len: u64, max_size: u64) -> Result<(), Error> {
+    if len > max_size {
+        return Err(Error::with_message(
+            ErrorKind::LengthOverflow,
+            format_args!("the document is longer than max_size, {max_size} bytes"),
+        ));
+    }
+    Ok(())
+}
+
+/// Writes `value` as a whole document under `limits` (depth, lengths and
+/// the document's size): what every writer here calls.
+fn write_document<V: Element, S: Sink>(
+    sink: &mut S,
+    value: &V,
+    limits: &Limits,
+) -> Result<(), Error> {
+    let mut bounded = Bounded {
+        inner: sink,
+        written: 0,
+        max_size: limits.max_size,
+    };
+    write_value(&mut bounded, value, 0, limits)
+}
+
 #[cfg(feature = "std")]
 struct IoSink<W>(W);
 
@@ -147,32 +195,48 @@ pub fn encode_into<V: Element>(value: &V, out: &mut Vec<u8>) -> Result<(), Error
     encode_into_with(value, out, &Limits::DEFAULT)
 }
 
-/// Appends the encoding of `value` to `out`, under `limits`.
+/// Appends the encoding of `value` to `out`, under `limits` (§6): tables
+/// nested deeper than `max_depth` are `depth_exceeded`; a string, bytes
+/// value or table part longer than `max_size`, or a document longer than
+/// `max_size`, is `length_overflow`. On error `out` is left as it was.
+///
+/// ```
+/// use luaxt_format::{encode_into_with, ErrorKind, Limits, Value};
+/// let small = Limits { max_size: 9, ..Limits::default() };
+/// let mut out = Vec::new();
+/// encode_into_with(&Value::from("abcd"), &mut out, &small)?;
+/// assert_eq!(out.len(), 9);
+/// let err = encode_into_with(&Value::from("abcde"), &mut out, &small).unwrap_err();
+/// assert_eq!(err.kind(), ErrorKind::LengthOverflow);
+/// assert_eq!(out.len(), 9);
+/// # Ok::<(), luaxt_format::Error>(())
+/// ```
 pub fn encode_into_with<V: Element>(
     value: &V,
     out: &mut Vec<u8>,
     limits: &Limits,
 ) -> Result<(), Error> {
     let start = out.len();
-    let result = write_value(out, value, 0, limits);
+    let result = write_document(out, value, limits);
     if result.is_err() {
         out.truncate(start);
     }
     result
 }
 
-/// The number of bytes [`encode`] would write.
+/// The number of bytes [`encode`] would write, or its error.
 pub fn encoded_len<V: Element>(value: &V) -> Result<usize, Error> {
     let mut counter = Counter(0);
-    write_value(&mut counter, value, 0, &Limits::DEFAULT)?;
+    write_document(&mut counter, value, &Limits::DEFAULT)?;
     Ok(counter.0)
 }
 
 /// Writes the encoding of `value` to `writer` (unbuffered: wrap files and
-/// sockets in a `BufWriter`).
+/// sockets in a `BufWriter`). On an error the writer may have received the
+/// start of the document.
 #[cfg(feature = "std")]
 pub fn encode_to_writer<V: Element, W: std::io::Write>(value: &V, writer: W) -> Result<(), Error> {
-    write_value(&mut IoSink(writer), value, 0, &Limits::DEFAULT)
+    write_document(&mut IoSink(writer), value, &Limits::DEFAULT)
 }
 
 /// Why [`encode_to_slice`] wrote nothing.
@@ -215,7 +279,7 @@ pub fn encode_to_slice<V: Element>(value: &V, buf: &mut [u8]) -> Result<usize, S
         return Err(SliceError::TooSmall { needed });
     }
     let mut sink = SliceSink { buf, pos: 0 };
-    write_value(&mut sink, value, 0, &Limits::DEFAULT).map_err(SliceError::Encode)?;
+    write_document(&mut sink, value, &Limits::DEFAULT).map_err(SliceError::Encode)?;
     Ok(sink.pos)
 }
 
@@ -232,4 +296,78 @@ pub fn encode_to_slice<V: Element>(value: &V, buf: &mut [u8]) -> Result<usize, S
 /// ```
 pub fn encode_key<V: Element>(key: &V) -> Result<Vec<u8>, Error> {
     encode(&key.clone().into_key()?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{DecodeOptions, Table, Value};
+    use alloc::string::ToString;
+    use alloc::vec;
+
+    /// 20 integers: every count and length is small, the document is not.
+    fn twenty() -> Value {
+        Value::Table(Table::from_array((0..20).map(Value::Int).collect()))
+    }
+
+    fn small(max_size: u64) -> Limits {
+        Limits {
+            max_size,
+            ..Limits::DEFAULT
+        }
+    }
+
+    #[test]
+    fn documents_longer_than_max_size_are_refused_like_the_decoder_does() {
+        let value = twenty();
+        let bytes = encode(&value).unwrap();
+        assert_eq!(bytes.len(), 5 + 20 * 9 + 4);
+        for max_size in [0, 20, 100, 188, 189, 190, 1000] {
+            let limits = small(max_size);
+            let mut out = vec![0xAA];
+            let encoded = encode_into_with(&value, &mut out, &limits);
+            let decoded = DecodeOptions::new().limits(limits).decode(&bytes);
+            assert_eq!(encoded.is_ok(), decoded.is_ok(), "max_size {max_size}");
+            match encoded {
+                Ok(()) => assert_eq!(out[1..], bytes[..]),
+                Err(err) => {
+                    assert_eq!(err.kind(), ErrorKind::LengthOverflow);
+                    assert_eq!(err.kind(), decoded.unwrap_err().kind());
+                    // Below 20 the array count itself is over the limit.
+                    let want = if max_size < 20 {
+                        alloc::format!("length overflow (20 > {max_size})")
+                    } else {
+                        alloc::format!(
+                            "length overflow: the document is longer than max_size, {max_size} bytes"
+                        )
+                    };
+                    assert_eq!(err.to_string(), want);
+                    assert_eq!(out, [0xAA], "nothing appended");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn every_writer_stops_before_the_byte_over_max_size() {
+        let value = twenty();
+        let mut counter = Counter(0);
+        let err = write_document(&mut counter, &value, &small(100)).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::LengthOverflow);
+        assert!(counter.0 <= 100, "{} bytes counted", counter.0);
+        let mut buf = [0u8; 189];
+        let mut sink = SliceSink {
+            buf: &mut buf,
+            pos: 0,
+        };
+        assert!(write_document(&mut sink, &value, &small(188)).is_err());
+        assert!(sink.pos <= 188);
+        #[cfg(feature = "std")]
+        {
+            let mut written = Vec::new();
+            let err = write_document(&mut IoSink(&mut written), &value, &small(50)).unwrap_err();
+            assert_eq!(err.kind(), ErrorKind::LengthOverflow);
+            assert!(written.len() <= 50, "{} bytes written", written.len());
+        }
+    }
 }

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use luaxt_format::{
     DecodeOptions, ErrorKind, Limits, Table, TableId, Value, decode, encode, from_slice,
-    from_slice_with, to_vec,
+    from_slice_with, to_vec, to_vec_with,
 };
 use proptest::prelude::*;
 use serde::de::IgnoredAny;
@@ -762,6 +762,51 @@ fn size_limit_applies_to_the_document() {
     );
 }
 
+/// The serializer refuses what a decoder with the same limits would: a
+/// document longer than max_size, even when every count and length in it
+/// is small. Dropped `None` fields do not count.
+#[test]
+fn the_serializer_refuses_documents_longer_than_max_size() {
+    #[derive(Serialize)]
+    struct Job {
+        items: Vec<i64>,
+        note: Option<String>,
+        owner: Option<String>,
+    }
+    let job = Job {
+        items: (0..20).collect(),
+        note: None,
+        owner: None,
+    };
+    let bytes = to_vec(&job).unwrap();
+    // {items = {0, …, 19}}: table head, "items", the array, the hash count.
+    assert_eq!(bytes.len(), 9 + 10 + (5 + 20 * 9 + 4));
+    for max_size in [30, 100, 207, 208, 209, 1000] {
+        let limits = Limits {
+            max_size,
+            ..Limits::default()
+        };
+        let encoded = to_vec_with(&job, &limits);
+        let decoded = DecodeOptions::new().limits(limits).decode(&bytes);
+        assert_eq!(encoded.is_ok(), decoded.is_ok(), "max_size {max_size}");
+        match encoded {
+            Ok(out) => assert_eq!(out, bytes),
+            Err(err) => {
+                assert_eq!(err.kind(), ErrorKind::LengthOverflow);
+                assert_eq!(err.kind(), decoded.unwrap_err().kind());
+                assert_eq!(
+                    err.to_string(),
+                    format!(
+                        "length overflow: the document is longer than max_size, {max_size} bytes"
+                    )
+                );
+            }
+        }
+    }
+    // The default limits and to_vec agree.
+    assert_eq!(to_vec_with(&job, &Limits::default()).unwrap(), bytes);
+}
+
 #[test]
 fn type_mismatches_are_custom_errors_at_the_value() {
     let bytes = to_vec(&(1, "x")).unwrap();
@@ -776,7 +821,29 @@ fn type_mismatches_are_custom_errors_at_the_value() {
     }
     let err = from_slice::<Needs>(&encode(&table(vec![])).unwrap()).unwrap_err();
     assert_eq!((err.kind(), err.offset()), (ErrorKind::Custom, Some(0)));
-    assert!(err.to_string().contains("missing field"), "{err}");
+    assert_eq!(err.to_string(), "missing field `a` at offset 0");
+    // serde's message is the whole message, with no "error:" before it.
+    let err = from_slice::<Needs>(&[0x00]).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "invalid type: unit value, expected struct Needs at offset 0"
+    );
+    struct Fails;
+    impl Fails {
+        fn fail<S: serde::Serializer>(_: &Self, _: S) -> Result<S::Ok, S::Error> {
+            Err(serde::ser::Error::custom("no thanks"))
+        }
+    }
+    #[derive(Serialize)]
+    struct Wrap {
+        #[serde(serialize_with = "Fails::fail")]
+        x: Fails,
+    }
+    let err = to_vec(&Wrap { x: Fails }).unwrap_err();
+    assert_eq!(
+        (err.kind(), err.to_string()),
+        (ErrorKind::Custom, "no thanks".into())
+    );
 }
 
 #[test]
