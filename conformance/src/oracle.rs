@@ -110,9 +110,8 @@ fn check_agrees(
 /// encoder and a strict decode.
 fn canonical_encoding(value: &Value, limits: Limits) -> Result<Option<Vec<u8>>, String> {
     let mut out = Vec::new();
-    if luaxt_format::encode_into_with(value, &mut out, &limits).is_err()
-        || out.len() as u64 > limits.max_size
-    {
+    // The encoder refuses what exceeds the limits (max_size included).
+    if luaxt_format::encode_into_with(value, &mut out, &limits).is_err() {
         return Ok(None);
     }
     let by_serde = luaxt_format::to_vec(value).map_err(|e| format!("to_vec fails: {e}"))?;
