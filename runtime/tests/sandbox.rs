@@ -161,3 +161,63 @@ fn reading_input_keeps_the_collector_as_the_script_left_it() {
     assert_eq!(rt.compute(stopped).unwrap(), Value::Bool(false));
     rt.compute("collectgarbage('restart')").unwrap();
 }
+
+/// Runs `code` in a fresh limited runtime on another thread; a run that
+/// does not end within `outer` fails the test (the limit under test is far
+/// smaller, so this is a backstop, not a timed pass).
+fn compute_within(code: &'static str, outer: Duration) -> Result<Value, Error> {
+    let (send, receive) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut rt = limited();
+        let _ = send.send(rt.compute(code));
+    });
+    receive
+        .recv_timeout(outer)
+        .unwrap_or_else(|_| panic!("still running after {outer:?}: {code}"))
+}
+
+#[test]
+fn an_endless_message_handler_is_not_run_past_a_limit() {
+    // The hook's error runs the handler with hooks off: it must not run.
+    let code = r#"xpcall(function() error("x") end, function() while true do end end)"#;
+    let err = compute_within(code, Duration::from_secs(20)).unwrap_err();
+    assert!(
+        matches!(err, Error::Limit(LimitKind::Instructions)),
+        "{err}"
+    );
+    // A handler still runs for ordinary errors.
+    let mut rt = limited();
+    let out = rt
+        .compute(r#"local ok, e = xpcall(function() error("x", 0) end, function(e) return "h:" .. e end) return e"#)
+        .unwrap();
+    assert_eq!(out, Value::from("h:x"));
+}
+
+#[test]
+fn finalizers_are_refused() {
+    // Finalizers run with hooks off, so no budget could stop one.
+    let mut rt = limited();
+    for mt in [
+        "{__gc = function() while true do end end}",
+        "{__gc = false}",
+    ] {
+        let code = format!("return select(2, pcall(setmetatable, {{}}, {mt}))");
+        let out = rt.compute(&code).unwrap();
+        assert!(
+            out.as_str()
+                .is_some_and(|s| s.contains("__gc metamethods are not allowed")),
+            "{out:?}"
+        );
+    }
+    // A __gc added after setmetatable does not mark the table (Lua 5.4).
+    let code = "local mt = {} setmetatable({}, mt) mt.__gc = function() while true do end end collectgarbage() return 1";
+    assert_eq!(
+        compute_within(code, Duration::from_secs(20)).unwrap(),
+        Value::Int(1)
+    );
+    // Other metatables still work.
+    let out = rt
+        .compute("return setmetatable({}, {__index = function(_, k) return k * 2 end})[21]")
+        .unwrap();
+    assert_eq!(out, Value::Int(42));
+}
