@@ -152,6 +152,18 @@ fn run_rust(args: &ConformanceArgs) -> Result<ExitStatus> {
     })
 }
 
+/// One of the kit's JS scripts: the one given, or this repository's.
+fn js_script(given: Option<&PathBuf>, default: &str, what: &str, flag: &str) -> Result<PathBuf> {
+    let script = given.cloned().unwrap_or_else(|| PathBuf::from(default));
+    if !script.is_file() {
+        return Err(cli_io::usage(format!(
+            "the JS {what} {} does not exist: pass {flag}",
+            script.display()
+        )));
+    }
+    Ok(script)
+}
+
 /// A module argument as the JS side imports it: an existing path made
 /// absolute, anything else passed on as a package name.
 fn module_specifier(module: &str) -> Result<String> {
@@ -167,16 +179,12 @@ fn module_specifier(module: &str) -> Result<String> {
 }
 
 fn run_generated(args: &ConformanceArgs, module: &str, cases: u64) -> Result<ExitStatus> {
-    let driver = args
-        .driver
-        .clone()
-        .unwrap_or_else(|| PathBuf::from(DEFAULT_DRIVER));
-    if !driver.is_file() {
-        return Err(cli_io::usage(format!(
-            "the JS driver {} does not exist: pass --driver PATH/TO/differential.mjs",
-            driver.display()
-        )));
-    }
+    let driver = js_script(
+        args.driver.as_ref(),
+        DEFAULT_DRIVER,
+        "driver",
+        "--driver PATH/TO/differential.mjs",
+    )?;
     let seed = args.seed.unwrap_or_else(random_seed);
     println!(
         "generated differential: {cases} cases, seed 0x{seed:x} (repeat with --seed 0x{seed:x})"
@@ -245,16 +253,12 @@ fn random_seed() -> u64 {
 }
 
 fn run_js(args: &ConformanceArgs, module: &str) -> Result<ExitStatus> {
-    let runner = args
-        .runner
-        .clone()
-        .unwrap_or_else(|| PathBuf::from(DEFAULT_RUNNER));
-    if !runner.is_file() {
-        return Err(cli_io::usage(format!(
-            "the JS runner {} does not exist: pass --runner PATH/TO/run.mjs",
-            runner.display()
-        )));
-    }
+    let runner = js_script(
+        args.runner.as_ref(),
+        DEFAULT_RUNNER,
+        "runner",
+        "--runner PATH/TO/run.mjs",
+    )?;
     // The module is made absolute, so the runner finds it whatever it
     // resolves relative to.
     if !Path::new(module).is_file() {
