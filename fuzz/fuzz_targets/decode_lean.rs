@@ -22,35 +22,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use luaxt_format::{Canonicity, DecodeOptions, ErrorKind, encode};
-use luaxt_fuzz::class;
+use luaxt_format::Limits;
+use luaxt_fuzz::check_lean;
 
-const LENIENT: DecodeOptions = DecodeOptions::new();
-const STRICT: DecodeOptions = DecodeOptions::new().strict(true);
-
-fuzz_target!(|data: &[u8]| {
-    match (LENIENT.check(data), STRICT.decode_ref(data)) {
-        (Err(lenient), Err(strict)) => {
-            assert!(
-                lenient.offset().is_some_and(|at| at <= data.len()),
-                "{lenient}"
-            );
-            assert_ne!(lenient.kind(), ErrorKind::Noncanonical);
-            assert_eq!(class(&lenient), class(&strict));
-        }
-        (Ok(Canonicity::Canonical), Ok(value)) => {
-            let canonical = encode(&value).expect("a decoded value encodes");
-            assert!(canonical == data, "strict accepted noncanonical input");
-        }
-        (Ok(Canonicity::Noncanonical { offset }), Err(strict)) => {
-            assert!(offset < data.len(), "noncanonical at {offset}");
-            assert_eq!(class(&strict), ("noncanonical", Some(offset)));
-            let value = LENIENT
-                .decode(data)
-                .expect("lenient decode accepts what check accepts");
-            let canonical = encode(&value).expect("a decoded value encodes");
-            assert!(canonical != data, "strict refused canonical input");
-        }
-        (checked, strict) => panic!("check {checked:?} but strict {strict:?}"),
-    }
-});
+fuzz_target!(|data: &[u8]| check_lean(data, Limits::DEFAULT));

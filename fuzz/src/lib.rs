@@ -4,7 +4,7 @@
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 
-use luaxt_format::Value;
+use luaxt_format::{Canonicity, DecodeOptions, ErrorKind, Limits, Value, encode};
 
 /// A global allocator that counts live bytes and their peak, so a target
 /// can assert how much a call allocated. Install it in a target with
@@ -93,4 +93,35 @@ pub fn class(err: &luaxt_format::Error) -> (&'static str, Option<usize>) {
 /// Whether a value is a valid table key (spec §3.1).
 pub fn is_key(value: &Value) -> bool {
     luaxt_format::encode_key(value).is_ok()
+}
+
+/// The cheap decode checks of `decode_lean` and `decode_cases`, with
+/// `limits`: see `fuzz_targets/decode_lean.rs` for what they assert.
+pub fn check_lean(data: &[u8], limits: Limits) {
+    let lenient_options = DecodeOptions::new().limits(limits);
+    let strict_options = lenient_options.strict(true);
+    match (lenient_options.check(data), strict_options.decode_ref(data)) {
+        (Err(lenient), Err(strict)) => {
+            assert!(
+                lenient.offset().is_some_and(|at| at <= data.len()),
+                "{lenient}"
+            );
+            assert_ne!(lenient.kind(), ErrorKind::Noncanonical);
+            assert_eq!(class(&lenient), class(&strict));
+        }
+        (Ok(Canonicity::Canonical), Ok(value)) => {
+            let canonical = encode(&value).expect("a decoded value encodes");
+            assert!(canonical == data, "strict accepted noncanonical input");
+        }
+        (Ok(Canonicity::Noncanonical { offset }), Err(strict)) => {
+            assert!(offset < data.len(), "noncanonical at {offset}");
+            assert_eq!(class(&strict), ("noncanonical", Some(offset)));
+            let value = lenient_options
+                .decode(data)
+                .expect("lenient decode accepts what check accepts");
+            let canonical = encode(&value).expect("a decoded value encodes");
+            assert!(canonical != data, "strict refused canonical input");
+        }
+        (checked, strict) => panic!("check {checked:?} but strict {strict:?}"),
+    }
 }
