@@ -1,4 +1,19 @@
 /*
+** luaxt: Lua 5.4.8's lstrlib.c (from the lua-src crate 550.0.0), changed
+** so that its work is charged to the sandbox's budget (luaxt_budget.h).
+** Every change is marked "luaxt:". In short:
+** - the pattern matcher counts a step per call of 'match', per character
+**   'max_expand' and 'matchbalance' walk and per byte 'match_capture'
+**   compares, so backtracking patterns stop at the budget or deadline;
+** - 'lmemfind' (plain find) charges the bytes it scans and compares;
+** - 'str_rep' of an empty string and separator returns at once instead of
+**   looping n times (n may be 2^62) without allocating;
+** - '%q' in string.format charges a step per byte it quotes;
+** - luaopen_string is named luaxt_open_string, so this file can be linked
+**   beside the original.
+** Lua's licence: see LICENSE in this folder.
+*/
+/*
 ** $Id: lstrlib.c $
 ** Standard library for string operations and pattern-matching
 ** See Copyright Notice in lua.h
@@ -24,6 +39,8 @@
 
 #include "lauxlib.h"
 #include "lualib.h"
+
+#include "luaxt_budget.h"  /* luaxt */
 
 
 /*
@@ -152,7 +169,7 @@ static int str_rep (lua_State *L) {
   const char *s = luaL_checklstring(L, 1, &l);
   lua_Integer n = luaL_checkinteger(L, 2);
   const char *sep = luaL_optlstring(L, 3, "", &lsep);
-  if (n <= 0)
+  if (n <= 0 || l + lsep == 0)  /* luaxt: n copies of nothing are "" */
     lua_pushliteral(L, "");
   else if (l_unlikely(l + lsep < l || l + lsep > MAXSIZE / n))
     return luaL_error(L, "resulting string too large");
@@ -361,6 +378,7 @@ typedef struct MatchState {
   const char *p_end;  /* end ('\0') of pattern */
   lua_State *L;
   int matchdepth;  /* control for recursive depth (to avoid C stack overflow) */
+  size_t work;  /* luaxt: steps not yet charged to the budget */
   unsigned char level;  /* total number of captures (finished or unfinished) */
   struct {
     const char *init;
@@ -492,12 +510,17 @@ static const char *matchbalance (MatchState *ms, const char *s,
     int b = *p;
     int e = *(p+1);
     int cont = 1;
+    const char *start = s;  /* luaxt */
     while (++s < ms->src_end) {
       if (*s == e) {
-        if (--cont == 0) return s+1;
+        if (--cont == 0) {
+          luaxt_count(ms->L, &ms->work, (size_t)(s - start));  /* luaxt */
+          return s+1;
+        }
       }
       else if (*s == b) cont++;
     }
+    luaxt_count(ms->L, &ms->work, (size_t)(s - start));  /* luaxt */
   }
   return NULL;  /* string ends out of balance */
 }
@@ -508,6 +531,7 @@ static const char *max_expand (MatchState *ms, const char *s,
   ptrdiff_t i = 0;  /* counts maximum expand for item */
   while (singlematch(ms, s + i, p, ep))
     i++;
+  luaxt_count(ms->L, &ms->work, (size_t)i);  /* luaxt */
   /* keeps trying to match with the maximum repetitions */
   while (i>=0) {
     const char *res = match(ms, (s+i), ep+1);
@@ -560,6 +584,7 @@ static const char *match_capture (MatchState *ms, const char *s, int l) {
   size_t len;
   l = check_capture(ms, l);
   len = ms->capture[l].len;
+  luaxt_count(ms->L, &ms->work, 1 + len / LUAXT_BYTES_PER_STEP);  /* luaxt */
   if ((size_t)(ms->src_end-s) >= len &&
       memcmp(ms->capture[l].init, s, len) == 0)
     return s+len;
@@ -571,6 +596,7 @@ static const char *match (MatchState *ms, const char *s, const char *p) {
   if (l_unlikely(ms->matchdepth-- == 0))
     luaL_error(ms->L, "pattern too complex");
   init: /* using goto to optimize tail recursion */
+  luaxt_count(ms->L, &ms->work, 1);  /* luaxt: one step per item tried */
   if (p != ms->p_end) {  /* end of pattern? */
     switch (*p) {
       case '(': {  /* start capture */
@@ -670,16 +696,20 @@ static const char *match (MatchState *ms, const char *s, const char *p) {
 
 
 
-static const char *lmemfind (const char *s1, size_t l1,
+static const char *lmemfind (lua_State *L,  /* luaxt: for the budget */
+                               const char *s1, size_t l1,
                                const char *s2, size_t l2) {
   if (l2 == 0) return s1;  /* empty strings are everywhere */
   else if (l2 > l1) return NULL;  /* avoids a negative 'l1' */
   else {
     const char *init;  /* to search for a '*s2' inside 's1' */
+    size_t work = 0;  /* luaxt */
     l2--;  /* 1st char will be checked by 'memchr' */
     l1 = l1-l2;  /* 's2' cannot be found after that */
     while (l1 > 0 && (init = (const char *)memchr(s1, *s2, l1)) != NULL) {
       init++;   /* 1st char is already checked */
+      /* luaxt: the bytes memchr skipped and the compare below */
+      luaxt_count(L, &work, 1 + ((size_t)(init - s1) + l2) / LUAXT_BYTES_PER_STEP);
       if (memcmp(init, s2+1, l2) == 0)
         return init-1;
       else {  /* correct 'l1' and 's1' to try again */
@@ -758,6 +788,7 @@ static void prepstate (MatchState *ms, lua_State *L,
                        const char *s, size_t ls, const char *p, size_t lp) {
   ms->L = L;
   ms->matchdepth = MAXCCALLS;
+  ms->work = 0;  /* luaxt */
   ms->src_init = s;
   ms->src_end = s + ls;
   ms->p_end = p + lp;
@@ -782,7 +813,7 @@ static int str_find_aux (lua_State *L, int find) {
   /* explicit request or no special characters? */
   if (find && (lua_toboolean(L, 4) || nospecials(p, lp))) {
     /* do a plain search */
-    const char *s2 = lmemfind(s + init, ls - init, p, lp);
+    const char *s2 = lmemfind(L, s + init, ls - init, p, lp);
     if (s2) {
       lua_pushinteger(L, (s2 - s) + 1);
       lua_pushinteger(L, (s2 - s) + lp);
@@ -1120,8 +1151,10 @@ static int lua_number2strx (lua_State *L, char *buff, int sz,
 
 
 static void addquoted (luaL_Buffer *b, const char *s, size_t len) {
+  size_t work = 0;  /* luaxt */
   luaL_addchar(b, '"');
   while (len--) {
+    luaxt_count(b->L, &work, 1);  /* luaxt */
     if (*s == '"' || *s == '\\' || *s == '\n') {
       luaL_addchar(b, '\\');
       luaL_addchar(b, *s);
@@ -1866,7 +1899,7 @@ static void createmetatable (lua_State *L) {
 /*
 ** Open string library
 */
-LUAMOD_API int luaopen_string (lua_State *L) {
+int luaxt_open_string (lua_State *L) {  /* luaxt: renamed */
   luaL_newlib(L, strlib);
   createmetatable(L);
   return 1;

@@ -6,41 +6,42 @@
 //! `io`, `package`/`require`, `debug`. Host code is loaded as text only,
 //! so a binary chunk never reaches the VM.
 //!
-//! Limits and the places Lua runs code with hooks off: `setmetatable`
-//! refuses a metatable with a `__gc` field (finalizers run with hooks off,
-//! so no budget could stop one); once a limit trips, `xpcall` does not call
-//! the script's message handler (it would run with hooks off too), and
-//! `pcall`, `xpcall` and `coroutine.resume` raise the limit error again.
-//! Not yet covered (issue 15): `__close` handlers run while a thread is
-//! reset after a limit error, and long-running C functions
-//! (`string.find` backtracking, `table.move`/`sort` of huge ranges,
-//! `string.rep` of empty strings) do not check the budget.
+//! Limits. One budget counts VM instructions and the work of C library
+//! loops, and checks the deadline as it counts:
+//! - the count hook (`luaxt_hook`, `lua/luaxt_budget.c`) charges every
+//!   [`Limits::HOOK_INTERVAL`] instructions, and once a limit has tripped
+//!   it runs at every instruction;
+//! - the string and table libraries are Lua's own, patched (`lua/`) to
+//!   charge the work of their loops (pattern backtracking, plain `find`,
+//!   `%q`, `table.move`/`insert`/`remove`/`concat`/`sort`), so a limit
+//!   holds inside them too;
+//! - where Lua runs code with hooks off: `setmetatable` refuses a
+//!   metatable with a `__gc` field (finalizers run with hooks off), and
+//!   once a limit has tripped `xpcall` does not call the script's message
+//!   handler (it runs before unwinding, inside the hook);
+//! - where a script could catch the limit error: `pcall`, `xpcall`,
+//!   `coroutine.resume`, `coroutine.close` and `load` (whose reader
+//!   function runs protected) raise it again.
 
 use std::cell::Cell;
 use std::rc::Rc;
 
-use mlua::{HookTriggers, Lua, LuaOptions, StdLib, VmState};
+use mlua::{Lua, LuaOptions, StdLib};
 
 use crate::error::LimitKind;
 use crate::limits::Limits;
 
 /// Lua code that trims the libraries mlua opened.
 const TRIM: &str = r#"
+local stopped = ...
+local error, select, type, rawget = error, select, type, rawget
 dofile, loadfile = nil, nil
-local rawload, select = load, select
-load = function(chunk, name, mode, ...)
-  -- Only text chunks; an explicit env argument (even nil) is passed on.
-  if select('#', ...) > 0 then return rawload(chunk, name, "t", (...)) end
-  return rawload(chunk, name, "t")
-end
 string.dump = nil
 local time, clock, date = os.time, os.clock, os.date
 os = { time = time, clock = clock, date = date }
--- After a limit trips, an error caught by pcall, xpcall or
--- coroutine.resume is raised again, so a script cannot catch its way
--- past the instruction budget or the deadline.
-local stopped, error = ..., error
-local rawpcall, rawxpcall, resume = pcall, xpcall, coroutine.resume
+-- After a limit trips, an error caught by a protected call is raised
+-- again, so a script cannot catch its way past the instruction budget or
+-- the deadline. (The hook also checks at every instruction by then.)
 local function check(ok, ...)
   if not ok then
     local why = stopped()
@@ -48,6 +49,7 @@ local function check(ok, ...)
   end
   return ok, ...
 end
+local rawpcall, rawxpcall = pcall, xpcall
 pcall = function(...) return check(rawpcall(...)) end
 -- A message handler runs before the stack unwinds, and for an error raised
 -- by the budget hook it runs with hooks off: once a limit has tripped, the
@@ -59,32 +61,72 @@ xpcall = function(f, handler, ...)
   end
   return check(rawxpcall(f, guarded, ...))
 end
+local resume, close = coroutine.resume, coroutine.close
+coroutine.resume = function(...) return check(resume(...)) end
+coroutine.close = function(...) return check(close(...)) end
+local rawload = load
+load = function(chunk, name, mode, ...)
+  -- Only text chunks; an explicit env argument (even nil) is passed on.
+  -- A reader function runs protected: its limit error is raised again.
+  if select('#', ...) > 0 then return check(rawload(chunk, name, "t", (...))) end
+  return check(rawload(chunk, name, "t"))
+end
 -- Finalizers run with hooks off (lgc.c, GCTM), where no budget can stop
 -- them: a metatable with a __gc field is refused.
-local rawsetmetatable, rawget, type = setmetatable, rawget, type
+local rawsetmetatable = setmetatable
 setmetatable = function(t, mt)
   if type(mt) == "table" and rawget(mt, "__gc") ~= nil then
     error("setmetatable: __gc metamethods are not allowed in the sandbox", 2)
   end
   return rawsetmetatable(t, mt)
 end
-coroutine.resume = function(...) return check(resume(...)) end
 "#;
+
+/// The registry field of the charge function the patched C libraries
+/// call (`LUAXT_CHARGE_KEY` in `lua/luaxt_budget.h`).
+const CHARGE_KEY: &str = "luaxt.charge";
+
+/// The registry field of the hook's interval (`LUAXT_INTERVAL_KEY`).
+const INTERVAL_KEY: &str = "luaxt.hook_interval";
+
+// Lua's string and table libraries as patched in `lua/` (built by
+// build.rs): they charge the work of their loops to the budget.
+unsafe extern "C-unwind" {
+    fn luaxt_hook(state: *mut mlua::ffi::lua_State, debug: *mut mlua::ffi::lua_Debug);
+    fn luaxt_open_string(state: *mut mlua::ffi::lua_State) -> std::ffi::c_int;
+    fn luaxt_open_table(state: *mut mlua::ffi::lua_State) -> std::ffi::c_int;
+}
 
 /// Creates the sandboxed Lua state with `budget`'s hook installed.
 pub(crate) fn new_lua(limits: &Limits, budget: &Rc<Budget>) -> mlua::Result<Lua> {
-    let libs = StdLib::TABLE
-        | StdLib::STRING
-        | StdLib::MATH
-        | StdLib::UTF8
-        | StdLib::COROUTINE
-        | StdLib::OS;
+    let libs = StdLib::MATH | StdLib::UTF8 | StdLib::COROUTINE | StdLib::OS;
     let lua = Lua::new_with(libs, LuaOptions::new())?;
+    // SAFETY: both are `lua_CFunction`s that build and return their
+    // library's table, as Lua's own `luaopen_*` functions do (the string
+    // library also sets the metatable of strings).
+    let (open_string, open_table) = unsafe {
+        (
+            lua.create_c_function(luaxt_open_string)?,
+            lua.create_c_function(luaxt_open_table)?,
+        )
+    };
+    lua.globals()
+        .set("string", open_string.call::<mlua::Table>(())?)?;
+    lua.globals()
+        .set("table", open_table.call::<mlua::Table>(())?)?;
+    let charged = Rc::clone(budget);
+    let charge = lua.create_function(move |_, steps: i64| {
+        match charged.charge(u64::try_from(steps).unwrap_or(0)) {
+            Some(kind) => Err(mlua::Error::runtime(kind.to_string())),
+            None => Ok(()),
+        }
+    })?;
+    lua.set_named_registry_value(CHARGE_KEY, charge)?;
     let watched = Rc::clone(budget);
     let stopped =
         lua.create_function(move |_, ()| Ok(watched.tripped().map(|kind| kind.to_string())))?;
     lua.load(TRIM).set_name("=sandbox").call::<()>(stopped)?;
-    install_hook(&lua, Rc::clone(budget))?;
+    install_hook(&lua)?;
     if let Some(bytes) = limits.memory {
         lua.set_memory_limit(bytes)?;
     }
@@ -115,35 +157,49 @@ impl Budget {
         self.tripped.get()
     }
 
-    fn check(&self) -> Option<LimitKind> {
-        if let Some(kind) = self.tripped.get() {
-            return Some(kind);
-        }
-        let used = self.used.get() + u64::from(Limits::HOOK_INTERVAL);
+    /// Charges `steps` to the instruction budget and checks the deadline;
+    /// the limit that has tripped, if any. The hook charges the
+    /// instructions run since its last call, the patched C libraries the
+    /// work of their loops (`lua/luaxt_budget.h`: a step is about one VM
+    /// instruction's time).
+    pub(crate) fn charge(&self, steps: u64) -> Option<LimitKind> {
+        let used = self.used.get().saturating_add(steps);
         self.used.set(used);
-        if self.limit.get().is_some_and(|limit| used > limit) {
+        if self.tripped.get().is_none() && self.limit.get().is_some_and(|limit| used > limit) {
             self.tripped.set(Some(LimitKind::Instructions));
         }
+        self.check_deadline();
+        self.tripped.get()
+    }
+
+    fn check_deadline(&self) {
         // `web_time` reads `performance.now()` on wasm32, so the deadline
         // holds in the browser and in Node too.
-        if self
-            .deadline
-            .get()
-            .is_some_and(|deadline| web_time::Instant::now() >= deadline)
+        if self.tripped.get().is_none()
+            && self
+                .deadline
+                .get()
+                .is_some_and(|deadline| web_time::Instant::now() >= deadline)
         {
             self.tripped.set(Some(LimitKind::Deadline));
         }
-        self.tripped.get()
     }
 }
 
-/// Installs the budget hook (for the main thread and every coroutine).
-/// Once a limit trips, every later check errors again, so a script that
-/// catches the error with `pcall` is stopped at its next check.
-fn install_hook(lua: &Lua, budget: Rc<Budget>) -> mlua::Result<()> {
-    let triggers = HookTriggers::new().every_nth_instruction(Limits::HOOK_INTERVAL);
-    lua.set_global_hook(triggers, move |_lua, _debug| match budget.check() {
-        Some(kind) => Err(mlua::Error::runtime(kind.to_string())),
-        None => Ok(VmState::Continue),
-    })
+/// Installs the budget hook (`luaxt_hook` in `lua/luaxt_budget.c`) on the
+/// main thread; coroutines inherit it when they are created. It charges
+/// [`Limits::HOOK_INTERVAL`] instructions at a time through the same charge
+/// function as the C libraries, so once a limit trips every later check
+/// errors again, and a script that catches the error with `pcall` is
+/// stopped at its next check.
+fn install_hook(lua: &Lua) -> mlua::Result<()> {
+    lua.set_named_registry_value(INTERVAL_KEY, Limits::HOOK_INTERVAL)?;
+    let interval = std::ffi::c_int::try_from(Limits::HOOK_INTERVAL).expect("a small interval");
+    // SAFETY: `exec_raw` hands over the main thread's state, where the hook
+    // is set as Lua's own `debug.sethook` would set it.
+    unsafe {
+        lua.exec_raw::<()>((), |state| {
+            mlua::ffi::lua_sethook(state, Some(luaxt_hook), mlua::ffi::LUA_MASKCOUNT, interval);
+        })
+    }
 }

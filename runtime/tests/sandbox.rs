@@ -221,3 +221,264 @@ fn finalizers_are_refused() {
         .unwrap();
     assert_eq!(out, Value::Int(42));
 }
+
+/// Runs `setup`, then `work`, as two `compute` calls (each with its own
+/// budget and deadline) on another thread in a runtime with `limits`, and
+/// returns the result of `work`. A run that does not end within 60 s fails
+/// the test (a backstop far above the limits under test, never a timed
+/// pass).
+fn run_limited(limits: Limits, setup: &str, work: &str) -> Result<Value, Error> {
+    let (setup, code) = (setup.to_owned(), work.to_owned());
+    let (send, receive) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut rt = Runtime::new(MemoryStore::new(), limits).unwrap();
+        rt.compute(&setup)
+            .expect("the setup stays within the limits");
+        let _ = send.send(rt.compute(&code));
+    });
+    receive
+        .recv_timeout(Duration::from_secs(60))
+        .unwrap_or_else(|_| panic!("still running after 60 s: {work}"))
+}
+
+/// Only an instruction budget (20 million) and a large heap.
+fn budget_only() -> Limits {
+    Limits {
+        memory: Some(512 << 20),
+        instructions: Some(20_000_000),
+        deadline: None,
+        ..Limits::default()
+    }
+}
+
+/// Only a deadline (500 ms) and a large heap.
+fn deadline_only() -> Limits {
+    Limits {
+        memory: Some(512 << 20),
+        instructions: None,
+        deadline: Some(Duration::from_millis(500)),
+        ..Limits::default()
+    }
+}
+
+/// Work that runs inside C library functions, where the count hook never
+/// runs, after a setup that stays well within the limits: without the
+/// budget charges in `runtime/lua/` each runs for many seconds (or, for
+/// the first five, practically forever); with them each stops at the
+/// instruction budget and at the deadline.
+const C_LOOPS: &[(&str, &str, &str)] = &[
+    (
+        "backtracking find",
+        "",
+        r#"return string.rep("a", 200):find(string.rep("a*", 30) .. "b")"#,
+    ),
+    (
+        "backtracking match",
+        "",
+        r#"return string.rep("a", 200):match(string.rep("a-", 30) .. "b")"#,
+    ),
+    (
+        "backtracking gsub",
+        "",
+        r#"return string.rep("a", 200):gsub(string.rep("a*", 30) .. "b", "")"#,
+    ),
+    (
+        "backtracking gmatch",
+        "",
+        r#"for m in string.rep("a", 200):gmatch(string.rep("a*", 30) .. "b") do end"#,
+    ),
+    (
+        "table.move over 2^40 indices",
+        "",
+        "table.move({1}, 1, 2^40, 2)",
+    ),
+    (
+        "table.insert behind a huge __len",
+        "",
+        "table.insert(setmetatable({}, {__len = function() return 2^40 end}), 1, 0)",
+    ),
+    (
+        "table.remove behind a huge __len",
+        "",
+        "table.remove(setmetatable({}, {__len = function() return 2^40 end}), 1)",
+    ),
+    (
+        "balanced match from every position",
+        r#"s = string.rep("(", 200000)"#,
+        r#"return s:find("%b()")"#,
+    ),
+    (
+        "plain find of a near miss",
+        r#"s, p = string.rep("a", 1 << 22), string.rep("a", 1 << 16) .. "b""#,
+        "return s:find(p, 1, true)",
+    ),
+    (
+        "table.sort of 4 million numbers",
+        r#"t = table.pack(string.byte(string.rep("\1\9\5\7", 200000), 1, -1))
+           for k = 1, 4 do table.move(t, 1, 800000, k * 800000 + 1) end"#,
+        "table.sort(t)",
+    ),
+    (
+        "string.format %q of 64 MiB of control characters",
+        r#"s = string.rep("\1", 64 << 20)"#,
+        r#"return #string.format("%q", s)"#,
+    ),
+];
+
+#[test]
+fn c_library_loops_stop_at_the_instruction_budget() {
+    for (what, setup, work) in C_LOOPS {
+        let err = run_limited(budget_only(), setup, work).expect_err(what);
+        assert!(
+            matches!(err, Error::Limit(LimitKind::Instructions)),
+            "{what}: {err}"
+        );
+    }
+}
+
+#[test]
+fn c_library_loops_stop_at_the_deadline() {
+    for (what, setup, work) in C_LOOPS {
+        let err = run_limited(deadline_only(), setup, work).expect_err(what);
+        assert!(
+            matches!(err, Error::Limit(LimitKind::Deadline)),
+            "{what}: {err}"
+        );
+    }
+}
+
+#[test]
+fn a_limit_inside_a_c_function_cannot_be_caught() {
+    let code = r#"
+        for i = 1, 3 do
+          pcall(string.find, string.rep("a", 200), string.rep("a*", 30) .. "b")
+          pcall(table.move, {1}, 1, 2^40, 2)
+        end
+        return "escaped""#;
+    let err = run_limited(budget_only(), "", code).unwrap_err();
+    assert!(
+        matches!(err, Error::Limit(LimitKind::Instructions)),
+        "{err}"
+    );
+}
+
+#[test]
+fn the_patched_libraries_behave_as_lua_does() {
+    let mut rt = limited();
+    let code = r#"
+        -- n copies of nothing are nothing, however large n is.
+        assert(string.rep("", 2^62) == "" and ("").rep("", 2^62, "") == "")
+        assert(string.rep("ab", 3, ",") == "ab,ab,ab" and string.rep("x", 0) == "")
+        -- Patterns, captures, balance, frontier, back references.
+        assert(("hello world"):find("o w") == 5)
+        assert(("key = value"):match("(%w+)%s*=%s*(%w+)") == "key")
+        assert(select(2, ("a,b,,c"):gsub(",", ";")) == 3)
+        assert(("f(a(b)c)d"):match("%b()") == "(a(b)c)")
+        assert(("THE (quick) fox"):find("%f[%a]%a+%f[%A]") == 1)
+        assert(("abcabc"):match("(abc)%1") == "abc")
+        local words = {}
+        for w in ("one two  three"):gmatch("%a+") do words[#words + 1] = w end
+        assert(table.concat(words, "|") == "one|two|three")
+        assert(("x.y"):find(".", 1, true) == 2 and ("abc"):find("", 10, true) == nil)
+        assert(string.format("%q", "a\0b\n") == '"a\\0b\\\n"')
+        -- The table library.
+        local t = table.move({1, 2, 3}, 1, 3, 2)
+        assert(table.concat(t, ",") == "1,1,2,3")
+        table.insert(t, 1, 0) assert(table.concat(t, ",") == "0,1,1,2,3")
+        assert(table.remove(t, 1) == 0 and table.remove(t) == 3)
+        assert(table.unpack({1, 2, 3}, 2) == 2 and table.pack(1, 2).n == 2)
+        for _, n in ipairs({10, 5000}) do
+          local a, b = {}, {}
+          for i = 1, n do a[i] = (i * 37) % 101 + 0.5 * (i % 2) b[i] = tostring(a[i]) end
+          table.sort(a) table.sort(b)
+          for i = 2, n do assert(a[i - 1] <= a[i] and b[i - 1] <= b[i]) end
+          table.sort(a, function(x, y) return x > y end)
+          for i = 2, n do assert(a[i - 1] >= a[i]) end
+        end
+        -- Errors are Lua's.
+        assert(not pcall(table.sort, {3, 1, 2}, function() return true end) or true)
+        assert(select(2, pcall(string.rep, "x", -1)) == "")
+        assert(not pcall(string.find, "a", "%"))
+        return true"#;
+    assert_eq!(rt.compute(code).unwrap(), Value::Bool(true));
+}
+
+/// How long each case of `C_LOOPS` runs without limits (for checking that
+/// the cases above really exercise long C work): `cargo test -p
+/// luaxt-runtime --test sandbox -- --ignored --nocapture c_loop_times`.
+#[test]
+#[ignore = "a measurement, not a check"]
+fn c_loop_times() {
+    for (what, setup, work) in C_LOOPS.iter().skip(7) {
+        let mut rt = Runtime::new(MemoryStore::new(), Limits::unlimited()).unwrap();
+        let started = Instant::now();
+        rt.compute(setup).unwrap();
+        let setup_time = started.elapsed();
+        let started = Instant::now();
+        let _ = rt.compute(work);
+        println!("{what}: setup {setup_time:?}, work {:?}", started.elapsed());
+    }
+}
+
+#[test]
+fn close_handlers_do_not_outlive_a_limit() {
+    // A to-be-closed variable's __close runs while the limit error
+    // unwinds; a loop in it is stopped by the same limit.
+    let endless_close = r#"
+        local guard <close> = setmetatable({}, {__close = function() while true do end end})
+        while true do end"#;
+    for limits in [budget_only(), deadline_only()] {
+        let err = run_limited(limits, "", endless_close).unwrap_err();
+        assert!(matches!(err, Error::Limit(_)), "{err}");
+    }
+    // Also when the loop sits in a coroutine that is closed later.
+    let in_coroutine = r#"
+        local co = coroutine.create(function()
+          local guard <close> = setmetatable({}, {__close = function() while true do end end})
+          coroutine.yield()
+        end)
+        coroutine.resume(co)
+        coroutine.close(co)"#;
+    let err = run_limited(budget_only(), "", in_coroutine).unwrap_err();
+    assert!(matches!(err, Error::Limit(_)), "{err}");
+    // An error object whose __tostring loops.
+    let tostring_loop = r#"
+        error(setmetatable({}, {__tostring = function() while true do end end}))"#;
+    let err = run_limited(budget_only(), "", tostring_loop).unwrap_err();
+    assert!(matches!(err, Error::Limit(_) | Error::Lua { .. }), "{err}");
+}
+
+#[test]
+fn every_protected_call_raises_the_limit_again() {
+    // Each loop catches the limit error in a different protected call
+    // and carries on; each must still end at the limit.
+    let catchers = [
+        "while true do pcall(function() while true do end end) end",
+        "while true do xpcall(function() while true do end end, function(e) return e end) end",
+        "while true do coroutine.resume(coroutine.create(function() while true do end end)) end",
+        "while true do load(function() while true do end end) end",
+        r#"while true do
+             local co = coroutine.create(function()
+               local guard <close> = setmetatable({}, {__close = function() while true do end end})
+               coroutine.yield()
+             end)
+             coroutine.resume(co)
+             coroutine.close(co)
+           end"#,
+        "while true do pcall(string.rep, 'x', -1) pcall(table.move, {1}, 1, 2^40, 2) end",
+    ];
+    for code in catchers {
+        for limits in [budget_only(), deadline_only()] {
+            let err = run_limited(limits, "", code).unwrap_err();
+            assert!(matches!(err, Error::Limit(_)), "{code}: {err}");
+        }
+    }
+    // After a limit, the next call runs at full speed again: a script
+    // that needs most of the budget still fits.
+    let mut rt = Runtime::new(MemoryStore::new(), budget_only()).unwrap();
+    assert!(rt.compute("while true do end").is_err());
+    let out = rt
+        .compute("local n = 0 for i = 1, 2000000 do n = n + i end return n")
+        .unwrap();
+    assert_eq!(out, Value::Int(2_000_001_000_000));
+}
