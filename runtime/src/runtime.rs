@@ -312,10 +312,16 @@ impl<S: Store + 'static> Runtime<S> {
 
 #[cfg(feature = "fs")]
 impl<S: Store + 'static> Runtime<S> {
-    /// Writes [`snapshot`](Runtime::snapshot) to `path` atomically: a
-    /// temporary file in the same directory, fsync, rename, fsync of the
-    /// directory. A crash at any point leaves either the old file or the
-    /// new one, never a mix.
+    /// Writes [`snapshot`](Runtime::snapshot) to `path` atomically: a new
+    /// temporary file created exclusively in the same directory, fsync,
+    /// rename, fsync of the directory. A crash at any point leaves either
+    /// the old file or the new one, never a mix. The file keeps the
+    /// permissions of the one it replaces (a new one is 0600); a symlink at
+    /// `path` is replaced, not written through (module [`persist`](crate::persist)).
+    ///
+    /// Two processes saving the same path never corrupt it, but each
+    /// replaces the whole file: a host that loads, runs and saves must
+    /// hold a lock around the three steps (the CLI does, spec §12.6).
     pub fn save_state(&self, path: impl AsRef<std::path::Path>) -> Result<()> {
         let bytes = self.snapshot()?;
         crate::persist::write_atomic(path.as_ref(), &bytes)?;
