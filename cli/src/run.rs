@@ -1,6 +1,7 @@
 //! `luaxt run`: run a Lua script in the sandboxed runtime, with JSON input
 //! and output and `_home` kept in a state file.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -140,7 +141,7 @@ pub fn run(args: &RunArgs) -> Result<ExitStatus> {
 
     progress.set(format!("running {script_name}"));
     runtime
-        .compute(PRINT_TO_LOG)
+        .capture_prints()
         .map_err(|e| anyhow!("cannot start the runtime: {e}"))?;
     let result = runtime.compute(code);
     drop(progress);
@@ -180,33 +181,18 @@ pub fn run(args: &RunArgs) -> Result<ExitStatus> {
     Ok(ExitStatus::Ok)
 }
 
-/// Replaces `print` so that what a script prints does not mix with the
-/// JSON on stdout: lines are kept (in the Lua heap) and written to stderr
-/// when the script ends, also when it fails.
-const PRINT_TO_LOG: &str = r##"
-local log, n = {}, 0
-local concat, select, tostring = table.concat, select, tostring
-print = function(...)
-  local parts = {}
-  for i = 1, select("#", ...) do
-    parts[i] = tostring((select(i, ...)))
-  end
-  n = n + 1
-  log[n] = concat(parts, "\t")
-end
-__luaxt_flush_prints = function()
-  local text = concat(log, "\n", 1, n)
-  log, n = {}, 0
-  return text
-end
-"##;
-
-/// Writes what the script printed to stderr.
+/// Writes what the script printed to stderr: lines kept by the runtime's
+/// print capture (in the Lua heap, out of the script's reach), taken
+/// without running any Lua code, so nothing the script left behind runs
+/// again here.
 fn flush_prints(runtime: &mut Runtime<MemoryStore>) {
-    if let Ok(luaxt_format::Value::Str(text)) = runtime.compute("return __luaxt_flush_prints()") {
-        if !text.is_empty() {
-            eprintln!("{text}");
+    match runtime.take_prints() {
+        Ok(text) => {
+            let mut err = std::io::stderr().lock();
+            let _ = err.write_all(&text);
+            let _ = err.flush();
         }
+        Err(e) => eprintln!("luaxt: cannot read what the script printed: {e}"),
     }
 }
 

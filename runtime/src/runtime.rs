@@ -26,10 +26,10 @@ use crate::store::{IO_ID, Store, TableId};
 /// A runtime is single-threaded (`!Send`): the Lua state and the store are
 /// used from the thread that created them, as in the WebAssembly build.
 pub struct Runtime<S: Store + 'static> {
-    lua: Lua,
+    pub(crate) lua: Lua,
     ext: Rc<Ext<S>>,
-    budget: Rc<Budget>,
-    limits: Limits,
+    pub(crate) budget: Rc<Budget>,
+    pub(crate) limits: Limits,
 }
 
 impl<S: Store + 'static> std::fmt::Debug for Runtime<S> {
