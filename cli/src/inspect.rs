@@ -253,18 +253,18 @@ impl<W: Write> Dumper<'_, W> {
         let Ok(decoded) = DecodeOptions::new().decode_ref(span) else {
             return String::new();
         };
-        if let ValueRef::Float(f) = decoded {
-            if let Some(i) = luaxt_format::float_key_as_int(f) {
-                return format!("  (noncanonical: float key {f:?} is the integer {i})");
-            }
+        if let ValueRef::Float(f) = decoded
+            && let Some(i) = luaxt_format::float_key_as_int(f)
+        {
+            return format!("  (noncanonical: float key {f:?} is the integer {i})");
         }
         if decoded.as_i64() == Some(n as i64 + 1) {
             return "  (noncanonical: key n+1 belongs in the array part)".to_owned();
         }
-        if let Some((p_at, p_end)) = previous {
-            if &self.bytes[p_at..p_end] >= span {
-                return "  (noncanonical: out of order)".to_owned();
-            }
+        if let Some((p_at, p_end)) = previous
+            && &self.bytes[p_at..p_end] >= span
+        {
+            return "  (noncanonical: out of order)".to_owned();
         }
         String::new()
     }

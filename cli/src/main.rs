@@ -9,6 +9,7 @@ mod inspect;
 mod io;
 mod json;
 mod limits;
+mod lock;
 mod path;
 mod progress;
 mod run;
@@ -31,6 +32,8 @@ pub enum ExitStatus {
     Invalid = 2,
     /// 3: usage or I/O error.
     Usage = 3,
+    /// 4: `run`: the state file is in use by another run (without `--wait`).
+    InUse = 4,
 }
 
 /// What `--version` prints after the name: this crate's version and the
@@ -56,6 +59,7 @@ Exit codes:
   1  check: valid but noncanonical; conformance: some vectors failed
   2  invalid input (LXT, JSON, typed JSON), a Lua error or a limit hit
   3  usage error or I/O error (a missing file, say)
+  4  run: the state file is in use by another luaxt run (see --wait)
 
 Examples:
   luaxt inspect state.lxt
@@ -124,10 +128,10 @@ fn main() -> ExitCode {
     match result {
         Ok(status) => ExitCode::from(status as u8),
         Err(e) => {
-            if let Some(io) = e.downcast_ref::<std::io::Error>() {
-                if io.kind() == std::io::ErrorKind::BrokenPipe {
-                    return ExitCode::SUCCESS;
-                }
+            if let Some(io) = e.downcast_ref::<std::io::Error>()
+                && io.kind() == std::io::ErrorKind::BrokenPipe
+            {
+                return ExitCode::SUCCESS;
             }
             eprintln!("luaxt: {e:#}");
             ExitCode::from(exit_status(&e) as u8)
@@ -135,8 +139,12 @@ fn main() -> ExitCode {
     }
 }
 
-/// The exit status for an error: usage and I/O errors are 3, the rest 2.
+/// The exit status for an error: a state file in use is 4, usage and I/O
+/// errors are 3, the rest 2.
 fn exit_status(e: &anyhow::Error) -> ExitStatus {
+    if e.chain().any(|c| c.is::<lock::StateInUse>()) {
+        return ExitStatus::InUse;
+    }
     let usage = e
         .chain()
         .any(|c| c.is::<io::UsageError>() || c.is::<std::io::Error>());

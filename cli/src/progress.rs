@@ -67,10 +67,10 @@ impl Progress {
 
     /// Replaces the message.
     pub fn set(&self, message: impl Into<String>) {
-        if let Some(shared) = &self.shared {
-            if let Ok(mut m) = shared.message.lock() {
-                *m = message.into();
-            }
+        if let Some(shared) = &self.shared
+            && let Ok(mut m) = shared.message.lock()
+        {
+            *m = message.into();
         }
     }
 }

@@ -1,14 +1,17 @@
 //! `luaxt run`: run a Lua script in the sandboxed runtime, with JSON input
 //! and output and `_home` kept in a state file.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use anyhow::{Context, Result, anyhow};
 use clap::Args;
+use luaxt_runtime::persist;
 use luaxt_runtime::{Error as RtError, HOME_ID, LimitKind, Limits, MemoryStore, Runtime, Store};
 
 use crate::limits::parse_bytes;
+use crate::lock::StateLock;
 use crate::progress::Progress;
 use crate::{ExitStatus, io as cli_io};
 
@@ -33,9 +36,19 @@ State: `_home` is loaded from the state file before the run and saved back \
 (atomically) after a successful one. The default state file is \
 `.luaxt-state` in the current directory; --state FILE picks another, \
 --no-state runs without one. A state file that does not exist yet is \
-created only if the script left something in `_home`. When the script \
+created only if the script left something in `_home`, readable by its \
+owner only (0600); a save keeps the permissions of the file it replaces. \
+When the script \
 fails (a Lua error, a limit, output that cannot be converted), the state \
 file is left as it was.
+
+Concurrent runs: load, run and save happen under an exclusive lock on \
+the lock file `.NAME.lock` beside the state file, so two runs on one state \
+file never lose each other's updates. A run that finds the state file in \
+use fails at once with exit code 4 (\"state file ... is in use by another \
+luaxt run\"); with --wait it waits until the other run is done. \
+--no-state takes no lock. The lock file stays beside a state file; a run \
+that leaves no state file removes it.
 
 A Lua error prints the message and the traceback and exits with 2; so does a \
 limit: --memory-limit (Lua heap), --time-limit (wall clock) and \
@@ -44,6 +57,7 @@ limit: --memory-limit (Lua heap), --time-limit (wall clock) and \
 Examples:
   luaxt run examples/stats/stats.lua --input examples/stats/data.json
   luaxt run examples/counter/counter.lua --state counter.state
+  luaxt run examples/counter/counter.lua --state counter.state --wait
   luaxt run job.lua --no-state --memory-limit 64M --time-limit 2.5 --compact")]
 pub struct RunArgs {
     /// The Lua 5.4 script (a first line starting with `#` is skipped).
@@ -58,9 +72,13 @@ pub struct RunArgs {
     /// State file that holds `_home` between runs [default: .luaxt-state].
     #[arg(long, value_name = "FILE", conflicts_with = "no_state")]
     pub state: Option<PathBuf>,
-    /// Neither load nor save a state file.
+    /// Neither load nor save a state file (and take no lock).
     #[arg(long)]
     pub no_state: bool,
+    /// Wait for a state file that another luaxt run is using, instead of
+    /// failing with exit code 4.
+    #[arg(long, conflicts_with = "no_state")]
+    pub wait: bool,
     /// Most bytes the Lua heap may use; suffixes K, M, G (powers of 1024).
     #[arg(long, value_name = "BYTES", value_parser = parse_bytes, default_value = "512M")]
     pub memory_limit: usize,
@@ -90,8 +108,47 @@ fn parse_secs(text: &str) -> Result<Duration, String> {
         .ok_or_else(|| format!("{text:?} is not a positive number of seconds"))
 }
 
-/// Runs `luaxt run`.
+/// Runs `luaxt run`: with a state file, under its lock (module `lock`).
 pub fn run(args: &RunArgs) -> Result<ExitStatus> {
+    if args.no_state {
+        return run_script(args, None);
+    }
+    let path = args
+        .state
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(DEFAULT_STATE));
+    let mut waiting = None;
+    let lock = StateLock::acquire(&path, args.wait, || {
+        waiting = Some(Progress::start(format!(
+            "waiting for state file {} (in use by another luaxt run)",
+            path.display()
+        )));
+    })?;
+    drop(waiting);
+    remove_stale_temps(&path);
+    let result = run_script(args, Some(&path));
+    if std::fs::symlink_metadata(&path).is_err() {
+        // Nothing to guard: a stateless run leaves no lock file behind. If
+        // it cannot be removed, it stays, which is harmless.
+        let _ = lock.remove();
+    }
+    result
+}
+
+/// Removes the temporary files that a killed save of `path` left behind.
+/// Only under the lock: then no other save of `path` is under way.
+/// Best effort; a file that stays is only clutter.
+fn remove_stale_temps(path: &Path) {
+    if let Ok(stale) = persist::stale_temps(path) {
+        for temp in stale {
+            let _ = std::fs::remove_file(temp);
+        }
+    }
+}
+
+/// Loads `_home` from `state` (if it exists), runs the script, and saves
+/// `_home` back after a successful run.
+fn run_script(args: &RunArgs, state: Option<&Path>) -> Result<ExitStatus> {
     let script_name = args.script.display().to_string();
     let code = cli_io::read_text(Some(&args.script))?;
     let code = skip_shebang(&code);
@@ -105,16 +162,7 @@ pub fn run(args: &RunArgs) -> Result<ExitStatus> {
     let mut runtime = Runtime::new(MemoryStore::new(), limits)
         .map_err(|e| anyhow!("cannot start the runtime: {e}"))?;
 
-    let state = if args.no_state {
-        None
-    } else {
-        Some(
-            args.state
-                .clone()
-                .unwrap_or_else(|| PathBuf::from(DEFAULT_STATE)),
-        )
-    };
-    let state_existed = match &state {
+    let state_existed = match state {
         Some(path) if path.exists() => {
             runtime.load_state(path).map_err(|e| state_error(path, e))?;
             true
@@ -140,7 +188,7 @@ pub fn run(args: &RunArgs) -> Result<ExitStatus> {
 
     progress.set(format!("running {script_name}"));
     runtime
-        .compute(PRINT_TO_LOG)
+        .capture_prints()
         .map_err(|e| anyhow!("cannot start the runtime: {e}"))?;
     let result = runtime.compute(code);
     drop(progress);
@@ -166,7 +214,7 @@ pub fn run(args: &RunArgs) -> Result<ExitStatus> {
     };
     text.push('\n');
 
-    if let Some(path) = &state {
+    if let Some(path) = state {
         let home_empty = runtime
             .store()
             .next(HOME_ID, None)
@@ -180,33 +228,18 @@ pub fn run(args: &RunArgs) -> Result<ExitStatus> {
     Ok(ExitStatus::Ok)
 }
 
-/// Replaces `print` so that what a script prints does not mix with the
-/// JSON on stdout: lines are kept (in the Lua heap) and written to stderr
-/// when the script ends, also when it fails.
-const PRINT_TO_LOG: &str = r##"
-local log, n = {}, 0
-local concat, select, tostring = table.concat, select, tostring
-print = function(...)
-  local parts = {}
-  for i = 1, select("#", ...) do
-    parts[i] = tostring((select(i, ...)))
-  end
-  n = n + 1
-  log[n] = concat(parts, "\t")
-end
-__luaxt_flush_prints = function()
-  local text = concat(log, "\n", 1, n)
-  log, n = {}, 0
-  return text
-end
-"##;
-
-/// Writes what the script printed to stderr.
+/// Writes what the script printed to stderr: lines kept by the runtime's
+/// print capture (in the Lua heap, out of the script's reach), taken
+/// without running any Lua code, so nothing the script left behind runs
+/// again here.
 fn flush_prints(runtime: &mut Runtime<MemoryStore>) {
-    if let Ok(luaxt_format::Value::Str(text)) = runtime.compute("return __luaxt_flush_prints()") {
-        if !text.is_empty() {
-            eprintln!("{text}");
+    match runtime.take_prints() {
+        Ok(text) => {
+            let mut err = std::io::stderr().lock();
+            let _ = err.write_all(&text);
+            let _ = err.flush();
         }
+        Err(e) => eprintln!("luaxt: cannot read what the script printed: {e}"),
     }
 }
 

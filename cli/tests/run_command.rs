@@ -382,6 +382,54 @@ fn print_goes_to_stderr_so_stdout_stays_json() {
         .stderr(contains("before\n").and(contains("failing.lua:2: after")));
 }
 
+/// Issue 15: a script that replaces the flush global of older versions,
+/// `print`, `tostring` or `table.concat` with endless functions after
+/// printing. Its lines still reach stderr and the run ends (the flush runs
+/// none of its code; the timeout only keeps a regression from hanging the
+/// suite).
+#[test]
+fn a_script_cannot_hijack_or_silence_the_print_flush() {
+    let dir = TempDir::new().unwrap();
+    let forever = "function() while true do end end";
+    for (name, code, ok) in [
+        (
+            "flush.lua",
+            format!("print('a')\n__luaxt_flush_prints = {forever}\nprint('b')"),
+            true,
+        ),
+        (
+            "globals.lua",
+            format!(
+                "print('a', 1)\nprint = {forever}\ntable.concat = {forever}\ntostring = {forever}\nselect = {forever}\n_io.output = 1"
+            ),
+            true,
+        ),
+        (
+            "limit.lua",
+            format!("print('a')\n__luaxt_flush_prints = {forever}\nwhile true do end"),
+            false,
+        ),
+    ] {
+        let s = script(&dir, name, &code);
+        let assert = luaxt()
+            .args(["run", "--no-state", "--instruction-limit", "5000000"])
+            .arg(&s)
+            .timeout(std::time::Duration::from_secs(120))
+            .assert();
+        let assert = if ok { assert.success() } else { assert.code(2) };
+        let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+        let expected = if name == "globals.lua" {
+            "a\t1\n"
+        } else {
+            "a\n"
+        };
+        assert!(stderr.starts_with(expected), "{name}: {stderr:?}");
+        if name == "flush.lua" {
+            assert_eq!(stderr, "a\nb\n");
+        }
+    }
+}
+
 #[test]
 fn inspect_shows_what_a_state_file_holds() {
     let dir = TempDir::new().unwrap();

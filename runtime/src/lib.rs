@@ -85,6 +85,13 @@
 //! instruction budget and a deadline; hitting one gives
 //! [`Error::Memory`] or [`Error::Limit`], and the runtime stays usable.
 //!
+//! ## Printing
+//! `print` writes to stdout, as in Lua. A host that wants the lines for
+//! itself calls [`Runtime::capture_prints`] once and
+//! [`Runtime::take_prints`] after each run: the lines stay in the Lua heap
+//! (under the memory limit) where no script can reach them, and taking
+//! them runs no Lua code.
+//!
 //! ## Persistence
 //! [`Runtime::snapshot`] / [`Runtime::restore`] give and take the snapshot
 //! container of spec §12 (magic, version, tables, entries, CRC-32);
@@ -96,7 +103,8 @@
 //! [`store`] (the host trait), [`memory_store`] ([`MemoryStore`]),
 //! `convert` (Lua ↔ LXT), `ext_table` (proxies, `ext`, `_home`, `_io`),
 //! `sandbox` (libraries and the limit hook), [`snapshot`] (the container),
-//! `persist` (atomic files), `runtime` ([`Runtime`]), `error`.
+//! `persist` (atomic files), `prints` (print capture for the host),
+//! `runtime` ([`Runtime`]), `error`.
 
 mod convert;
 mod direct;
@@ -106,6 +114,7 @@ mod limits;
 pub mod memory_store;
 #[cfg(feature = "fs")]
 pub mod persist;
+mod prints;
 mod runtime;
 mod sandbox;
 pub mod snapshot;

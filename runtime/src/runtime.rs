@@ -26,10 +26,10 @@ use crate::store::{IO_ID, Store, TableId};
 /// A runtime is single-threaded (`!Send`): the Lua state and the store are
 /// used from the thread that created them, as in the WebAssembly build.
 pub struct Runtime<S: Store + 'static> {
-    lua: Lua,
+    pub(crate) lua: Lua,
     ext: Rc<Ext<S>>,
-    budget: Rc<Budget>,
-    limits: Limits,
+    pub(crate) budget: Rc<Budget>,
+    pub(crate) limits: Limits,
 }
 
 impl<S: Store + 'static> std::fmt::Debug for Runtime<S> {
@@ -312,10 +312,16 @@ impl<S: Store + 'static> Runtime<S> {
 
 #[cfg(feature = "fs")]
 impl<S: Store + 'static> Runtime<S> {
-    /// Writes [`snapshot`](Runtime::snapshot) to `path` atomically: a
-    /// temporary file in the same directory, fsync, rename, fsync of the
-    /// directory. A crash at any point leaves either the old file or the
-    /// new one, never a mix.
+    /// Writes [`snapshot`](Runtime::snapshot) to `path` atomically: a new
+    /// temporary file created exclusively in the same directory, fsync,
+    /// rename, fsync of the directory. A crash at any point leaves either
+    /// the old file or the new one, never a mix. The file keeps the
+    /// permissions of the one it replaces (a new one is 0600); a symlink at
+    /// `path` is replaced, not written through (module [`persist`](crate::persist)).
+    ///
+    /// Two processes saving the same path never corrupt it, but each
+    /// replaces the whole file: a host that loads, runs and saves must
+    /// hold a lock around the three steps (the CLI does, spec §12.6).
     pub fn save_state(&self, path: impl AsRef<std::path::Path>) -> Result<()> {
         let bytes = self.snapshot()?;
         crate::persist::write_atomic(path.as_ref(), &bytes)?;

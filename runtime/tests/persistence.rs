@@ -4,7 +4,7 @@
 use std::fs;
 
 use luaxt_format::Value;
-use luaxt_runtime::persist::{temp_path, write_atomic_with};
+use luaxt_runtime::persist::{stale_temps, write_atomic_with};
 use luaxt_runtime::{Error, Limits, MemoryStore, Runtime, SnapshotError, Store};
 
 fn runtime() -> Runtime<MemoryStore> {
@@ -29,7 +29,10 @@ fn earlier_test_4_persistence_across_save_and_load() {
         )
         .unwrap();
     first.save_state(&path).unwrap();
-    assert!(!temp_path(&path).exists());
+    assert_eq!(
+        stale_temps(&path).unwrap(),
+        Vec::<std::path::PathBuf>::new()
+    );
 
     let mut second = runtime();
     second.load_state(&path).unwrap();
@@ -186,18 +189,100 @@ fn a_save_interrupted_half_way_leaves_the_old_snapshot() {
     .unwrap_err();
     assert_eq!(err.to_string(), "simulated crash");
     assert_eq!(fs::read(&path).unwrap(), old);
-    assert!(!temp_path(&path).exists());
+    assert!(stale_temps(&path).unwrap().is_empty());
 
-    // A crash that left a half-written temporary file behind.
-    fs::write(temp_path(&path), &new[..new.len() / 2]).unwrap();
+    // A crash that left a half-written temporary file behind (the name a
+    // killed save leaves): readers never look at it, and saves go on.
+    let leftover = dir.path().join(".state.lxts.Ab12Cd.tmp");
+    fs::write(&leftover, &new[..new.len() / 2]).unwrap();
+    assert_eq!(stale_temps(&path).unwrap(), vec![leftover.clone()]);
     let mut fresh = runtime();
     fresh.load_state(&path).unwrap();
     assert_eq!(fresh.compute("return _home.v").unwrap(), Value::from("old"));
-    // The next save overwrites the leftover and succeeds.
     rt.save_state(&path).unwrap();
     fresh.load_state(&path).unwrap();
     assert_eq!(fresh.compute("return _home.v").unwrap(), Value::from("new"));
-    assert!(!temp_path(&path).exists());
+    assert_eq!(stale_temps(&path).unwrap(), vec![leftover]);
+}
+
+/// The attack of issue 15: a symlink at the temporary name of older
+/// versions (`.NAME.tmp`) and at names of the current pattern must not
+/// redirect a save.
+#[cfg(unix)]
+#[test]
+fn symlinks_at_temporary_names_are_not_followed() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("state.lxts");
+    let victim = dir.path().join("victim");
+    fs::write(&victim, b"precious").unwrap();
+    let mut planted = vec![dir.path().join(".state.lxts.tmp")];
+    planted.extend(
+        ["aaaaaa", "000000", "AbCdEf", "zZ9zZ9"]
+            .map(|random| dir.path().join(format!(".state.lxts.{random}.tmp"))),
+    );
+    for link in &planted {
+        std::os::unix::fs::symlink(&victim, link).unwrap();
+    }
+    let mut rt = runtime();
+    for round in 0..20 {
+        rt.compute(&format!("_home.round = {round}")).unwrap();
+        rt.save_state(&path).unwrap();
+    }
+    assert_eq!(fs::read(&victim).unwrap(), b"precious");
+    for link in &planted {
+        assert!(fs::symlink_metadata(link).unwrap().is_symlink());
+    }
+    let mut fresh = runtime();
+    fresh.load_state(&path).unwrap();
+    assert_eq!(
+        fresh.compute("return _home.round").unwrap(),
+        Value::from(19)
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_save_keeps_the_permissions_of_the_file_it_replaces() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("state.lxts");
+    let mode = |path: &std::path::Path| fs::metadata(path).unwrap().permissions().mode() & 0o7777;
+    let mut rt = runtime();
+    rt.compute("_home.v = 1").unwrap();
+    rt.save_state(&path).unwrap();
+    assert_eq!(mode(&path), 0o600, "a new state file is private");
+    for kept in [0o600, 0o640, 0o644, 0o400] {
+        fs::set_permissions(&path, fs::Permissions::from_mode(kept)).unwrap();
+        rt.save_state(&path).unwrap();
+        assert_eq!(mode(&path), kept);
+    }
+}
+
+/// A symlink at the state path is replaced by the new file: the file it
+/// pointed to keeps its content and its permissions.
+#[cfg(unix)]
+#[test]
+fn a_symlink_at_the_state_path_is_replaced_not_written_through() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("state.lxts");
+    let target = dir.path().join("elsewhere");
+    let mut rt = runtime();
+    rt.compute("_home.v = 'old'").unwrap();
+    rt.save_state(&target).unwrap();
+    fs::set_permissions(&target, fs::Permissions::from_mode(0o644)).unwrap();
+    let old = fs::read(&target).unwrap();
+    std::os::unix::fs::symlink(&target, &path).unwrap();
+    rt.load_state(&path).unwrap();
+    rt.compute("_home.v = 'new'").unwrap();
+    rt.save_state(&path).unwrap();
+    assert_eq!(fs::read(&target).unwrap(), old);
+    let meta = fs::symlink_metadata(&path).unwrap();
+    assert!(meta.is_file(), "the link was replaced by a file");
+    assert_eq!(meta.permissions().mode() & 0o7777, 0o600);
+    let mut fresh = runtime();
+    fresh.load_state(&path).unwrap();
+    assert_eq!(fresh.compute("return _home.v").unwrap(), Value::from("new"));
 }
 
 #[test]

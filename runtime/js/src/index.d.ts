@@ -38,7 +38,12 @@ export interface RuntimeOptions {
   timeLimitMs?: number;
   /** The module: bytes, a URL (string or URL), or a compiled Module. Default: dist/luaxt_bg.wasm of the package. */
   wasm?: BufferSource | URL | string | WebAssembly.Module;
-  /** Node: the state file of saveState/loadState (written atomically: temp file + rename). */
+  /**
+   * Node: the state file of saveState/loadState, written atomically (spec §12.6: a new
+   * temporary file created exclusively beside it, fsync, rename; its permissions kept, a new
+   * one 0600; a symlink at the path replaced). No lock: processes sharing one state file
+   * serialise their own load, run and save.
+   */
   statePath?: string;
   /** Browser: IndexedDB database (default "luaxt"), object store (default "state") and key (default "default"). */
   dbName?: string;

@@ -162,32 +162,16 @@ function isTrap(e) {
 // ---------------------------------------------------------------------------
 // Persistence
 
+// Node: atomic state files (spec §12.6), in their own module so that
+// browsers never load node:fs.
 async function nodeReadState(path) {
-  const { readFile } = await import('node:fs/promises');
-  try {
-    return new Uint8Array(await readFile(path));
-  } catch (e) {
-    if (e.code === 'ENOENT') return null;
-    throw e;
-  }
+  const { readStateFile } = await import('./node-state.js');
+  return readStateFile(path);
 }
 
 async function nodeWriteState(path, bytes) {
-  const fs = await import('node:fs/promises');
-  const tmp = `${path}.tmp-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}`;
-  const handle = await fs.open(tmp, 'w');
-  try {
-    await handle.writeFile(bytes);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  try {
-    await fs.rename(tmp, path);
-  } catch (e) {
-    await fs.rm(tmp, { force: true });
-    throw e;
-  }
+  const { writeStateFile } = await import('./node-state.js');
+  return writeStateFile(path, bytes);
 }
 
 function idbOpen(dbName, storeName) {

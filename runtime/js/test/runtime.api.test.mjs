@@ -138,7 +138,7 @@ test('earlier test 4: persistence across save and load (file, atomic)', async ()
   const bytes = await a.saveState();
   assert.ok(bytes.length > 0);
   assert.deepEqual(new Uint8Array(readFileSync(statePath)), bytes);
-  assert.deepEqual(readdirSync(tmp).filter((f) => f.includes('.tmp-')), []);
+  assert.deepEqual(readdirSync(tmp).filter((f) => f.endsWith('.tmp')), []);
   a.compute('_home.data = "changed"');
   assert.equal(await a.loadState(), true);
   assert.equal(a.compute('return _home.data'), 'persistent');
