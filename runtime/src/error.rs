@@ -21,9 +21,18 @@ pub enum StoreError {
     /// A key or value was not valid LXT for the store.
     #[error("invalid data for the store: {0}")]
     Invalid(String),
-    /// The store's own failure (a host error, a full disk, a quota).
+    /// The store's own failure (a host error, a full disk).
     #[error("store failure: {0}")]
     Backend(String),
+    /// The write would take the store past its limit (spec §6.6);
+    /// nothing was changed.
+    #[error(
+        "store limit of {limit} bytes reached (keys and values, plus 64 bytes per entry and 256 per table)"
+    )]
+    Quota {
+        /// The limit, in bytes as spec §6.6 counts them.
+        limit: u64,
+    },
 }
 
 /// Which execution limit stopped a script.
@@ -33,6 +42,9 @@ pub enum LimitKind {
     Instructions,
     /// The wall-clock deadline of one `compute` call.
     Deadline,
+    /// The store limit ([`Limits::store`](crate::Limits::store)): the
+    /// script did not catch a [`StoreError::Quota`].
+    Store,
 }
 
 impl fmt::Display for LimitKind {
@@ -40,6 +52,7 @@ impl fmt::Display for LimitKind {
         f.write_str(match self {
             LimitKind::Instructions => "instruction budget exhausted",
             LimitKind::Deadline => "deadline passed",
+            LimitKind::Store => "store limit reached",
         })
     }
 }
@@ -118,8 +131,17 @@ impl Error {
                 Error::Lua { message, traceback }
             }
             mlua::Error::CallbackError { traceback, cause } => {
-                if let mlua::Error::MemoryError(message) = root_cause(&cause) {
-                    return Error::Memory(message.clone());
+                match root_cause(&cause) {
+                    mlua::Error::MemoryError(message) => return Error::Memory(message.clone()),
+                    mlua::Error::ExternalError(inner)
+                        if matches!(
+                            inner.downcast_ref::<StoreError>(),
+                            Some(StoreError::Quota { .. })
+                        ) =>
+                    {
+                        return Error::Limit(LimitKind::Store);
+                    }
+                    _ => {}
                 }
                 let message = root_message(&cause);
                 Error::Lua {

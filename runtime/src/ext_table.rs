@@ -25,6 +25,7 @@ use luaxt_format::{DecodeOptions, Value, encode, encode_key};
 use mlua::{Lua, Table};
 
 use crate::convert::{ConvError, Handles, ToLxt, decode_to_lua, describe_key};
+use crate::error::StoreError;
 use crate::store::{HOME_ID, IO_ID, Store, TableId};
 use crate::to_lua::to_lua;
 
@@ -56,6 +57,12 @@ pub(crate) struct Ext<S> {
 
 fn lua_error(message: impl std::fmt::Display) -> mlua::Error {
     mlua::Error::external(message.to_string())
+}
+
+/// A store error as a Lua error that keeps its type, so the host can tell
+/// a store limit from other failures (`Error::from_lua`).
+fn store_error(err: StoreError) -> mlua::Error {
+    mlua::Error::external(err)
 }
 
 impl<S: Store + 'static> Ext<S> {
@@ -116,7 +123,7 @@ impl<S: Store + 'static> Ext<S> {
                 return Ok(value.clone());
             }
         }
-        let bytes = self.store.borrow().get(id, &key).map_err(lua_error)?;
+        let bytes = self.store.borrow().get(id, &key).map_err(store_error)?;
         let value = match bytes {
             Some(bytes) => decode_to_lua(lua, &self.handles, &bytes, self.limits)?,
             None => mlua::Value::Nil,
@@ -138,7 +145,7 @@ impl<S: Store + 'static> Ext<S> {
                 .store
                 .borrow_mut()
                 .delete(id, &key_bytes)
-                .map_err(lua_error);
+                .map_err(store_error);
         }
         let fail = |e: ConvError| {
             lua_error(format!(
@@ -159,12 +166,12 @@ impl<S: Store + 'static> Ext<S> {
         self.store
             .borrow_mut()
             .set(id, &key_bytes, &bytes)
-            .map_err(lua_error)
+            .map_err(store_error)
     }
 
     fn len(&self, proxy: &Table) -> mlua::Result<i64> {
         let id = self.id(proxy)?;
-        let n = self.store.borrow().len(id).map_err(lua_error)?;
+        let n = self.store.borrow().len(id).map_err(store_error)?;
         Ok(i64::try_from(n).unwrap_or(i64::MAX))
     }
 
@@ -183,7 +190,7 @@ impl<S: Store + 'static> Ext<S> {
         let mut cursor = cursor.borrow_mut();
         if let Cursor::Sequence(i) = *cursor {
             let key = encode_key(&Value::Int(i)).map_err(lua_error)?;
-            let found = self.store.borrow().get(id, &key).map_err(lua_error)?;
+            let found = self.store.borrow().get(id, &key).map_err(store_error)?;
             match found {
                 Some(value) => {
                     *cursor = Cursor::Sequence(i + 1);
@@ -206,7 +213,7 @@ impl<S: Store + 'static> Ext<S> {
                 .store
                 .borrow()
                 .next(id, after.as_deref())
-                .map_err(lua_error)?;
+                .map_err(store_error)?;
             let Some((key, value)) = next else {
                 return nil();
             };
@@ -281,7 +288,7 @@ impl<S: Store + 'static> Ext<S> {
         lib.raw_set(
             "table",
             lua.create_function(move |lua, ()| {
-                let id = ext.store.borrow_mut().create_table().map_err(lua_error)?;
+                let id = ext.store.borrow_mut().create_table().map_err(store_error)?;
                 ext.handles.proxy(lua, id)
             })?,
         )?;

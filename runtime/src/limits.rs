@@ -14,6 +14,7 @@ use std::time::Duration;
 ///     ..Limits::default()
 /// };
 /// assert_eq!(Limits::default().memory, Some(512 << 20));
+/// assert_eq!(Limits::default().store, Some(256 << 20));
 /// # let _ = limits;
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,6 +29,14 @@ pub struct Limits {
     /// Checked by the same hook as the instruction budget; on `wasm32` the
     /// clock is the host's `performance.now()` (through `web-time`).
     pub deadline: Option<Duration>,
+    /// Most bytes the store may hold, counted as spec §6.6 says: keys and
+    /// values, plus [`ENTRY_COST`](crate::store::ENTRY_COST) per entry and
+    /// [`TABLE_COST`](crate::store::TABLE_COST) per table. A script's write
+    /// over it is a Lua error it can catch (uncaught, the call ends with
+    /// [`LimitKind::Store`](crate::LimitKind::Store)); host writes over it
+    /// fail with [`StoreError::Quota`](crate::StoreError::Quota). Nothing
+    /// stored is lost. Default 256 MiB.
+    pub store: Option<u64>,
     /// LXT limits for values Lua writes and values it reads (depth, size).
     pub format: luaxt_format::Limits,
 }
@@ -36,12 +45,13 @@ impl Limits {
     /// Instructions between two checks of the budget and the deadline.
     pub const HOOK_INTERVAL: u32 = 1000;
 
-    /// No memory limit, no instruction budget, no deadline.
+    /// No memory limit, no instruction budget, no deadline, no store limit.
     pub const fn unlimited() -> Limits {
         Limits {
             memory: None,
             instructions: None,
             deadline: None,
+            store: None,
             format: luaxt_format::Limits::DEFAULT,
         }
     }
@@ -52,6 +62,7 @@ impl Default for Limits {
         Limits {
             memory: Some(512 << 20),
             instructions: Some(1_000_000_000),
+            store: Some(256 << 20),
             ..Limits::unlimited()
         }
     }

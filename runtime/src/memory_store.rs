@@ -5,7 +5,8 @@ use std::ops::Bound;
 
 use crate::error::StoreError;
 use crate::store::{
-    HOME_ID, IO_ID, Store, StoreResult, TableData, TableId, int_key, int_key_bytes,
+    HOME_ID, IO_ID, Store, StoreResult, TABLE_COST, TableData, TableId, entry_size, int_key,
+    int_key_bytes,
 };
 
 /// A [`Store`] in memory. Per table, a `HashMap` from encoded key to
@@ -23,10 +24,15 @@ use crate::store::{
 ///   a key `k ≤ border` sets it to `k-1`. Appending and popping at the end
 ///   (what `t[#t+1] = v`, `table.insert` and `table.remove` do) are O(log n);
 ///   refilling a hole near the start of a long sequence rescans it once.
+/// - Its size, as the store limit counts it (spec §6.6), is kept as it
+///   changes ([`MemoryStore::size`]), so checking a quota costs nothing.
 #[derive(Debug, Clone)]
 pub struct MemoryStore {
     tables: BTreeMap<TableId, MemTable>,
     next_id: TableId,
+    /// The size of every table and entry (spec §6.6).
+    size: u64,
+    quota: Option<u64>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -37,6 +43,16 @@ struct MemTable {
 }
 
 impl MemTable {
+    /// The size of the table and its entries (spec §6.6).
+    fn size(&self) -> u64 {
+        let entries: u64 = self
+            .entries
+            .iter()
+            .map(|(k, v)| entry_size(k.len(), v.len()))
+            .sum();
+        TABLE_COST + entries
+    }
+
     fn from_entries(entries: Vec<(Vec<u8>, Vec<u8>)>) -> MemTable {
         let order = entries.iter().map(|(k, _)| k.clone()).collect();
         let mut table = MemTable {
@@ -73,7 +89,20 @@ impl MemoryStore {
         MemoryStore {
             tables,
             next_id: IO_ID + 1,
+            size: 2 * TABLE_COST,
+            quota: None,
         }
+    }
+
+    /// The store's size as the store limit counts it (spec §6.6): key and
+    /// value bytes, plus [`ENTRY_COST`](crate::store::ENTRY_COST) per entry
+    /// and [`TABLE_COST`] per table.
+    pub fn size(&self) -> u64 {
+        self.size
+    }
+
+    fn reserve(&self, bytes: u64) -> StoreResult<()> {
+        reserve(self.size, self.quota, bytes)
     }
 
     /// Number of tables.
@@ -89,17 +118,24 @@ impl MemoryStore {
     fn table(&self, id: TableId) -> StoreResult<&MemTable> {
         self.tables.get(&id).ok_or(StoreError::NoSuchTable(id))
     }
+}
 
-    fn table_mut(&mut self, id: TableId) -> StoreResult<&mut MemTable> {
-        self.tables.get_mut(&id).ok_or(StoreError::NoSuchTable(id))
+/// Fails with [`StoreError::Quota`] if a store of `size` bytes cannot grow
+/// by `bytes` under `quota`.
+fn reserve(size: u64, quota: Option<u64>, bytes: u64) -> StoreResult<()> {
+    match quota {
+        Some(limit) if size.saturating_add(bytes) > limit => Err(StoreError::Quota { limit }),
+        _ => Ok(()),
     }
 }
 
 impl Store for MemoryStore {
     fn create_table(&mut self) -> StoreResult<TableId> {
+        self.reserve(TABLE_COST)?;
         let id = self.next_id;
         self.next_id = id.checked_add(1).ok_or(StoreError::IdsExhausted)?;
         self.tables.insert(id, MemTable::default());
+        self.size += TABLE_COST;
         Ok(id)
     }
 
@@ -112,13 +148,25 @@ impl Store for MemoryStore {
     }
 
     fn set(&mut self, id: TableId, key: &[u8], value: &[u8]) -> StoreResult<()> {
-        let table = self.table_mut(id)?;
+        let MemoryStore {
+            tables,
+            size,
+            quota,
+            ..
+        } = self;
+        let table = tables.get_mut(&id).ok_or(StoreError::NoSuchTable(id))?;
         match table.entries.get_mut(key) {
             Some(slot) => {
+                let (old, new) = (slot.len() as u64, value.len() as u64);
+                reserve(*size, *quota, new.saturating_sub(old))?;
+                *size = *size - old + new;
                 slot.clear();
                 slot.extend_from_slice(value);
             }
             None => {
+                let grow = entry_size(key.len(), value.len());
+                reserve(*size, *quota, grow)?;
+                *size += grow;
                 table.entries.insert(key.to_vec(), value.to_vec());
                 table.order.insert(key.to_vec());
                 if int_key(key).is_some_and(|k| k >= 1 && k as u64 == table.border + 1) {
@@ -130,8 +178,12 @@ impl Store for MemoryStore {
     }
 
     fn delete(&mut self, id: TableId, key: &[u8]) -> StoreResult<()> {
-        let table = self.table_mut(id)?;
-        if table.entries.remove(key).is_some() {
+        let table = self
+            .tables
+            .get_mut(&id)
+            .ok_or(StoreError::NoSuchTable(id))?;
+        if let Some(value) = table.entries.remove(key) {
+            self.size -= entry_size(key.len(), value.len());
             table.order.remove(key);
             if let Some(k) = int_key(key).filter(|&k| k >= 1 && k as u64 <= table.border) {
                 table.border = k as u64 - 1;
@@ -160,6 +212,11 @@ impl Store for MemoryStore {
         Ok(self.tables.keys().copied().collect())
     }
 
+    fn set_quota(&mut self, limit: Option<u64>) -> StoreResult<()> {
+        self.quota = limit;
+        Ok(())
+    }
+
     fn replace_all(&mut self, tables: Vec<TableData>) -> StoreResult<()> {
         let mut fresh = BTreeMap::new();
         for table in tables {
@@ -167,6 +224,9 @@ impl Store for MemoryStore {
         }
         fresh.entry(HOME_ID).or_default();
         fresh.entry(IO_ID).or_default();
+        let size = fresh.values().map(MemTable::size).sum();
+        reserve(0, self.quota, size)?;
+        self.size = size;
         let highest = fresh.keys().next_back().copied().unwrap_or(IO_ID);
         self.next_id = self.next_id.max(highest.saturating_add(1));
         self.tables = fresh;

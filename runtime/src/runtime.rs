@@ -48,7 +48,8 @@ const META: &str = "meta";
 impl<S: Store + 'static> Runtime<S> {
     /// A runtime over `store` (which must hold `_home` and `_io`, see
     /// [`Store`]), with `limits`.
-    pub fn new(store: S, limits: Limits) -> Result<Runtime<S>> {
+    pub fn new(mut store: S, limits: Limits) -> Result<Runtime<S>> {
+        store.set_quota(limits.store)?;
         for id in [crate::HOME_ID, IO_ID] {
             if !store.contains_table(id) {
                 return Err(crate::StoreError::NoSuchTable(id).into());

@@ -23,6 +23,20 @@ pub const HOME_ID: TableId = 1;
 /// `meta`). It is not persistent: snapshots leave it out.
 pub const IO_ID: TableId = 2;
 
+/// What every entry counts against the store limit beyond its key and
+/// value bytes (spec §6.6).
+pub const ENTRY_COST: u64 = 64;
+
+/// What every table counts against the store limit (spec §6.6).
+pub const TABLE_COST: u64 = 256;
+
+/// What one entry counts against the store limit (spec §6.6): its key and
+/// value bytes plus [`ENTRY_COST`]. Every store counts the same way, so a
+/// limit means the same in Rust and in JavaScript.
+pub const fn entry_size(key_len: usize, value_len: usize) -> u64 {
+    key_len as u64 + value_len as u64 + ENTRY_COST
+}
+
 /// The result type of store operations.
 pub type StoreResult<T> = Result<T, StoreError>;
 
@@ -53,6 +67,10 @@ pub struct TableData {
 ///   traversal may or may not be visited (as with Lua's `next`).
 /// - Operations on an id that is not a table give
 ///   [`StoreError::NoSuchTable`].
+/// - Once [`set_quota`](Store::set_quota) has set a limit, the store's size
+///   (every table's [`TABLE_COST`] and every entry's [`entry_size`]) never
+///   grows past it: `create_table`, `set` and `replace_all` that would
+///   pass it fail with [`StoreError::Quota`] and change nothing.
 pub trait Store {
     /// Creates an empty table and returns its new id.
     fn create_table(&mut self) -> StoreResult<TableId>;
@@ -79,6 +97,11 @@ pub trait Store {
 
     /// The ids of every table, in ascending order.
     fn table_ids(&self) -> StoreResult<Vec<TableId>>;
+
+    /// Limits the store's size (see the trait docs) to `limit` bytes from
+    /// now on; `None` removes the limit. Content already stored is kept
+    /// even when it is over a new limit; only growth is refused.
+    fn set_quota(&mut self, limit: Option<u64>) -> StoreResult<()>;
 
     /// Replaces the whole content of the store by `tables` (a snapshot
     /// being restored). Tables not listed are dropped; [`HOME_ID`] and

@@ -155,6 +155,9 @@ impl Store for FlakyStore {
         self.check()?;
         self.inner.replace_all(tables)
     }
+    fn set_quota(&mut self, limit: Option<u64>) -> StoreResult<()> {
+        self.inner.set_quota(limit)
+    }
 }
 
 #[test]

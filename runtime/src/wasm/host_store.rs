@@ -17,6 +17,7 @@ mod status {
     pub const NO_SUCH_TABLE: i32 = -2;
     pub const IDS_EXHAUSTED: i32 = -3;
     pub const INVALID: i32 = -4;
+    pub const QUOTA: i32 = -6;
 }
 
 #[wasm_bindgen]
@@ -64,6 +65,9 @@ extern "C" {
     fn table_ids(this: &HostStore, out_ptr: u32, out_cap: u32) -> i32;
     #[wasm_bindgen(method, js_name = replaceAll)]
     fn replace_all(this: &HostStore, snapshot_ptr: u32, snapshot_len: u32) -> i32;
+    /// `limit` in bytes (spec §6.6), or a negative number for none.
+    #[wasm_bindgen(method, js_name = setQuota)]
+    fn set_quota(this: &HostStore, limit: f64) -> i32;
     #[wasm_bindgen(method, js_name = lastError)]
     fn last_error(this: &HostStore, out_ptr: u32, out_cap: u32) -> i32;
 }
@@ -73,6 +77,8 @@ pub struct JsStore {
     host: HostStore,
     /// Reused output buffer; its length is its usable capacity.
     scratch: RefCell<Vec<u8>>,
+    /// The limit last handed to the host, for `StoreError::Quota`.
+    quota: Option<u64>,
 }
 
 /// A pointer into this module's memory as the i32 the host sees.
@@ -91,6 +97,7 @@ impl JsStore {
         JsStore {
             host,
             scratch: RefCell::new(vec![0; 4096]),
+            quota: None,
         }
     }
 
@@ -118,6 +125,9 @@ impl JsStore {
             status::NO_SUCH_TABLE => Err(StoreError::NoSuchTable(id)),
             status::IDS_EXHAUSTED => Err(StoreError::IdsExhausted),
             status::INVALID => Err(StoreError::Invalid(self.message())),
+            status::QUOTA => Err(StoreError::Quota {
+                limit: self.quota.unwrap_or(0),
+            }),
             _ => Err(StoreError::Backend(self.message())),
         }
     }
@@ -205,6 +215,16 @@ impl Store for JsStore {
             .chunks_exact(4)
             .map(|id| u32::from_le_bytes([id[0], id[1], id[2], id[3]]))
             .collect())
+    }
+
+    fn set_quota(&mut self, limit: Option<u64>) -> StoreResult<()> {
+        // Limits are far below 2^53, so the f64 is exact.
+        let status = self
+            .host
+            .set_quota(limit.map_or(-1.0, |bytes| bytes as f64));
+        self.check(0, status)?;
+        self.quota = limit;
+        Ok(())
     }
 
     fn replace_all(&mut self, tables: Vec<TableData>) -> StoreResult<()> {
