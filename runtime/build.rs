@@ -1,22 +1,23 @@
-//! Builds the C parts of the runtime's Lua.
+//! Builds the runtime's Lua: Lua 5.4.8's C sources from the `lua-src`
+//! crate (the sources mlua vendors), with the files patched in `lua/` in
+//! place of their originals (`lvm.c`, `lstrlib.c`, `ltablib.c`: they charge
+//! their work to the sandbox's budget) and the budget glue
+//! (`luaxt_budget.c`). mlua links it through mlua-sys's `external` feature.
 //!
-//! Both targets compile the patched libraries in `lua/` (`lstrlib.c` and
-//! `ltablib.c`, which charge their work to the sandbox's budget, and
-//! `luaxt_budget.c`) against the Lua 5.4.8 of the `lua-src` crate, the same
-//! sources mlua's vendored build uses natively.
-//!
-//! On `wasm32-unknown-unknown`, where mlua's vendored build refuses the
-//! target (see shared/design/lua-on-wasm32.md), this script also compiles
-//! the whole of Lua from `lua-src`: clang-16 against wasi-libc's headers,
-//! with setjmp/longjmp lowered to WebAssembly exception handling and a
-//! small C shim (`csrc/`) in place of every OS-facing libc call, then links
-//! the pure parts of wasi-libc (strings, math, printf, strtod, malloc).
+//! On `wasm32-unknown-unknown` (see shared/design/lua-on-wasm32.md) the
+//! sources are compiled by clang-16 against wasi-libc's headers, with
+//! setjmp/longjmp lowered to WebAssembly exception handling and a small C
+//! shim (`csrc/`) in place of every OS-facing libc call, and the pure parts
+//! of wasi-libc (strings, math, printf, strtod, malloc) are linked.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// The patched libraries and the budget glue they call.
-const PATCHED: [&str; 3] = ["lua/lstrlib.c", "lua/ltablib.c", "lua/luaxt_budget.c"];
+/// Lua's files that `lua/` replaces with patched copies.
+const PATCHED: [&str; 3] = ["lvm.c", "lstrlib.c", "ltablib.c"];
+
+/// luaxt's own C file beside them.
+const GLUE: &str = "lua/luaxt_budget.c";
 
 /// The Lua version directory inside the lua-src crate.
 const LUA_DIR: &str = "lua-5.4.8";
@@ -27,26 +28,68 @@ fn main() {
     println!("cargo:rerun-if-changed=lua");
     let lua = lua_sources();
     let target = std::env::var("TARGET").unwrap_or_default();
-    if target == "wasm32-unknown-unknown" {
-        build_wasm(&lua);
+    let wasm = target == "wasm32-unknown-unknown";
+
+    let mut build = cc::Build::new();
+    build
+        // lua/ first, so that its files are found before the originals.
+        .include("lua")
+        .include(&lua)
+        .define("LUA_COMPAT_5_3", None)
+        .warnings(false);
+    if wasm {
+        configure_wasm(&mut build);
     } else {
-        let mut build = cc::Build::new();
-        configure(&mut build, &lua);
-        build.files(PATCHED).compile("luaxt_lualib");
+        configure_native(&mut build);
+    }
+    build.files(sources(&lua)).file(GLUE);
+    for file in PATCHED {
+        build.file(Path::new("lua").join(file));
+    }
+    if wasm {
+        build.file("csrc/sjlj.c").file("csrc/host.c");
+    }
+    build.compile("lua5.4");
+    if wasm {
+        link_wasi_libc();
     }
 }
 
-/// What every Lua source is compiled with, on both targets: lua-src's
-/// headers and its Lua 5.4 configuration (`LUA_COMPAT_5_3`).
-fn configure(build: &mut cc::Build, lua: &Path) {
-    build
-        .include(lua)
-        .define("LUA_COMPAT_5_3", None)
-        .warnings(false);
+/// Every C file of Lua's library, but the patched ones.
+fn sources(lua: &Path) -> Vec<PathBuf> {
+    let mut sources: Vec<_> = std::fs::read_dir(lua)
+        .unwrap_or_else(|e| panic!("cannot read Lua's sources in {}: {e}", lua.display()))
+        .map(|entry| entry.expect("readable directory entry").path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "c"))
+        .filter(|path| {
+            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            // The interpreter and compiler programs are not the library.
+            !PATCHED.contains(&name) && name != "lua.c" && name != "luac.c"
+        })
+        .collect();
+    sources.sort();
+    sources
 }
 
-fn build_wasm(lua: &Path) {
-    let mut build = cc::Build::new();
+/// What lua-src sets for the same target (`LUA_USE_POSIX` for what the
+/// sandbox opens: `os.time`/`os.date`), and Lua's API checks in the dev
+/// profile, which catch a host that misuses the stack.
+fn configure_native(build: &mut cc::Build) {
+    match std::env::var("CARGO_CFG_TARGET_FAMILY").as_deref() {
+        Ok("unix") => {
+            build.define("LUA_USE_POSIX", None);
+        }
+        Ok("windows") => {
+            build.define("LUA_USE_WINDOWS", None);
+        }
+        _ => {}
+    }
+    if std::env::var("PROFILE").is_ok_and(|profile| profile == "debug") {
+        build.define("LUA_USE_APICHECK", None);
+    }
+}
+
+fn configure_wasm(build: &mut cc::Build) {
     build
         .compiler(tool("LUAXT_WASM_CC", "clang-16"))
         .archiver(tool("LUAXT_WASM_AR", "llvm-ar-16"))
@@ -60,19 +103,9 @@ fn build_wasm(lua: &Path) {
         .include("csrc/include")
         .define("l_signalT", "int")
         .opt_level(2);
-    configure(&mut build, lua);
-    let mut sources: Vec<_> = std::fs::read_dir(lua)
-        .unwrap_or_else(|e| panic!("cannot read Lua's sources in {}: {e}", lua.display()))
-        .map(|entry| entry.expect("readable directory entry").path())
-        .filter(|path| path.extension().is_some_and(|ext| ext == "c"))
-        // The interpreter and compiler programs, not the library.
-        .filter(|path| !path.ends_with("lua.c") && !path.ends_with("luac.c"))
-        .collect();
-    sources.sort();
-    build.files(&sources).files(PATCHED);
-    build.file("csrc/sjlj.c").file("csrc/host.c");
-    build.compile("lua5.4");
+}
 
+fn link_wasi_libc() {
     let libc = std::env::var("LUAXT_WASI_LIBC").unwrap_or_else(|_| "/usr/lib/wasm32-wasi".into());
     assert!(
         Path::new(&libc).join("libc.a").exists(),

@@ -8,9 +8,7 @@
 ** - 'lmemfind' (plain find) charges the bytes it scans and compares;
 ** - 'str_rep' of an empty string and separator returns at once instead of
 **   looping n times (n may be 2^62) without allocating;
-** - '%q' in string.format charges a step per byte it quotes;
-** - luaopen_string is named luaxt_open_string, so this file can be linked
-**   beside the original.
+** - '%q' in string.format charges a step per byte it quotes.
 ** Lua's licence: see LICENSE in this folder.
 */
 /*
@@ -1899,7 +1897,7 @@ static void createmetatable (lua_State *L) {
 /*
 ** Open string library
 */
-int luaxt_open_string (lua_State *L) {  /* luaxt: renamed */
+LUAMOD_API int luaopen_string (lua_State *L) {
   luaL_newlib(L, strlib);
   createmetatable(L);
   return 1;

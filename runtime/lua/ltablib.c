@@ -5,8 +5,8 @@
 ** per element, table.sort a step per element of every interval it
 ** partitions. Their loops can run through metamethods over ranges no
 ** memory backs (table.move({}, 1, 2^40, 2)), where the count hook never
-** runs. Every change is marked "luaxt:"; luaopen_table is named
-** luaxt_open_table. Lua's licence: see LICENSE in this folder.
+** runs. Every change is marked "luaxt:". Lua's licence: see LICENSE in
+** this folder.
 */
 /*
 ** $Id: ltablib.c $
@@ -455,7 +455,7 @@ static const luaL_Reg tab_funcs[] = {
 };
 
 
-int luaxt_open_table (lua_State *L) {  /* luaxt: renamed */
+LUAMOD_API int luaopen_table (lua_State *L) {
   luaL_newlib(L, tab_funcs);
   return 1;
 }

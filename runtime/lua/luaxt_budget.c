@@ -5,7 +5,31 @@
 
 #include "luaxt_budget.h"
 
+#include <limits.h>
+
 #include "lauxlib.h"
+#include "lstate.h"
+
+/* Steps of VM work not yet charged (luaxt_vm_work). Per OS thread: each
+   runtime runs on one thread (the wasm build has only one). */
+#if defined(__wasm__)
+static size_t vm_work;
+#else
+static _Thread_local size_t vm_work;
+#endif
+
+/* Below this many bytes, an instruction's work is not counted. */
+#define VM_WORK_MIN 1024
+
+void luaxt_vm_work (lua_State *L, size_t bytes) {
+  size_t steps;
+  if (bytes < VM_WORK_MIN)
+    return;
+  steps = bytes / LUAXT_BYTES_PER_STEP;
+  vm_work += steps;
+  if (vm_work >= LUAXT_BATCH && (L->hookmask & LUA_MASKCOUNT))
+    L->hookcount = 1;  /* the count hook runs at the next instruction */
+}
 
 void luaxt_charge (lua_State *L, size_t steps) {
   luaL_checkstack(L, 2, "budget charge");
@@ -30,21 +54,22 @@ void luaxt_hook (lua_State *L, lua_Debug *ar) {
     lua_pop(L, 1);
     return;
   }
-  lua_pushinteger(L, count);
-  if (lua_pcall(L, 1, 0, 0) != LUA_OK) {
+  lua_pushinteger(L, (lua_Integer)count + (lua_Integer)vm_work);
+  vm_work = 0;
+  if (lua_pcall(L, 1, 1, 0) != LUA_OK) {
     /* A limit has tripped: from now on this thread checks at every
        instruction, so code that catches the error (pcall, load's reader,
        coroutine.close) is stopped at its next instruction. */
     lua_sethook(L, luaxt_hook, LUA_MASKCOUNT, 1);
     lua_error(L);
   }
-  if (count == 1) {
-    /* The limit has been reset since (a new compute call): back to the
-       sandbox's interval. */
-    lua_getfield(L, LUA_REGISTRYINDEX, LUAXT_INTERVAL_KEY);
-    count = (int)lua_tointeger(L, -1);
+  else {
+    /* The charge answers with the interval to check at next: shorter
+       while single instructions are slow (comparing huge strings), so the
+       deadline is not missed by a thousand of them. */
+    lua_Integer next = lua_tointeger(L, -1);
     lua_pop(L, 1);
-    if (count > 1)
-      lua_sethook(L, luaxt_hook, LUA_MASKCOUNT, count);
+    if (next >= 1 && next <= INT_MAX && next != count)
+      lua_sethook(L, luaxt_hook, LUA_MASKCOUNT, (int)next);
   }
 }

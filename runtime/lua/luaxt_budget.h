@@ -4,10 +4,12 @@
 ** The count hook that enforces the instruction budget and the deadline
 ** (runtime/src/sandbox.rs) only runs between VM instructions, so a C
 ** function that loops (a backtracking pattern, table.move over 2^40
-** indices, table.sort of millions of elements) would run unchecked. The
-** patched libraries in this folder count their own work in steps and
-** charge it here; the charge checks the budget and the deadline and
-** raises the limit error when one has tripped.
+** indices, table.sort of millions of elements) would run unchecked, and
+** an instruction that compares two 100 MB strings would count as one.
+** The patched libraries in this folder count their own work in steps and
+** charge it here, and the patched VM counts the work of such
+** instructions; the charge checks the budget and the deadline and raises
+** the limit error when one has tripped.
 **
 ** One step is about the time of one VM instruction: one call of the
 ** pattern matcher, one character it expands over, one table element moved,
@@ -31,14 +33,11 @@
 #define LUAXT_BYTES_PER_STEP 16
 
 /* The registry field that holds the charge function (a function of one
-   integer, the steps; it raises the limit error). The Rust side sets it
-   under the same name (sandbox.rs, CHARGE_KEY). Without it, charges are
-   ignored, so the libraries also work in a plain Lua state. */
+   integer, the steps, that raises the limit error or returns the number
+   of instructions the hook should wait before its next charge). The Rust
+   side sets it under the same name (sandbox.rs, CHARGE_KEY). Without it,
+   charges are ignored, so the libraries also work in a plain Lua state. */
 #define LUAXT_CHARGE_KEY "luaxt.charge"
-
-/* The registry field that holds the hook's interval in instructions (an
-   integer; sandbox.rs, INTERVAL_KEY). */
-#define LUAXT_INTERVAL_KEY "luaxt.hook_interval"
 
 /* Charges 'steps' to the budget now. */
 void luaxt_charge (lua_State *L, size_t steps);
@@ -54,15 +53,15 @@ static inline void luaxt_count (lua_State *L, size_t *pending, size_t steps) {
 }
 
 /* The count hook of the sandbox (set with LUA_MASKCOUNT): charges the
-   instructions since its last call, lua_gethookcount(L) of them. Once a
-   limit has tripped it runs at every instruction of the thread, until a
-   charge succeeds again (the next compute call). */
+   instructions since its last call, lua_gethookcount(L) of them, and sets
+   its next interval to what the charge answers. Once a limit has tripped
+   it runs at every instruction of the thread, until a charge succeeds
+   again (the next compute call). */
 void luaxt_hook (lua_State *L, lua_Debug *ar);
 
-/* The patched libraries, opened by the sandbox in place of Lua's own
-   string and table libraries (their originals are luaopen_string and
-   luaopen_table). */
-int luaxt_open_string (lua_State *L);
-int luaxt_open_table (lua_State *L);
+/* Work of 'bytes' done inside one VM instruction (lvm.c): counted for
+   the hook's next charge, which it brings forward to the next
+   instruction once a batch has built up. Short strings cost nothing. */
+void luaxt_vm_work (lua_State *L, size_t bytes);
 
 #endif

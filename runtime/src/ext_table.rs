@@ -47,7 +47,7 @@ enum Cursor {
 pub(crate) struct Ext<S> {
     pub(crate) store: RefCell<S>,
     pub(crate) handles: Handles,
-    pub(crate) limits: luaxt_format::Limits,
+    pub(crate) limits: Cell<luaxt_format::Limits>,
     /// `_io.input`, decoded once per `compute` (see the crate docs).
     pub(crate) input_cache: RefCell<Option<mlua::Value>>,
     /// Whether `input_cache` may be used (only inside `compute`).
@@ -74,7 +74,7 @@ impl<S: Store + 'static> Ext<S> {
         let ext = Rc::new(Ext {
             store: RefCell::new(store),
             handles: Handles::new(lua)?,
-            limits,
+            limits: Cell::new(limits),
             input_cache: RefCell::new(None),
             cache_input: Cell::new(false),
             input_key: input_key(),
@@ -84,6 +84,11 @@ impl<S: Store + 'static> Ext<S> {
     }
 
     /// Forgets the decoded `_io.input`.
+    /// Replaces the LXT limits of values Lua reads and writes.
+    pub(crate) fn set_format_limits(&self, limits: luaxt_format::Limits) {
+        self.limits.set(limits);
+    }
+
     pub(crate) fn invalidate_input(&self) {
         self.input_cache.borrow_mut().take();
     }
@@ -125,7 +130,7 @@ impl<S: Store + 'static> Ext<S> {
         }
         let bytes = self.store.borrow().get(id, &key).map_err(store_error)?;
         let value = match bytes {
-            Some(bytes) => decode_to_lua(lua, &self.handles, &bytes, self.limits)?,
+            Some(bytes) => decode_to_lua(lua, &self.handles, &bytes, self.limits.get())?,
             None => mlua::Value::Nil,
         };
         if cacheable {
@@ -153,7 +158,7 @@ impl<S: Store + 'static> Ext<S> {
                 e.describe(Some(&describe_key(key)))
             ))
         };
-        let converted = ToLxt::new(&self.handles, self.limits.max_depth)
+        let converted = ToLxt::new(&self.handles, self.limits.get().max_depth)
             .value(value)
             .map_err(fail)?;
         let bytes = encode(&converted).map_err(|e| {
@@ -194,7 +199,7 @@ impl<S: Store + 'static> Ext<S> {
             match found {
                 Some(value) => {
                     *cursor = Cursor::Sequence(i + 1);
-                    let value = decode_to_lua(lua, &self.handles, &value, self.limits)?;
+                    let value = decode_to_lua(lua, &self.handles, &value, self.limits.get())?;
                     return Ok((mlua::Value::Integer(i), value));
                 }
                 None => {
@@ -218,13 +223,13 @@ impl<S: Store + 'static> Ext<S> {
                 return nil();
             };
             let decoded = DecodeOptions::new()
-                .limits(self.limits)
+                .limits(self.limits.get())
                 .decode_ref(&key)
                 .map_err(|e| lua_error(format!("stored key is not valid LXT: {e}")))?;
             let visited = decoded.as_i64().is_some_and(|k| (1..=*seen).contains(&k));
             if !visited {
                 let lua_key = to_lua(lua, &self.handles, &decoded)?;
-                let lua_value = decode_to_lua(lua, &self.handles, &value, self.limits)?;
+                let lua_value = decode_to_lua(lua, &self.handles, &value, self.limits.get())?;
                 *after = Some(key);
                 return Ok((lua_key, lua_value));
             }

@@ -71,6 +71,20 @@ impl<S: Store + 'static> Runtime<S> {
         &self.limits
     }
 
+    /// Replaces the limits for the calls that follow (the host may, say,
+    /// give a trusted setup call more room than the script after it). A
+    /// store holding more than the new store limit keeps what it holds;
+    /// only growth is refused.
+    pub fn set_limits(&mut self, limits: Limits) -> Result<()> {
+        self.ext.store.borrow_mut().set_quota(limits.store)?;
+        self.lua
+            .set_memory_limit(limits.memory.unwrap_or(0))
+            .map_err(Error::from_lua)?;
+        self.ext.set_format_limits(limits.format);
+        self.limits = limits;
+        Ok(())
+    }
+
     /// Runs `code` (Lua source text; binary chunks are refused) and returns
     /// its first result as an LXT value: plain tables by value, external
     /// tables as [`Value::Ref`], no result as nil.

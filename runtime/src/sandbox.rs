@@ -14,7 +14,9 @@
 //! - the string and table libraries are Lua's own, patched (`lua/`) to
 //!   charge the work of their loops (pattern backtracking, plain `find`,
 //!   `%q`, `table.move`/`insert`/`remove`/`concat`/`sort`), so a limit
-//!   holds inside them too;
+//!   holds inside them too, and the patched VM charges instructions that
+//!   compare or concatenate long strings by their length, bringing the
+//!   hook forward;
 //! - where Lua runs code with hooks off: `setmetatable` refuses a
 //!   metatable with a `__gc` field (finalizers run with hooks off), and
 //!   once a limit has tripped `xpcall` does not call the script's message
@@ -25,6 +27,7 @@
 
 use std::cell::Cell;
 use std::rc::Rc;
+use std::time::Duration;
 
 use mlua::{Lua, LuaOptions, StdLib};
 
@@ -86,40 +89,26 @@ end
 /// call (`LUAXT_CHARGE_KEY` in `lua/luaxt_budget.h`).
 const CHARGE_KEY: &str = "luaxt.charge";
 
-/// The registry field of the hook's interval (`LUAXT_INTERVAL_KEY`).
-const INTERVAL_KEY: &str = "luaxt.hook_interval";
-
-// Lua's string and table libraries as patched in `lua/` (built by
-// build.rs): they charge the work of their loops to the budget.
+// The count hook of `lua/luaxt_budget.c` (built by build.rs).
 unsafe extern "C-unwind" {
     fn luaxt_hook(state: *mut mlua::ffi::lua_State, debug: *mut mlua::ffi::lua_Debug);
-    fn luaxt_open_string(state: *mut mlua::ffi::lua_State) -> std::ffi::c_int;
-    fn luaxt_open_table(state: *mut mlua::ffi::lua_State) -> std::ffi::c_int;
 }
 
 /// Creates the sandboxed Lua state with `budget`'s hook installed.
 pub(crate) fn new_lua(limits: &Limits, budget: &Rc<Budget>) -> mlua::Result<Lua> {
-    let libs = StdLib::MATH | StdLib::UTF8 | StdLib::COROUTINE | StdLib::OS;
+    // The string and table libraries are the patched ones of `lua/`.
+    let libs = StdLib::TABLE
+        | StdLib::STRING
+        | StdLib::MATH
+        | StdLib::UTF8
+        | StdLib::COROUTINE
+        | StdLib::OS;
     let lua = Lua::new_with(libs, LuaOptions::new())?;
-    // SAFETY: both are `lua_CFunction`s that build and return their
-    // library's table, as Lua's own `luaopen_*` functions do (the string
-    // library also sets the metatable of strings).
-    let (open_string, open_table) = unsafe {
-        (
-            lua.create_c_function(luaxt_open_string)?,
-            lua.create_c_function(luaxt_open_table)?,
-        )
-    };
-    lua.globals()
-        .set("string", open_string.call::<mlua::Table>(())?)?;
-    lua.globals()
-        .set("table", open_table.call::<mlua::Table>(())?)?;
     let charged = Rc::clone(budget);
     let charge = lua.create_function(move |_, steps: i64| {
-        match charged.charge(u64::try_from(steps).unwrap_or(0)) {
-            Some(kind) => Err(mlua::Error::runtime(kind.to_string())),
-            None => Ok(()),
-        }
+        charged
+            .charge(u64::try_from(steps).unwrap_or(0))
+            .map_err(|kind| mlua::Error::runtime(kind.to_string()))
     })?;
     lua.set_named_registry_value(CHARGE_KEY, charge)?;
     let watched = Rc::clone(budget);
@@ -139,8 +128,16 @@ pub(crate) struct Budget {
     limit: Cell<Option<u64>>,
     used: Cell<u64>,
     deadline: Cell<Option<web_time::Instant>>,
+    /// When the deadline was last checked.
+    checked: Cell<Option<web_time::Instant>>,
     tripped: Cell<Option<LimitKind>>,
 }
+
+/// How often the deadline is checked at least, while a deadline is set:
+/// the hook's interval shrinks below [`Limits::HOOK_INTERVAL`] while
+/// instructions are slow (each comparing or copying huge strings), so a
+/// thousand of them cannot carry a script far past its deadline.
+const CHECK_EVERY: Duration = Duration::from_millis(1);
 
 impl Budget {
     /// Starts a new `compute` call.
@@ -148,8 +145,9 @@ impl Budget {
         self.limit.set(limits.instructions);
         self.used.set(0);
         self.tripped.set(None);
-        self.deadline
-            .set(limits.deadline.map(|d| web_time::Instant::now() + d));
+        let now = web_time::Instant::now();
+        self.checked.set(Some(now));
+        self.deadline.set(limits.deadline.map(|d| now + d));
     }
 
     /// The limit that stopped the current call, if any.
@@ -157,33 +155,45 @@ impl Budget {
         self.tripped.get()
     }
 
-    /// Charges `steps` to the instruction budget and checks the deadline;
-    /// the limit that has tripped, if any. The hook charges the
-    /// instructions run since its last call, the patched C libraries the
-    /// work of their loops (`lua/luaxt_budget.h`: a step is about one VM
-    /// instruction's time).
-    pub(crate) fn charge(&self, steps: u64) -> Option<LimitKind> {
+    /// Charges `steps` to the instruction budget and checks the deadline.
+    /// The hook charges the instructions run since its last call, the
+    /// patched C libraries the work of their loops (`lua/luaxt_budget.h`:
+    /// a step is about one VM instruction's time). Returns the number of
+    /// instructions the hook should run before its next charge, or the
+    /// limit that has tripped.
+    pub(crate) fn charge(&self, steps: u64) -> Result<u32, LimitKind> {
         let used = self.used.get().saturating_add(steps);
         self.used.set(used);
         if self.tripped.get().is_none() && self.limit.get().is_some_and(|limit| used > limit) {
             self.tripped.set(Some(LimitKind::Instructions));
         }
-        self.check_deadline();
-        self.tripped.get()
-    }
-
-    fn check_deadline(&self) {
-        // `web_time` reads `performance.now()` on wasm32, so the deadline
-        // holds in the browser and in Node too.
-        if self.tripped.get().is_none()
-            && self
-                .deadline
-                .get()
-                .is_some_and(|deadline| web_time::Instant::now() >= deadline)
-        {
-            self.tripped.set(Some(LimitKind::Deadline));
+        let mut next = Limits::HOOK_INTERVAL;
+        if let Some(deadline) = self.deadline.get() {
+            // `web_time` reads `performance.now()` on wasm32, so the
+            // deadline holds in the browser and in Node too.
+            let now = web_time::Instant::now();
+            if now >= deadline && self.tripped.get().is_none() {
+                self.tripped.set(Some(LimitKind::Deadline));
+            }
+            if let Some(then) = self.checked.replace(Some(now)) {
+                next = next_interval(steps, now.saturating_duration_since(then));
+            }
+        }
+        match self.tripped.get() {
+            Some(kind) => Err(kind),
+            None => Ok(next),
         }
     }
+}
+
+/// The hook interval that makes `steps` taking `elapsed` take about
+/// [`CHECK_EVERY`], between 1 and [`Limits::HOOK_INTERVAL`].
+fn next_interval(steps: u64, elapsed: Duration) -> u32 {
+    if elapsed <= CHECK_EVERY {
+        return Limits::HOOK_INTERVAL;
+    }
+    let fitting = steps as f64 * CHECK_EVERY.as_secs_f64() / elapsed.as_secs_f64();
+    fitting.clamp(1.0, f64::from(Limits::HOOK_INTERVAL)) as u32
 }
 
 /// Installs the budget hook (`luaxt_hook` in `lua/luaxt_budget.c`) on the
@@ -193,7 +203,6 @@ impl Budget {
 /// errors again, and a script that catches the error with `pcall` is
 /// stopped at its next check.
 fn install_hook(lua: &Lua) -> mlua::Result<()> {
-    lua.set_named_registry_value(INTERVAL_KEY, Limits::HOOK_INTERVAL)?;
     let interval = std::ffi::c_int::try_from(Limits::HOOK_INTERVAL).expect("a small interval");
     // SAFETY: `exec_raw` hands over the main thread's state, where the hook
     // is set as Lua's own `debug.sethook` would set it.

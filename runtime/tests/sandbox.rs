@@ -222,23 +222,29 @@ fn finalizers_are_refused() {
     assert_eq!(out, Value::Int(42));
 }
 
-/// Runs `setup`, then `work`, as two `compute` calls (each with its own
-/// budget and deadline) on another thread in a runtime with `limits`, and
-/// returns the result of `work`. A run that does not end within 60 s fails
+/// Runs `setup` without limits, then `work` with `limits`, as two
+/// `compute` calls on another thread, and returns the result of `work`. A run that does not end within 60 s fails
 /// the test (a backstop far above the limits under test, never a timed
 /// pass).
 fn run_limited(limits: Limits, setup: &str, work: &str) -> Result<Value, Error> {
+    run_within(limits, setup, work, Duration::from_secs(60))
+}
+
+/// [`run_limited`] with another backstop.
+fn run_within(limits: Limits, setup: &str, work: &str, outer: Duration) -> Result<Value, Error> {
     let (setup, code) = (setup.to_owned(), work.to_owned());
     let (send, receive) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
-        let mut rt = Runtime::new(MemoryStore::new(), limits).unwrap();
-        rt.compute(&setup)
-            .expect("the setup stays within the limits");
+        // The setup runs without limits (its time depends on how busy
+        // the machine is), the work under `limits`.
+        let mut rt = Runtime::new(MemoryStore::new(), Limits::unlimited()).unwrap();
+        rt.compute(&setup).expect("the setup runs");
+        rt.set_limits(limits).unwrap();
         let _ = send.send(rt.compute(&code));
     });
     receive
-        .recv_timeout(Duration::from_secs(60))
-        .unwrap_or_else(|_| panic!("still running after 60 s: {work}"))
+        .recv_timeout(outer)
+        .unwrap_or_else(|_| panic!("still running after {outer:?}: {work}"))
 }
 
 /// Only an instruction budget (20 million) and a large heap.
@@ -481,4 +487,36 @@ fn every_protected_call_raises_the_limit_again() {
         .compute("local n = 0 for i = 1, 2000000 do n = n + i end return n")
         .unwrap();
     assert_eq!(out, Value::Int(2_000_001_000_000));
+}
+
+#[test]
+fn slow_instructions_count_their_work() {
+    // Each instruction below compares or concatenates 128 MiB strings
+    // (milliseconds each): counted as one instruction, a loop of them would
+    // run for hours within the budget and miss the deadline by seconds.
+    // The patched VM charges their work and brings the hook forward.
+    let setup = r#"a, b = string.rep("x", 2^27), string.rep("x", 2^27)"#;
+    let loops = [
+        "while true do local n = #(a .. b) end",
+        "while true do local same = (a == b) end",
+        "while true do local less = (a < b) end",
+        "while true do local less = (a <= b) end",
+    ];
+    let big = |limits: Limits| Limits {
+        memory: Some(1 << 30),
+        ..limits
+    };
+    for work in loops {
+        let err = run_within(big(budget_only()), setup, work, Duration::from_secs(20)).unwrap_err();
+        assert!(
+            matches!(err, Error::Limit(LimitKind::Instructions)),
+            "{work}: {err}"
+        );
+        let err =
+            run_within(big(deadline_only()), setup, work, Duration::from_secs(8)).unwrap_err();
+        assert!(
+            matches!(err, Error::Limit(LimitKind::Deadline)),
+            "{work}: {err}"
+        );
+    }
 }
