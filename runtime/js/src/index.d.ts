@@ -13,7 +13,7 @@ export type LuaErrorKind = 'lua' | 'memory' | 'limit' | 'store' | 'format' | 'sn
 
 /** A Lua error or a limit; the runtime stays usable after it. */
 export declare class LuaError extends Error {
-  constructor(message: string, options?: { kind?: LuaErrorKind; luaMessage?: string; traceback?: string; formatKind?: string; cause?: unknown });
+  constructor(message: string, options?: { kind?: LuaErrorKind; luaMessage?: string; traceback?: string; formatKind?: string; limitKind?: LimitKind; cause?: unknown });
   readonly name: 'LuaError';
   kind: LuaErrorKind;
   /** The Lua error message (the value given to `error`). */
@@ -21,7 +21,12 @@ export declare class LuaError extends Error {
   traceback?: string;
   /** For kind "format": the LXT error class (e.g. "depth_exceeded"). */
   formatKind?: string;
+  /** For kind "limit": which limit stopped the call. */
+  limitKind?: LimitKind;
 }
+
+/** The limits of a call: the instruction budget, the deadline, the store limit. */
+export type LimitKind = 'instructions' | 'deadline' | 'store';
 
 /** The WebAssembly instance trapped and is unusable until `recreate()`. */
 export declare class RuntimeTrappedError extends Error {
@@ -36,6 +41,13 @@ export interface RuntimeOptions {
   instructionLimit?: number;
   /** Wall-clock limit per call in ms (default none). */
   timeLimitMs?: number;
+  /**
+   * Store limit in bytes (default 256 MiB; null or a negative number: none), counted as spec §6.6
+   * says: keys and values, plus 64 bytes per entry and 256 per table. A script's write past it is a
+   * Lua error it can catch (uncaught: a LuaError of kind "limit", limitKind "store"); setInput past
+   * it throws. A custom store must implement setQuota to enforce it.
+   */
+  storeLimit?: number | null;
   /** The module: bytes, a URL (string or URL), or a compiled Module. Default: dist/luaxt_bg.wasm of the package. */
   wasm?: BufferSource | URL | string | WebAssembly.Module;
   /**

@@ -29,7 +29,7 @@ const isNode = typeof process !== 'undefined' && !!process.versions && !!process
  * snapshot or io error. The runtime stays usable after it.
  */
 export class LuaError extends Error {
-  constructor(message, { kind = 'lua', luaMessage, traceback, formatKind, cause } = {}) {
+  constructor(message, { kind = 'lua', luaMessage, traceback, formatKind, limitKind, cause } = {}) {
     super(message, cause === undefined ? undefined : { cause });
     this.name = 'LuaError';
     /** "lua" | "memory" | "limit" | "store" | "format" | "snapshot" | "io" */
@@ -39,6 +39,8 @@ export class LuaError extends Error {
     /** Lua's traceback, when there is one. */
     this.traceback = traceback;
     if (formatKind !== undefined) this.formatKind = formatKind;
+    /** For kind "limit": "instructions", "deadline" or "store". */
+    if (limitKind !== undefined) this.limitKind = limitKind;
   }
 }
 
@@ -122,7 +124,16 @@ function releaseInstance(module, instance) {
  * instance cannot continue from.
  */
 function guardStore(store) {
-  const methods = ['create', 'contains', 'get', 'set', 'delete', 'len', 'next', 'tableIds', 'replaceAll'];
+  if (typeof store.setQuota !== 'function') {
+    // A store written before the store limit existed: it can run without
+    // a limit, but cannot enforce one.
+    store.setQuota = function noQuota(limit) {
+      if (limit < 0) return 0;
+      store.error = 'this store has no setQuota, so it cannot enforce a store limit (pass storeLimit: null)';
+      return Status.BACKEND;
+    };
+  }
+  const methods = ['create', 'contains', 'get', 'set', 'delete', 'len', 'next', 'tableIds', 'replaceAll', 'setQuota'];
   for (const name of methods) {
     const original = store[name];
     if (typeof original !== 'function') continue;
@@ -237,7 +248,14 @@ class Runtime {
     const memoryLimit = o.memoryLimit === undefined ? DEFAULT_MEMORY_LIMIT : o.memoryLimit ?? -1;
     let rt;
     try {
-      rt = new instance.glue.LuaRuntime(store, memoryLimit, o.instructionLimit ?? undefined, o.timeLimitMs ?? undefined);
+      const storeLimit = o.storeLimit === undefined ? undefined : o.storeLimit ?? -1;
+      rt = new instance.glue.LuaRuntime(
+        store,
+        memoryLimit,
+        o.instructionLimit ?? undefined,
+        o.timeLimitMs ?? undefined,
+        storeLimit,
+      );
     } catch (e) {
       if (!isTrap(e)) releaseInstance(this.module, instance);
       throw e && typeof e.kind === 'string' ? toLuaError(e) : e;
@@ -297,6 +315,7 @@ function toLuaError(e) {
     luaMessage: e.luaMessage,
     traceback: e.traceback,
     formatKind: e.formatKind,
+    limitKind: e.limitKind,
     cause: e,
   });
 }

@@ -1,7 +1,10 @@
 // Type declarations of the JS store of external tables (src/store.js, spec §11).
 
 /** Status codes of spec §11.4. */
-export declare const Status: Readonly<{ ABSENT: -1; END: -1; NO_SUCH_TABLE: -2; IDS_EXHAUSTED: -3; INVALID: -4; BACKEND: -5 }>;
+export declare const Status: Readonly<{ ABSENT: -1; END: -1; NO_SUCH_TABLE: -2; IDS_EXHAUSTED: -3; INVALID: -4; BACKEND: -5; QUOTA: -6 }>;
+/** The store limit's counting rule (spec §6.6): an entry counts its key and value bytes plus ENTRY_COST, a table TABLE_COST. */
+export declare const ENTRY_COST: 64;
+export declare const TABLE_COST: 256;
 /** The fixed ids of `_home` and `_io` (§11.1). */
 export declare const HOME_ID: 1;
 export declare const IO_ID: 2;
@@ -16,6 +19,12 @@ export declare class MapStore {
   attach(memory: WebAssembly.Memory): void;
   /** Number of entries in every table. */
   readonly entryCount: number;
+  /** The store's size as the store limit counts it (spec §6.6). */
+  readonly size: number;
+  /** The store limit in bytes, or -1 for none. */
+  readonly quota: number;
+  /** Sets the store limit (spec §6.6); a negative number removes it. Called by the runtime. */
+  setQuota(limit: number): number;
   /**
    * The message `lastError` reports. The package sets it when an ABI
    * method throws (and answers BACKEND for it).
@@ -33,7 +42,7 @@ export declare class MapStore {
   lastError(outPtr: number, outCap: number): number;
   /** Host-side read (not ABI): the value bytes under encoded key `key`, or undefined. Do not modify them. */
   readEntry(id: number, key: Uint8Array): Uint8Array | undefined;
-  /** Host-side write (not ABI): stores `value` (now owned by the store) under `key`; undefined deletes. */
+  /** Host-side write (not ABI): stores `value` (now owned by the store) under `key`; undefined deletes. Throws a RangeError past the store limit. */
   writeEntry(id: number, key: Uint8Array, value: Uint8Array | undefined): void;
 }
 

@@ -16,7 +16,20 @@ export const Status = Object.freeze({
   IDS_EXHAUSTED: -3,
   INVALID: -4,
   BACKEND: -5,
+  QUOTA: -6,
 });
+
+/**
+ * The store limit's counting rule (spec §6.6), the same as the Rust
+ * runtime's (`store::entry_size`): an entry counts its key and value bytes
+ * plus ENTRY_COST, a table counts TABLE_COST.
+ */
+export const ENTRY_COST = 64;
+export const TABLE_COST = 256;
+
+function quotaMessage(limit) {
+  return `store limit of ${limit} bytes reached (keys and values, plus ${ENTRY_COST} bytes per entry and ${TABLE_COST} per table)`;
+}
 
 /** The fixed ids of `_home` and `_io` (§11.1). */
 export const HOME_ID = 1;
@@ -73,10 +86,12 @@ function smallIntKey(bytes) {
   return (bytes[1] | (bytes[2] << 8) | (bytes[3] << 16)) + bytes[4] * 0x1000000;
 }
 
-/** Sets an entry and moves the border past a new key `border + 1`. */
-function putEntry(t, key, value) {
-  const k = keyString(key);
-  const fresh = !t.entries.has(k);
+/**
+ * Sets an entry (its key string `k`, its old entry `old` or undefined) and
+ * moves the border past a new key `border + 1`.
+ */
+function putEntry(t, k, old, key, value) {
+  const fresh = old === undefined;
   t.entries.set(k, { key, value });
   if (fresh && smallIntKey(key) === t.border + 1) {
     do t.border++;
@@ -84,12 +99,23 @@ function putEntry(t, key, value) {
   }
 }
 
-/** Deletes an entry; deleting a key of the sequence moves the border back. */
+/**
+ * Deletes an entry; deleting a key of the sequence moves the border back.
+ * Returns what the entry counted against the store limit (0 if absent).
+ */
 function removeEntry(t, key) {
-  if (t.entries.delete(keyString(key))) {
-    const n = smallIntKey(key);
-    if (n !== 0 && n <= t.border) t.border = n - 1;
-  }
+  const k = keyString(key);
+  const old = t.entries.get(k);
+  if (old === undefined) return 0;
+  t.entries.delete(k);
+  const n = smallIntKey(key);
+  if (n !== 0 && n <= t.border) t.border = n - 1;
+  return old.key.length + old.value.length + ENTRY_COST;
+}
+
+/** What `value` under a key of `keyLen` bytes adds to a store where `old` is stored (§6.6). */
+function growth(keyLen, old, valueLen) {
+  return old === undefined ? keyLen + valueLen + ENTRY_COST : valueLen - old.value.length;
 }
 
 /**
@@ -102,6 +128,10 @@ export class MapStore {
     /** @type {Map<number, Table>} */
     this.tables = new Map([[HOME_ID, new Table()], [IO_ID, new Table()]]);
     this.nextId = 3;
+    /** The store's size as the store limit counts it (§6.6). */
+    this.size = 2 * TABLE_COST;
+    /** The store limit in bytes, or -1 for none (set by the runtime). */
+    this.quota = -1;
     this.error = '';
     /** @type {WebAssembly.Memory | null} */
     this.memory = null;
@@ -126,6 +156,17 @@ export class MapStore {
     return this.tables.get(id >>> 0);
   }
 
+  /** Sets the store limit (§6.6): bytes, or a negative number for none. */
+  setQuota(limit) {
+    this.quota = limit < 0 ? -1 : limit;
+    return 0;
+  }
+
+  /** Whether the store may grow by `bytes` under its limit. */
+  fits(bytes) {
+    return this.quota < 0 || bytes <= 0 || this.size + bytes <= this.quota;
+  }
+
   /** Number of entries in every table: what stays out of Wasm memory. */
   get entryCount() {
     let n = 0;
@@ -135,8 +176,10 @@ export class MapStore {
 
   create(outIdPtr) {
     if (this.nextId > 0xffffffff) return this.fail(Status.IDS_EXHAUSTED, 'no table ids left');
+    if (!this.fits(TABLE_COST)) return this.fail(Status.QUOTA, quotaMessage(this.quota));
     const id = this.nextId++;
     this.tables.set(id, new Table());
+    this.size += TABLE_COST;
     new DataView(this.memory.buffer).setUint32(outIdPtr, id, true);
     return 0;
   }
@@ -160,14 +203,20 @@ export class MapStore {
     const t = this.table(id);
     if (!t) return this.fail(Status.NO_SUCH_TABLE, `ext.table ${id >>> 0} does not exist`);
     const mem = this.view();
-    putEntry(t, mem.slice(keyPtr, keyPtr + keyLen), mem.slice(valuePtr, valuePtr + valueLen));
+    const key = mem.slice(keyPtr, keyPtr + keyLen);
+    const k = keyString(key);
+    const old = t.entries.get(k);
+    const grow = growth(keyLen, old, valueLen);
+    if (!this.fits(grow)) return this.fail(Status.QUOTA, quotaMessage(this.quota));
+    this.size += grow;
+    putEntry(t, k, old, key, mem.slice(valuePtr, valuePtr + valueLen));
     return 0;
   }
 
   delete(id, keyPtr, keyLen) {
     const t = this.table(id);
     if (!t) return this.fail(Status.NO_SUCH_TABLE, `ext.table ${id >>> 0} does not exist`);
-    removeEntry(t, this.view().subarray(keyPtr, keyPtr + keyLen));
+    this.size -= removeEntry(t, this.view().subarray(keyPtr, keyPtr + keyLen));
     return 0;
   }
 
@@ -186,13 +235,23 @@ export class MapStore {
 
   /**
    * Stores `value` (LXT bytes, owned by the store from now on) under the
-   * encoded key `key` of table `id`; `undefined` deletes the entry.
+   * encoded key `key` of table `id`; `undefined` deletes the entry. A value
+   * that would take the store past its limit throws a RangeError and
+   * changes nothing.
    */
   writeEntry(id, key, value) {
     const t = this.table(id);
     if (!t) throw new RangeError(`ext.table ${id >>> 0} does not exist`);
-    if (value === undefined) removeEntry(t, key);
-    else putEntry(t, key.slice(), value);
+    if (value === undefined) {
+      this.size -= removeEntry(t, key);
+      return;
+    }
+    const k = keyString(key);
+    const old = t.entries.get(k);
+    const grow = growth(key.length, old, value.length);
+    if (!this.fits(grow)) throw new RangeError(quotaMessage(this.quota));
+    this.size += grow;
+    putEntry(t, k, old, key.slice(), value);
   }
 
   len(id, outPtr) {
@@ -264,6 +323,13 @@ export class MapStore {
   replaceAll(ptr, len) {
     const bytes = this.view().slice(ptr, ptr + len);
     const tables = readSnapshotTables(bytes);
+    let size = 0;
+    for (const [id, entries] of tables) {
+      size += TABLE_COST;
+      for (const [key, value] of entries) size += key.length + value.length + ENTRY_COST;
+    }
+    for (const id of [HOME_ID, IO_ID]) if (!tables.some(([t]) => t === id)) size += TABLE_COST;
+    if (this.quota >= 0 && size > this.quota) return this.fail(Status.QUOTA, quotaMessage(this.quota));
     let maxId = 2;
     this.tables = new Map();
     for (const [id, entries] of tables) {
@@ -274,6 +340,7 @@ export class MapStore {
       maxId = Math.max(maxId, id);
     }
     for (const id of [HOME_ID, IO_ID]) if (!this.tables.has(id)) this.tables.set(id, new Table());
+    this.size = size;
     this.nextId = Math.max(this.nextId, maxId + 1);
     return 0;
   }

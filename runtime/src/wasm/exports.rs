@@ -30,6 +30,7 @@ impl LuaRuntime {
         memory_limit: Option<f64>,
         instruction_limit: Option<f64>,
         time_limit_ms: Option<f64>,
+        store_limit: Option<f64>,
     ) -> Result<LuaRuntime, JsValue> {
         let mut limits = Limits::default();
         if memory_limit.is_some() {
@@ -40,6 +41,9 @@ impl LuaRuntime {
         }
         if time_limit_ms.is_some() {
             limits.deadline = limit(time_limit_ms).map(std::time::Duration::from_millis);
+        }
+        if store_limit.is_some() {
+            limits.store = limit(store_limit);
         }
         let inner = Runtime::new(JsStore::new(store), limits).map_err(to_js)?;
         Ok(LuaRuntime { inner })
@@ -130,6 +134,14 @@ fn to_js(err: Error) -> JsValue {
         if let Some(traceback) = traceback {
             set("traceback", traceback.as_str().into());
         }
+    }
+    if let Error::Limit(limit) = &err {
+        let name = match limit {
+            crate::LimitKind::Instructions => "instructions",
+            crate::LimitKind::Deadline => "deadline",
+            crate::LimitKind::Store => "store",
+        };
+        set("limitKind", name.into());
     }
     if let Error::Format(format) = &err {
         set("formatKind", format.kind().name().into());

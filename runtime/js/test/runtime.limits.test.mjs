@@ -1,0 +1,131 @@
+// The limits of issue 15 in the WebAssembly runtime: the same cases as the
+// Rust tests (runtime/tests/sandbox.rs, store_limit.rs), each in a worker
+// thread that is terminated if it runs for 60 s.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Worker } from 'node:worker_threads';
+import { createRuntime, LuaError, MapStore } from '../src/index.js';
+
+const BACKSTOP_MS = 60_000;
+
+/** Runs `setup` then `work` in a fresh runtime with `options` in a worker. */
+function runLimited(options, setup, work) {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL('./limits-worker.mjs', import.meta.url), {
+      workerData: { options, setup, work },
+    });
+    const timer = setTimeout(() => {
+      worker.terminate();
+      reject(new Error(`still running after ${BACKSTOP_MS} ms: ${work}`));
+    }, BACKSTOP_MS);
+    worker.once('message', (result) => {
+      clearTimeout(timer);
+      worker.terminate();
+      resolve(result);
+    });
+    worker.once('error', (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+  });
+}
+
+const budgetOnly = { memoryLimit: 512 << 20, instructionLimit: 20_000_000 };
+const deadlineOnly = { memoryLimit: 512 << 20, instructionLimit: -1, timeLimitMs: 500 };
+
+// Work inside C library functions, where the count hook never runs.
+const C_LOOPS = [
+  ['backtracking find', '', 'return string.rep("a", 200):find(string.rep("a*", 30) .. "b")'],
+  ['backtracking gsub', '', 'return string.rep("a", 200):gsub(string.rep("a*", 30) .. "b", "")'],
+  ['table.move over 2^40 indices', '', 'table.move({1}, 1, 2^40, 2)'],
+  ['table.insert behind a huge __len', '', 'table.insert(setmetatable({}, {__len = function() return 2^40 end}), 1, 0)'],
+  ['balanced match from every position', 's = string.rep("(", 200000)', 'return s:find("%b()")'],
+  ['plain find of a near miss', 's, p = string.rep("a", 1 << 22), string.rep("a", 1 << 16) .. "b"', 'return s:find(p, 1, true)'],
+  [
+    'table.sort of 4 million numbers',
+    't = table.pack(string.byte(string.rep("\\1\\9\\5\\7", 200000), 1, -1)) for k = 1, 4 do table.move(t, 1, 800000, k * 800000 + 1) end',
+    'table.sort(t)',
+  ],
+  ['string.format %q of 64 MiB of control characters', 's = string.rep("\\1", 64 << 20)', 'return #string.format("%q", s)'],
+];
+
+for (const [what, setup, work] of C_LOOPS) {
+  test(`${what}: stops at the instruction budget and at the deadline`, async () => {
+    const budget = await runLimited(budgetOnly, setup, work);
+    assert.deepEqual([budget.ok, budget.kind, budget.limitKind], [false, 'limit', 'instructions'], budget.message);
+    const deadline = await runLimited(deadlineOnly, setup, work);
+    assert.deepEqual([deadline.ok, deadline.kind, deadline.limitKind], [false, 'limit', 'deadline'], deadline.message);
+  });
+}
+
+const ESCAPES = [
+  ['an endless message handler', 'xpcall(function() error("x") end, function() while true do end end)'],
+  ['an endless __close while unwinding', 'local g <close> = setmetatable({}, {__close = function() while true do end end}) while true do end'],
+  ['pcall in a loop', 'while true do pcall(function() while true do end end) end'],
+  ['load with an endless reader', 'while true do load(function() while true do end end) end'],
+  [
+    'coroutine.close of an endless __close',
+    `while true do
+       local co = coroutine.create(function()
+         local g <close> = setmetatable({}, {__close = function() while true do end end})
+         coroutine.yield()
+       end)
+       coroutine.resume(co) coroutine.close(co)
+     end`,
+  ],
+];
+
+for (const [what, code] of ESCAPES) {
+  test(`${what}: ends at the limit`, async () => {
+    for (const options of [budgetOnly, deadlineOnly]) {
+      const result = await runLimited(options, '', code);
+      assert.deepEqual([result.ok, result.kind], [false, 'limit'], result.message);
+    }
+  });
+}
+
+test('finalizers are refused', async () => {
+  const rt = await createRuntime();
+  assert.match(rt.compute('return select(2, pcall(setmetatable, {}, {__gc = function() end}))'), /__gc metamethods are not allowed/);
+  rt.close();
+});
+
+test('the store limit bounds what a script writes and keeps what was stored', async () => {
+  const result = await runLimited(
+    { memoryLimit: 64 << 20, storeLimit: 64 << 20 },
+    '',
+    'for i = 1, 3000 do _home[i] = string.rep("x", 2^20) end',
+  );
+  assert.deepEqual([result.ok, result.kind, result.limitKind], [false, 'limit', 'store'], result.message);
+
+  const rt = await createRuntime({ storeLimit: 1 << 20 });
+  const [ok, err, small] = rt.compute(`
+    _home.small = "kept"
+    local ok, err = pcall(function() _home.big = string.rep("x", 2^21) end)
+    return {ok, tostring(err), _home.small}`);
+  assert.equal(ok, false);
+  assert.match(err, /store limit of 1048576 bytes reached/);
+  assert.equal(small, 'kept');
+  for (const code of ['for i = 1, 1e6 do ext.table() end', 'for i = 1, 1e6 do _io[i] = string.rep("x", 1024) end']) {
+    assert.throws(() => rt.compute(code), (e) => e instanceof LuaError && e.limitKind === 'store');
+    assert.ok(rt.store.size <= 1 << 20, `${code}: ${rt.store.size}`);
+  }
+  rt.compute('for k in pairs(_io) do _io[k] = nil end');
+  // The host's own writes are refused past the limit too, changing nothing.
+  rt.setInput(1);
+  assert.throws(() => rt.setInput('x'.repeat(2 << 20)), /store limit/);
+  assert.equal(rt.compute('return _io.input'), 1);
+  rt.close();
+});
+
+test('a store without setQuota runs only without a store limit', async () => {
+  const legacy = () => {
+    const store = new MapStore();
+    store.setQuota = undefined;
+    return store;
+  };
+  await assert.rejects(createRuntime({ store: legacy }), /cannot enforce a store limit/);
+  const rt = await createRuntime({ store: legacy, storeLimit: null });
+  assert.equal(rt.compute('_home.x = 1 return _home.x'), 1);
+  rt.close();
+});
