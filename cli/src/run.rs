@@ -8,7 +8,9 @@ use std::time::Duration;
 use anyhow::{Context, Result, anyhow};
 use clap::Args;
 use luaxt_runtime::persist;
-use luaxt_runtime::{Error as RtError, HOME_ID, LimitKind, Limits, MemoryStore, Runtime, Store};
+use luaxt_runtime::{
+    Error as RtError, HOME_ID, LimitKind, Limits, MemoryStore, Runtime, Store, StoreError,
+};
 
 use crate::limits::parse_bytes;
 use crate::lock::StateLock;
@@ -51,8 +53,13 @@ luaxt run\"); with --wait it waits until the other run is done. \
 that leaves no state file removes it.
 
 A Lua error prints the message and the traceback and exits with 2; so does a \
-limit: --memory-limit (Lua heap), --time-limit (wall clock) and \
---instruction-limit (VM instructions).
+limit: --memory-limit (Lua heap), --time-limit (wall clock), \
+--instruction-limit (VM instructions, and the work of the string and table \
+libraries) and --store-limit (what `_home`, `_io` and `ext.table()` tables \
+hold: keys and values, plus 64 bytes per entry and 256 per table; a script \
+can catch a write over it with pcall). With --time-limit, a watchdog also \
+ends the process (exit 2) if the script is still running at the limit plus \
+half of it (at least one second more): a backstop, never needed so far.
 
 Examples:
   luaxt run examples/stats/stats.lua --input examples/stats/data.json
@@ -88,6 +95,10 @@ pub struct RunArgs {
     /// Most Lua VM instructions the script may run (0 for no limit).
     #[arg(long, value_name = "N", default_value_t = 1_000_000_000)]
     pub instruction_limit: u64,
+    /// Most bytes the store may hold (`_home`, `_io`, ext tables, the
+    /// input); suffixes K, M, G; 0 for no limit.
+    #[arg(long, value_name = "BYTES", value_parser = parse_bytes, default_value = "256M")]
+    pub store_limit: usize,
     /// Write JSON on one line instead of indented.
     #[arg(long)]
     pub compact: bool,
@@ -157,6 +168,7 @@ fn run_script(args: &RunArgs, state: Option<&Path>) -> Result<ExitStatus> {
         memory: Some(args.memory_limit),
         instructions: (args.instruction_limit > 0).then_some(args.instruction_limit),
         deadline: args.time_limit,
+        store: (args.store_limit > 0).then_some(args.store_limit as u64),
         ..Limits::default()
     };
     let mut runtime = Runtime::new(MemoryStore::new(), limits)
@@ -181,16 +193,23 @@ fn run_script(args: &RunArgs, state: Option<&Path>) -> Result<ExitStatus> {
         } else {
             crate::json::to_lxt(&json)?
         };
-        runtime
-            .set_input_value(&value)
-            .map_err(|e| anyhow!("cannot pass {name} to the script: {e}"))?;
+        runtime.set_input_value(&value).map_err(|e| match e {
+            RtError::Store(StoreError::Quota { .. }) => {
+                anyhow!("cannot pass {name} to the script: {e}; raise it with --store-limit")
+            }
+            e => anyhow!("cannot pass {name} to the script: {e}"),
+        })?;
     }
 
     progress.set(format!("running {script_name}"));
     runtime
         .capture_prints()
         .map_err(|e| anyhow!("cannot start the runtime: {e}"))?;
+    let watchdog = args
+        .time_limit
+        .map(|limit| Watchdog::arm(limit, script_name.clone()));
     let result = runtime.compute(code);
+    drop(watchdog);
     drop(progress);
     flush_prints(&mut runtime);
     if let Err(e) = result {
@@ -307,7 +326,46 @@ fn script_error(script: &str, args: &RunArgs, e: RtError) -> anyhow::Error {
             "{script}: instruction limit of {} exceeded; raise it with --instruction-limit (0 = none)",
             args.instruction_limit
         ),
+        RtError::Limit(LimitKind::Store) => anyhow!(
+            "{script}: store limit of {} bytes exceeded (keys and values, plus 64 bytes per entry and 256 per table); raise it with --store-limit (0 = none)",
+            args.store_limit
+        ),
         other => anyhow!("{script}: {other}"),
+    }
+}
+
+/// The last line of defence behind the runtime's deadline: a thread that
+/// ends the process if the script is still running well past
+/// `--time-limit`. The runtime stops every script at the limit it knows
+/// of (the hook, the charges of the C libraries); this catches what it
+/// does not, such as one VM instruction that compares two huge strings.
+/// The state file is left as it was, as after any failed run.
+struct Watchdog {
+    done: std::sync::Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl Watchdog {
+    fn arm(limit: Duration, script: String) -> Watchdog {
+        let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let watched = std::sync::Arc::clone(&done);
+        let grace = (limit / 2).max(Duration::from_secs(1));
+        std::thread::spawn(move || {
+            std::thread::sleep(limit + grace);
+            if !watched.load(std::sync::atomic::Ordering::SeqCst) {
+                eprintln!(
+                    "{script}: time limit of {}s exceeded; the script did not stop at the limit and was ended by the watchdog",
+                    limit.as_secs_f64()
+                );
+                std::process::exit(ExitStatus::Invalid as i32);
+            }
+        });
+        Watchdog { done }
+    }
+}
+
+impl Drop for Watchdog {
+    fn drop(&mut self) {
+        self.done.store(true, std::sync::atomic::Ordering::SeqCst);
     }
 }
 
