@@ -23,7 +23,9 @@ fn writes_past_the_limit_stop_the_script_and_keep_what_was_stored() {
         .unwrap_err();
     assert!(matches!(err, Error::Limit(LimitKind::Store)), "{err}");
     let stored = rt.compute("return #_home").unwrap();
-    let Value::Int(n) = stored else { panic!("{stored:?}") };
+    let Value::Int(n) = stored else {
+        panic!("{stored:?}")
+    };
     assert!((60..64).contains(&n), "{n} values stored");
     assert!(rt.store().size() <= 64 << 20);
     // Each value that was stored is whole.
@@ -41,10 +43,15 @@ fn a_script_can_catch_the_store_limit() {
         _home.small = "kept"
         local ok, err = pcall(function() _home.big = string.rep("x", 2^21) end)
         return {ok, tostring(err), _home.big == nil, _home.small}"#;
-    let Value::Table(out) = rt.compute(code).unwrap() else { panic!() };
+    let Value::Table(out) = rt.compute(code).unwrap() else {
+        panic!()
+    };
     assert_eq!(out.get(&Value::Int(1)), Some(&Value::Bool(false)));
     let message = out.get(&Value::Int(2)).and_then(Value::as_str).unwrap();
-    assert!(message.contains("store limit of 1048576 bytes reached"), "{message}");
+    assert!(
+        message.contains("store limit of 1048576 bytes reached"),
+        "{message}"
+    );
     assert_eq!(out.get(&Value::Int(3)), Some(&Value::Bool(true)));
     assert_eq!(out.get(&Value::Int(4)), Some(&Value::from("kept")));
 }
@@ -64,7 +71,10 @@ fn every_way_to_grow_the_store_is_counted() {
     for code in cases {
         let mut rt = with_store_limit(limit);
         let err = rt.compute(code).unwrap_err();
-        assert!(matches!(err, Error::Limit(LimitKind::Store)), "{code}: {err}");
+        assert!(
+            matches!(err, Error::Limit(LimitKind::Store)),
+            "{code}: {err}"
+        );
         assert!(rt.store().size() <= limit, "{code}: {}", rt.store().size());
     }
     // A replaced value that does not fit leaves the old one.
@@ -97,7 +107,10 @@ fn host_writes_over_the_limit_are_refused_and_change_nothing() {
     let snapshot = roomy.snapshot().unwrap();
     rt.compute("_home.mine = 1").unwrap();
     let err = rt.restore(&snapshot).unwrap_err();
-    assert!(matches!(err, Error::Store(StoreError::Quota { .. })), "{err}");
+    assert!(
+        matches!(err, Error::Store(StoreError::Quota { .. })),
+        "{err}"
+    );
     assert_eq!(rt.compute("return _home.mine").unwrap(), Value::Int(1));
 }
 
