@@ -56,8 +56,8 @@ A Lua error prints the message and the traceback and exits with 2; so does a \
 limit: --memory-limit (Lua heap), --time-limit (wall clock), \
 --instruction-limit (VM instructions, and the work of the string and table \
 libraries) and --store-limit (what `_home`, `_io` and `ext.table()` tables \
-hold: keys and values, plus 64 bytes per entry and 256 per table; a script \
-can catch a write over it with pcall). With --time-limit, a watchdog also \
+hold: keys and values, plus 64 bytes per entry and 256 per table; by default \
+the memory limit; a script can catch a write over it with pcall). With --time-limit, a watchdog also \
 ends the process (exit 2) if the script is still running at the limit plus \
 half of it (at least one second more): a backstop, never needed so far.
 
@@ -96,9 +96,9 @@ pub struct RunArgs {
     #[arg(long, value_name = "N", default_value_t = 1_000_000_000)]
     pub instruction_limit: u64,
     /// Most bytes the store may hold (`_home`, `_io`, ext tables, the
-    /// input); suffixes K, M, G; 0 for no limit.
-    #[arg(long, value_name = "BYTES", value_parser = parse_bytes, default_value = "256M")]
-    pub store_limit: usize,
+    /// input); suffixes K, M, G; 0 for no limit [default: the memory limit].
+    #[arg(long, value_name = "BYTES", value_parser = parse_bytes)]
+    pub store_limit: Option<usize>,
     /// Write JSON on one line instead of indented.
     #[arg(long)]
     pub compact: bool,
@@ -168,7 +168,7 @@ fn run_script(args: &RunArgs, state: Option<&Path>) -> Result<ExitStatus> {
         memory: Some(args.memory_limit),
         instructions: (args.instruction_limit > 0).then_some(args.instruction_limit),
         deadline: args.time_limit,
-        store: (args.store_limit > 0).then_some(args.store_limit as u64),
+        store: Some(store_limit(args)).filter(|&bytes| bytes > 0),
         ..Limits::default()
     };
     let mut runtime = Runtime::new(MemoryStore::new(), limits)
@@ -328,10 +328,16 @@ fn script_error(script: &str, args: &RunArgs, e: RtError) -> anyhow::Error {
         ),
         RtError::Limit(LimitKind::Store) => anyhow!(
             "{script}: store limit of {} bytes exceeded (keys and values, plus 64 bytes per entry and 256 per table); raise it with --store-limit (0 = none)",
-            args.store_limit
+            store_limit(args)
         ),
         other => anyhow!("{script}: {other}"),
     }
+}
+
+/// The store limit: `--store-limit`, or the memory limit, so that by
+/// default what a script can grow in the store is bounded like its heap.
+fn store_limit(args: &RunArgs) -> u64 {
+    args.store_limit.unwrap_or(args.memory_limit) as u64
 }
 
 /// The last line of defence behind the runtime's deadline: a thread that

@@ -11,7 +11,7 @@ const BACKSTOP_MS = 60_000;
 /** Runs `setup` then `work` in a fresh runtime with `options` in a worker. */
 function runLimited(options, setup, work) {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(new URL('./limits-worker.mjs', import.meta.url), {
+    const worker = new Worker(new URL('../test-support/limits-worker.mjs', import.meta.url), {
       workerData: { options, setup, work },
     });
     const timer = setTimeout(() => {

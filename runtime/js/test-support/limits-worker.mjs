@@ -1,4 +1,4 @@
-// Runs one limit case for runtime.limits.test.mjs in its own thread, so the
+// Runs one limit case for test/runtime.limits.test.mjs in its own thread, so the
 // test can terminate it if a limit fails to hold (a backstop far above the
 // limits under test, never a timed pass).
 import { parentPort, workerData } from 'node:worker_threads';

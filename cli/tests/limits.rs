@@ -1,0 +1,191 @@
+//! Every limit of `luaxt run`, tried as an attacker would (issue 15): each
+//! script ends within its limit with a classified error (exit 2 and a
+//! message naming the limit), or with the documented success. The CPU
+//! cases use a short --time-limit and a generous outer timeout that fails
+//! the test; peak memory is read from /proc while the process runs.
+
+use std::io::Read;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use tempfile::TempDir;
+
+/// What a run ended with: exit code, stderr, stdout, peak RSS in bytes.
+struct Ended {
+    code: Option<i32>,
+    stderr: String,
+    stdout: String,
+    peak_rss: u64,
+}
+
+/// Runs `luaxt run SCRIPT --no-state ARGS`; panics if it is still running
+/// after `outer`.
+fn run(code: &str, args: &[&str], outer: Duration) -> Ended {
+    let dir = TempDir::new().unwrap();
+    let script = dir.path().join("job.lua");
+    std::fs::write(&script, code).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_luaxt"))
+        .arg("run")
+        .arg(&script)
+        .arg("--no-state")
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Drain the pipes on threads, so a chatty child cannot block.
+    let mut out = child.stdout.take().unwrap();
+    let mut err = child.stderr.take().unwrap();
+    let stdout = std::thread::spawn(move || {
+        let mut s = String::new();
+        let _ = out.read_to_string(&mut s);
+        s
+    });
+    let stderr = std::thread::spawn(move || {
+        let mut s = String::new();
+        let _ = err.read_to_string(&mut s);
+        s
+    });
+    let started = Instant::now();
+    let mut peak_rss = 0;
+    let status = loop {
+        peak_rss = peak_rss.max(peak_rss_of(child.id()));
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if started.elapsed() > outer {
+            let _ = child.kill();
+            panic!("still running after {outer:?}: {code}");
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    };
+    Ended {
+        code: status.code(),
+        stderr: stderr.join().unwrap(),
+        stdout: stdout.join().unwrap(),
+        peak_rss,
+    }
+}
+
+/// The peak resident set of a running process (`VmHWM`), 0 once it is gone.
+fn peak_rss_of(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmHWM:"))
+        .and_then(|kb| kb.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        .map_or(0, |kb| kb * 1024)
+}
+
+fn assert_stopped(ended: &Ended, limit: &str, what: &str) {
+    assert_eq!(ended.code, Some(2), "{what}: {}", ended.stderr);
+    assert!(
+        ended.stderr.contains(limit),
+        "{what}: expected {limit:?} in: {}",
+        ended.stderr
+    );
+}
+
+const OUTER: Duration = Duration::from_secs(60);
+
+#[test]
+fn an_endless_message_handler_stops_at_the_limit() {
+    let code = r#"xpcall(function() error("x") end, function() while true do end end)"#;
+    let ended = run(
+        code,
+        &["--time-limit", "2", "--instruction-limit", "1000000"],
+        OUTER,
+    );
+    assert_stopped(&ended, "instruction limit of 1000000 exceeded", "xpcall");
+}
+
+#[test]
+fn finalizers_are_refused_and_close_handlers_stop_at_the_limit() {
+    for code in [
+        "setmetatable({}, {__gc = function() while true do end end}) collectgarbage()",
+        "local t = setmetatable({}, {__gc = function() while true do end end}) t = nil for i = 1, 1e6 do local x = {} end",
+    ] {
+        let ended = run(code, &["--time-limit", "2"], OUTER);
+        assert_stopped(&ended, "__gc metamethods are not allowed", code);
+    }
+    let code = "local guard <close> = setmetatable({}, {__close = function() while true do end end}) while true do end";
+    let ended = run(code, &["--time-limit", "2"], OUTER);
+    assert_stopped(&ended, "limit", "__close while unwinding");
+    assert!(ended.stdout.is_empty(), "no output after a failed run");
+}
+
+#[test]
+fn work_inside_c_functions_stops_at_the_time_limit() {
+    let cases = [
+        r#"return string.rep("a", 200):find(string.rep("a*", 30) .. "b")"#,
+        "table.move({1}, 1, 2^40, 2)",
+        "local t = {} for i = 1, 2e7 do t[i] = (i * 7919) % 1000003 end table.sort(t)",
+        r#"local s = string.rep("\1", 128 << 20) return #string.format("%q", s)"#,
+    ];
+    for code in cases {
+        let args = ["--time-limit", "2", "--instruction-limit", "0"];
+        let ended = run(code, &[&args[..], &["--memory-limit", "2G"]].concat(), OUTER);
+        assert_stopped(&ended, "time limit of 2s exceeded", code);
+    }
+    // Documented success: n copies of nothing are nothing, at once.
+    let ended = run(
+        r#"_io.output = string.rep("", 2^62) .. string.rep("", 2^62, "")"#,
+        &["--time-limit", "2"],
+        OUTER,
+    );
+    assert_eq!(ended.code, Some(0), "{}", ended.stderr);
+    assert_eq!(ended.stdout.trim(), r#""""#);
+}
+
+#[test]
+fn store_writes_stay_within_the_memory_limit() {
+    let limit = 64u64 << 20;
+    let cases = [
+        r#"for i = 1, 3000 do _home[i] = string.rep("x", 2^20) end"#,
+        r#"for i = 1, 3000 do _io[i] = string.rep("x", 2^20) end"#,
+        "local keep = {} for i = 1, 1e6 do keep[i] = ext.table() end",
+    ];
+    for code in cases {
+        let ended = run(code, &["--memory-limit", "64M"], OUTER);
+        assert_stopped(&ended, "store limit of 67108864 bytes exceeded", code);
+        // The Lua heap (64 MiB), the store (64 MiB counted; a MemoryStore
+        // entry costs up to about twice what it counts) and the process
+        // itself (under 64 MiB).
+        let bound = limit + 2 * limit + (64 << 20);
+        assert!(
+            ended.peak_rss <= bound,
+            "{code}: peak RSS {} MiB over {} MiB",
+            ended.peak_rss >> 20,
+            bound >> 20
+        );
+    }
+    // A write over the limit can be caught, and what was stored is kept.
+    let code = r#"
+        _home.small = "kept"
+        local ok, err = pcall(function() _home.big = string.rep("x", 2^21) end)
+        _io.output = {ok = ok, err = tostring(err), small = _home.small}"#;
+    let ended = run(code, &["--store-limit", "1M", "--compact"], OUTER);
+    assert_eq!(ended.code, Some(0), "{}", ended.stderr);
+    let out: serde_json::Value = serde_json::from_str(&ended.stdout).unwrap();
+    assert_eq!(out["ok"], false);
+    assert_eq!(out["small"], "kept");
+    assert!(out["err"].as_str().unwrap().contains("store limit"));
+}
+
+#[test]
+fn slow_instructions_stop_at_the_time_limit() {
+    // Comparing two 128 MiB strings takes milliseconds per instruction.
+    let code = r#"local a, b = string.rep("x", 2^27), string.rep("x", 2^27)
+                  while true do local same = (a == b) end"#;
+    let ended = run(
+        code,
+        &["--time-limit", "1", "--instruction-limit", "0"],
+        OUTER,
+    );
+    assert_stopped(&ended, "time limit of 1s exceeded", "==");
+    assert!(
+        !ended.stderr.contains("watchdog"),
+        "the runtime stopped it, not the watchdog: {}",
+        ended.stderr
+    );
+}
