@@ -82,8 +82,30 @@
 //! Only base (no `dofile`/`loadfile`; `load` takes text chunks only),
 //! `table`, `string` (no `dump`), `math`, `utf8`, `coroutine` and `os.time`
 //! / `os.clock` / `os.date` are loaded. [`Limits`] sets a memory limit, an
-//! instruction budget and a deadline; hitting one gives
-//! [`Error::Memory`] or [`Error::Limit`], and the runtime stays usable.
+//! instruction budget, a deadline and a store limit; hitting one gives
+//! [`Error::Memory`] or [`Error::Limit`], and the runtime stays usable
+//! with every store write made before it kept. Spec §6.6 says exactly what
+//! each covers. In short, they hold whatever the script does: the
+//! string and table libraries and the VM are built from Lua's sources with
+//! a few patched files (`runtime/lua/`) that charge the work done inside
+//! one instruction or C function (backtracking patterns, `table.move` over
+//! huge ranges, comparing long strings) to the budget; finalizers are
+//! refused; a limit error cannot be caught by `pcall`, `xpcall`,
+//! `coroutine.resume`/`close` or `load`; and every store write is counted
+//! against the store limit by one rule ([`store::entry_size`]).
+//!
+//! ```
+//! use luaxt_runtime::{Error, LimitKind, Limits, MemoryStore, Runtime};
+//! let limits = Limits { instructions: Some(10_000_000), ..Limits::default() };
+//! let mut rt = Runtime::new(MemoryStore::new(), limits)?;
+//! // Exponential backtracking inside string.find, caught in a pcall.
+//! let err = rt
+//!     .compute(r#"pcall(string.find, string.rep("a", 200), string.rep("a*", 30) .. "b")"#)
+//!     .unwrap_err();
+//! assert!(matches!(err, Error::Limit(LimitKind::Instructions)));
+//! assert_eq!(rt.compute("return 1 + 1")?, luaxt_format::Value::Int(2));
+//! # Ok::<(), luaxt_runtime::Error>(())
+//! ```
 //!
 //! ## Printing
 //! `print` writes to stdout, as in Lua. A host that wants the lines for
