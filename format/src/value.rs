@@ -198,6 +198,33 @@ macro_rules! impl_value_common {
                     _ => None,
                 }
             }
+
+            /// Calls `found` with the id of every reference (§2.8) inside
+            /// this value, keys included, in document order (an id may
+            /// come more than once).
+            ///
+            /// ```
+            /// use luaxt_format::{Table, Value};
+            /// let t = Table::from_array(vec![Value::Ref(3), Value::Int(1), Value::Ref(3)]);
+            /// let mut ids = Vec::new();
+            /// Value::Table(t).for_each_ref(&mut |id| ids.push(id));
+            /// assert_eq!(ids, [3, 3]);
+            /// ```
+            pub fn for_each_ref(&self, found: &mut impl FnMut(u32)) {
+                match self {
+                    $ty::Ref(id) => found(*id),
+                    $ty::Table(table) => {
+                        for item in table.array() {
+                            item.for_each_ref(found);
+                        }
+                        for (key, item) in table.hash() {
+                            key.for_each_ref(found);
+                            item.for_each_ref(found);
+                        }
+                    }
+                    _ => {}
+                }
+            }
         }
 
         impl$(<$lt>)? Element for $ty$(<$lt>)? {

@@ -1,39 +1,9 @@
-//! Errors of the runtime: one enum for the host API, one for stores.
+//! Errors of the host API (a store's own errors are
+//! [`StoreError`](crate::StoreError), in [`store`](crate::store)).
 
 use std::fmt;
 
-use crate::store::TableId;
-
-/// An error of a [`Store`](crate::Store) operation.
-///
-/// Inside a Lua metamethod a store error becomes a Lua error with this
-/// message (scripts can catch it with `pcall`); from the host API it comes
-/// back as [`Error::Store`].
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum StoreError {
-    /// The table id is not (or no longer) in the store.
-    #[error("ext.table {0} does not exist")]
-    NoSuchTable(TableId),
-    /// The store has no ids left to allocate.
-    #[error("the store has no table ids left")]
-    IdsExhausted,
-    /// A key or value was not valid LXT for the store.
-    #[error("invalid data for the store: {0}")]
-    Invalid(String),
-    /// The store's own failure (a host error, a full disk).
-    #[error("store failure: {0}")]
-    Backend(String),
-    /// The write would take the store past its limit (spec §6.6);
-    /// nothing was changed.
-    #[error(
-        "store limit of {limit} bytes reached (keys and values, plus 64 bytes per entry and 256 per table)"
-    )]
-    Quota {
-        /// The limit, in bytes as spec §6.6 counts them.
-        limit: u64,
-    },
-}
+use crate::store::StoreError;
 
 /// Which execution limit stopped a script.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

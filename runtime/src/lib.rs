@@ -128,20 +128,16 @@
 //! `persist` (atomic files), `prints` (print capture for the host),
 //! `runtime` ([`Runtime`]), `error`.
 
-mod convert;
-mod direct;
 mod error;
-mod ext_table;
 mod limits;
+mod lua;
 pub mod memory_store;
 #[cfg(feature = "fs")]
 pub mod persist;
 mod prints;
 mod runtime;
-mod sandbox;
 pub mod snapshot;
 pub mod store;
-mod to_lua;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
 
@@ -150,8 +146,8 @@ pub mod wasm;
 #[doc = include_str!("../../README.md")]
 pub struct ReadmeExamples;
 
-pub use error::{Error, LimitKind, Result, SnapshotError, StoreError};
+pub use error::{Error, LimitKind, Result, SnapshotError};
 pub use limits::Limits;
 pub use memory_store::MemoryStore;
 pub use runtime::Runtime;
-pub use store::{HOME_ID, IO_ID, Store, StoreResult, TableData, TableId};
+pub use store::{HOME_ID, IO_ID, Store, StoreError, StoreResult, TableData, TableId};

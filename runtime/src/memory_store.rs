@@ -3,10 +3,9 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::Bound;
 
-use crate::error::StoreError;
 use crate::store::{
-    HOME_ID, IO_ID, Store, StoreResult, TABLE_COST, TableData, TableId, entry_size, int_key,
-    int_key_bytes,
+    HOME_ID, IO_ID, Store, StoreError, StoreResult, TABLE_COST, TableData, TableId, entry_size,
+    int_key, int_key_bytes,
 };
 
 /// A [`Store`] in memory. Per table, a `HashMap` from encoded key to

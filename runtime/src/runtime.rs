@@ -9,11 +9,11 @@ use mlua::{ChunkMode, Lua};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::convert::ToLxt;
 use crate::error::{Error, Result};
-use crate::ext_table::Ext;
 use crate::limits::Limits;
-use crate::sandbox::{self, Budget};
+use crate::lua::ext_table::Ext;
+use crate::lua::sandbox::{self, Budget};
+use crate::lua::to_lxt::ToLxt;
 use crate::snapshot;
 use crate::store::{IO_ID, Store, TableId};
 

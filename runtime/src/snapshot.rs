@@ -19,7 +19,7 @@
 
 use std::collections::{BTreeSet, VecDeque};
 
-use luaxt_format::{DecodeOptions, ValueRef, encode_key};
+use luaxt_format::{DecodeOptions, encode_key};
 
 use crate::error::SnapshotError;
 use crate::store::{HOME_ID, Store, StoreResult, TableData, TableId};
@@ -43,7 +43,7 @@ pub fn reachable<S: Store + ?Sized>(store: &S) -> StoreResult<Vec<TableId>> {
                 // Values in a store are valid LXT; a broken one is skipped
                 // here and refused by `read` later, never followed.
                 if let Ok(decoded) = DecodeOptions::new().decode_ref(bytes) {
-                    collect_refs(&decoded, &mut |r| {
+                    decoded.for_each_ref(&mut |r| {
                         if store.contains_table(r) && seen.insert(r) {
                             queue.push_back(r);
                         }
@@ -54,23 +54,6 @@ pub fn reachable<S: Store + ?Sized>(store: &S) -> StoreResult<Vec<TableId>> {
         }
     }
     Ok(seen.into_iter().collect())
-}
-
-/// Calls `found` for every reference inside `value`.
-fn collect_refs(value: &ValueRef<'_>, found: &mut impl FnMut(TableId)) {
-    match value {
-        ValueRef::Ref(id) => found(*id),
-        ValueRef::Table(table) => {
-            for item in table.array() {
-                collect_refs(item, found);
-            }
-            for (key, item) in table.hash() {
-                collect_refs(key, found);
-                collect_refs(item, found);
-            }
-        }
-        _ => {}
-    }
 }
 
 /// Writes a snapshot of the tables reachable from `_home`.

@@ -11,7 +11,36 @@
 //! The same trait describes the host ABI of the WebAssembly build
 //! (spec §11): each method is one imported host function there.
 
-use crate::error::StoreError;
+/// An error of a [`Store`] operation.
+///
+/// Inside a Lua metamethod a store error becomes a Lua error with this
+/// message (scripts can catch it with `pcall`); from the host API it comes
+/// back as [`Error::Store`].
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StoreError {
+    /// The table id is not (or no longer) in the store.
+    #[error("ext.table {0} does not exist")]
+    NoSuchTable(TableId),
+    /// The store has no ids left to allocate.
+    #[error("the store has no table ids left")]
+    IdsExhausted,
+    /// A key or value was not valid LXT for the store.
+    #[error("invalid data for the store: {0}")]
+    Invalid(String),
+    /// The store's own failure (a host error, a full disk).
+    #[error("store failure: {0}")]
+    Backend(String),
+    /// The write would take the store past its limit (spec §6.6);
+    /// nothing was changed.
+    #[error(
+        "store limit of {limit} bytes reached (keys and values, plus 64 bytes per entry and 256 per table)"
+    )]
+    Quota {
+        /// The limit, in bytes as spec §6.6 counts them.
+        limit: u64,
+    },
+}
 
 /// The id of an external table. The host allocates ids.
 pub type TableId = u32;

@@ -8,7 +8,7 @@ use std::cell::RefCell;
 
 use wasm_bindgen::prelude::*;
 
-use crate::error::StoreError;
+use crate::store::StoreError;
 use crate::store::{Store, StoreResult, TableData, TableId};
 
 /// Status codes of spec §11.4.

@@ -1,4 +1,5 @@
-//! Lua values ↔ LXT (spec §9), through the format crate.
+//! Lua values → LXT (spec §9), through the format crate (the way back is
+//! [`super::to_lua`]).
 //!
 //! - nil, booleans; integers ↔ `0x02`, floats ↔ `0x03` (`math.type` kept).
 //! - A Lua string → `0x04` when it is valid UTF-8, else `0x05`; both read
@@ -8,63 +9,15 @@
 //!   is a table or function is an `invalid_key` error. Shared sub-tables
 //!   are copied (no cycle, just two copies).
 //! - An external table → `0x07` by reference; reading `0x07` gives the one
-//!   proxy of that id ([`Handles::proxy`]).
+//!   proxy of that id ([`Handles::proxy`](super::handles::Handles::proxy)).
 //! - Functions, userdata, threads → `unsupported_type`, naming the key.
 
 use std::ffi::c_void;
 
 use luaxt_format::{ErrorKind, Table as LxtTable, Value};
-use mlua::{Lua, Table};
+use mlua::Table;
 
-use crate::store::TableId;
-
-/// The Lua-side registry of external tables: proxy ↔ id, and the shared
-/// metatable. Proxies are empty Lua tables whose metatable routes every
-/// access to the store.
-#[derive(Debug, Clone)]
-pub(crate) struct Handles {
-    /// proxy → id, weak keys.
-    ids: Table,
-    /// id → proxy, weak values (one proxy per id while it is reachable).
-    proxies: Table,
-    /// The metatable of every proxy.
-    pub(crate) meta: Table,
-}
-
-impl Handles {
-    pub(crate) fn new(lua: &Lua) -> mlua::Result<Handles> {
-        let weak = |mode: &str| -> mlua::Result<Table> {
-            let t = lua.create_table()?;
-            let m = lua.create_table()?;
-            m.raw_set("__mode", mode)?;
-            t.set_metatable(Some(m))?;
-            Ok(t)
-        };
-        Ok(Handles {
-            ids: weak("k")?,
-            proxies: weak("v")?,
-            meta: lua.create_table()?,
-        })
-    }
-
-    /// The id of `table` if it is an external-table proxy.
-    #[inline]
-    pub(crate) fn id_of(&self, table: &Table) -> Option<TableId> {
-        self.ids.raw_get::<Option<TableId>>(table).ok().flatten()
-    }
-
-    /// The proxy of `id`, created on first use.
-    pub(crate) fn proxy(&self, lua: &Lua, id: TableId) -> mlua::Result<Table> {
-        if let Some(proxy) = self.proxies.raw_get::<Option<Table>>(id)? {
-            return Ok(proxy);
-        }
-        let proxy = lua.create_table()?;
-        proxy.set_metatable(Some(self.meta.clone()))?;
-        self.ids.raw_set(&proxy, id)?;
-        self.proxies.raw_set(id, &proxy)?;
-        Ok(proxy)
-    }
-}
+use super::handles::Handles;
 
 /// A conversion error with the path of keys that led to it.
 #[derive(Debug)]
@@ -227,21 +180,4 @@ impl<'h> ToLxt<'h> {
             .map(Value::Table)
             .map_err(|e| ConvError::new(e.kind(), e.to_string()))
     }
-}
-
-/// Decodes LXT bytes (read from the store) into a Lua value.
-pub(crate) fn decode_to_lua(
-    lua: &Lua,
-    handles: &Handles,
-    bytes: &[u8],
-    limits: luaxt_format::Limits,
-) -> mlua::Result<mlua::Value> {
-    if let Some(table) = crate::direct::table_to_lua(lua, bytes, limits)? {
-        return Ok(table);
-    }
-    let value = luaxt_format::DecodeOptions::new()
-        .limits(limits)
-        .decode_ref(bytes)
-        .map_err(|e| mlua::Error::external(format!("stored value is not valid LXT: {e}")))?;
-    crate::to_lua::to_lua(lua, handles, &value)
 }

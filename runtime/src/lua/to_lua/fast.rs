@@ -7,7 +7,7 @@
 //! cannot occur), an integer key the array part already holds, nil values,
 //! references, and every kind of invalid input. Giving up costs nothing but
 //! time: the caller then decodes with the format crate (full validation,
-//! exact error classes and offsets) and builds from that ([`crate::to_lua`]).
+//! exact error classes and offsets) and builds from that ([`super::to_lua`]).
 //! So everything this path accepts, the decoder accepts with the same
 //! value; `tests` checks that on every conformance vector.
 
@@ -15,7 +15,7 @@ use std::ffi::c_int;
 
 use mlua::{Lua, ffi};
 
-use crate::to_lua::{KeyCache, build_raw, push_bytes, size_hint};
+use super::raw::{KeyCache, build_raw, push_bytes, size_hint};
 
 /// Builds the Lua table encoded in `bytes`, or `None` when the fast path
 /// gave up (the caller then takes the checked path).
@@ -223,8 +223,9 @@ mod tests {
     use luaxt_format::Limits;
 
     use super::*;
-    use crate::convert::{Handles, ToLxt};
-    use crate::to_lua::to_lua;
+    use crate::lua::handles::Handles;
+    use crate::lua::to_lua::to_lua;
+    use crate::lua::to_lxt::ToLxt;
 
     /// Every conformance vector: what the fast path builds, the checked
     /// path builds too, and equal; what the checked path refuses, the fast

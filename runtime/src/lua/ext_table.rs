@@ -24,10 +24,10 @@ use std::rc::Rc;
 use luaxt_format::{DecodeOptions, Value, encode, encode_key};
 use mlua::{Lua, Table};
 
-use crate::convert::{ConvError, Handles, ToLxt, decode_to_lua, describe_key};
-use crate::error::StoreError;
-use crate::store::{HOME_ID, IO_ID, Store, TableId};
-use crate::to_lua::to_lua;
+use super::handles::Handles;
+use super::to_lua::{decode_to_lua, to_lua};
+use super::to_lxt::{ConvError, ToLxt, describe_key};
+use crate::store::{HOME_ID, IO_ID, Store, StoreError, TableId};
 
 /// The encoded key `"input"` of `_io`.
 pub(crate) fn input_key() -> Vec<u8> {

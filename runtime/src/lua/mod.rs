@@ -1,0 +1,19 @@
+//! The Lua side of the runtime: the sandboxed state, how values cross
+//! between Lua and LXT, and the external-table proxies.
+//!
+//! | module | job |
+//! |---|---|
+//! | [`sandbox`] | the libraries a script gets, the budget and the hook that enforce [`Limits`](crate::Limits) |
+//! | [`handles`] | one proxy per external table id, and their metatable |
+//! | [`to_lxt`] | Lua value → LXT value (spec §9) |
+//! | [`to_lua`] | LXT bytes → Lua value: a fast path straight from the bytes, and a build from a decoded value |
+//! | [`ext_table`] | the proxies' metamethods, the `ext` library, `_home` and `_io` |
+//!
+//! Nothing here knows the [`Runtime`](crate::Runtime): it calls these, and
+//! they call the [`Store`](crate::Store) and the format crate.
+
+pub(crate) mod ext_table;
+pub(crate) mod handles;
+pub(crate) mod sandbox;
+pub(crate) mod to_lua;
+pub(crate) mod to_lxt;
