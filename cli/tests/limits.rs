@@ -124,7 +124,11 @@ fn work_inside_c_functions_stops_at_the_time_limit() {
     ];
     for code in cases {
         let args = ["--time-limit", "2", "--instruction-limit", "0"];
-        let ended = run(code, &[&args[..], &["--memory-limit", "2G"]].concat(), OUTER);
+        let ended = run(
+            code,
+            &[&args[..], &["--memory-limit", "2G"]].concat(),
+            OUTER,
+        );
         assert_stopped(&ended, "time limit of 2s exceeded", code);
     }
     // Documented success: n copies of nothing are nothing, at once.

@@ -126,50 +126,30 @@ impl<S: Store + 'static> Runtime<S> {
             })
     }
 
-    fn io_set(&mut self, field: &str, value: &Value) -> Result<()> {
+    /// Stores `bytes`, a complete valid LXT value, as `_io[field]` (nil
+    /// deletes it): the one place the host writes `_io`.
+    fn io_put(&mut self, field: &str, bytes: &[u8]) -> Result<()> {
         let key = encode_key(&Value::from(field))?;
         if field == INPUT {
             self.ext.invalidate_input();
         }
         let mut store = self.ext.store.borrow_mut();
-        if value.is_nil() {
-            store.delete(IO_ID, &key)?;
-        } else {
-            store.set(IO_ID, &key, &encode(value)?)?;
-        }
-        Ok(())
-    }
-
-    fn io_set_encoded(&mut self, field: &str, bytes: &[u8]) -> Result<()> {
-        let value = DecodeOptions::new()
-            .limits(self.limits.format)
-            .decode_ref(bytes)?;
-        let key = encode_key(&Value::from(field))?;
-        if field == INPUT {
-            self.ext.invalidate_input();
-        }
-        let mut store = self.ext.store.borrow_mut();
-        if value.is_nil() {
-            store.delete(IO_ID, &key)?;
-        } else {
-            store.set(IO_ID, &key, bytes)?;
-        }
-        Ok(())
-    }
-
-    /// Stores bytes the format crate just wrote (canonical, valid).
-    fn io_set_trusted(&mut self, field: &str, bytes: &[u8]) -> Result<()> {
-        let key = encode_key(&Value::from(field))?;
-        if field == INPUT {
-            self.ext.invalidate_input();
-        }
-        let mut store = self.ext.store.borrow_mut();
+        // Nil has one encoding (§2.1), so valid bytes are nil exactly when
+        // they are this byte.
         if bytes == [0x00] {
             store.delete(IO_ID, &key)?;
         } else {
             store.set(IO_ID, &key, bytes)?;
         }
         Ok(())
+    }
+
+    /// [`io_put`](Runtime::io_put) of bytes from outside, checked first.
+    fn io_put_checked(&mut self, field: &str, bytes: &[u8]) -> Result<()> {
+        DecodeOptions::new()
+            .limits(self.limits.format)
+            .check(bytes)?;
+        self.io_put(field, bytes)
     }
 
     fn io_get_serde<T: DeserializeOwned>(&self, field: &str) -> Result<T> {
@@ -196,7 +176,7 @@ impl<S: Store + 'static> Runtime<S> {
     /// ```
     pub fn set_input<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<()> {
         let bytes = luaxt_format::to_vec(value)?;
-        self.io_set_trusted(INPUT, &bytes)
+        self.io_put(INPUT, &bytes)
     }
 
     /// `_io.output` as any serde type (`Option<T>` reads an unset output
@@ -208,7 +188,7 @@ impl<S: Store + 'static> Runtime<S> {
     /// Sets `_io.meta` to any serde value.
     pub fn set_meta<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<()> {
         let bytes = luaxt_format::to_vec(value)?;
-        self.io_set_trusted(META, &bytes)
+        self.io_put(META, &bytes)
     }
 
     /// `_io.meta` as any serde type.
@@ -234,12 +214,12 @@ impl<S: Store + 'static> Runtime<S> {
     /// one encoded buffer; Lua decodes it on its first read of
     /// `_io.input` in a `compute` call (see the crate docs).
     pub fn set_input_value(&mut self, value: &Value) -> Result<()> {
-        self.io_set(INPUT, value)
+        self.io_put(INPUT, &encode(value)?)
     }
 
     /// Sets `_io.input` from LXT bytes (checked, then stored as they are).
     pub fn set_input_encoded(&mut self, bytes: &[u8]) -> Result<()> {
-        self.io_set_encoded(INPUT, bytes)
+        self.io_put_checked(INPUT, bytes)
     }
 
     /// `_io.output` as a value (nil when unset).
@@ -254,7 +234,7 @@ impl<S: Store + 'static> Runtime<S> {
 
     /// Sets `_io.meta` (nil removes it).
     pub fn set_meta_value(&mut self, value: &Value) -> Result<()> {
-        self.io_set(META, value)
+        self.io_put(META, &encode(value)?)
     }
 
     /// `_io.meta` as a value (nil when unset).
