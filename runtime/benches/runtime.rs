@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use luaxt_format::{Table, Value, encoded_len};
-use luaxt_runtime::{Limits, MemoryStore, Runtime};
+use luaxt_runtime::{InputMode, Limits, MemoryStore, Runtime};
 
 const OPS: i64 = 100_000;
 
@@ -72,6 +72,15 @@ end
 _io.output = { count = n, mean = sum / n, bytes = bytes, best = best.name }
 "#;
 
+/// The pipeline of every input mode: copy (decoded into Lua), view (read
+/// through the view field by field), chunks (the view copied into Lua
+/// 4096 records at a time by `ext.chunks`).
+const MODES: [(&str, InputMode, &str); 3] = [
+    ("copy", InputMode::Copy, "ipairs(_io.input)"),
+    ("view", InputMode::View, "ipairs(_io.input)"),
+    ("chunks", InputMode::View, "ext.chunks(_io.input, 4096)"),
+];
+
 fn io_pipeline(c: &mut Criterion) {
     let mut group = c.benchmark_group("io_pipeline");
     group
@@ -82,15 +91,19 @@ fn io_pipeline(c: &mut Criterion) {
         let size = encoded_len(&input).unwrap() as u64;
         let count = input.as_table().map_or(0, |t| t.len());
         eprintln!("io_pipeline/{mb}MB: {count} records, {size} bytes encoded");
-        let mut rt = runtime();
         group.throughput(Throughput::Bytes(size));
-        group.bench_function(BenchmarkId::from_parameter(format!("{mb}MB")), |b| {
-            b.iter(|| {
-                rt.set_input_value(&input).unwrap();
-                rt.compute(AGGREGATE).unwrap();
-                black_box(rt.output_value().unwrap())
-            })
-        });
+        for (name, mode, walk) in MODES {
+            let mut rt = runtime();
+            rt.set_input_mode(mode);
+            let script = AGGREGATE.replace("ipairs(_io.input)", walk);
+            group.bench_function(BenchmarkId::new(name, format!("{mb}MB")), |b| {
+                b.iter(|| {
+                    rt.set_input_value(&input).unwrap();
+                    rt.compute(&script).unwrap();
+                    black_box(rt.output_value().unwrap())
+                })
+            });
+        }
     }
     group.finish();
 }

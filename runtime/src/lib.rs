@@ -129,6 +129,7 @@
 //! `runtime` ([`Runtime`]), `error`.
 
 mod error;
+pub mod input;
 mod limits;
 mod lua;
 pub mod memory_store;
@@ -147,6 +148,7 @@ pub mod wasm;
 pub struct ReadmeExamples;
 
 pub use error::{Error, LimitKind, Result, SnapshotError};
+pub use input::{InputMode, InputSource, TreeInput};
 pub use limits::Limits;
 pub use memory_store::MemoryStore;
 pub use runtime::Runtime;

@@ -10,6 +10,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::error::{Error, Result};
+use crate::input::{InputMode, InputSource, TreeInput};
 use crate::limits::Limits;
 use crate::lua::ext_table::Ext;
 use crate::lua::sandbox::{self, Budget};
@@ -30,6 +31,7 @@ pub struct Runtime<S: Store + 'static> {
     ext: Rc<Ext<S>>,
     pub(crate) budget: Rc<Budget>,
     pub(crate) limits: Limits,
+    input_mode: InputMode,
 }
 
 impl<S: Store + 'static> std::fmt::Debug for Runtime<S> {
@@ -63,6 +65,7 @@ impl<S: Store + 'static> Runtime<S> {
             ext,
             budget,
             limits,
+            input_mode: InputMode::default(),
         })
     }
 
@@ -132,6 +135,7 @@ impl<S: Store + 'static> Runtime<S> {
         let key = encode_key(&Value::from(field))?;
         if field == INPUT {
             self.ext.invalidate_input();
+            self.ext.handles.views.set_source(None);
         }
         let mut store = self.ext.store.borrow_mut();
         // Nil has one encoding (§2.1), so valid bytes are nil exactly when
@@ -142,14 +146,6 @@ impl<S: Store + 'static> Runtime<S> {
             store.set(IO_ID, &key, bytes)?;
         }
         Ok(())
-    }
-
-    /// [`io_put`](Runtime::io_put) of bytes from outside, checked first.
-    fn io_put_checked(&mut self, field: &str, bytes: &[u8]) -> Result<()> {
-        DecodeOptions::new()
-            .limits(self.limits.format)
-            .check(bytes)?;
-        self.io_put(field, bytes)
     }
 
     fn io_get_serde<T: DeserializeOwned>(&self, field: &str) -> Result<T> {
@@ -176,7 +172,59 @@ impl<S: Store + 'static> Runtime<S> {
     /// ```
     pub fn set_input<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<()> {
         let bytes = luaxt_format::to_vec(value)?;
-        self.io_put(INPUT, &bytes)
+        self.put_input(&bytes, None)
+    }
+
+    /// How the next inputs reach Lua (see [`InputMode`]; default
+    /// [`InputMode::Auto`]: a view above 1 MiB, a copy below).
+    ///
+    /// ```
+    /// use luaxt_runtime::{InputMode, Limits, MemoryStore, Runtime};
+    /// let mut rt = Runtime::new(MemoryStore::new(), Limits::default())?;
+    /// rt.set_input_mode(InputMode::View);
+    /// rt.set_input(&vec![10, 20, 30])?;
+    /// let out = rt.compute(
+    ///     "local s = 0 for _, x in ipairs(_io.input) do s = s + x end
+    ///      local ok, err = pcall(function() _io.input[1] = 0 end)
+    ///      return {s, #_io.input, getmetatable(_io.input), ok, tostring(err):match('read%-only')}",
+    /// )?;
+    /// assert_eq!(out.to_string(), r#"{60, 3, "input view", false, "read-only"}"#);
+    /// # Ok::<(), luaxt_runtime::Error>(())
+    /// ```
+    pub fn set_input_mode(&mut self, mode: InputMode) {
+        self.input_mode = mode;
+    }
+
+    /// The mode [`set_input_mode`](Runtime::set_input_mode) chose.
+    pub fn input_mode(&self) -> InputMode {
+        self.input_mode
+    }
+
+    /// Sets `_io.input` to `bytes` (valid LXT) by the input mode: into
+    /// the store as they are (copy), or decoded into a [`TreeInput`] the
+    /// host keeps (view). `value` is the decoded value when the caller has
+    /// it.
+    fn put_input(&mut self, bytes: &[u8], value: Option<&Value>) -> Result<()> {
+        if !self.input_mode.is_view(bytes.len()) {
+            return self.io_put(INPUT, bytes);
+        }
+        let value = match value {
+            Some(value) => value.clone(),
+            None => DecodeOptions::new()
+                .limits(self.limits.format)
+                .decode(bytes)?,
+        };
+        self.io_put(INPUT, &[0x00])?;
+        self.set_input_source(Rc::new(TreeInput::new(value)));
+        Ok(())
+    }
+
+    /// Makes `source` the input: Lua reads `_io.input` through a view of
+    /// it (spec §9.7), whatever the input mode. Views of an earlier input
+    /// stop working.
+    pub fn set_input_source(&mut self, source: Rc<dyn InputSource>) {
+        self.ext.invalidate_input();
+        self.ext.handles.views.set_source(Some(source));
     }
 
     /// `_io.output` as any serde type (`Option<T>` reads an unset output
@@ -210,16 +258,20 @@ impl<S: Store + 'static> Runtime<S> {
         }
     }
 
-    /// Sets `_io.input` to `value` (nil removes it). The value crosses as
-    /// one encoded buffer; Lua decodes it on its first read of
-    /// `_io.input` in a `compute` call (see the crate docs).
+    /// Sets `_io.input` to `value` (nil removes it), by the input mode
+    /// ([`set_input_mode`](Runtime::set_input_mode)). A copy crosses as one
+    /// encoded buffer that Lua decodes on its first read of `_io.input` in
+    /// a `compute` call (see the crate docs).
     pub fn set_input_value(&mut self, value: &Value) -> Result<()> {
-        self.io_put(INPUT, &encode(value)?)
+        self.put_input(&encode(value)?, Some(value))
     }
 
-    /// Sets `_io.input` from LXT bytes (checked, then stored as they are).
+    /// Sets `_io.input` from LXT bytes (checked first), by the input mode.
     pub fn set_input_encoded(&mut self, bytes: &[u8]) -> Result<()> {
-        self.io_put_checked(INPUT, bytes)
+        DecodeOptions::new()
+            .limits(self.limits.format)
+            .check(bytes)?;
+        self.put_input(bytes, None)
     }
 
     /// `_io.output` as a value (nil when unset).
@@ -246,6 +298,7 @@ impl<S: Store + 'static> Runtime<S> {
     /// anything else a script put there).
     pub fn clear_io(&mut self) -> Result<()> {
         self.ext.invalidate_input();
+        self.ext.handles.views.set_source(None);
         let mut store = self.ext.store.borrow_mut();
         while let Some((key, _)) = store.next(IO_ID, None)? {
             store.delete(IO_ID, &key)?;

@@ -127,7 +127,7 @@ fn deadline_stops_a_runaway_script() {
 }
 
 #[test]
-fn input_larger_than_the_memory_limit_is_a_memory_error() {
+fn input_larger_than_the_memory_limit_is_a_memory_error_in_copy_mode() {
     let limits = Limits {
         memory: Some(8 << 20),
         ..Limits::default()
@@ -136,8 +136,15 @@ fn input_larger_than_the_memory_limit_is_a_memory_error() {
     let big: Vec<Value> = (0..200_000)
         .map(|i| Value::from(format!("item number {i}")))
         .collect();
-    rt.set_input_value(&Value::Table(luaxt_format::Table::from_array(big)))
-        .unwrap();
+    let big = Value::Table(luaxt_format::Table::from_array(big));
+    // Read through a view, it fits the heap whatever its size.
+    rt.set_input_value(&big).unwrap();
+    assert_eq!(
+        rt.compute("return #_io.input .. ' ' .. _io.input[200000]").unwrap(),
+        Value::from("200000 item number 199999")
+    );
+    rt.set_input_mode(luaxt_runtime::InputMode::Copy);
+    rt.set_input_value(&big).unwrap();
     let err = rt.compute("return #_io.input").unwrap_err();
     assert!(matches!(err, Error::Memory(_)), "{err:?}");
     // Building the input pauses the collector; the error must not leave it

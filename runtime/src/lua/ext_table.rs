@@ -22,11 +22,13 @@ use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use luaxt_format::{DecodeOptions, Value, encode, encode_key};
-use mlua::{Lua, Table};
+use mlua::{IntoLua, Lua, Table};
 
 use super::handles::Handles;
 use super::to_lua::{decode_to_lua, to_lua};
 use super::to_lxt::{ConvError, ToLxt, describe_key};
+use super::view::{VIEW_NAME, item_to_lua};
+use crate::input::ViewItem;
 use crate::store::{HOME_ID, IO_ID, Store, StoreError, TableId};
 
 /// The encoded key `"input"` of `_io`.
@@ -41,6 +43,9 @@ enum Cursor {
     /// Next: the entry after `after` in store order; integer keys
     /// `1..=seen` were visited in the sequence phase.
     Rest { after: Option<Vec<u8>>, seen: i64 },
+    /// The store has no more entries; for `_io` with a view input, the
+    /// input (kept by the host, not in the store) comes last.
+    Input,
 }
 
 /// What the metamethods share with the [`Runtime`](crate::Runtime).
@@ -83,12 +88,12 @@ impl<S: Store + 'static> Ext<S> {
         Ok(ext)
     }
 
-    /// Forgets the decoded `_io.input`.
     /// Replaces the LXT limits of values Lua reads and writes.
     pub(crate) fn set_format_limits(&self, limits: luaxt_format::Limits) {
         self.limits.set(limits);
     }
 
+    /// Forgets the decoded `_io.input`.
     pub(crate) fn invalidate_input(&self) {
         self.input_cache.borrow_mut().take();
     }
@@ -122,6 +127,11 @@ impl<S: Store + 'static> Ext<S> {
         let Some(key) = self.read_key(key) else {
             return Ok(mlua::Value::Nil);
         };
+        if id == IO_ID && key == self.input_key {
+            if let Some(source) = self.handles.views.source() {
+                return self.view_item(lua, source.root().map_err(store_error)?);
+            }
+        }
         let cacheable = id == IO_ID && self.cache_input.get() && key == self.input_key;
         if cacheable {
             if let Some(value) = self.input_cache.borrow().as_ref() {
@@ -144,6 +154,7 @@ impl<S: Store + 'static> Ext<S> {
         let key_bytes = self.write_key(id, key)?;
         if id == IO_ID && key_bytes == self.input_key {
             self.invalidate_input();
+            self.handles.views.set_source(None);
         }
         if value.is_nil() {
             return self
@@ -220,6 +231,15 @@ impl<S: Store + 'static> Ext<S> {
                 .next(id, after.as_deref())
                 .map_err(store_error)?;
             let Some((key, value)) = next else {
+                if id == IO_ID && self.handles.views.source().is_some() {
+                    *cursor = Cursor::Input;
+                    let input = self.index(
+                        lua,
+                        &self.handles.proxy(lua, IO_ID)?,
+                        &"input".into_lua(lua)?,
+                    )?;
+                    return Ok(("input".into_lua(lua)?, input));
+                }
                 return nil();
             };
             let decoded = DecodeOptions::new()
@@ -237,8 +257,168 @@ impl<S: Store + 'static> Ext<S> {
         }
     }
 
+    /// A view item as a Lua value: a view for a table, the §9 mapping for
+    /// anything else.
+    fn view_item(&self, lua: &Lua, item: ViewItem) -> mlua::Result<mlua::Value> {
+        item_to_lua(lua, &self.handles.views, item, |value| {
+            to_lua(lua, &self.handles, &value.as_value_ref())
+        })
+    }
+
+    /// `view[key]`.
+    fn view_index(&self, lua: &Lua, view: &Table, key: &mlua::Value) -> mlua::Result<mlua::Value> {
+        let (source, node) = self.handles.views.open(view)?;
+        let Ok(key) = ToLxt::new(&self.handles, 0).key(key) else {
+            return Ok(mlua::Value::Nil);
+        };
+        let mut found = source.get(node, &key).map_err(store_error)?;
+        if let (None, Value::Str(text)) = (&found, key) {
+            // A bytes key is a Lua string too (spec §9.5): the string
+            // names it when its content is UTF-8.
+            found = source
+                .get(node, &Value::Bytes(text.into_bytes()))
+                .map_err(store_error)?;
+        }
+        match found {
+            Some(item) => self.view_item(lua, item),
+            None => Ok(mlua::Value::Nil),
+        }
+    }
+
+    /// One step of `pairs` over a view: the entry after `after`.
+    fn view_step(
+        &self,
+        lua: &Lua,
+        view: &Table,
+        after: &RefCell<Option<Value>>,
+    ) -> mlua::Result<(mlua::Value, mlua::Value)> {
+        let (source, node) = self.handles.views.open(view)?;
+        let mut after = after.borrow_mut();
+        match source.next(node, after.as_ref()).map_err(store_error)? {
+            Some((key, item)) => {
+                let lua_key = to_lua(lua, &self.handles, &key.as_value_ref())?;
+                let value = self.view_item(lua, item)?;
+                *after = Some(key);
+                Ok((lua_key, value))
+            }
+            None => Ok((mlua::Value::Nil, mlua::Value::Nil)),
+        }
+    }
+
+    /// The iterator of `ext.chunks(t, n)`: `i, t[i]` for i = 1, 2, … up to
+    /// the border. A view's elements are copied into Lua `n` at a time (one
+    /// chunk table alive at once, so the collector reclaims each); any
+    /// other table is read one element at a time, as `ipairs` does.
+    fn chunks(self: &Rc<Self>, lua: &Lua, table: Table, n: i64) -> mlua::Result<mlua::Function> {
+        if n < 1 {
+            return Err(lua_error("ext.chunks: the chunk size must be at least 1"));
+        }
+        if self.handles.views.node_of(&table)?.is_none() {
+            let next = Cell::new(1i64);
+            return lua.create_function(move |_, _: mlua::MultiValue| {
+                let i = next.get();
+                let value: mlua::Value = table.get(i)?;
+                if value.is_nil() {
+                    return Ok((mlua::Value::Nil, mlua::Value::Nil));
+                }
+                next.set(i + 1);
+                Ok((mlua::Value::Integer(i), value))
+            });
+        }
+        let ext = Rc::clone(self);
+        let view = table;
+        // The first index of the chunk held, and the chunk itself.
+        let held: RefCell<Option<(i64, Table)>> = RefCell::new(None);
+        let next = Cell::new(1i64);
+        lua.create_function(move |lua, _: mlua::MultiValue| {
+            let i = next.get();
+            let mut held = held.borrow_mut();
+            let in_chunk = |(first, chunk): &(i64, Table)| -> mlua::Result<mlua::Value> {
+                chunk.raw_get(i - first + 1)
+            };
+            let mut value = match held.as_ref() {
+                Some(chunk) => in_chunk(chunk)?,
+                None => mlua::Value::Nil,
+            };
+            if value.is_nil() {
+                // Drop the old chunk before the next one is built.
+                *held = None;
+                let (source, node) = ext.handles.views.open(&view)?;
+                let bytes = source
+                    .chunk(node, i as u64, n as u64)
+                    .map_err(store_error)?;
+                let chunk = match decode_to_lua(lua, &ext.handles, &bytes, ext.limits.get())? {
+                    mlua::Value::Table(chunk) => chunk,
+                    _ => {
+                        return Err(lua_error(
+                            "ext.chunks: the host gave a chunk that is not a table",
+                        ));
+                    }
+                };
+                *held = Some((i, chunk));
+                value = in_chunk(held.as_ref().expect("just set"))?;
+            }
+            if value.is_nil() {
+                return Ok((mlua::Value::Nil, mlua::Value::Nil));
+            }
+            next.set(i + 1);
+            Ok((mlua::Value::Integer(i), value))
+        })
+    }
+
+    /// The metamethods of views: reads go to the source, writes fail.
+    fn install_views(self: &Rc<Self>, lua: &Lua) -> mlua::Result<()> {
+        let meta = &self.handles.views.meta;
+        let ext = Rc::clone(self);
+        meta.raw_set(
+            "__index",
+            lua.create_function(move |lua, (view, key): (Table, mlua::Value)| {
+                ext.view_index(lua, &view, &key)
+            })?,
+        )?;
+        meta.raw_set(
+            "__newindex",
+            lua.create_function(|_, _: mlua::MultiValue| -> mlua::Result<()> {
+                Err(lua_error(
+                    "_io.input is read-only (a view of the host's input): copy what you need into a table of your own",
+                ))
+            })?,
+        )?;
+        let ext = Rc::clone(self);
+        meta.raw_set(
+            "__len",
+            lua.create_function(move |_, view: Table| {
+                let (source, node) = ext.handles.views.open(&view)?;
+                let n = source.len(node).map_err(store_error)?;
+                Ok(i64::try_from(n).unwrap_or(i64::MAX))
+            })?,
+        )?;
+        let ext = Rc::clone(self);
+        meta.raw_set(
+            "__pairs",
+            lua.create_function(move |lua, view: Table| {
+                ext.handles.views.open(&view)?;
+                let after = RefCell::new(None);
+                let inner = Rc::clone(&ext);
+                let walked = view.clone();
+                let iter = lua.create_function(move |lua, _: mlua::MultiValue| {
+                    inner.view_step(lua, &walked, &after)
+                })?;
+                Ok((iter, view, mlua::Value::Nil))
+            })?,
+        )?;
+        meta.raw_set(
+            "__tostring",
+            lua.create_function(|_, _: Table| Ok(VIEW_NAME))?,
+        )?;
+        meta.raw_set("__name", VIEW_NAME)?;
+        meta.raw_set("__metatable", VIEW_NAME)?;
+        Ok(())
+    }
+
     /// Sets up the metatable, `ext`, `_home` and `_io`.
     fn install(self: &Rc<Self>, lua: &Lua) -> mlua::Result<()> {
+        self.install_views(lua)?;
         let meta = &self.handles.meta;
 
         let ext = Rc::clone(self);
@@ -309,6 +489,13 @@ impl<S: Store + 'static> Ext<S> {
                     "ext.id: expected an ext.table, got {}",
                     other.type_name()
                 ))),
+            })?,
+        )?;
+        let ext = Rc::clone(self);
+        lib.raw_set(
+            "chunks",
+            lua.create_function(move |lua, (table, n): (Table, Option<i64>)| {
+                ext.chunks(lua, table, n.unwrap_or(4096))
             })?,
         )?;
         let globals = lua.globals();

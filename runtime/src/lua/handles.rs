@@ -1,8 +1,10 @@
-//! External tables seen from Lua: one proxy per table id, and the
-//! metatable they share (filled in by [`super::ext_table`]).
+//! What Lua's proxies stand for: one proxy per external table id, the
+//! metatable they share (filled in by [`super::ext_table`]), and the views
+//! of the input ([`Views`]).
 
 use mlua::{Lua, Table};
 
+use super::view::Views;
 use crate::store::TableId;
 
 /// The Lua-side registry of external tables: proxy ↔ id, and the shared
@@ -16,6 +18,8 @@ pub(crate) struct Handles {
     proxies: Table,
     /// The metatable of every proxy.
     pub(crate) meta: Table,
+    /// The views of the input.
+    pub(crate) views: Views,
 }
 
 impl Handles {
@@ -31,6 +35,7 @@ impl Handles {
             ids: weak("k")?,
             proxies: weak("v")?,
             meta: lua.create_table()?,
+            views: Views::new(lua, &weak)?,
         })
     }
 

@@ -7,7 +7,8 @@
 //! | [`handles`] | one proxy per external table id, and their metatable |
 //! | [`to_lxt`] | Lua value → LXT value (spec §9) |
 //! | [`to_lua`] | LXT bytes → Lua value: a fast path straight from the bytes, and a build from a decoded value |
-//! | [`ext_table`] | the proxies' metamethods, the `ext` library, `_home` and `_io` |
+//! | [`view`] | read-only views of the input, one per table of it |
+//! | [`ext_table`] | the proxies' and views' metamethods, the `ext` library, `_home` and `_io` |
 //!
 //! Nothing here knows the [`Runtime`](crate::Runtime): it calls these, and
 //! they call the [`Store`](crate::Store) and the format crate.
@@ -17,3 +18,4 @@ pub(crate) mod handles;
 pub(crate) mod sandbox;
 pub(crate) mod to_lua;
 pub(crate) mod to_lxt;
+pub(crate) mod view;

@@ -83,6 +83,17 @@ setmetatable = function(t, mt)
   end
   return rawsetmetatable(t, mt)
 end
+-- A field rawset into an external table or an input view would hide the
+-- host's entry behind a Lua one: refused (their metatables are locked to
+-- these names).
+local rawset_, getmetatable = rawset, getmetatable
+rawset = function(t, k, v)
+  local locked = getmetatable(t)
+  if locked == "ext.table" or locked == "input view" then
+    error("rawset: " .. locked .. " entries live in the host; assign them instead", 2)
+  end
+  return rawset_(t, k, v)
+end
 "#;
 
 /// The registry field of the charge function the patched C libraries

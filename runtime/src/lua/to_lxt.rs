@@ -108,7 +108,12 @@ impl<'h> ToLxt<'h> {
             mlua::Value::String(s) => Self::string(s),
             mlua::Value::Table(t) => match self.handles.id_of(t) {
                 Some(id) => Value::Ref(id),
-                None => self.table(t)?,
+                None => match self.handles.views.materialize(t) {
+                    // A view stands for the input's table: a copy of it.
+                    Ok(Some(value)) => value,
+                    Ok(None) => self.table(t)?,
+                    Err(e) => return Err(ConvError::new(ErrorKind::Custom, e.to_string())),
+                },
             },
             other => {
                 return Err(ConvError::new(

@@ -13,7 +13,7 @@ use mlua::{Lua, ffi};
 /// Everything a build makes is reachable until the call returns, so
 /// collecting meanwhile only repeats work (the memory limit still holds: it
 /// lives in the allocator). The collector restarts whether or not the build
-/// raised a Lua error.
+/// raised a Lua error, and then does the work the allocation is worth.
 ///
 /// # Safety
 /// As for [`Lua::exec_raw`]: `build` leaves exactly one value on the stack
@@ -25,6 +25,7 @@ pub(crate) unsafe fn build_raw(
     build: impl FnOnce(*mut ffi::lua_State),
 ) -> mlua::Result<mlua::Value> {
     let collecting = lua.gc_is_running();
+    let before = lua.used_memory();
     if collecting {
         lua.gc_stop();
     }
@@ -32,6 +33,13 @@ pub(crate) unsafe fn build_raw(
     let built = unsafe { lua.exec_raw::<mlua::Value>(args, build) };
     if collecting {
         lua.gc_restart();
+        // Restarting forgives what was allocated meanwhile: pay it back as
+        // collector work, or a loop of builds (ext.chunks) would pile up
+        // garbage the collector never hears of.
+        let grown = lua.used_memory().saturating_sub(before) / 1024;
+        if grown > 0 {
+            let _ = lua.gc_step_kbytes(c_int::try_from(grown).unwrap_or(c_int::MAX));
+        }
     }
     built
 }

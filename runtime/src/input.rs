@@ -1,0 +1,306 @@
+//! `_io.input` as a view: the host keeps the input, and Lua reads it a
+//! piece at a time (spec §9.7).
+//!
+//! In **copy** mode the input is one LXT value in the store, decoded into
+//! Lua tables on the first read: the fastest to walk, but it all lives in
+//! the Lua heap. In **view** mode the host keeps it in an [`InputSource`],
+//! and `_io.input` is a read-only proxy: `t[k]`, `#t`, `ipairs`, `pairs`
+//! and `ext.chunks` ask the source for what they touch, nested tables are
+//! proxies too (one per table), and scalars are Lua values by the §9
+//! mapping, the values a copy would give. [`InputMode::Auto`], the
+//! default, picks view mode for inputs above [`VIEW_THRESHOLD`].
+//!
+//! [`TreeInput`] is the source of the native runtime: the decoded input,
+//! outside the Lua heap. The WebAssembly build's source is the JavaScript
+//! host's.
+
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+use std::ptr::NonNull;
+
+use luaxt_format::{Table, Value};
+
+use crate::store::StoreError;
+
+/// How `_io.input` reaches Lua.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum InputMode {
+    /// Decoded into Lua tables on the first read (in the Lua heap).
+    Copy,
+    /// Kept by the host; Lua reads it through a read-only view.
+    View,
+    /// View for inputs whose encoding is longer than [`VIEW_THRESHOLD`],
+    /// copy for smaller ones.
+    #[default]
+    Auto,
+}
+
+/// The encoded size above which [`InputMode::Auto`] picks a view: 1 MiB.
+pub const VIEW_THRESHOLD: usize = 1 << 20;
+
+impl InputMode {
+    /// Whether an input of `encoded_len` bytes is read through a view.
+    pub fn is_view(self, encoded_len: usize) -> bool {
+        match self {
+            InputMode::Copy => false,
+            InputMode::View => true,
+            InputMode::Auto => encoded_len > VIEW_THRESHOLD,
+        }
+    }
+}
+
+/// A table of the input, as its source numbers it. The same table always
+/// has the same id, so Lua gets the same proxy for it.
+pub type NodeId = u32;
+
+/// What a view reads at a key: a value other than a table, or a table of
+/// the input (read through a view of its own).
+#[derive(Debug, Clone, PartialEq)]
+pub enum ViewItem {
+    /// A value that is not a table (references included).
+    Value(Value),
+    /// A table of the input.
+    Table(NodeId),
+}
+
+/// The host side of an input view: the input's tables, read one entry at a
+/// time. Keys are normalised LXT keys (§3); values and keys are exactly
+/// those of the input's value, so a view reads what a copy would.
+pub trait InputSource {
+    /// The input itself.
+    fn root(&self) -> Result<ViewItem, StoreError>;
+
+    /// The value at `key` of table `node`, `None` if there is none.
+    fn get(&self, node: NodeId, key: &Value) -> Result<Option<ViewItem>, StoreError>;
+
+    /// The border of table `node` (§4.1): its array part's length.
+    fn len(&self, node: NodeId) -> Result<u64, StoreError>;
+
+    /// The entry after `after` of table `node` (the first for `None`):
+    /// the array part in order, then the hash part in canonical order.
+    fn next(
+        &self,
+        node: NodeId,
+        after: Option<&Value>,
+    ) -> Result<Option<(Value, ViewItem)>, StoreError>;
+
+    /// The LXT encoding of a table holding `t[first]`, `t[first + 1]`, …
+    /// (at most `count` of them, fewer at the end of the array part) at
+    /// keys 1, 2, …, values whole: what `ext.chunks` copies into Lua.
+    fn chunk(&self, node: NodeId, first: u64, count: u64) -> Result<Vec<u8>, StoreError>;
+
+    /// Table `node` as a whole value (when a script stores or returns a
+    /// view, it stores or returns a copy).
+    fn value(&self, node: NodeId) -> Result<Value, StoreError>;
+}
+
+/// An [`InputSource`] over the decoded input, in host memory.
+///
+/// Tables get node ids as they are first handed out; a traversal's next
+/// step is found from the last answer, so `pairs` over a table is linear.
+pub struct TreeInput {
+    /// The input. Never changed after construction, so the tables it holds
+    /// stay where they are for as long as `self` lives.
+    root: Box<Value>,
+    /// The table of every node id handed out.
+    nodes: RefCell<Vec<NonNull<Table<Value>>>>,
+    /// Node ids by table address.
+    ids: RefCell<HashMap<usize, NodeId>>,
+    /// The last `next` answer: node and position of the key returned.
+    cursor: Cell<Option<(NodeId, usize)>>,
+}
+
+impl std::fmt::Debug for TreeInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TreeInput")
+            .field("nodes", &self.nodes.borrow().len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl TreeInput {
+    /// A source over `value`.
+    pub fn new(value: Value) -> TreeInput {
+        TreeInput {
+            root: Box::new(value),
+            nodes: RefCell::new(Vec::new()),
+            ids: RefCell::new(HashMap::new()),
+            cursor: Cell::new(None),
+        }
+    }
+
+    /// The table of `node`.
+    fn table(&self, node: NodeId) -> Result<&Table<Value>, StoreError> {
+        let nodes = self.nodes.borrow();
+        let table = nodes
+            .get(node as usize)
+            .copied()
+            .ok_or_else(|| StoreError::Invalid(format!("no input table {node}")))?;
+        // SAFETY: every pointer in `nodes` points at a table inside
+        // `self.root`, which is never changed or moved out while `self`
+        // lives (it is boxed and private), so the table outlives `&self`.
+        Ok(unsafe { table.as_ref() })
+    }
+
+    /// `value` as a view item: a table gets its node id.
+    fn item(&self, value: &Value) -> ViewItem {
+        match value {
+            Value::Table(table) => ViewItem::Table(self.node_of(table)),
+            other => ViewItem::Value(other.clone()),
+        }
+    }
+
+    fn node_of(&self, table: &Table<Value>) -> NodeId {
+        let address = table as *const Table<Value> as usize;
+        *self.ids.borrow_mut().entry(address).or_insert_with(|| {
+            let mut nodes = self.nodes.borrow_mut();
+            nodes.push(NonNull::from(table));
+            NodeId::try_from(nodes.len() - 1).expect("fewer than 2^32 tables")
+        })
+    }
+
+    /// The key and value at `position` of `table` (array part first).
+    fn entry(&self, table: &Table<Value>, position: usize) -> Option<(Value, ViewItem)> {
+        let array = table.array();
+        if let Some(value) = array.get(position) {
+            let key = Value::Int(i64::try_from(position).ok()? + 1);
+            return Some((key, self.item(value)));
+        }
+        let (key, value) = table.hash().get(position - array.len())?;
+        Some((key.clone(), self.item(value)))
+    }
+
+    /// The position of `key` in `table`, if present.
+    fn position(table: &Table<Value>, key: &Value) -> Option<usize> {
+        let array = table.array().len();
+        if let Some(i) = key.as_i64().filter(|i| (1..=array as i64).contains(i)) {
+            return Some(i as usize - 1);
+        }
+        let found = table.get(key)?;
+        table
+            .hash()
+            .iter()
+            .position(|(_, value)| std::ptr::eq(value, found))
+            .map(|at| array + at)
+    }
+}
+
+impl InputSource for TreeInput {
+    fn root(&self) -> Result<ViewItem, StoreError> {
+        Ok(self.item(&self.root))
+    }
+
+    fn get(&self, node: NodeId, key: &Value) -> Result<Option<ViewItem>, StoreError> {
+        Ok(self.table(node)?.get(key).map(|value| self.item(value)))
+    }
+
+    fn len(&self, node: NodeId) -> Result<u64, StoreError> {
+        Ok(self.table(node)?.array().len() as u64)
+    }
+
+    fn next(
+        &self,
+        node: NodeId,
+        after: Option<&Value>,
+    ) -> Result<Option<(Value, ViewItem)>, StoreError> {
+        let table = self.table(node)?;
+        let position = match after {
+            None => 0,
+            Some(key) => {
+                let last = self.cursor.get().filter(|&(n, at)| {
+                    n == node && self.entry(table, at).is_some_and(|(k, _)| &k == key)
+                });
+                match last
+                    .map(|(_, at)| at)
+                    .or_else(|| Self::position(table, key))
+                {
+                    Some(at) => at + 1,
+                    None => {
+                        return Err(StoreError::Invalid("invalid key to 'next'".into()));
+                    }
+                }
+            }
+        };
+        let found = self.entry(table, position);
+        self.cursor.set(found.as_ref().map(|_| (node, position)));
+        Ok(found)
+    }
+
+    fn chunk(&self, node: NodeId, first: u64, count: u64) -> Result<Vec<u8>, StoreError> {
+        let array = self.table(node)?.array();
+        let start = usize::try_from(first.saturating_sub(1))
+            .unwrap_or(usize::MAX)
+            .min(array.len());
+        let end = start.saturating_add(usize::try_from(count).unwrap_or(usize::MAX));
+        let values = array[start..end.min(array.len())].to_vec();
+        luaxt_format::encode(&Value::Table(Table::from_array(values)))
+            .map_err(|e| StoreError::Invalid(e.to_string()))
+    }
+
+    fn value(&self, node: NodeId) -> Result<Value, StoreError> {
+        Ok(Value::Table(self.table(node)?.clone()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> TreeInput {
+        let mut record = Table::new();
+        record.insert("name".into(), "Ada".into()).unwrap();
+        record.insert("age".into(), Value::Int(36)).unwrap();
+        let mut root = Table::from_array(vec![Value::Table(record), Value::Int(7)]);
+        root.insert("meta".into(), Value::Bool(true)).unwrap();
+        TreeInput::new(Value::Table(root))
+    }
+
+    #[test]
+    fn tables_keep_their_node_and_entries_come_in_order() {
+        let input = sample();
+        let ViewItem::Table(root) = input.root().unwrap() else {
+            panic!()
+        };
+        let first = input.get(root, &Value::Int(1)).unwrap().unwrap();
+        assert_eq!(
+            input.get(root, &Value::Float(1.0)).unwrap(),
+            Some(first.clone())
+        );
+        let ViewItem::Table(record) = first else {
+            panic!()
+        };
+        assert_eq!(
+            input.get(record, &"name".into()).unwrap(),
+            Some(ViewItem::Value("Ada".into()))
+        );
+        assert_eq!(input.len(root).unwrap(), 2);
+        let mut keys = Vec::new();
+        let mut after = None;
+        while let Some((key, _)) = input.next(root, after.as_ref()).unwrap() {
+            keys.push(key.clone());
+            after = Some(key);
+        }
+        assert_eq!(keys, [Value::Int(1), Value::Int(2), "meta".into()]);
+        // A key that is not there cannot be continued from.
+        assert!(input.next(root, Some(&"absent".into())).is_err());
+    }
+
+    #[test]
+    fn chunks_stop_at_the_end_of_the_array_part() {
+        let input = sample();
+        let ViewItem::Table(root) = input.root().unwrap() else {
+            panic!()
+        };
+        let chunk = luaxt_format::decode(&input.chunk(root, 2, 10).unwrap()).unwrap();
+        assert_eq!(chunk.as_table().unwrap().array(), &[Value::Int(7)]);
+        let empty = luaxt_format::decode(&input.chunk(root, 5, 10).unwrap()).unwrap();
+        assert!(empty.as_table().unwrap().is_empty());
+    }
+
+    #[test]
+    fn auto_mode_views_inputs_above_the_threshold() {
+        assert!(!InputMode::Auto.is_view(VIEW_THRESHOLD));
+        assert!(InputMode::Auto.is_view(VIEW_THRESHOLD + 1));
+        assert!(InputMode::View.is_view(1) && !InputMode::Copy.is_view(usize::MAX));
+    }
+}
