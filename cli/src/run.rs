@@ -9,7 +9,8 @@ use anyhow::{Context, Result, anyhow};
 use clap::Args;
 use luaxt_runtime::persist;
 use luaxt_runtime::{
-    Error as RtError, HOME_ID, LimitKind, Limits, MemoryStore, Runtime, Store, StoreError,
+    Error as RtError, HOME_ID, InputMode, LimitKind, Limits, MemoryStore, Runtime, Store,
+    StoreError,
 };
 
 use crate::limits::parse_bytes;
@@ -31,7 +32,10 @@ stdout carries only the JSON output.
 
 Input: --input FILE.json is converted with the plain JSON mapping of \
 `luaxt encode` (or the typed notation with --typed) and becomes `_io.input`; \
-without it `_io.input` is nil. Output: `_io.output` is printed as JSON (null \
+without it `_io.input` is nil. Above 1 MiB (or with --input-mode view) the \
+script reads it through a read-only view: only what it touches enters the \
+Lua heap, and `for i, rec in ext.chunks(_io.input, 4096)` walks an array \
+4096 records at a time. Output: `_io.output` is printed as JSON (null \
 when unset), with the mapping of `luaxt decode`.
 
 State: `_home` is loaded from the state file before the run and saved back \
@@ -76,6 +80,11 @@ pub struct RunArgs {
     /// Read the input and write the output in the typed JSON notation (§7).
     #[arg(long)]
     pub typed: bool,
+    /// How the input reaches Lua: `copy` (decoded into Lua tables, in the
+    /// Lua heap), `view` (kept by luaxt, read field by field through a
+    /// read-only view, spec §9.7), `auto` (a view above 1 MiB).
+    #[arg(long, value_enum, value_name = "MODE", default_value = "auto")]
+    pub input_mode: InputModeArg,
     /// State file that holds `_home` between runs [default: .luaxt-state].
     #[arg(long, value_name = "FILE", conflicts_with = "no_state")]
     pub state: Option<PathBuf>,
@@ -173,6 +182,7 @@ fn run_script(args: &RunArgs, state: Option<&Path>) -> Result<ExitStatus> {
     };
     let mut runtime = Runtime::new(MemoryStore::new(), limits)
         .map_err(|e| anyhow!("cannot start the runtime: {e}"))?;
+    runtime.set_input_mode(args.input_mode.into());
 
     let state_existed = match state {
         Some(path) if path.exists() => {
@@ -331,6 +341,27 @@ fn script_error(script: &str, args: &RunArgs, e: RtError) -> anyhow::Error {
             store_limit(args)
         ),
         other => anyhow!("{script}: {other}"),
+    }
+}
+
+/// `--input-mode`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum InputModeArg {
+    /// Decoded into Lua tables.
+    Copy,
+    /// Read through a read-only view.
+    View,
+    /// A view above 1 MiB, a copy below.
+    Auto,
+}
+
+impl From<InputModeArg> for InputMode {
+    fn from(arg: InputModeArg) -> InputMode {
+        match arg {
+            InputModeArg::Copy => InputMode::Copy,
+            InputModeArg::View => InputMode::View,
+            InputModeArg::Auto => InputMode::Auto,
+        }
     }
 }
 

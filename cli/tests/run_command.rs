@@ -472,3 +472,29 @@ fn inspect_shows_what_a_state_file_holds() {
         .code(2)
         .stdout(contains("error: invalid snapshot").and(contains("checksum")));
 }
+
+#[test]
+fn input_mode_chooses_a_view_or_a_copy() {
+    let dir = TempDir::new().unwrap();
+    let input = dir.path().join("in.json");
+    std::fs::write(&input, r#"{"rows": [{"x": 1}, {"x": 2}, {"x": 3}]}"#).unwrap();
+    let job = script(
+        &dir,
+        "job.lua",
+        r#"local s = 0
+           for _, r in ext.chunks(_io.input.rows, 2) do s = s + r.x end
+           _io.output = {kind = getmetatable(_io.input) or "table", sum = s}"#,
+    );
+    for (mode, kind) in [("view", "input view"), ("copy", "table"), ("auto", "table")] {
+        let out = json_out(
+            luaxt()
+                .arg("run")
+                .arg(&job)
+                .args(["--input"])
+                .arg(&input)
+                .args(["--no-state", "--input-mode", mode]),
+        );
+        assert_eq!(out["kind"], kind, "{mode}");
+        assert_eq!(out["sum"], 6, "{mode}");
+    }
+}
