@@ -214,17 +214,16 @@ impl<S: Store + 'static> Runtime<S> {
                 .limits(self.limits.format)
                 .decode(bytes)?,
         };
-        self.io_put(INPUT, &[0x00])?;
-        self.set_input_source(Rc::new(TreeInput::new(value)));
-        Ok(())
+        self.set_input_source(Rc::new(TreeInput::new(value)))
     }
 
     /// Makes `source` the input: Lua reads `_io.input` through a view of
-    /// it (spec §9.7), whatever the input mode. Views of an earlier input
-    /// stop working.
-    pub fn set_input_source(&mut self, source: Rc<dyn InputSource>) {
-        self.ext.invalidate_input();
+    /// it (spec §9.7), whatever the input mode. An input in the store is
+    /// removed; views of an earlier input stop working.
+    pub fn set_input_source(&mut self, source: Rc<dyn InputSource>) -> Result<()> {
+        self.io_put(INPUT, &[0x00])?;
         self.ext.handles.views.set_source(Some(source));
+        Ok(())
     }
 
     /// `_io.output` as any serde type (`Option<T>` reads an unset output

@@ -140,7 +140,8 @@ fn input_larger_than_the_memory_limit_is_a_memory_error_in_copy_mode() {
     // Read through a view, it fits the heap whatever its size.
     rt.set_input_value(&big).unwrap();
     assert_eq!(
-        rt.compute("return #_io.input .. ' ' .. _io.input[200000]").unwrap(),
+        rt.compute("return #_io.input .. ' ' .. _io.input[200000]")
+            .unwrap(),
         Value::from("200000 item number 199999")
     );
     rt.set_input_mode(luaxt_runtime::InputMode::Copy);

@@ -5,6 +5,7 @@
 use wasm_bindgen::prelude::*;
 
 use super::c_hooks::take_printed;
+use super::host_input::{HostInput, JsInput};
 use super::host_store::{HostStore, JsStore};
 use crate::{Error, Limits, Runtime};
 
@@ -59,6 +60,15 @@ impl LuaRuntime {
     #[wasm_bindgen(js_name = setInput)]
     pub fn set_input(&mut self, bytes: &[u8]) -> Result<(), JsValue> {
         self.inner.set_input_encoded(bytes).map_err(to_js)
+    }
+
+    /// Makes `_io.input` a view of the host's input object (spec §9.7,
+    /// §11.7): Lua reads it through read-only views.
+    #[wasm_bindgen(js_name = setInputView)]
+    pub fn set_input_view(&mut self, input: HostInput) -> Result<(), JsValue> {
+        self.inner
+            .set_input_source(std::rc::Rc::new(JsInput::new(input)))
+            .map_err(to_js)
     }
 
     /// The LXT encoding of `_io.output`, or `undefined` when it is nil.

@@ -8,12 +8,11 @@ use std::cell::RefCell;
 
 use wasm_bindgen::prelude::*;
 
-use crate::store::StoreError;
-use crate::store::{Store, StoreResult, TableData, TableId};
+use super::calls::{self, addr, len32};
+use crate::store::{Store, StoreError, StoreResult, TableData, TableId};
 
 /// Status codes of spec §11.4.
 mod status {
-    pub const ABSENT: i32 = -1;
     pub const NO_SUCH_TABLE: i32 = -2;
     pub const IDS_EXHAUSTED: i32 = -3;
     pub const INVALID: i32 = -4;
@@ -81,16 +80,6 @@ pub struct JsStore {
     quota: Option<u64>,
 }
 
-/// A pointer into this module's memory as the i32 the host sees.
-fn addr(bytes: &[u8]) -> u32 {
-    bytes.as_ptr() as usize as u32
-}
-
-fn len32(bytes: &[u8]) -> u32 {
-    // Keys and values are bounded by the LXT size limit, far below 4 GiB.
-    u32::try_from(bytes.len()).unwrap_or(u32::MAX)
-}
-
 impl JsStore {
     /// Wraps the host's store object.
     pub fn new(host: HostStore) -> JsStore {
@@ -104,50 +93,33 @@ impl JsStore {
     /// Calls `op(out_ptr, out_cap)` until the output fits (§11.5); `None`
     /// for `ABSENT`/`END`.
     fn fetch(&self, id: TableId, op: impl Fn(u32, u32) -> i32) -> StoreResult<Option<Vec<u8>>> {
-        let mut buf = self.scratch.borrow_mut();
-        loop {
-            let status = op(buf.as_mut_ptr() as usize as u32, len32(&buf));
-            if status == status::ABSENT {
-                return Ok(None);
-            }
-            let needed = self.check(id, status)? as usize;
-            if needed <= buf.len() {
-                return Ok(Some(buf[..needed].to_vec()));
-            }
-            buf.resize(needed, 0);
-        }
+        calls::fetch(&self.scratch, op, |status| self.error(id, status))
     }
 
     /// Turns a status into its length, or the error it stands for.
     fn check(&self, id: TableId, status: i32) -> StoreResult<u32> {
+        u32::try_from(status).map_err(|_| self.error(id, status))
+    }
+
+    /// The error a negative status stands for.
+    fn error(&self, id: TableId, status: i32) -> StoreError {
         match status {
-            n if n >= 0 => Ok(n as u32),
-            status::NO_SUCH_TABLE => Err(StoreError::NoSuchTable(id)),
-            status::IDS_EXHAUSTED => Err(StoreError::IdsExhausted),
-            status::INVALID => Err(StoreError::Invalid(self.message())),
-            status::QUOTA => Err(StoreError::Quota {
+            status::NO_SUCH_TABLE => StoreError::NoSuchTable(id),
+            status::IDS_EXHAUSTED => StoreError::IdsExhausted,
+            status::INVALID => StoreError::Invalid(self.message()),
+            status::QUOTA => StoreError::Quota {
                 limit: self.quota.unwrap_or(0),
-            }),
-            _ => Err(StoreError::Backend(self.message())),
+            },
+            _ => StoreError::Backend(self.message()),
         }
     }
 
     /// The host's description of its last failure.
     fn message(&self) -> String {
-        let mut buf = vec![0u8; 256];
-        loop {
-            let n = self
-                .host
-                .last_error(buf.as_mut_ptr() as usize as u32, len32(&buf));
-            if n <= 0 {
-                return "the host store failed".into();
-            }
-            let n = n as usize;
-            if n <= buf.len() {
-                return String::from_utf8_lossy(&buf[..n]).into_owned();
-            }
-            buf.resize(n, 0);
-        }
+        calls::message(
+            |out, cap| self.host.last_error(out, cap),
+            "the host store failed",
+        )
     }
 }
 

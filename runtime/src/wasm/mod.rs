@@ -4,5 +4,7 @@
 //! The JS package in `runtime/js` wraps it.
 
 mod c_hooks;
+mod calls;
 pub mod exports;
+pub mod host_input;
 pub mod host_store;
