@@ -126,15 +126,17 @@ impl<S: Store + 'static> Runtime<S> {
     }
 
     fn io_set_encoded(&mut self, field: &str, bytes: &[u8]) -> Result<()> {
-        let value = DecodeOptions::new()
+        // Checked without building the value (memory for its depth only).
+        DecodeOptions::new()
             .limits(self.limits.format)
-            .decode_ref(bytes)?;
+            .check(bytes)?;
         let key = encode_key(&Value::from(field))?;
         if field == INPUT {
             self.ext.invalidate_input();
         }
         let mut store = self.ext.store.borrow_mut();
-        if value.is_nil() {
+        // A valid document holding nil is the one byte 00.
+        if bytes == [0x00] {
             store.delete(IO_ID, &key)?;
         } else {
             store.set(IO_ID, &key, bytes)?;
