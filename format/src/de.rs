@@ -895,7 +895,8 @@ impl<'a, 'de> MapView<'a, 'de> {
         {
             let mut keys = core::mem::take(&mut de.keys);
             let own = &mut keys[self.key_base..];
-            own.sort_by(|a, b| de.cmp_keys(a, b).then(a.at.cmp(&b.at)));
+            // Unstable: the offset breaks ties, and no scratch buffer is needed.
+            own.sort_unstable_by(|a, b| de.cmp_keys(a, b).then(a.at.cmp(&b.at)));
             let mut first = None;
             for pair in own.windows(2) {
                 if de.cmp_keys(&pair[0], &pair[1]) == Ordering::Equal {
