@@ -58,7 +58,7 @@
 //! | call | at most |
 //! |---|---|
 //! | [`decode`], [`DecodeOptions::decode_ref`] | 48 bytes + 4 KiB (24 for canonical input) |
-//! | [`DecodeOptions::check`] | nothing if every table's keys are in order, else 16 bytes per key of an open table out of order |
+//! | [`DecodeOptions::check`] | nothing if every table's keys are in order, else 16 bytes per key of the open tables |
 //! | `from_slice::<Value>` (feature `serde`) | 96 bytes + 4 KiB |
 //!
 //! [`Value`] and [`ValueRef`] are 48 bytes each. The bound is set by an

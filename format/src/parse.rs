@@ -68,13 +68,19 @@ impl DecodeOptions {
     /// Validates `bytes` and tells whether they are canonical, without
     /// building the value: the same verdict, class and offset as
     /// [`DecodeOptions::decode`], in memory proportional to the nesting
-    /// depth for input whose keys are in canonical order (a table whose
-    /// keys are not keeps one offset per key while it is read, §6.6).
+    /// depth for input whose keys are in canonical order. Input with a
+    /// table whose keys are not is read again, keeping an offset per key
+    /// of the open tables (§6.6).
     pub fn check(&self, bytes: &[u8]) -> Result<Canonicity, Error> {
         check_size(bytes, self)?;
-        run::<Walked<'_>>(bytes, self, &mut Pass::Walk(None))
-            .unwrap_or_else(|| Err(Error::at(ErrorKind::Custom, 0)))
-            .map(|(_, canonicity)| canonicity)
+        // Without key offsets first: a table whose keys are out of order
+        // makes the walk start over with them.
+        let walked = match run::<Walked<'_>>(bytes, self, &mut Pass::Walk(None), false) {
+            Some(walked) => walked,
+            None => run::<Walked<'_>>(bytes, self, &mut Pass::Walk(None), true)
+                .unwrap_or_else(|| Err(Error::at(ErrorKind::Custom, 0))),
+        };
+        walked.map(|(_, canonicity)| canonicity)
     }
 }
 
@@ -138,6 +144,10 @@ impl<'a> ValueRef<'a> {
 /// 2. Otherwise a walk that builds nothing checks the document (its error
 ///    is the answer) and records each table's final sizes (16 bytes per
 ///    table of at least 9 bytes).
+///
+/// Both keep the offset of every hash key of the open tables (8 bytes per
+/// key of at least 3 bytes), to find duplicates where keys come out of
+/// order.
 /// 3. An exact pass builds with those sizes.
 pub(crate) fn decode_with<'a, V: Build<'a>>(
     bytes: &'a [u8],
@@ -145,11 +155,11 @@ pub(crate) fn decode_with<'a, V: Build<'a>>(
 ) -> Result<(V, Canonicity), Error> {
     check_size(bytes, options)?;
     let budget = PreallocationBudget::new(bytes.len() / 2);
-    if let Some(done) = run::<V>(bytes, options, &mut Pass::Optimistic(budget)) {
+    if let Some(done) = run::<V>(bytes, options, &mut Pass::Optimistic(budget), true) {
         return done;
     }
     let mut walk = Pass::Walk(Some(Vec::new()));
-    run::<Walked<'_>>(bytes, options, &mut walk)
+    run::<Walked<'_>>(bytes, options, &mut walk, true)
         .unwrap_or_else(|| Err(Error::at(ErrorKind::Custom, 0)))?;
     let Pass::Walk(Some(sizes)) = walk else {
         return Err(Error::at(ErrorKind::Custom, 0));
@@ -158,7 +168,8 @@ pub(crate) fn decode_with<'a, V: Build<'a>>(
         sizes: &sizes,
         next: 0,
     };
-    run::<V>(bytes, options, &mut exact).unwrap_or_else(|| Err(Error::at(ErrorKind::Custom, 0)))
+    run::<V>(bytes, options, &mut exact, false)
+        .unwrap_or_else(|| Err(Error::at(ErrorKind::Custom, 0)))
 }
 
 /// An input longer than max_size is refused before it is read (§6.2).
@@ -172,13 +183,15 @@ fn check_size(bytes: &[u8], options: &DecodeOptions) -> Result<(), Error> {
     Ok(())
 }
 
-/// One pass over the document; `None` when an optimistic pass gave up.
+/// One pass over the document, keeping every key's offset or not (see
+/// `Parser::keep_offsets`); `None` when the pass gave up.
 fn run<'a, V: Build<'a>>(
     bytes: &'a [u8],
     options: &DecodeOptions,
     pass: &mut Pass<'_>,
+    keep_offsets: bool,
 ) -> Option<Result<(V, Canonicity), Error>> {
-    let mut parser = Parser::new(bytes, options.limits, pass);
+    let mut parser = Parser::new(bytes, options.limits, pass, keep_offsets);
     let to_document = |err: nom::Err<Error>| match err {
         nom::Err::Error(e) | nom::Err::Failure(e) => {
             let left = e.offset().unwrap_or(0);

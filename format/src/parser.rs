@@ -247,25 +247,33 @@ pub(crate) struct Parser<'a, 'p, 's> {
     limits: Limits,
     /// Offset of the first noncanonical item seen (§4.6).
     pub(crate) first_noncanonical: Option<usize>,
-    /// Offsets of the hash keys of the open tables whose keys came out of
-    /// order, used as a stack (tables in order keep none).
+    /// Offsets of the hash keys of the open tables, used as a stack, when
+    /// `keep_offsets`.
     key_offsets: Vec<usize>,
+    /// Whether every hash key's offset is kept, for duplicates in tables
+    /// whose keys come out of order. Without, the first such key gives up
+    /// the pass (to be run again with), so that a walk of canonical input
+    /// needs memory for its depth only.
+    keep_offsets: bool,
     pass: &'p mut Pass<'s>,
-    /// Re-reading input already checked: no bookkeeping.
-    quiet: bool,
-    /// The optimistic pass gave up.
+    /// The pass gave up (an optimistic pass, or one without offsets).
     pub(crate) restarted: bool,
 }
 
 impl<'a, 'p, 's> Parser<'a, 'p, 's> {
-    pub(crate) fn new(doc: &'a [u8], limits: Limits, pass: &'p mut Pass<'s>) -> Self {
+    pub(crate) fn new(
+        doc: &'a [u8],
+        limits: Limits,
+        pass: &'p mut Pass<'s>,
+        keep_offsets: bool,
+    ) -> Self {
         Parser {
             doc,
             limits,
             first_noncanonical: None,
             key_offsets: Vec::new(),
+            keep_offsets,
             pass,
-            quiet: false,
             restarted: false,
         }
     }
@@ -275,22 +283,22 @@ impl<'a, 'p, 's> Parser<'a, 'p, 's> {
     }
 
     fn noncanonical(&mut self, at: &[u8]) {
-        if self.first_noncanonical.is_none() && !self.quiet {
+        if self.first_noncanonical.is_none() {
             self.first_noncanonical = Some(self.offset_of(at));
         }
     }
 
     fn optimistic(&self) -> bool {
-        !self.quiet && matches!(self.pass, Pass::Optimistic(_))
+        matches!(self.pass, Pass::Optimistic(_))
     }
 
-    /// Whether duplicate keys are looked for: not when re-reading, and not
-    /// in the exact pass (a walk already did).
+    /// Whether duplicate keys are looked for: not in the exact pass (a
+    /// walk already did).
     fn checks_duplicates(&self) -> bool {
-        !self.quiet && !matches!(self.pass, Pass::Exact { .. })
+        !matches!(self.pass, Pass::Exact { .. })
     }
 
-    /// Gives up the optimistic pass (the error is never reported).
+    /// Gives up the pass (the error is never reported).
     fn restart<T>(&mut self, at: &[u8]) -> PResult<'a, T> {
         self.restarted = true;
         Err(fail(ErrorKind::Custom, at))
@@ -403,9 +411,6 @@ impl<'a, 'p, 's> Parser<'a, 'p, 's> {
 
     /// Room for a table about to be read that declares `n` array values.
     fn open(&mut self, n: usize) -> Option<(Sizes, Option<usize>)> {
-        if self.quiet {
-            return Some((Sizes::default(), None));
-        }
         match &mut *self.pass {
             Pass::Optimistic(budget) => budget
                 .take_all(n)
@@ -470,7 +475,6 @@ impl<'a, 'p, 's> Parser<'a, 'p, 's> {
             }
             V::reserve_hash(&mut parts, m);
         }
-        let hash_start = rest;
         let offsets_start = self.key_offsets.len();
         let mut sorted = true;
         let mut may_extend = false;
@@ -484,9 +488,8 @@ impl<'a, 'p, 's> Parser<'a, 'p, 's> {
             // key in byte order, makes the hash part noncanonical (§4.2, §4.5).
             if !normalised || previous_key.is_some_and(|prev| prev >= span) {
                 self.noncanonical(key_at);
-                if sorted && self.checks_duplicates() {
-                    // From now on this table keeps its key offsets.
-                    self.gather_keys(hash_start, key_at, depth)?;
+                if !self.keep_offsets && self.checks_duplicates() {
+                    return self.restart(key_at);
                 }
                 sorted = false;
             }
@@ -516,7 +519,7 @@ impl<'a, 'p, 's> Parser<'a, 'p, 's> {
                     tally.extend += 1;
                 }
             }
-            if !sorted && self.checks_duplicates() {
+            if self.keep_offsets && self.checks_duplicates() {
                 self.key_offsets.push(self.offset_of(key_at));
             }
             V::push_hash(&mut parts, key, value);
@@ -541,31 +544,6 @@ impl<'a, 'p, 's> Parser<'a, 'p, 's> {
             };
         }
         Ok((rest, V::table(parts, !sorted, may_extend)))
-    }
-
-    /// Keeps the offsets of the keys of a hash part from `from` up to
-    /// `until` (exclusive), read again without bookkeeping: a table keeps
-    /// key offsets only once its keys come out of order, so that walking
-    /// canonical input needs memory for its depth only.
-    fn gather_keys(&mut self, from: &'a [u8], until: &'a [u8], depth: u32) -> PResult<'a, ()> {
-        let quiet = core::mem::replace(&mut self.quiet, true);
-        let mut at = from;
-        let mut result = Ok((at, ()));
-        while at.len() > until.len() {
-            self.key_offsets.push(self.offset_of(at));
-            let entry = self
-                .key::<Walked<'a>>(at)
-                .and_then(|(after_key, _)| self.value::<Walked<'a>>(after_key, depth));
-            match entry {
-                Ok((after, _)) => at = after,
-                Err(e) => {
-                    result = Err(e);
-                    break;
-                }
-            }
-        }
-        self.quiet = quiet;
-        result
     }
 
     /// The offset of the earliest key that repeats an earlier key of the

@@ -133,9 +133,9 @@ pub const DECODE_BYTES_PER_INPUT_BYTE: usize = 48;
 /// The same for `from_slice::<Value>` (spec §6.6).
 pub const SERDE_VALUE_BYTES_PER_INPUT_BYTE: usize = 96;
 
-/// Bytes `check` may hold per key of a table whose keys are out of order:
-/// an 8-byte offset, doubled by growth (spec §6.6). Every key and its value
-/// take at least 3 input bytes.
+/// Bytes `check` may hold per key of the open tables when some table's
+/// keys are out of order: an 8-byte offset, doubled by growth (spec §6.6).
+/// Every key and its value take at least 3 input bytes.
 pub const CHECK_BYTES_PER_KEY: usize = 16;
 
 /// A fixed allowance on top of the per-byte bounds.
