@@ -1591,7 +1591,14 @@ impl<'de> Visitor<'de> for ValueVisitor {
                 continue;
             }
             if entries.capacity() == 0 {
-                entries.reserve_exact(cautious::<(Value, Value)>(map.size_hint()) + 1);
+                // The run 1, 2, … ends here: give back the rest of the room
+                // reserved for it. A key other than an integer starts a hash
+                // part, whose remaining size the hint gives; after a hole,
+                // entries grow as they come.
+                array.shrink_to_fit();
+                if !matches!(key, Value::Int(_)) {
+                    entries.reserve_exact(cautious::<(Value, Value)>(map.size_hint()) + 1);
+                }
             }
             entries.push((key, value));
         }

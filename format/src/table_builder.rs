@@ -71,6 +71,12 @@ impl<V: Element> TableBuilder<V> {
     pub(crate) fn push_array(&mut self, value: V) {
         self.position += 1;
         if is_nil(&value) {
+            if !self.hole {
+                // The array part ends here: give back the room reserved for
+                // the rest of its declared count (values after the hole are
+                // hash entries).
+                self.array.shrink_to_fit();
+            }
             self.hole = true;
         } else if self.hole {
             self.hash.push((V::from_int(self.position), value));
