@@ -56,6 +56,29 @@ pub struct EncodeArgs {
     pub limits: crate::limits::LimitArgs,
 }
 
+/// Converts JSON `text` (from `name`, for messages) to an LXT document
+/// within `limits`, refused with `length_overflow` before it gets longer
+/// than max_size. Plain JSON is converted as it is parsed (no tree, see
+/// `transcode.rs`); the typed notation is parsed into a tree and converted
+/// with the writer, which checks max_size as it writes.
+pub fn json_text_to_lxt(
+    text: &str,
+    name: &str,
+    typed: bool,
+    limits: &luaxt_format::Limits,
+) -> Result<Vec<u8>> {
+    if !typed {
+        return crate::transcode::json_to_lxt(text, name, limits);
+    }
+    let json = crate::json::parse(text, name)?;
+    let value = crate::typed::to_lxt(&json)?;
+    drop(json);
+    let mut bytes = Vec::new();
+    luaxt_format::encode_into_with(&value, &mut bytes, limits)
+        .map_err(|e| anyhow::anyhow!("cannot encode: {}: {e}", e.kind().name()))?;
+    Ok(bytes)
+}
+
 /// Runs `luaxt encode`.
 pub fn run(args: &EncodeArgs) -> Result<ExitStatus> {
     let From::Json = args.from;
@@ -68,18 +91,9 @@ pub fn run(args: &EncodeArgs) -> Result<ExitStatus> {
     let name = cli_io::describe(args.input.as_deref());
     let progress = Progress::start(format!("reading {name}"));
     let text = cli_io::read_text(args.input.as_deref())?;
-    progress.set(format!("parsing JSON from {name}"));
-    let json: serde_json::Value = crate::json::parse(&text, &name)?;
-    progress.set("converting");
-    let value = if args.typed {
-        crate::typed::to_lxt(&json)?
-    } else {
-        crate::json::to_lxt(&json)?
-    };
-    progress.set("encoding");
-    let mut bytes = Vec::new();
-    luaxt_format::encode_into_with(&value, &mut bytes, &args.limits.limits())
-        .map_err(|e| anyhow::anyhow!("cannot encode: {}: {e}", e.kind().name()))?;
+    progress.set(format!("converting JSON from {name}"));
+    let bytes = json_text_to_lxt(&text, &name, args.typed, &args.limits.limits())?;
+    drop(text);
     drop(progress);
     if args.hex {
         output.write(hex::lines(&bytes).as_bytes())?;

@@ -1,7 +1,8 @@
 //! Plain JSON ⇄ LXT, following the JavaScript mapping of spec §8 where
-//! JSON can express it.
+//! JSON can express it, and the JSON parser the typed notation is read
+//! with.
 //!
-//! JSON → LXT:
+//! JSON → LXT (converted as it is parsed, by `transcode.rs`):
 //! - `null` at the top → nil; as an object member → the entry is left out;
 //!   in an array → a hole (the key is absent, later elements keep theirs).
 //! - `true`/`false` → boolean.
@@ -30,12 +31,12 @@
 
 use std::fmt;
 
-use anyhow::{Result, bail};
-use luaxt_format::{Table, Value, ValueRef};
+use anyhow::{Result, anyhow, bail};
+use luaxt_format::{Table, ValueRef};
 use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Number};
 
-use crate::path::Path;
+use crate::path::{Path, WayOut};
 
 /// Most JSON nesting `parse` accepts: the typed notation of 128 nested
 /// tables (LXT's default depth limit) takes up to 4 levels per table.
@@ -44,10 +45,7 @@ pub const MAX_NESTING: usize = 1024;
 /// Parses JSON text from `name` (for messages), nested at most
 /// [`MAX_NESTING`] deep, with no key twice in one object.
 pub fn parse(text: &str, name: &str) -> Result<serde_json::Value> {
-    let nesting = nesting(text);
-    if nesting > MAX_NESTING {
-        bail!("invalid JSON in {name}: nested {nesting} deep (at most {MAX_NESTING})");
-    }
+    check_nesting(text, name)?;
     let mut de = serde_json::Deserializer::from_str(text);
     de.disable_recursion_limit();
     let mut duplicate = None;
@@ -58,40 +56,45 @@ pub fn parse(text: &str, name: &str) -> Result<serde_json::Value> {
     .and_then(|json| de.end().map(|()| json));
     match (result, duplicate) {
         (Ok(json), _) => Ok(json),
-        (Err(e), Some(duplicate)) => bail!(
-            "invalid JSON in {name}: duplicate key {} at {} (line {} column {})",
-            serde_json::Value::String(duplicate.key.clone()),
-            duplicate.path(),
-            e.line(),
-            e.column()
-        ),
+        (Err(e), Some(duplicate)) => {
+            Err(duplicate_key(name, &duplicate.key, &duplicate.way_out, &e))
+        }
         (Err(e), None) => bail!("invalid JSON in {name}: {e}"),
     }
 }
 
+/// Refuses JSON text nested deeper than [`MAX_NESTING`], before parsing it
+/// (serde_json's own recursion limit is off: typed JSON needs more).
+pub fn check_nesting(text: &str, name: &str) -> Result<()> {
+    let nesting = nesting(text);
+    if nesting > MAX_NESTING {
+        bail!("invalid JSON in {name}: nested {nesting} deep (at most {MAX_NESTING})");
+    }
+    Ok(())
+}
+
+/// The error for `key` met twice in one object, the object found by
+/// `way_out`; `at` is serde_json's error there, for the line and column.
+pub fn duplicate_key(
+    name: &str,
+    key: &str,
+    way_out: &WayOut,
+    at: &serde_json::Error,
+) -> anyhow::Error {
+    anyhow!(
+        "invalid JSON in {name}: duplicate key {} at {} (line {} column {})",
+        serde_json::Value::String(key.to_owned()),
+        way_out.path(),
+        at.line(),
+        at.column()
+    )
+}
+
 /// A key met twice in one object, and the way to that object from the
-/// root, innermost part first (filled in as the error unwinds).
+/// root (filled in as the error unwinds).
 struct Duplicate {
     key: String,
-    way_out: Vec<Step>,
-}
-
-enum Step {
-    Index(usize),
-    Key(String),
-}
-
-impl Duplicate {
-    fn path(&self) -> Path {
-        let mut path = Path::root();
-        for step in self.way_out.iter().rev() {
-            match step {
-                Step::Index(i) => path.push_index(*i),
-                Step::Key(k) => path.push_key(k),
-            }
-        }
-        path
-    }
+    way_out: WayOut,
 }
 
 /// Builds a `serde_json::Value` as serde_json's own impl does, except that
@@ -109,11 +112,11 @@ impl Reader<'_> {
         }
     }
 
-    /// Adds `step` to the way out, when the error being passed up is the
+    /// Adds a step to the way out, when the error being passed up is the
     /// duplicate key's.
-    fn note(&mut self, step: impl FnOnce() -> Step) {
+    fn note(&mut self, step: impl FnOnce(&mut WayOut)) {
         if let Some(duplicate) = self.duplicate.as_mut() {
-            duplicate.way_out.push(step());
+            step(&mut duplicate.way_out);
         }
     }
 }
@@ -169,7 +172,7 @@ impl<'de> Visitor<'de> for Reader<'_> {
                 Ok(None) => return Ok(serde_json::Value::Array(items)),
                 Err(e) => {
                     let i = items.len();
-                    self.note(|| Step::Index(i));
+                    self.note(|way_out| way_out.index(i));
                     return Err(e);
                 }
             }
@@ -182,7 +185,7 @@ impl<'de> Visitor<'de> for Reader<'_> {
             if members.contains_key(&key) {
                 *self.duplicate = Some(Duplicate {
                     key,
-                    way_out: Vec::new(),
+                    way_out: WayOut::default(),
                 });
                 return Err(de::Error::custom("duplicate key"));
             }
@@ -191,7 +194,7 @@ impl<'de> Visitor<'de> for Reader<'_> {
                     members.insert(key, value);
                 }
                 Err(e) => {
-                    self.note(|| Step::Key(key));
+                    self.note(|way_out| way_out.key(&key));
                     return Err(e);
                 }
             }
@@ -224,52 +227,6 @@ fn nesting(text: &str) -> usize {
         }
     }
     deepest
-}
-
-/// Converts parsed JSON to an LXT value.
-pub fn to_lxt(json: &serde_json::Value) -> Result<Value> {
-    convert_in(json, &mut Path::root())
-}
-
-fn convert_in(json: &serde_json::Value, path: &mut Path) -> Result<Value> {
-    Ok(match json {
-        serde_json::Value::Null => Value::Nil,
-        serde_json::Value::Bool(b) => Value::Bool(*b),
-        serde_json::Value::Number(n) => number(n),
-        serde_json::Value::String(s) => Value::Str(s.clone()),
-        serde_json::Value::Array(items) => {
-            let mut values = Vec::with_capacity(items.len());
-            for (i, item) in items.iter().enumerate() {
-                path.push_index(i);
-                values.push(convert_in(item, path)?);
-                path.pop();
-            }
-            Value::Table(Table::from_array(values))
-        }
-        serde_json::Value::Object(members) => {
-            let mut entries = Vec::with_capacity(members.len());
-            for (key, item) in members {
-                path.push_key(key);
-                let value = convert_in(item, path)?;
-                path.pop();
-                entries.push((Value::Str(key.clone()), value));
-            }
-            // Keys of a JSON object are distinct strings, so this only
-            // sorts them and drops nulls.
-            match Table::from_entries(entries) {
-                Ok(table) => Value::Table(table),
-                Err(e) => bail!("at {path}: {e}"),
-            }
-        }
-    })
-}
-
-fn number(n: &Number) -> Value {
-    match n.as_i64() {
-        Some(i) => Value::Int(i),
-        // u64 beyond i64, or a number with a fraction or exponent.
-        None => Value::Float(n.as_f64().unwrap_or(f64::NAN)),
-    }
 }
 
 /// Converts an LXT value to plain JSON.
@@ -344,9 +301,12 @@ fn table(t: &Table<ValueRef<'_>>, path: &mut Path) -> Result<serde_json::Value> 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use luaxt_format::Value;
 
+    /// Through the converter `luaxt encode` uses.
     fn lxt(text: &str) -> Value {
-        to_lxt(&serde_json::from_str(text).unwrap()).unwrap()
+        let limits = luaxt_format::Limits::default();
+        luaxt_format::decode(&crate::transcode::json_to_lxt(text, "x", &limits).unwrap()).unwrap()
     }
 
     fn json(value: &Value) -> Result<String> {

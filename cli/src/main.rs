@@ -14,6 +14,7 @@ mod path;
 mod progress;
 mod run;
 mod state;
+mod transcode;
 mod typed;
 
 use std::process::ExitCode;

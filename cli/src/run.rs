@@ -114,6 +114,10 @@ pub struct RunArgs {
     /// Write the output to this file instead of stdout.
     #[arg(short, long, value_name = "OUT")]
     pub output: Option<PathBuf>,
+    /// LXT limits of the input (checked before the script starts) and of
+    /// what the script stores.
+    #[command(flatten)]
+    pub limits: crate::limits::LimitArgs,
 }
 
 fn parse_secs(text: &str) -> Result<Duration, String> {
@@ -178,7 +182,7 @@ fn run_script(args: &RunArgs, state: Option<&Path>) -> Result<ExitStatus> {
         instructions: (args.instruction_limit > 0).then_some(args.instruction_limit),
         deadline: args.time_limit,
         store: Some(store_limit(args)).filter(|&bytes| bytes > 0),
-        ..Limits::default()
+        format: args.limits.limits(),
     };
     let mut runtime = Runtime::new(MemoryStore::new(), limits)
         .map_err(|e| anyhow!("cannot start the runtime: {e}"))?;
@@ -194,16 +198,15 @@ fn run_script(args: &RunArgs, state: Option<&Path>) -> Result<ExitStatus> {
 
     let progress = Progress::start(format!("starting {script_name}"));
     if let Some(input) = &args.input {
+        // Converted and checked against the limits before the script
+        // starts: an input that is too large is the input's error.
         let name = cli_io::describe(Some(input));
         progress.set(format!("reading {name}"));
         let text = cli_io::read_text(Some(input))?;
-        let json: serde_json::Value = crate::json::parse(&text, &name)?;
-        let value = if args.typed {
-            crate::typed::to_lxt(&json)?
-        } else {
-            crate::json::to_lxt(&json)?
-        };
-        runtime.set_input_value(&value).map_err(|e| match e {
+        let bytes = crate::encode::json_text_to_lxt(&text, &name, args.typed, &limits.format)
+            .with_context(|| format!("cannot use {name} as the script's input"))?;
+        drop(text);
+        runtime.set_input_encoded(&bytes).map_err(|e| match e {
             RtError::Store(StoreError::Quota { .. }) => {
                 anyhow!("cannot pass {name} to the script: {e}; raise it with --store-limit")
             }

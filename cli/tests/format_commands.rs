@@ -485,3 +485,121 @@ fn the_example_data_set_round_trips_byte_for_byte() {
         .clone();
     assert!(back == std::fs::read(&data).unwrap());
 }
+
+/// About 3 MB of JSON records (each about 60 bytes of JSON, 90 of LXT).
+fn records_json(count: usize) -> String {
+    let records: Vec<String> = (0..count)
+        .map(|i| {
+            format!(
+                r#"{{"id":{i},"name":"station {}","temp":{}.5,"ok":true}}"#,
+                i % 97,
+                i % 40
+            )
+        })
+        .collect();
+    format!("[{}]", records.join(","))
+}
+
+#[test]
+fn encode_stops_at_max_size_and_names_the_json_position() {
+    // Issue 15: a JSON input whose LXT is longer than max_size was encoded
+    // whole (and the output written); it is refused when the output
+    // reaches the limit, with the class, the JSON path and line/column.
+    let dir = TempDir::new().unwrap();
+    let input = dir.path().join("big.json");
+    let output = dir.path().join("big.lxt");
+    std::fs::write(&input, records_json(50_000)).unwrap();
+    assert!(std::fs::metadata(&input).unwrap().len() > 2_500_000);
+    luaxt()
+        .args(["encode", "--max-size", "1M"])
+        .arg(&input)
+        .arg("-o")
+        .arg(&output)
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(contains("cannot encode: length_overflow"))
+        .stderr(contains(
+            "the document is longer than max_size, 1048576 bytes",
+        ))
+        .stderr(contains("(at $["))
+        .stderr(contains("line 1 column"))
+        .stderr(contains("big.json"));
+    assert!(!output.exists(), "no output file");
+    // Under a limit that fits, the same bytes as the default limits give.
+    luaxt()
+        .args(["encode", "--max-size", "8M"])
+        .arg(&input)
+        .arg("-o")
+        .arg(&output)
+        .assert()
+        .success();
+    luaxt()
+        .args(["check", "--strict", "--max-size", "8M"])
+        .arg(&output)
+        .assert()
+        .success();
+}
+
+#[test]
+fn encode_keeps_holes_nulls_and_numbers_of_the_json_mapping() {
+    // null in an array is a hole (later elements keep their keys), null as
+    // a member leaves it out, integers beyond i64 are floats.
+    let out = luaxt()
+        .args(["encode", "--hex"])
+        .write_stdin(r#"{"b": [1, null, 3], "gone": null, "a": 18446744073709551615}"#)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let back = luaxt()
+        .args(["decode", "--typed", "--hex", "--compact"])
+        .write_stdin(out)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let back: serde_json::Value = serde_json::from_slice(&back).unwrap();
+    let expected = serde_json::json!({"table": {"array": [], "hash": [
+        [{"str": "a"}, {"float": "0x43f0000000000000"}],
+        [{"str": "b"}, {"table": {"array": [{"int": "1"}], "hash": [[{"int": "3"}, {"int": "3"}]]}}]
+    ]}});
+    assert_eq!(back, expected);
+}
+
+#[test]
+fn check_of_an_array_of_nils_needs_no_tree() {
+    // Issue 15: `06` + count + N × `00` made check build a tree of N nils
+    // (140 bytes per input byte). The verdict is unchanged; memory bounds
+    // are asserted by format/tests/allocation.rs.
+    let dir = TempDir::new().unwrap();
+    let file = dir.path().join("nils.lxt");
+    let n: u32 = 3 << 20;
+    let mut bytes = vec![0x06];
+    bytes.extend(n.to_le_bytes());
+    bytes.resize(5 + n as usize, 0x00);
+    bytes.extend([0; 4]);
+    std::fs::write(&file, &bytes).unwrap();
+    luaxt()
+        .arg("check")
+        .arg(&file)
+        .assert()
+        .code(1)
+        .stdout(contains(
+            "noncanonical (valid; first noncanonical item at offset 5)",
+        ));
+    luaxt()
+        .args(["check", "--max-size", "1M"])
+        .arg(&file)
+        .assert()
+        .code(2)
+        .stdout(contains("invalid: length_overflow at offset 0"));
+    luaxt()
+        .args(["decode", "--compact"])
+        .arg(&file)
+        .assert()
+        .success()
+        .stdout("[]\n");
+}

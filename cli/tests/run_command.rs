@@ -498,3 +498,71 @@ fn input_mode_chooses_a_view_or_a_copy() {
         assert_eq!(out["sum"], 6, "{mode}");
     }
 }
+
+#[test]
+fn an_input_over_the_limits_is_refused_before_the_script_starts() {
+    // Issue 15: an input whose LXT was longer than max_size was accepted,
+    // and the script failed when it read `_io.input`, blamed for it.
+    let dir = TempDir::new().unwrap();
+    let s = script(
+        &dir,
+        "job.lua",
+        "print('started')\n_home.ran = true\n_io.output = #_io.input",
+    );
+    let input = dir.path().join("big.json");
+    let records: Vec<String> = (0..50_000)
+        .map(|i| {
+            format!(
+                r#"{{"id":{i},"name":"station {}","temp":{}.5}}"#,
+                i % 97,
+                i % 40
+            )
+        })
+        .collect();
+    std::fs::write(&input, format!("[{}]", records.join(","))).unwrap();
+    // The typed notation of 150 000 integers: 1.35 MB of LXT.
+    let typed = dir.path().join("big-typed.json");
+    let ints: Vec<String> = (0..150_000)
+        .map(|i| format!(r#"{{"int":"{i}"}}"#))
+        .collect();
+    let text = format!(r#"{{"table":{{"array":[{}],"hash":[]}}}}"#, ints.join(","));
+    std::fs::write(&typed, text).unwrap();
+    let state = dir.path().join("job.state");
+    for (file, typed) in [(&input, false), (&typed, true)] {
+        let mut cmd = luaxt();
+        cmd.arg("run").arg(&s).arg("--state").arg(&state);
+        cmd.args(["--max-size", "1M", "--input"]).arg(file);
+        if typed {
+            cmd.arg("--typed");
+        }
+        cmd.assert()
+            .code(2)
+            .stdout("")
+            .stderr(contains("as the script's input"))
+            .stderr(contains("length_overflow"))
+            .stderr(contains("started").not());
+        assert!(!state.exists(), "the script did not run");
+    }
+    luaxt()
+        .arg("run")
+        .arg(&s)
+        .arg("--state")
+        .arg(&state)
+        .args(["--max-size", "1M", "--input"])
+        .arg(&input)
+        .assert()
+        .stderr(contains("length_overflow"))
+        .stderr(contains(
+            "the document is longer than max_size, 1048576 bytes",
+        ))
+        .stderr(contains("big.json"));
+    // Within the limits the same input runs.
+    luaxt()
+        .arg("run")
+        .arg(&s)
+        .args(["--no-state", "--compact", "--max-size", "8M", "--input"])
+        .arg(&input)
+        .assert()
+        .success()
+        .stdout("50000\n");
+}

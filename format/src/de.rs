@@ -8,6 +8,7 @@
 //! missing fields) are `Custom`, located at the value they concern.
 
 use crate::parse::PreallocationBudget;
+use crate::table_builder::TableBuilder;
 use alloc::boxed::Box;
 use alloc::vec::Vec;
 use core::cmp::Ordering;
@@ -74,7 +75,7 @@ pub fn from_slice_with<'de, T: Deserialize<'de>>(
         strict,
         keys: Vec::new(),
         memo: Vec::new(),
-        hint_budget: PreallocationBudget::new(bytes.len()),
+        hint_budget: PreallocationBudget::new(bytes.len() / 2),
     };
     let value = T::deserialize(&mut de).map_err(|err| *err.0)?;
     if de.pos < bytes.len() {
@@ -186,8 +187,9 @@ struct Deserializer<'de> {
     /// For tables with an array part whose hash count was looked up ahead
     /// (`deserialize_any`): tag offset → hash count offset, sorted.
     memo: Vec<(usize, usize)>,
-    /// Items that size hints may still announce (one per input byte for
-    /// the whole document).
+    /// Items that size hints may still announce: one per two input bytes
+    /// for the whole document (every value but nil takes two bytes or
+    /// more, so the hints of canonical input are exact).
     hint_budget: PreallocationBudget,
 }
 
@@ -893,7 +895,8 @@ impl<'a, 'de> MapView<'a, 'de> {
         {
             let mut keys = core::mem::take(&mut de.keys);
             let own = &mut keys[self.key_base..];
-            own.sort_by(|a, b| de.cmp_keys(a, b).then(a.at.cmp(&b.at)));
+            // Unstable: the offset breaks ties, and no scratch buffer is needed.
+            own.sort_unstable_by(|a, b| de.cmp_keys(a, b).then(a.at.cmp(&b.at)));
             let mut first = None;
             for pair in own.windows(2) {
                 if de.cmp_keys(&pair[0], &pair[1]) == Ordering::Equal {
@@ -947,7 +950,8 @@ impl<'de> de::MapAccess<'de> for MapView<'_, 'de> {
         if self.hash_started {
             Some(self.de.hint(self.m - self.j))
         } else {
-            None
+            // The array part's entries come first (nil ones left out).
+            Some(self.de.hint(self.n - self.i))
         }
     }
 }
@@ -1567,18 +1571,38 @@ impl<'de> Visitor<'de> for ValueVisitor {
         u32::deserialize(d).map(Value::Ref)
     }
     fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
-        let mut items = Vec::with_capacity(preallocation(seq.size_hint().unwrap_or(0)));
+        let mut table = TableBuilder::with_capacity(cautious::<Value>(seq.size_hint()), 0);
         while let Some(item) = seq.next_element()? {
-            items.push(item);
+            table.push_array(item);
         }
-        Ok(Value::Table(Table::from_array(items)))
+        Ok(Value::Table(table.finish()))
     }
     fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
-        let mut entries = Vec::with_capacity(preallocation(map.size_hint().unwrap_or(0)));
-        while let Some(entry) = map.next_entry::<Value, Value>()? {
-            entries.push(entry);
+        // Entries 1, 2, … (a table's array part, in this deserializer) go
+        // to the array part as they come; the rest are put in order at the
+        // end, in place.
+        let mut array = Vec::with_capacity(cautious::<Value>(map.size_hint()));
+        let mut entries: Vec<(Value, Value)> = Vec::new();
+        while let Some(key) = map.next_key::<Value>()? {
+            let value: Value = map.next_value()?;
+            let next = array.len() as i64 + 1;
+            if entries.is_empty() && !value.is_nil() && key.as_i64() == Some(next) {
+                array.push(value);
+                continue;
+            }
+            if entries.capacity() == 0 {
+                // The run 1, 2, … ends here: give back the rest of the room
+                // reserved for it. A key other than an integer starts a hash
+                // part, whose remaining size the hint gives; after a hole,
+                // entries grow as they come.
+                array.shrink_to_fit();
+                if !matches!(key, Value::Int(_)) {
+                    entries.reserve_exact(cautious::<(Value, Value)>(map.size_hint()) + 1);
+                }
+            }
+            entries.push((key, value));
         }
-        Table::from_entries(entries)
+        Table::from_array_and_entries(array, entries)
             .map(Value::Table)
             .map_err(de::Error::custom)
     }
@@ -1610,12 +1634,12 @@ impl<'de> Deserialize<'de> for TableId {
     }
 }
 
-/// How many slots to reserve for `count` items where no budget for the
-/// whole input is at hand: a size hint from any `Deserializer` (which may
-/// announce anything), or a count checked only against the bytes left
-/// (nested tables share those bytes, so trusting it at every level would
-/// let a few hundred bytes claim memory quadratic in the input). Small
-/// counts get their exact size; larger parts grow as items arrive.
-fn preallocation(count: usize) -> usize {
-    count.min(8)
+/// How many `T`s to reserve for a size hint, which may come from any
+/// `Deserializer` (and announce anything): serde's own rule for `Vec`, at
+/// most 1 MiB up front; larger tables grow as items arrive. (This crate's
+/// deserializer hints no more items than its input can fill.)
+fn cautious<T>(hint: Option<usize>) -> usize {
+    const MAX_PREALLOCATION: usize = 1 << 20;
+    hint.unwrap_or(0)
+        .min(MAX_PREALLOCATION / core::mem::size_of::<T>().max(1))
 }

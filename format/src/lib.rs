@@ -50,6 +50,25 @@
 //!   left and [`Limits`] before anything is allocated; nesting is bounded
 //!   by [`Limits::max_depth`]; errors carry a stable class and an offset.
 //!
+//! ## Memory
+//!
+//! What a decode holds at its peak, per input byte, whatever the input
+//! (§6.6; `tests/allocation.rs` and the fuzz targets assert it):
+//!
+//! | call | at most |
+//! |---|---|
+//! | [`decode`], [`DecodeOptions::decode_ref`] | 48 bytes + 4 KiB (24 for canonical input) |
+//! | [`DecodeOptions::check`] | nothing if every table's keys are in order, else 16 bytes per key of the open tables |
+//! | `from_slice::<Value>` (feature `serde`) | 96 bytes + 4 KiB |
+//!
+//! [`Value`] and [`ValueRef`] are 48 bytes each. The bound is set by an
+//! array value after a hole: `01 01` becomes a hash entry, a key and a
+//! value, 96 bytes. Nils are never stored, tables are made canonical in
+//! place, and every table part is reserved once with its final size (a
+//! noncanonical document may be read up to three times for that:
+//! `parse.rs`). `check` builds nothing: the same verdict, class and offset
+//! as `decode`.
+//!
 //! ## Features
 //! - `std` (default): `std::io::Write` output ([`encode_to_writer`]).
 //! - `alloc`: required; the crate is `no_std` + `alloc` without `std`.
@@ -74,7 +93,9 @@ mod key;
 mod limits;
 mod notation;
 mod parse;
+mod parser;
 mod table;
+mod table_builder;
 mod tag;
 mod value;
 mod write;

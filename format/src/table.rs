@@ -4,6 +4,7 @@ use alloc::vec::Vec;
 use core::cmp::Ordering;
 
 use crate::key::cmp_encoded;
+use crate::table_builder::TableBuilder;
 use crate::value::Element;
 use crate::{Error, ErrorKind};
 
@@ -106,8 +107,11 @@ impl<V: Element> Table<V> {
         if !values.iter().any(|v| v.view_is_nil()) {
             return Table::from_canonical_parts(values, Vec::new());
         }
-        let entries = (1i64..).zip(values).map(|(i, v)| (V::from_int(i), v));
-        Table::from_unique_entries(entries.collect())
+        let mut builder = TableBuilder::with_capacity(values.len(), 0);
+        for value in values {
+            builder.push_array(value);
+        }
+        builder.finish()
     }
 
     /// A table of `(key, value)` pairs: keys are normalised (§3.2), entries
@@ -121,48 +125,36 @@ impl<V: Element> Table<V> {
     /// assert_eq!(err.kind(), ErrorKind::DuplicateKey);
     /// ```
     pub fn from_entries(entries: impl IntoIterator<Item = (V, V)>) -> Result<Self, Error> {
-        let mut normalised = Vec::new();
-        for (key, value) in entries {
-            normalised.push((key.into_key()?, value));
+        Table::from_array_and_entries(Vec::new(), entries.into_iter().collect())
+    }
+
+    /// The table of `array` (values for keys 1, 2, …, none nil) and
+    /// `entries` (keys not yet normalised, any order), with the checks of
+    /// [`Table::from_entries`]. Rearranged in place: the memory is that of
+    /// the two vectors.
+    pub(crate) fn from_array_and_entries(
+        array: Vec<V>,
+        mut entries: Vec<(V, V)>,
+    ) -> Result<Self, Error> {
+        for entry in &mut entries {
+            let key = core::mem::replace(&mut entry.0, V::nil());
+            entry.0 = key.into_key()?;
         }
-        normalised.sort_by(|a, b| key_order(&a.0, &b.0));
-        if normalised
-            .windows(2)
-            .any(|pair| key_order(&pair[0].0, &pair[1].0) == Ordering::Equal)
+        // Equal keys end up adjacent, in any order: no need for stability.
+        entries.sort_unstable_by(|a, b| key_order(&a.0, &b.0));
+        let n = array.len() as i64;
+        let in_array = |(key, _): &(V, V)| key.as_int().is_some_and(|i| (1..=n).contains(&i));
+        if entries.iter().any(in_array)
+            || entries
+                .windows(2)
+                .any(|pair| key_order(&pair[0].0, &pair[1].0) == Ordering::Equal)
         {
             return Err(Error::with_message(
                 ErrorKind::DuplicateKey,
                 "two entries have the same key",
             ));
         }
-        Ok(Table::from_unique_entries(normalised))
-    }
-
-    /// Canonicalises entries whose keys are normalised and distinct: drops
-    /// nil values, moves keys 1..=n to the array part, sorts the rest.
-    pub(crate) fn from_unique_entries(mut entries: Vec<(V, V)>) -> Self {
-        entries.retain(|(_, v)| !v.view_is_nil());
-        entries.sort_by(|a, b| key_order(&a.0, &b.0));
-        // The array part is the run of integer keys 1, 2, … with no gap;
-        // in byte order those keys are scattered, so find them by value.
-        let mut positive: Vec<(i64, usize)> = entries
-            .iter()
-            .enumerate()
-            .filter_map(|(at, (k, _))| k.as_int().filter(|&i| i >= 1).map(|i| (i, at)))
-            .collect();
-        positive.sort_unstable();
-        let run = positive
-            .iter()
-            .zip(1i64..)
-            .take_while(|((key, _), expected)| key == expected)
-            .count();
-        let mut slots: Vec<Option<(V, V)>> = entries.into_iter().map(Some).collect();
-        let array = positive[..run]
-            .iter()
-            .filter_map(|&(_, at)| slots[at].take().map(|(_, v)| v))
-            .collect();
-        let hash = slots.into_iter().flatten().collect();
-        Table { array, hash }
+        Ok(TableBuilder::from_parts(array, entries).finish())
     }
 
     /// The value for `key` (normalised first, so `1.0` finds `1`).

@@ -85,6 +85,9 @@ pub trait Element: Sized + Clone + sealed::Sealed {
     fn as_int(&self) -> Option<i64>;
     /// An integer value (for array positions that become hash keys).
     fn from_int(value: i64) -> Self;
+    /// Nil (a placeholder while a table is rearranged in place).
+    #[doc(hidden)]
+    fn nil() -> Self;
     /// A borrowed view for writing.
     #[doc(hidden)]
     fn view(&self) -> View<'_, Self>;
@@ -238,6 +241,10 @@ macro_rules! impl_value_common {
 
             fn from_int(value: i64) -> Self {
                 $ty::Int(value)
+            }
+
+            fn nil() -> Self {
+                $ty::Nil
             }
 
             fn view(&self) -> View<'_, Self> {

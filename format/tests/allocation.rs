@@ -1,15 +1,21 @@
 //! Decoding hostile input allocates in proportion to the input, not to the
-//! lengths it declares (spec §6: lengths are checked before allocating).
+//! lengths it declares (spec §6.3), and within the documented factors of
+//! spec §6.6: `decode` and `decode_ref` at most 48 bytes per input byte,
+//! `from_slice::<Value>` at most 96, `check` nothing for input whose keys
+//! are in canonical order and otherwise 16 bytes per key of the open
+//! tables.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 
-use luaxt_format::{DecodeOptions, ValueRef, decode};
+use luaxt_format::{DecodeOptions, Value, ValueRef, decode};
 
 /// Counts the live bytes of the calling thread and remembers its peak.
 ///
 /// Per-thread counts keep the test harness and tests running on other
-/// threads out of the measurement.
+/// threads out of the measurement. A reallocation counts as its new size,
+/// as in the fuzz targets (a large block grows in place or is remapped; a
+/// small one may be copied, for a moment twice).
 struct Counting;
 
 thread_local! {
@@ -37,6 +43,16 @@ unsafe impl GlobalAlloc for Counting {
         record(-(layout.size() as isize));
         // SAFETY: `ptr` came from `alloc` with this layout.
         unsafe { System.dealloc(ptr, layout) }
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        // SAFETY: forwarded unchanged to the system allocator.
+        let new = unsafe { System.realloc(ptr, layout, new_size) };
+        if !new.is_null() {
+            record(-(layout.size() as isize));
+            record(new_size as isize);
+        }
+        new
     }
 }
 
@@ -128,4 +144,167 @@ fn typed_nested_sequences_do_not_multiply_memory() {
         "from_slice: {peak} bytes for {} input bytes",
         input.len()
     );
+}
+
+/// A table of these array values and hash entries, written as they are.
+fn table(array: &[Vec<u8>], hash: &[(Vec<u8>, Vec<u8>)]) -> Vec<u8> {
+    let mut bytes = vec![0x06];
+    bytes.extend((array.len() as u32).to_le_bytes());
+    bytes.extend(array.concat());
+    bytes.extend((hash.len() as u32).to_le_bytes());
+    for (key, value) in hash {
+        bytes.extend(key);
+        bytes.extend(value);
+    }
+    bytes
+}
+
+/// `k` nested tables, each the only array value of the one around it.
+fn nested(k: usize) -> Vec<u8> {
+    let mut bytes = [0x06, 1, 0, 0, 0].repeat(k - 1);
+    bytes.extend([0x06, 0, 0, 0, 0, 0, 0, 0, 0]);
+    bytes.extend([0u8; 4].repeat(k - 1));
+    bytes
+}
+
+/// A `0x07` reference key (5 bytes: the smallest keys with room for many).
+fn ref_key(id: u32) -> Vec<u8> {
+    let mut key = vec![0x07];
+    key.extend(id.to_le_bytes());
+    key
+}
+
+/// Adversarial shapes of about `size` bytes: the smallest items of each
+/// kind, where the decoded value costs the most per input byte. Those whose
+/// keys are out of canonical order come last (`SORTED` of them are not).
+fn shapes(size: usize) -> Vec<(&'static str, Vec<u8>)> {
+    let t = vec![0x01, 0x01];
+    let nil = vec![0x00];
+    let mut hole_then_values = vec![nil.clone()];
+    hole_then_values.extend(vec![t.clone(); size / 2]);
+    let alternating: Vec<_> = (0..size / 3)
+        .map(|i| if i % 2 == 0 { nil.clone() } else { t.clone() })
+        .collect();
+    let mut by_ref: Vec<_> = (0..(size / 7) as u32)
+        .map(|i| (ref_key(i), t.clone()))
+        .collect();
+    by_ref.sort();
+    let nil_values: Vec<_> = by_ref
+        .iter()
+        .map(|(k, _)| (k.clone(), nil.clone()))
+        .collect();
+    let mut reversed = by_ref.clone();
+    reversed.reverse();
+    let int_keys: Vec<_> = (1..=(size / 11) as i64)
+        .map(|i| {
+            let mut key = vec![0x02];
+            key.extend(i.to_le_bytes());
+            (key, t.clone())
+        })
+        .collect();
+    let mut array_and_hash: Vec<_> = vec![t.clone(); size / 4];
+    array_and_hash.push(nil.clone());
+    vec![
+        ("array of nils", table(&vec![nil.clone(); size], &[])),
+        (
+            "array of empty tables",
+            table(&vec![table(&[], &[]); size / 9], &[]),
+        ),
+        ("array of booleans", table(&vec![t.clone(); size / 2], &[])),
+        ("a hole, then booleans", table(&hole_then_values, &[])),
+        ("nil and boolean in turn", table(&alternating, &[])),
+        ("128 nested tables", nested(128)),
+        (
+            "array of nested tables",
+            table(&vec![nested(127); size / 1143], &[]),
+        ),
+        (
+            "1-byte strings",
+            table(&vec![vec![0x04, 1, 0, 0, 0, b'a']; size / 6], &[]),
+        ),
+        ("tiny hash entries", table(&[], &by_ref)),
+        ("hash entries with nil values", table(&[], &nil_values)),
+        (
+            "array part, hole, hash part",
+            table(&array_and_hash, &by_ref[..size / 14]),
+        ),
+        ("greedy nesting", greedy_nesting(127)),
+        // Keys out of order:
+        ("tiny hash entries, reversed", table(&[], &reversed)),
+        ("integer keys 1..m in the hash part", table(&[], &int_keys)),
+    ]
+}
+
+/// How many of [`shapes`] have their keys in canonical order.
+const SORTED: usize = 12;
+
+#[test]
+fn decoding_takes_at_most_48_bytes_per_input_byte() {
+    for (name, input) in shapes(64 * 1024) {
+        let bound = 4096 + 48 * input.len();
+        for strict in [false, true] {
+            let options = DecodeOptions::new().strict(strict);
+            let peak = peak_during(|| drop(options.decode(&input)));
+            assert!(
+                peak <= bound,
+                "{name}: Value: {peak} bytes for {} input bytes",
+                input.len()
+            );
+            let peak = peak_during(|| drop(options.decode_ref(&input)));
+            assert!(
+                peak <= bound,
+                "{name}: ValueRef: {peak} bytes for {} input bytes",
+                input.len()
+            );
+        }
+    }
+}
+
+#[test]
+fn serde_values_take_at_most_96_bytes_per_input_byte() {
+    // A fuzzer finding: an array part reserved from its declared count, a
+    // hole, then values (hash entries) growing beside the unused room.
+    let finding = include_bytes!("../../fuzz/regressions/decode/serde-array-reserved-then-hole");
+    let mut inputs = shapes(64 * 1024);
+    inputs.push(("array reserved, then a hole", finding.to_vec()));
+    for (name, input) in inputs {
+        let bound = 4096 + 96 * input.len();
+        let peak = peak_during(|| drop(luaxt_format::from_slice::<Value>(&input)));
+        assert!(
+            peak <= bound,
+            "{name}: {peak} bytes for {} input bytes",
+            input.len()
+        );
+    }
+}
+
+#[test]
+fn check_needs_memory_only_for_keys_out_of_order() {
+    for (i, (name, input)) in shapes(64 * 1024).into_iter().enumerate() {
+        for strict in [false, true] {
+            let options = DecodeOptions::new().strict(strict);
+            let peak = peak_during(|| drop(options.check(&input)));
+            // Keys out of order somewhere: an offset per key of the open
+            // tables (each key and value take 3 bytes or more), doubled by
+            // growth.
+            let bound = if i < SORTED { 0 } else { 16 * input.len() / 3 };
+            assert!(
+                peak <= bound,
+                "{name}: {peak} bytes for {} input bytes",
+                input.len()
+            );
+        }
+    }
+}
+
+#[test]
+fn check_and_decode_agree_on_the_shapes() {
+    for (name, input) in shapes(4096) {
+        for strict in [false, true] {
+            let options = DecodeOptions::new().strict(strict);
+            let decoded = options.decode(&input).map(|_| ());
+            let checked = options.check(&input).map(|_| ());
+            assert_eq!(decoded, checked, "{name} strict={strict}");
+        }
+    }
 }

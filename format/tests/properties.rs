@@ -69,14 +69,38 @@ fn loose_encode(value: &Value, choices: &mut impl Iterator<Item = u8>, out: &mut
                 .map(|(i, v)| (Value::Int(i), v))
                 .chain(t.hash().iter().map(|(k, v)| (k.clone(), v)))
                 .collect();
+            // A nil after the whole array part (key n + 1 is absent), and
+            // after it the value of key n + 2 from the hash part, if any
+            // (§4.4: a hole moves later values to the hash part).
+            let hole = keep == t.array().len() && pick() % 4 == 0;
+            let mut after_hole = None;
+            if hole && pick() % 2 == 0 {
+                let next = Value::Int(keep as i64 + 2);
+                if let Some(at) = hash.iter().position(|(k, _)| *k == next) {
+                    after_hole = Some(hash.remove(at).1);
+                }
+            }
+            // An entry with a nil value, which decoding drops (§4.4); its
+            // key is longer than any key of `key_strategy`.
+            let nil_key = Value::Bytes(vec![0xEE; 9]);
+            if pick() % 4 == 0 {
+                hash.push((nil_key, &Value::Nil));
+            }
             // Rotate the hash part.
             if !hash.is_empty() {
                 let by = usize::from(pick()) % hash.len();
                 hash.rotate_left(by);
             }
+            let written = keep + usize::from(hole) + usize::from(after_hole.is_some());
             out.push(6);
-            out.extend((keep as u32).to_le_bytes());
+            out.extend((written as u32).to_le_bytes());
             for item in &t.array()[..keep] {
+                loose_encode(item, choices, out);
+            }
+            if hole {
+                out.push(0);
+            }
+            if let Some(item) = after_hole {
                 loose_encode(item, choices, out);
             }
             out.extend((hash.len() as u32).to_le_bytes());

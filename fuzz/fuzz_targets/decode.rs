@@ -1,7 +1,9 @@
 //! Arbitrary bytes into every decoder of luaxt-format.
 //!
-//! - No decoder panics, and decoding allocates at most a small multiple of
-//!   the input (a counting global allocator checks it).
+//! - No decoder panics, and every decoder stays within the memory bounds
+//!   of spec §6.6 (`luaxt_fuzz::check_memory`, with a counting global
+//!   allocator): 48 bytes per input byte for `Value` and `ValueRef`, 96
+//!   for `from_slice::<Value>`, nothing for `check` of canonical input.
 //! - Lenient and strict, `Value` and `ValueRef` and `check` agree.
 //! - A decoded value re-encodes to bytes that decode to the same value and
 //!   re-encode to themselves (canonical form is a fixed point).
@@ -18,32 +20,15 @@ use luaxt_format::{
     Canonicity, DecodeOptions, ErrorKind, Limits, ValueRef, canonicalize, decode, decode_strict,
     encode,
 };
-use luaxt_fuzz::{Counting, class, depth, peak_allocation};
+use luaxt_fuzz::{Counting, check_memory, class, depth};
 
 #[global_allocator]
 static ALLOC: Counting = Counting;
 
-/// Most bytes a decode may hold at once: a fixed allowance plus a multiple
-/// of the input (each input byte can become at most one value slot of a
-/// few machine words, plus bookkeeping).
-fn allocation_bound(len: usize) -> usize {
-    4096 + 512 * len
-}
-
 fuzz_target!(|data: &[u8]| {
-    let bound = allocation_bound(data.len());
-    let (lenient, peak) = peak_allocation(|| decode(data));
-    assert!(
-        peak <= bound,
-        "decode of {} bytes allocated {peak} bytes",
-        data.len()
-    );
-    let (lenient_ref, peak) = peak_allocation(|| ValueRef::decode(data));
-    assert!(
-        peak <= bound,
-        "decode_ref of {} bytes allocated {peak} bytes",
-        data.len()
-    );
+    check_memory(data, Limits::DEFAULT);
+    let lenient = decode(data);
+    let lenient_ref = ValueRef::decode(data);
     let strict = decode_strict(data);
     let strict_ref = ValueRef::decode_strict(data);
     let checked = DecodeOptions::new().check(data);

@@ -7,7 +7,10 @@
 //! mostly breaking the first bytes: nearly every execution reaches the
 //! table rules, under the case's limits.
 //!
-//! Checks: those of `decode_lean` (`luaxt_fuzz::check_lean`). The full
+//! Checks: those of `decode_lean` (`luaxt_fuzz::check_lean`), and the
+//! memory bounds of spec §6.6 for every decoder (`luaxt_fuzz::check_memory`,
+//! with a counting global allocator): the generator's holes, nil values and
+//! keys out of order reach the decoder's rebuilding passes. The full
 //! oracle (every decoding route of luaxt-format agreeing, `oracle::verdict`)
 //! runs on the same generator in every test run's generated differential,
 //! and here on one tape in 32 (those whose length is a multiple of 32), so
@@ -16,12 +19,16 @@
 
 use libfuzzer_sys::fuzz_target;
 use luaxt_conformance::{cases, oracle, to_hex};
-use luaxt_fuzz::check_lean;
+use luaxt_fuzz::{Counting, check_lean, check_memory};
+
+#[global_allocator]
+static ALLOC: Counting = Counting;
 
 fuzz_target!(|tape: &[u8]| {
     let case = cases::case_from_tape(tape);
     let bytes = case.bytes();
     check_lean(&bytes, case.limits);
+    check_memory(&bytes, case.limits);
     if tape.len() % 32 == 0 {
         if let Err(why) = oracle::verdict(&bytes, case.limits) {
             panic!(

@@ -4,7 +4,7 @@
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 
-use luaxt_format::{Canonicity, DecodeOptions, ErrorKind, Limits, Value, encode};
+use luaxt_format::{Canonicity, DecodeOptions, ErrorKind, Limits, Value, encode, from_slice_with};
 
 /// A global allocator that counts live bytes and their peak, so a target
 /// can assert how much a call allocated. Install it in a target with
@@ -123,5 +123,45 @@ pub fn check_lean(data: &[u8], limits: Limits) {
             assert!(canonical != data, "strict refused canonical input");
         }
         (checked, strict) => panic!("check {checked:?} but strict {strict:?}"),
+    }
+}
+
+/// Bytes `decode` and `decode_ref` may hold at their peak per input byte
+/// (spec §6.6; `format/tests/allocation.rs` asserts the same).
+pub const DECODE_BYTES_PER_INPUT_BYTE: usize = 48;
+
+/// The same for `from_slice::<Value>` (spec §6.6).
+pub const SERDE_VALUE_BYTES_PER_INPUT_BYTE: usize = 96;
+
+/// Bytes `check` may hold per key of the open tables when some table's
+/// keys are out of order: an 8-byte offset, doubled by growth (spec §6.6).
+/// Every key and its value take at least 3 input bytes.
+pub const CHECK_BYTES_PER_KEY: usize = 16;
+
+/// A fixed allowance on top of the per-byte bounds.
+pub const ALLOWANCE: usize = 4096;
+
+/// Asserts the memory bounds of spec §6.6 for every decoder of `data`
+/// under `limits`, leniently and strictly; only meaningful in a binary whose
+/// global allocator is [`Counting`]. `check` of input whose keys are in
+/// canonical order must allocate nothing at all.
+pub fn check_memory(data: &[u8], limits: Limits) {
+    let len = data.len();
+    for strict in [false, true] {
+        let options = DecodeOptions::new().limits(limits).strict(strict);
+        let bound = ALLOWANCE + DECODE_BYTES_PER_INPUT_BYTE * len;
+        let (_, peak) = peak_allocation(|| drop(options.decode(data)));
+        assert!(peak <= bound, "decode of {len} bytes held {peak} bytes (strict={strict})");
+        let (_, peak) = peak_allocation(|| drop(options.decode_ref(data)));
+        assert!(peak <= bound, "decode_ref of {len} bytes held {peak} bytes (strict={strict})");
+        let bound = ALLOWANCE + SERDE_VALUE_BYTES_PER_INPUT_BYTE * len;
+        let (_, peak) = peak_allocation(|| drop(from_slice_with::<Value>(data, &options)));
+        assert!(peak <= bound, "from_slice::<Value> of {len} bytes held {peak} bytes (strict={strict})");
+        let (checked, peak) = peak_allocation(|| options.check(data));
+        let bound = CHECK_BYTES_PER_KEY * len / 3;
+        assert!(peak <= bound, "check of {len} bytes held {peak} bytes (strict={strict})");
+        if checked == Ok(Canonicity::Canonical) {
+            assert_eq!(peak, 0, "check of canonical input allocated (strict={strict})");
+        }
     }
 }

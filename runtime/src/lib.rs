@@ -84,7 +84,7 @@
 //! / `os.clock` / `os.date` are loaded. [`Limits`] sets a memory limit, an
 //! instruction budget, a deadline and a store limit; hitting one gives
 //! [`Error::Memory`] or [`Error::Limit`], and the runtime stays usable
-//! with every store write made before it kept. Spec §6.6 says exactly what
+//! with every store write made before it kept. Spec §6.7 says exactly what
 //! each covers. In short, they hold whatever the script does: the
 //! string and table libraries and the VM are built from Lua's sources with
 //! a few patched files (`runtime/lua/`) that charge the work done inside

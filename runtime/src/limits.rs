@@ -29,7 +29,7 @@ pub struct Limits {
     /// Checked by the same hook as the instruction budget; on `wasm32` the
     /// clock is the host's `performance.now()` (through `web-time`).
     pub deadline: Option<Duration>,
-    /// Most bytes the store may hold, counted as spec §6.6 says: keys and
+    /// Most bytes the store may hold, counted as spec §6.7 says: keys and
     /// values, plus [`ENTRY_COST`](crate::store::ENTRY_COST) per entry and
     /// [`TABLE_COST`](crate::store::TABLE_COST) per table. A script's write
     /// over it is a Lua error it can catch (uncaught, the call ends with

@@ -23,13 +23,13 @@ use crate::store::{
 ///   a key `k ≤ border` sets it to `k-1`. Appending and popping at the end
 ///   (what `t[#t+1] = v`, `table.insert` and `table.remove` do) are O(log n);
 ///   refilling a hole near the start of a long sequence rescans it once.
-/// - Its size, as the store limit counts it (spec §6.6), is kept as it
+/// - Its size, as the store limit counts it (spec §6.7), is kept as it
 ///   changes ([`MemoryStore::size`]), so checking a quota costs nothing.
 #[derive(Debug, Clone)]
 pub struct MemoryStore {
     tables: BTreeMap<TableId, MemTable>,
     next_id: TableId,
-    /// The size of every table and entry (spec §6.6).
+    /// The size of every table and entry (spec §6.7).
     size: u64,
     quota: Option<u64>,
 }
@@ -42,7 +42,7 @@ struct MemTable {
 }
 
 impl MemTable {
-    /// The size of the table and its entries (spec §6.6).
+    /// The size of the table and its entries (spec §6.7).
     fn size(&self) -> u64 {
         let entries: u64 = self
             .entries
@@ -93,7 +93,7 @@ impl MemoryStore {
         }
     }
 
-    /// The store's size as the store limit counts it (spec §6.6): key and
+    /// The store's size as the store limit counts it (spec §6.7): key and
     /// value bytes, plus [`ENTRY_COST`](crate::store::ENTRY_COST) per entry
     /// and [`TABLE_COST`] per table.
     pub fn size(&self) -> u64 {

@@ -31,13 +31,13 @@ pub enum StoreError {
     /// The store's own failure (a host error, a full disk).
     #[error("store failure: {0}")]
     Backend(String),
-    /// The write would take the store past its limit (spec §6.6);
+    /// The write would take the store past its limit (spec §6.7);
     /// nothing was changed.
     #[error(
         "store limit of {limit} bytes reached (keys and values, plus 64 bytes per entry and 256 per table)"
     )]
     Quota {
-        /// The limit, in bytes as spec §6.6 counts them.
+        /// The limit, in bytes as spec §6.7 counts them.
         limit: u64,
     },
 }
@@ -53,13 +53,13 @@ pub const HOME_ID: TableId = 1;
 pub const IO_ID: TableId = 2;
 
 /// What every entry counts against the store limit beyond its key and
-/// value bytes (spec §6.6).
+/// value bytes (spec §6.7).
 pub const ENTRY_COST: u64 = 64;
 
-/// What every table counts against the store limit (spec §6.6).
+/// What every table counts against the store limit (spec §6.7).
 pub const TABLE_COST: u64 = 256;
 
-/// What one entry counts against the store limit (spec §6.6): its key and
+/// What one entry counts against the store limit (spec §6.7): its key and
 /// value bytes plus [`ENTRY_COST`]. Every store counts the same way, so a
 /// limit means the same in Rust and in JavaScript.
 pub const fn entry_size(key_len: usize, value_len: usize) -> u64 {

@@ -1,4 +1,4 @@
-//! The store limit (spec §6.6): what a script or the host writes into the
+//! The store limit (spec §6.7): what a script or the host writes into the
 //! store is bounded like the Lua heap, and a refused write loses nothing.
 
 use luaxt_format::Value;

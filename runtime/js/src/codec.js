@@ -385,7 +385,8 @@ class Frame {
     this.j = 0; // hash values read
     this.mode = M_ARRAY;
     this.holes = false; // a nil in the array part (noncanonical)
-    this.arr = null; // array part values (undefined = nil, lenient)
+    this.arr = null; // array part values up to the first nil
+    this.moved = null; // after a nil: flat [key, value, …] of the array values that follow (§4.4)
     this.obj = null; // M_OBJECT result
     this.map = null; // M_MAP result
     this.entries = null; // M_SLOW: flat [key, value, enc, …] of hash entries
@@ -469,7 +470,7 @@ function releaseFrames() {
   const used = Math.min(framesUsed, framePool.length);
   for (let d = 0; d < used; d++) {
     const f = framePool[d];
-    f.arr = f.obj = f.map = f.entries = f.seen = f.shape = null;
+    f.arr = f.obj = f.map = f.entries = f.seen = f.shape = f.moved = null;
     f.key = undefined;
     f.vals.length = 0;
   }
@@ -757,7 +758,7 @@ function openTable(depth, at) {
   // Preallocate only small array parts: a declared count is checked against
   // the bytes left, but nested headers could still claim depth × input size.
   f.arr = n === 0 ? null : n <= PREALLOCATE_MAX ? new Array(n) : [];
-  f.obj = f.map = f.entries = f.seen = null;
+  f.obj = f.map = f.entries = f.seen = f.moved = null;
   f.prevStart = -1;
   f.dupAt = -1;
   f.shape = null;
@@ -774,11 +775,7 @@ function fillTable(f) {
     const at = rp;
     const tag = at < srcEnd ? src[at] : -1;
     if (tag === T_TABLE) return true;
-    const value = readScalar(tag, at, 1);
-    if (value === null) {
-      f.holes = true; // lenient: key i is absent (§4.4)
-      f.arr[f.i++] = undefined;
-    } else f.arr[f.i++] = value;
+    storeArrayValue(f, readScalar(tag, at, 1));
   }
   if (f.m < 0) readHashCount(f);
   while (f.j < f.m) {
@@ -793,8 +790,24 @@ function fillTable(f) {
 
 /** Stores a table value (never nil) in the table: the next array slot or the pending key. */
 function storeItem(f, value) {
-  if (f.i < f.n) f.arr[f.i++] = value;
+  if (f.i < f.n) storeArrayValue(f, value);
   else storeHashValue(f, value);
+}
+
+/**
+ * Stores the next array-part value. Lenient decoding drops a nil (key i is
+ * absent, §4.4): the array part ends there, and the values after it are
+ * kept as [key, value] pairs for the hash part, so nils cost no memory.
+ */
+function storeArrayValue(f, value) {
+  if (f.holes) {
+    if (value !== null) f.moved.push(f.i + 1, value);
+  } else if (value === null) {
+    f.holes = true;
+    f.arr.length = f.i;
+    f.moved = [];
+  } else f.arr[f.i] = value;
+  f.i++;
 }
 
 /** Stores the value of the pending hash key. */
@@ -1048,7 +1061,7 @@ function closeTable(f) {
     default:
       result = canonicalise(f);
   }
-  f.arr = f.obj = f.map = f.entries = f.seen = null;
+  f.arr = f.obj = f.map = f.entries = f.seen = f.moved = null;
   f.key = undefined;
   return result;
 }
@@ -1170,42 +1183,76 @@ function compileBuilder(keys) {
 
 /**
  * Builds the canonical form of a noncanonical (or not object/array shaped)
- * table: drops nil entries, finds the array extent (§4.1), sorts the rest by
- * encoded key (§4.2), then maps it to Array, plain object or Map (§8).
+ * table: the array part runs to the first nil, or takes the hash keys that
+ * continue it (§4.1); the other entries (nil ones already dropped) go in
+ * encoded-key order (§4.2); then it maps to Array, plain object or Map
+ * (§8). In place where it can, and without an object per entry, so that a
+ * table costs little more than the value it becomes.
  */
 function canonicalise(f) {
-  const byIndex = new Map(); // positive integer key → value
-  const rest = [];
-  for (let i = 0; i < f.n; i++) {
-    const v = f.arr[i];
-    if (v !== undefined) byIndex.set(i + 1, v);
-  }
-  const e = f.entries;
-  if (e !== null) {
-    for (let k = 0; k < e.length; k += 3) {
-      const key = e[k];
-      if (typeof key === 'number' && Number.isSafeInteger(key) && key >= 1) byIndex.set(key, e[k + 1]);
-      else rest.push({ key, value: e[k + 1], enc: e[k + 2] });
+  const array = f.arr === null ? [] : f.arr; // f.arr stops at the first nil
+  const e = f.entries; // flat [key, value, enc, …]; enc null = moved to the array
+  const m = e === null ? 0 : e.length / 3;
+  if (!f.holes && m > 0) {
+    const byKey = new Map(); // integer key above the array part → entry index
+    for (let k = 0; k < m; k++) {
+      const key = e[3 * k];
+      if (typeof key === 'number' && Number.isSafeInteger(key) && key > array.length) byKey.set(key, k);
+    }
+    for (let k; (k = byKey.get(array.length + 1)) !== undefined; ) {
+      array.push(e[3 * k + 1]);
+      e[3 * k + 2] = null;
     }
   }
-  let n = 0;
-  while (byIndex.has(n + 1)) n++;
-  const array = new Array(n);
-  for (let i = 0; i < n; i++) array[i] = byIndex.get(i + 1);
-  for (const [key, value] of byIndex) {
-    if (key > n) rest.push({ key, value, enc: keyString(key) });
-  }
-  if (rest.length === 0) return array;
-  rest.sort(byBinaryKey);
-  if (n === 0 && rest.every((r) => typeof r.key === 'string')) {
+  const order = entryOrder(e, m);
+  const moved = f.moved; // flat [key, value, …], keys increasing (positions after the first nil)
+  const movedCount = moved === null ? 0 : moved.length / 2;
+  if (order.length === 0 && movedCount === 0) return array;
+  if (array.length === 0 && movedCount === 0 && order.every((k) => typeof e[3 * k] === 'string')) {
     const obj = {};
-    for (const r of rest) setOwn(obj, r.key, r.value);
+    for (const k of order) setOwn(obj, e[3 * k], e[3 * k + 1]);
     return obj;
   }
   const map = new Map();
-  for (let i = 0; i < n; i++) map.set(i + 1, array[i]);
-  for (const r of rest) map.set(r.key, r.value);
+  for (let i = 0; i < array.length; i++) map.set(i + 1, array[i]);
+  // Moved keys are below 2^32: their LE encodings compare like the byte-swapped value.
+  const movedOrder = new Float64Array(movedCount);
+  for (let k = 0; k < movedCount; k++) movedOrder[k] = bswap32(moved[2 * k]);
+  movedOrder.sort();
+  let j = 0; // next of `order`
+  for (let k = 0; k < movedCount; k++) {
+    const key = bswap32(movedOrder[k]);
+    const enc = keyString(key);
+    for (; j < order.length && e[3 * order[j] + 2] < enc; j++) map.set(e[3 * order[j]], e[3 * order[j] + 1]);
+    map.set(key, moved[2 * movedIndex(moved, key) + 1]);
+  }
+  for (; j < order.length; j++) map.set(e[3 * order[j]], e[3 * order[j] + 1]);
   return map;
+}
+
+/** Indices of the entries of a flat [key, value, enc, …] list still to place, in encoded-key order. */
+function entryOrder(e, m) {
+  let count = 0;
+  for (let k = 0; k < m; k++) if (e[3 * k + 2] !== null) count++;
+  const order = new Uint32Array(count);
+  for (let k = 0, at = 0; k < m; k++) if (e[3 * k + 2] !== null) order[at++] = k;
+  return order.sort((a, b) => {
+    const x = e[3 * a + 2];
+    const y = e[3 * b + 2];
+    return x < y ? -1 : x > y ? 1 : 0;
+  });
+}
+
+/** Where `key` is in a flat [key, value, …] list with increasing keys. */
+function movedIndex(moved, key) {
+  let lo = 0;
+  let hi = moved.length / 2;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (moved[2 * mid] < key) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 // ---------------------------------------------------------------------------

@@ -42,7 +42,7 @@ export interface RuntimeOptions {
   /** Wall-clock limit per call in ms (default none). */
   timeLimitMs?: number;
   /**
-   * Store limit in bytes (default 256 MiB; null or a negative number: none), counted as spec §6.6
+   * Store limit in bytes (default 256 MiB; null or a negative number: none), counted as spec §6.7
    * says: keys and values, plus 64 bytes per entry and 256 per table. A script's write past it is a
    * Lua error it can catch (uncaught: a LuaError of kind "limit", limitKind "store"); setInput past
    * it throws. A custom store must implement setQuota to enforce it.

@@ -2,7 +2,7 @@
 
 /** Status codes of spec §11.4. */
 export declare const Status: Readonly<{ ABSENT: -1; END: -1; NO_SUCH_TABLE: -2; IDS_EXHAUSTED: -3; INVALID: -4; BACKEND: -5; QUOTA: -6 }>;
-/** The store limit's counting rule (spec §6.6): an entry counts its key and value bytes plus ENTRY_COST, a table TABLE_COST. */
+/** The store limit's counting rule (spec §6.7): an entry counts its key and value bytes plus ENTRY_COST, a table TABLE_COST. */
 export declare const ENTRY_COST: 64;
 export declare const TABLE_COST: 256;
 /** The fixed ids of `_home` and `_io` (§11.1). */
@@ -19,11 +19,11 @@ export declare class MapStore {
   attach(memory: WebAssembly.Memory): void;
   /** Number of entries in every table. */
   readonly entryCount: number;
-  /** The store's size as the store limit counts it (spec §6.6). */
+  /** The store's size as the store limit counts it (spec §6.7). */
   readonly size: number;
   /** The store limit in bytes, or -1 for none. */
   readonly quota: number;
-  /** Sets the store limit (spec §6.6); a negative number removes it. Called by the runtime. */
+  /** Sets the store limit (spec §6.7); a negative number removes it. Called by the runtime. */
   setQuota(limit: number): number;
   /**
    * The message `lastError` reports. The package sets it when an ABI

@@ -20,7 +20,7 @@ export const Status = Object.freeze({
 });
 
 /**
- * The store limit's counting rule (spec §6.6), the same as the Rust
+ * The store limit's counting rule (spec §6.7), the same as the Rust
  * runtime's (`store::entry_size`): an entry counts its key and value bytes
  * plus ENTRY_COST, a table counts TABLE_COST.
  */
@@ -113,7 +113,7 @@ function removeEntry(t, key) {
   return old.key.length + old.value.length + ENTRY_COST;
 }
 
-/** What `value` under a key of `keyLen` bytes adds to a store where `old` is stored (§6.6). */
+/** What `value` under a key of `keyLen` bytes adds to a store where `old` is stored (§6.7). */
 function growth(keyLen, old, valueLen) {
   return old === undefined ? keyLen + valueLen + ENTRY_COST : valueLen - old.value.length;
 }
@@ -128,7 +128,7 @@ export class MapStore {
     /** @type {Map<number, Table>} */
     this.tables = new Map([[HOME_ID, new Table()], [IO_ID, new Table()]]);
     this.nextId = 3;
-    /** The store's size as the store limit counts it (§6.6). */
+    /** The store's size as the store limit counts it (§6.7). */
     this.size = 2 * TABLE_COST;
     /** The store limit in bytes, or -1 for none (set by the runtime). */
     this.quota = -1;
@@ -156,7 +156,7 @@ export class MapStore {
     return this.tables.get(id >>> 0);
   }
 
-  /** Sets the store limit (§6.6): bytes, or a negative number for none. */
+  /** Sets the store limit (§6.7): bytes, or a negative number for none. */
   setQuota(limit) {
     this.quota = limit < 0 ? -1 : limit;
     return 0;

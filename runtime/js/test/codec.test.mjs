@@ -1460,4 +1460,25 @@ describe('§6 limits: memory', () => {
     decodeFails(bytes, 'truncated', bytes.length);
     assert.ok(process.memoryUsage().heapUsed - before < 16 * 1024 * 1024);
   });
+
+  it('nils in an array part are not kept (§4.4: 4 MB of nils, no 32 MB array of holes)', () => {
+    const n = 4 * 1024 * 1024;
+    const bytes = new Uint8Array(9 + n);
+    bytes.set([6, n & 0xff, (n >>> 8) & 0xff, (n >>> 16) & 0xff, n >>> 24]);
+    const before = process.memoryUsage().heapUsed;
+    assert.deepEqual(deserializeObject(bytes), []);
+    assert.ok(process.memoryUsage().heapUsed - before < 8 * 1024 * 1024);
+  });
+
+  it('values after a hole keep their keys and join the hash part in encoded-key order', () => {
+    // { 1, nil, 3, 4 } and the hash part { 5 = "x", "a" = "y", 256 = "w" }:
+    // 256 (02 00 01 …) sorts before 3 (02 03 …).
+    const table = `06 ${u32(4)} ${E.int(1)} ${E.nil} ${E.int(3)} ${E.int(4)} ${u32(3)}
+      ${E.int(5)} ${E.str('x')} ${E.str('a')} ${E.str('y')} ${E.int(256)} ${E.str('w')}`;
+    const map = dec(table);
+    assert.deepEqual([...map.keys()], [1, 256, 3, 4, 5, 'a']);
+    assert.deepEqual([...map.values()], [1, 'w', 3, 4, 'x', 'y']);
+    // Without a hole the hash part continues the array part.
+    assert.deepEqual(dec(`06 ${u32(1)} ${E.t} ${u32(2)} ${E.int(3)} ${E.f} ${E.int(2)} ${E.t}`), [true, true, false]);
+  });
 });

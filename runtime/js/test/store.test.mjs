@@ -1,4 +1,4 @@
-// The JS store's accounting of the store limit (spec §6.6), without the
+// The JS store's accounting of the store limit (spec §6.7), without the
 // WebAssembly build: the store is driven through its ABI on a plain memory.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -21,7 +21,7 @@ function storeWithMemory() {
 
 const text = (s) => new TextEncoder().encode(s);
 
-test('the size follows the counting rule of spec §6.6', () => {
+test('the size follows the counting rule of spec §6.7', () => {
   const { store, put } = storeWithMemory();
   assert.equal(store.size, 2 * TABLE_COST);
   assert.equal(store.create(0), 0);

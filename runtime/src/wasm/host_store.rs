@@ -64,7 +64,7 @@ extern "C" {
     fn table_ids(this: &HostStore, out_ptr: u32, out_cap: u32) -> i32;
     #[wasm_bindgen(method, js_name = replaceAll)]
     fn replace_all(this: &HostStore, snapshot_ptr: u32, snapshot_len: u32) -> i32;
-    /// `limit` in bytes (spec §6.6), or a negative number for none.
+    /// `limit` in bytes (spec §6.7), or a negative number for none.
     #[wasm_bindgen(method, js_name = setQuota)]
     fn set_quota(this: &HostStore, limit: f64) -> i32;
     #[wasm_bindgen(method, js_name = lastError)]
