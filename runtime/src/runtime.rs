@@ -217,6 +217,13 @@ impl<S: Store + 'static> Runtime<S> {
         self.set_input_source(Rc::new(TreeInput::new(value)))
     }
 
+    /// Drops a view input (an input in the store is left as it is): what a
+    /// host that writes `_io.input` into its store itself calls first.
+    pub fn clear_input_source(&mut self) {
+        self.ext.invalidate_input();
+        self.ext.handles.views.set_source(None);
+    }
+
     /// Makes `source` the input: Lua reads `_io.input` through a view of
     /// it (spec §9.7), whatever the input mode. An input in the store is
     /// removed; views of an earlier input stop working.

@@ -1512,15 +1512,80 @@ function tooLong(what, len) {
  * then Array, bytes, Map, plain object; anything else is unsupported (§8).
  */
 function writeObject(v, depth) {
-  if (isTableRef(v)) writeRef(v);
-  else if (Array.isArray(v)) writeArrayTable(v, depth);
-  else if (v instanceof Uint8Array) writeBytes(v);
-  else if (v instanceof Map) writeMapTable(v, depth);
-  else {
-    const proto = Object.getPrototypeOf(v);
-    if (proto === Object.prototype || proto === null) writeObjectTable(v, depth);
-    else throw encodeError('unsupported_type', `: ${describe(v)}`);
+  switch (tableKind(v)) {
+    case 'array':
+      return writeArrayTable(v, depth);
+    case 'object':
+      return writeObjectTable(v, depth);
+    case 'map':
+      return writeMapTable(v, depth);
   }
+  if (isTableRef(v)) writeRef(v);
+  else if (v instanceof Uint8Array) writeBytes(v);
+  else throw encodeError('unsupported_type', `: ${describe(v)}`);
+}
+
+// The table mapping of §8.2, for the encoder and for readers that walk a
+// value without encoding it (the runtime's input views, src/view.js).
+
+/**
+ * The kind of table a JS value encodes as (§8.2): 'array' (an Array),
+ * 'map' (a Map), 'object' (a plain object), or null for anything else.
+ */
+export function tableKind(v) {
+  // A TableRef is branded, so a branded Array or Map is a reference (§8.3).
+  if (v === null || typeof v !== 'object' || isTableRef(v)) return null;
+  if (Array.isArray(v)) return 'array';
+  if (v instanceof Map) return 'map';
+  if (v instanceof Uint8Array) return null;
+  const proto = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null ? 'object' : null;
+}
+
+/** The array part of an Array (§4.1): the leading run of present (non-null) elements. */
+export function arrayExtent(a) {
+  const len = a.length;
+  let n = 0;
+  while (n < len && a[n] != null) n++;
+  return n;
+}
+
+/**
+ * The indices i ≥ start of an Array's present elements, in the canonical
+ * order of their keys i + 1 (§4.2): the hash part of an array with holes.
+ */
+export function sparseIndices(a, start) {
+  const len = a.length;
+  const present = [];
+  if (len - start > 4096) {
+    // Possibly sparse: walk the own index keys instead of every slot.
+    for (const k of Object.keys(a)) {
+      const i = Number(k);
+      if (i >= start && String(i) === k && a[i] != null) present.push(i);
+    }
+  } else {
+    for (let i = start; i < len; i++) if (a[i] != null) present.push(i);
+  }
+  // Integer keys i+1 < 2^32: their LE encodings compare like the byte-swapped value.
+  const order = new Float64Array(present.length);
+  for (let k = 0; k < present.length; k++) order[k] = bswap32(present[k] + 1);
+  order.sort();
+  const indices = new Array(order.length);
+  for (let k = 0; k < order.length; k++) indices[k] = bswap32(order[k]) - 1;
+  return indices;
+}
+
+/** A plain object's own keys in canonical order, each with its encoding: `[[name, keyBytes], …]`. */
+export function objectKeysInOrder(obj) {
+  const keys = Object.keys(obj);
+  if (keys.length === 0) return [];
+  const shape = shapeOf(keys);
+  return shape.sorted.map((name, k) => [name, shape.encoded.subarray(shape.offsets[k], shape.offsets[k + 1])]);
+}
+
+/** The binary-string form of key bytes: JS string order is their canonical order (§4.2). */
+export function keyBinary(bytes) {
+  return bytesToBinary(bytes);
 }
 
 /** §2.6 bytes (Uint8Array, Buffer). */
@@ -1578,8 +1643,7 @@ function writeCount(m) {
 function writeArrayTable(a, depth) {
   enterTable(a, depth);
   const len = a.length;
-  let n = 0;
-  while (n < len && a[n] != null) n++;
+  const n = arrayExtent(a);
   writeTableHeader(n);
   let i = 0;
   try {
@@ -1593,27 +1657,13 @@ function writeArrayTable(a, depth) {
 
 /** The hash part of an array with holes: keys i+1 for present a[i], i ≥ start. */
 function writeSparseTail(a, start, depth) {
-  const len = a.length;
-  const present = [];
-  if (len - start > 4096) {
-    // Possibly sparse: walk the own index keys instead of every slot.
-    for (const k of Object.keys(a)) {
-      const i = Number(k);
-      if (i >= start && String(i) === k && a[i] != null) present.push(i);
-    }
-  } else {
-    for (let i = start; i < len; i++) if (a[i] != null) present.push(i);
-  }
-  // Integer keys i+1 < 2^32: their LE encodings compare like the byte-swapped value.
-  const order = new Float64Array(present.length);
-  for (let k = 0; k < present.length; k++) order[k] = bswap32(present[k] + 1);
-  order.sort();
-  writeCount(order.length);
+  const indices = sparseIndices(a, start);
+  writeCount(indices.length);
   let i = -1;
   try {
-    for (let k = 0; k < order.length; k++) {
-      const key = bswap32(order[k]);
-      i = key - 1;
+    for (let k = 0; k < indices.length; k++) {
+      i = indices[k];
+      const key = i + 1;
       ensure(9);
       out[wp] = T_INT;
       writeU32(wp + 1, key);
@@ -1737,8 +1787,14 @@ function writeObjectTable(obj, depth) {
  * `duplicate_key`, null/undefined values omitted, then canonical form:
  * integer keys 1..n in the array part, the rest sorted by encoded key.
  */
-function writeMapTable(map, depth) {
-  enterTable(map, depth);
+/**
+ * A Map as the table it encodes as (§8.2, §4): `array`, the values at the
+ * integer keys 1..n (their Map keys in `arrayKeys`), and `hash`, the other
+ * entries as `[binaryKey, keyBytes, value, mapKey]` in canonical order.
+ * Entries whose value is null or undefined are left out; two keys with one
+ * encoding are `duplicate_key`.
+ */
+export function mapTable(map) {
   const items = [];
   for (const [key, value] of map) {
     let bytes;
@@ -1758,32 +1814,47 @@ function writeMapTable(map, depth) {
   }
   // Array extent (§4.1) among the entries that are not nil.
   const byIndex = new Map();
-  let live = 0;
   for (const item of items) {
     if (item.value === null || item.value === undefined) continue;
-    live++;
     if (item.index > 0) byIndex.set(item.index, item);
   }
   let n = 0;
   while (byIndex.has(n + 1)) n++;
-  writeTableHeader(n);
+  const array = new Array(n);
+  const arrayKeys = new Array(n);
+  for (let i = 1; i <= n; i++) {
+    const item = byIndex.get(i);
+    array[i - 1] = item.value;
+    arrayKeys[i - 1] = item.key;
+  }
+  const hash = [];
+  for (const item of items) {
+    if (item.value === null || item.value === undefined || (item.index > 0 && item.index <= n)) continue;
+    hash.push([item.enc, item.bytes, item.value, item.key]);
+  }
+  return { array, arrayKeys, hash };
+}
+
+function writeMapTable(map, depth) {
+  enterTable(map, depth);
+  const { array, arrayKeys, hash } = mapTable(map);
+  writeTableHeader(array.length);
   let current = null;
   try {
-    for (let i = 1; i <= n; i++) {
-      current = byIndex.get(i);
-      writeValue(current.value, depth + 1);
+    for (let i = 0; i < array.length; i++) {
+      current = arrayKeys[i];
+      writeValue(array[i], depth + 1);
     }
-    writeCount(live - n);
-    for (const item of items) {
-      if (item.value === null || item.value === undefined || (item.index > 0 && item.index <= n)) continue;
-      current = item;
-      ensure(item.bytes.length);
-      out.set(item.bytes, wp);
-      wp += item.bytes.length;
-      writeValue(item.value, depth + 1);
+    writeCount(hash.length);
+    for (const [, bytes, value, key] of hash) {
+      current = key;
+      ensure(bytes.length);
+      out.set(bytes, wp);
+      wp += bytes.length;
+      writeValue(value, depth + 1);
     }
   } catch (err) {
-    throw withPath(err, mapKeySegment(current.key));
+    throw withPath(err, mapKeySegment(current));
   }
 }
 

@@ -5,6 +5,19 @@ import { MapStore } from './store.js';
 export { serializeObject, deserializeObject, TableRef, LxtError } from './codec.js';
 export type { LxtInput, LxtValue } from './codec.js';
 export { MapStore } from './store.js';
+export { ValueInput } from './view.js';
+
+/**
+ * How `_io.input` reaches Lua (spec §9.7): 'copy' encodes it whole into the store and Lua
+ * decodes it on first read; 'view' keeps the JS value here and Lua reads it through read-only
+ * views, a piece at a time (WebAssembly memory stays small at any size); 'auto' (the default)
+ * is a view for inputs whose encoding is longer than VIEW_THRESHOLD.
+ */
+export type InputMode = 'copy' | 'view' | 'auto';
+/** 1 MiB. */
+export declare const VIEW_THRESHOLD: number;
+/** A closed runtime's instance goes back to the pool only if its WebAssembly memory is at most this (64 MiB). */
+export declare const POOL_MEMORY_LIMIT: number;
 
 /** The package's default Lua heap limit: 256 MiB. */
 export declare const DEFAULT_MEMORY_LIMIT: number;
@@ -48,6 +61,8 @@ export interface RuntimeOptions {
    * it throws. A custom store must implement setQuota to enforce it.
    */
   storeLimit?: number | null;
+  /** The default input mode of setInput and computeWithIo (default 'auto'); anything else is a TypeError. */
+  inputMode?: InputMode;
   /** The module: bytes, a URL (string or URL), or a compiled Module. Default: dist/luaxt_bg.wasm of the package. */
   wasm?: BufferSource | URL | string | WebAssembly.Module;
   /**
@@ -86,16 +101,24 @@ export interface StreamProgress {
 export interface LuaxtRuntime {
   /** Runs Lua code; returns its first return value, decoded (nil → null). */
   compute(code: string): LxtValue;
-  /** Sets `_io.input` (one encoded buffer). */
-  setInput(value: LxtInput): void;
+  /**
+   * Sets `_io.input`: a copy (one encoded buffer in the store) or a view of `value` (kept here,
+   * read by Lua a piece at a time; do not change it while a call runs), by `options.mode` or the
+   * runtime's `inputMode`. Only tables are views.
+   */
+  setInput(value: LxtInput, options?: { mode?: InputMode }): void;
   /** `_io.output`, decoded; null when nil. */
   getOutput(): LxtValue;
   setMetadata(meta: LxtInput): void;
   getMetadata(): LxtValue;
   /** Clears `_io.input`, `_io.output` and `_io.meta`. */
   clearIo(): void;
-  /** clearIo, setInput(input), setMetadata(options.metadata), compute(code). */
-  computeWithIo(code: string, input?: LxtInput, options?: { metadata?: LxtInput }): ComputeWithIoResult;
+  /** clearIo, setInput(input, { mode: options.inputMode }), setMetadata(options.metadata), compute(code). */
+  computeWithIo(
+    code: string,
+    input?: LxtInput,
+    options?: { metadata?: LxtInput; inputMode?: InputMode },
+  ): ComputeWithIoResult;
   /**
    * Runs `code` once per batch with `_io.input = { batch, batchIndex,
    * totalBatches, offset, total }`; resolves to the `_io.output` of each batch.

@@ -13,9 +13,25 @@
  */
 
 import { MapStore, IO_ID, Status } from './store.js';
-import { serializeObject, deserializeObject, encodeKey } from './codec.js';
+import { serializeObject, deserializeObject, encodeKey, tableKind } from './codec.js';
+import { ValueInput, encodesLargerThan } from './view.js';
 
 export { MapStore } from './store.js';
+export { ValueInput } from './view.js';
+
+/** Inputs whose encoding is longer than this are views in the auto mode (spec §9.7): 1 MiB. */
+export const VIEW_THRESHOLD = 1 << 20;
+
+const INPUT_MODES = ['copy', 'view', 'auto'];
+
+/** An input mode option, checked: 'copy', 'view' or 'auto' (undefined: 'auto'). */
+function inputModeOption(mode, name) {
+  if (mode === undefined) return 'auto';
+  if (!INPUT_MODES.includes(mode)) {
+    throw new TypeError(`${name} must be 'copy', 'view' or 'auto', not ${JSON.stringify(mode)}`);
+  }
+  return mode;
+}
 export { serializeObject, deserializeObject, TableRef, LxtError } from './codec.js';
 
 /** Default Lua heap limit of the package: 256 MiB. */
@@ -109,7 +125,15 @@ async function newInstance(module) {
   return { glue, exports, memory: exports.memory };
 }
 
+/**
+ * An instance whose WebAssembly memory grew past this (64 MiB) is dropped
+ * when its runtime closes instead of going back to the pool: memory never
+ * shrinks, and the next runtime should not start with it.
+ */
+export const POOL_MEMORY_LIMIT = 64 * 1024 * 1024;
+
 function releaseInstance(module, instance) {
+  if (instance.memory.buffer.byteLength > POOL_MEMORY_LIMIT) return;
   let idle = idleInstances.get(module);
   if (idle === undefined) idleInstances.set(module, (idle = []));
   idle.push(instance);
@@ -371,7 +395,23 @@ export async function createRuntime(options = {}) {
   };
   const ioRead = (key, viaRuntime) =>
     decode(state.call((rt) => (direct(state.store) ? state.store.readEntry(IO_ID, key) : viaRuntime(rt))));
-  const setInput = (value) => ioWrite(INPUT_KEY, value, (rt, bytes) => rt.setInput(bytes));
+  // Input modes (spec §9.7): a view keeps the value here and lets Lua
+  // read it a piece at a time; a copy encodes it whole into the store.
+  const defaultMode = inputModeOption(options.inputMode, 'inputMode');
+  const setInput = (value, opts = {}) => {
+    const mode = inputModeOption(opts.mode ?? defaultMode, 'mode');
+    const view =
+      tableKind(value) !== null && (mode === 'view' || (mode === 'auto' && encodesLargerThan(value, VIEW_THRESHOLD)));
+    if (!view) {
+      state.call((rt) => rt.clearInputView());
+      return ioWrite(INPUT_KEY, value, (rt, bytes) => rt.setInput(bytes));
+    }
+    state.call((rt) => {
+      const input = new ValueInput(value);
+      input.attach(state.instance.memory);
+      rt.setInputView(input);
+    });
+  };
   const getOutput = () => ioRead(OUTPUT_KEY, (rt) => rt.getOutput());
   const setMetadata = (meta) => ioWrite(META_KEY, meta, (rt, bytes) => rt.setMeta(bytes));
   const getMetadata = () => ioRead(META_KEY, (rt) => rt.getMeta());
@@ -379,7 +419,7 @@ export async function createRuntime(options = {}) {
 
   const computeWithIo = (code, input, opts = {}) => {
     clearIo();
-    if (input !== undefined) setInput(input);
+    if (input !== undefined) setInput(input, { mode: opts.inputMode });
     const meta = opts.metadata ?? opts.meta;
     if (meta !== undefined) setMetadata(meta);
     const returnValue = compute(code);

@@ -71,6 +71,13 @@ impl LuaRuntime {
             .map_err(to_js)
     }
 
+    /// Drops a view input (before the host writes `_io.input` into its
+    /// store itself).
+    #[wasm_bindgen(js_name = clearInputView)]
+    pub fn clear_input_view(&mut self) {
+        self.inner.clear_input_source();
+    }
+
     /// The LXT encoding of `_io.output`, or `undefined` when it is nil.
     #[wasm_bindgen(js_name = getOutput)]
     pub fn output(&self) -> Result<Option<Vec<u8>>, JsValue> {
