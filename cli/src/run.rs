@@ -34,8 +34,8 @@ Input: --input FILE.json is converted with the plain JSON mapping of \
 `luaxt encode` (or the typed notation with --typed) and becomes `_io.input`; \
 without it `_io.input` is nil. Above 1 MiB (or with --input-mode view) the \
 script reads it through a read-only view: only what it touches enters the \
-Lua heap, and `for i, rec in ext.chunks(_io.input, 4096)` walks an array \
-4096 records at a time. Output: `_io.output` is printed as JSON (null \
+Lua heap, and `for i, rec in ext.chunks(_io.input, 1024)` walks an array \
+1024 records at a time. Output: `_io.output` is printed as JSON (null \
 when unset), with the mapping of `luaxt decode`.
 
 State: `_home` is loaded from the state file before the run and saved back \

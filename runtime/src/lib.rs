@@ -65,18 +65,21 @@
 //!   `_io.input`, `_io.output` and `_io.meta` between host and script.
 //!
 //! ## How bulk input reaches Lua
-//! [`Runtime::set_input_value`] stores the whole input as **one** encoded
-//! LXT value under `_io.input`: one host call, however large. The first
-//! read of `_io.input` inside a [`Runtime::compute`] call decodes it
-//! **eagerly** into a plain Lua table (straight from the borrowed bytes,
-//! no intermediate copy of strings) and caches that table until the call
-//! ends, so `for i = 1, #_io.input do … _io.input[i] … end` decodes once,
-//! not once per access. Why eager: a script that touches the input
-//! usually walks all of it, and a plain Lua table is the fastest thing
-//! Lua can walk; a lazy proxy would pay a metamethod call and a decode for
-//! every field. The cost is that the decoded input lives in the Lua heap
-//! (count it in [`Limits::memory`]). Assigning `_io.input` from Lua drops
-//! the cache; mutating the cached table changes only the copy.
+//! Two ways, chosen per input by [`Runtime::set_input_mode`] (spec §9.7):
+//! - **Copy**: the whole input is **one** encoded LXT value under
+//!   `_io.input`, one host call however large. The first read of
+//!   `_io.input` in a [`Runtime::compute`] call decodes it eagerly into a
+//!   plain Lua table (straight from the bytes) and caches it until the call
+//!   ends. A plain Lua table is the fastest thing Lua walks, but the whole
+//!   input lives in the Lua heap (count it in [`Limits::memory`]).
+//! - **View**: the host keeps the input (an [`InputSource`]; natively a
+//!   [`TreeInput`]) and `_io.input` is a read-only view: `t[k]`, `#t`,
+//!   `ipairs` and `pairs` read what they touch, so the Lua heap stays small
+//!   at any input size. `for i, rec in ext.chunks(_io.input, 1024)` copies
+//!   1024 elements at a time into Lua: a full scan in bounded memory, as
+//!   fast as a copy.
+//!
+//! The default, [`InputMode::Auto`], is a view for inputs above 1 MiB.
 //!
 //! ## Sandbox and limits
 //! Only base (no `dofile`/`loadfile`; `load` takes text chunks only),

@@ -55,23 +55,15 @@ class Form {
 
   /** The value at the encoded key `key` (a Uint8Array), or undefined. */
   get(key) {
-    const tag = key[0];
     if (this.kind === 'array') {
       const i = intKey(key);
       if (i === null || i < 1 || i > this.t.length) return undefined;
       return present(this.t[i - 1]);
     }
     if (this.kind === 'object') {
-      if (tag !== 0x04) return undefined;
-      let name;
-      try {
-        name = utf8.decode(key.subarray(5));
-      } catch {
-        return undefined;
-      }
-      const t = this.t;
-      if (!Object.prototype.propertyIsEnumerable.call(t, name)) return undefined;
-      return present(t[name]);
+      const name = stringKey(key);
+      if (name === null || !Object.prototype.propertyIsEnumerable.call(this.t, name)) return undefined;
+      return present(this.t[name]);
     }
     const i = intKey(key);
     if (i !== null && i >= 1 && i <= this.border) return this.array[i - 1];
@@ -112,6 +104,30 @@ class Form {
   }
 }
 
+/** The text of a string key (tag 0x04), or null (another tag, or not UTF-8). */
+function stringKey(key) {
+  if (key[0] !== 0x04) return null;
+  // Field names are short and ASCII: read them by hand.
+  if (key.length <= 37) {
+    let name = '';
+    for (let i = 5; i < key.length; i++) {
+      const c = key[i];
+      if (c >= 0x80) return decodeKey(key);
+      name += String.fromCharCode(c);
+    }
+    return name;
+  }
+  return decodeKey(key);
+}
+
+function decodeKey(key) {
+  try {
+    return utf8.decode(key.subarray(5));
+  } catch {
+    return null;
+  }
+}
+
 function present(value) {
   return value === null || value === undefined ? undefined : value;
 }
@@ -119,9 +135,8 @@ function present(value) {
 /** The integer of an integer key (tag 0x02) if it is a safe integer, else null. */
 function intKey(key) {
   if (key.length !== 9 || key[0] !== 0x02) return null;
-  const view = new DataView(key.buffer, key.byteOffset, 9);
-  const low = view.getUint32(1, true);
-  const high = view.getInt32(5, true);
+  const low = (key[1] | (key[2] << 8) | (key[3] << 16) | (key[4] << 24)) >>> 0;
+  const high = key[5] | (key[6] << 8) | (key[7] << 16) | (key[8] << 24);
   const n = high * 0x100000000 + low;
   return Number.isSafeInteger(n) ? n : null;
 }
@@ -192,6 +207,25 @@ export class ValueInput {
     return form;
   }
 
+  /**
+   * The value at the encoded key `key` of table `node`: an Array or a plain
+   * object is read directly, a Map through its form.
+   */
+  lookup(node, key) {
+    const t = this.nodes[node];
+    if (t === undefined) throw new RangeError(`no input table ${node}`);
+    if (Array.isArray(t)) {
+      const i = intKey(key);
+      return i === null || i < 1 || i > t.length ? undefined : present(t[i - 1]);
+    }
+    if (!(t instanceof Map)) {
+      const name = stringKey(key);
+      if (name === null || !Object.prototype.propertyIsEnumerable.call(t, name)) return undefined;
+      return present(t[name]);
+    }
+    return this.form(node).get(key);
+  }
+
   /** The item record of `value`: a node id for a table, else its encoding. */
   item(value) {
     if (tableKind(value) !== null) {
@@ -207,45 +241,44 @@ export class ValueInput {
     return record;
   }
 
-  /** Writes `bytes` at `outPtr` if they fit, and returns their length (§11.5). */
-  deliver(call, bytes, outPtr, outCap) {
-    if (bytes.length > outCap) {
-      this.pending = { call, bytes };
-      return bytes.length;
-    }
-    this.pending = null;
-    new Uint8Array(this.memory.buffer, outPtr, bytes.length).set(bytes);
-    return bytes.length;
-  }
-
-  /** Runs `answer()` (or takes the pending answer to the same call) and delivers it. */
+  /**
+   * Runs `answer()` and writes its bytes at `outPtr` if they fit (§11.5);
+   * returns their length, or ABSENT for null. An answer that does not fit
+   * is kept for the same call, which comes again with a bigger buffer
+   * (`call()` names it; only computed then).
+   */
   answer(call, outPtr, outCap, answer) {
     try {
-      const bytes = this.pending !== null && this.pending.call === call ? this.pending.bytes : answer();
-      if (bytes === null) {
-        this.pending = null;
-        return Status.ABSENT;
+      let bytes;
+      if (this.pending !== null && this.pending.call === call()) bytes = this.pending.bytes;
+      else bytes = answer();
+      this.pending = null;
+      if (bytes === null) return Status.ABSENT;
+      if (bytes.length > outCap) {
+        this.pending = { call: call(), bytes };
+        return bytes.length;
       }
-      return this.deliver(call, bytes, outPtr, outCap);
+      new Uint8Array(this.memory.buffer, outPtr, bytes.length).set(bytes);
+      return bytes.length;
     } catch (e) {
       this.pending = null;
       return this.fail(e);
     }
   }
 
+  /** The key bytes at `ptr`: a view of the runtime's memory, valid during the call. */
   key(ptr, len) {
-    return new Uint8Array(this.memory.buffer, ptr, len).slice();
+    return new Uint8Array(this.memory.buffer, ptr, len);
   }
 
   root(outPtr, outCap) {
-    return this.answer('root', outPtr, outCap, () => this.item(this.input));
+    return this.answer(() => 'root', outPtr, outCap, () => this.item(this.input));
   }
 
   get(node, keyPtr, keyLen, outPtr, outCap) {
     const key = this.key(keyPtr, keyLen);
-    const call = `get ${node} ${keyBinary(key)}`;
-    return this.answer(call, outPtr, outCap, () => {
-      const value = this.form(node).get(key);
+    return this.answer(() => `get ${node} ${keyBinary(key)}`, outPtr, outCap, () => {
+      const value = this.lookup(node, key);
       return value === undefined ? null : this.item(value);
     });
   }
@@ -262,8 +295,7 @@ export class ValueInput {
   /** The entry after `after` (the first for none): the array part, then the hash part. */
   next(node, afterPtr, afterLen, outPtr, outCap) {
     const after = this.key(afterPtr, afterLen);
-    const call = `next ${node} ${keyBinary(after)}`;
-    return this.answer(call, outPtr, outCap, () => {
+    return this.answer(() => `next ${node} ${keyBinary(after)}`, outPtr, outCap, () => {
       const form = this.form(node);
       let position = 0;
       if (after.length > 0) {
@@ -296,7 +328,7 @@ export class ValueInput {
 
   /** `t[first .. first + count - 1]` (up to the border) as one encoded table. */
   chunk(node, first, count, outPtr, outCap) {
-    return this.answer(`chunk ${node} ${first} ${count}`, outPtr, outCap, () => {
+    return this.answer(() => `chunk ${node} ${first} ${count}`, outPtr, outCap, () => {
       const form = this.form(node);
       const start = Math.max(0, first - 1);
       const end = Math.min(form.border, start + count);
@@ -307,7 +339,7 @@ export class ValueInput {
 
   /** Table `node` whole, encoded. */
   value(node, outPtr, outCap) {
-    return this.answer(`value ${node}`, outPtr, outCap, () => {
+    return this.answer(() => `value ${node}`, outPtr, outCap, () => {
       const t = this.nodes[node];
       if (t === undefined) throw new RangeError(`no input table ${node}`);
       return serializeObject(t);

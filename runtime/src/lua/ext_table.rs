@@ -495,7 +495,7 @@ impl<S: Store + 'static> Ext<S> {
         lib.raw_set(
             "chunks",
             lua.create_function(move |lua, (table, n): (Table, Option<i64>)| {
-                ext.chunks(lua, table, n.unwrap_or(4096))
+                ext.chunks(lua, table, n.unwrap_or(1024))
             })?,
         )?;
         let globals = lua.globals();
