@@ -368,7 +368,7 @@ impl<S: Store + 'static> Ext<S> {
 
     /// The metamethods of views: reads go to the source, writes fail.
     fn install_views(self: &Rc<Self>, lua: &Lua) -> mlua::Result<()> {
-        let meta = &self.handles.views.meta;
+        let meta = &self.handles.views.proxies.meta;
         let ext = Rc::clone(self);
         meta.raw_set(
             "__index",
@@ -419,7 +419,7 @@ impl<S: Store + 'static> Ext<S> {
     /// Sets up the metatable, `ext`, `_home` and `_io`.
     fn install(self: &Rc<Self>, lua: &Lua) -> mlua::Result<()> {
         self.install_views(lua)?;
-        let meta = &self.handles.meta;
+        let meta = &self.handles.tables.meta;
 
         let ext = Rc::clone(self);
         meta.raw_set(

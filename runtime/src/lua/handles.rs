@@ -4,56 +4,37 @@
 
 use mlua::{Lua, Table};
 
+use super::proxies::Proxies;
 use super::view::Views;
 use crate::store::TableId;
 
-/// The Lua-side registry of external tables: proxy ↔ id, and the shared
-/// metatable. Proxies are empty Lua tables whose metatable routes every
-/// access to the store.
+/// The Lua-side registry of external tables (proxy ↔ id, and their
+/// metatable, in `tables`) and of the views of the input.
 #[derive(Debug, Clone)]
 pub(crate) struct Handles {
-    /// proxy → id, weak keys.
-    ids: Table,
-    /// id → proxy, weak values (one proxy per id while it is reachable).
-    proxies: Table,
-    /// The metatable of every proxy.
-    pub(crate) meta: Table,
+    /// External-table proxies, keyed by table id.
+    pub(crate) tables: Proxies,
     /// The views of the input.
     pub(crate) views: Views,
 }
 
 impl Handles {
     pub(crate) fn new(lua: &Lua) -> mlua::Result<Handles> {
-        let weak = |mode: &str| -> mlua::Result<Table> {
-            let t = lua.create_table()?;
-            let m = lua.create_table()?;
-            m.raw_set("__mode", mode)?;
-            t.set_metatable(Some(m))?;
-            Ok(t)
-        };
         Ok(Handles {
-            ids: weak("k")?,
-            proxies: weak("v")?,
-            meta: lua.create_table()?,
-            views: Views::new(lua, &weak)?,
+            tables: Proxies::new(lua)?,
+            views: Views::new(lua)?,
         })
     }
 
     /// The id of `table` if it is an external-table proxy.
     #[inline]
     pub(crate) fn id_of(&self, table: &Table) -> Option<TableId> {
-        self.ids.raw_get::<Option<TableId>>(table).ok().flatten()
+        let key = self.tables.key_of(table).ok().flatten()?;
+        TableId::try_from(key).ok()
     }
 
     /// The proxy of `id`, created on first use.
     pub(crate) fn proxy(&self, lua: &Lua, id: TableId) -> mlua::Result<Table> {
-        if let Some(proxy) = self.proxies.raw_get::<Option<Table>>(id)? {
-            return Ok(proxy);
-        }
-        let proxy = lua.create_table()?;
-        proxy.set_metatable(Some(self.meta.clone()))?;
-        self.ids.raw_set(&proxy, id)?;
-        self.proxies.raw_set(id, &proxy)?;
-        Ok(proxy)
+        self.tables.proxy(lua, i64::from(id))
     }
 }

@@ -4,7 +4,8 @@
 //! | module | job |
 //! |---|---|
 //! | [`sandbox`] | the libraries a script gets, the budget and the hook that enforce [`Limits`](crate::Limits) |
-//! | [`handles`] | one proxy per external table id, and their metatable |
+//! | [`proxies`] | one locked proxy table per key, found both ways |
+//! | [`handles`] | the proxies of external tables (by id) and the views of the input |
 //! | [`to_lxt`] | Lua value → LXT value (spec §9) |
 //! | [`to_lua`] | LXT bytes → Lua value: a fast path straight from the bytes, and a build from a decoded value |
 //! | [`view`] | read-only views of the input, one per table of it |
@@ -15,6 +16,7 @@
 
 pub(crate) mod ext_table;
 pub(crate) mod handles;
+pub(crate) mod proxies;
 pub(crate) mod sandbox;
 pub(crate) mod to_lua;
 pub(crate) mod to_lxt;

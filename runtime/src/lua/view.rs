@@ -15,6 +15,7 @@ use std::rc::Rc;
 use luaxt_format::Value;
 use mlua::{Lua, Table};
 
+use super::proxies::Proxies;
 use crate::input::{InputSource, NodeId, ViewItem};
 
 /// What `getmetatable` answers for a view.
@@ -23,12 +24,9 @@ pub(crate) const VIEW_NAME: &str = "input view";
 /// The registry of views and the source they read.
 #[derive(Clone)]
 pub(crate) struct Views {
-    /// proxy → generation × 2^32 + node, weak keys.
-    nodes: Table,
-    /// generation × 2^32 + node → proxy, weak values.
-    proxies: Table,
-    /// The metatable of every view (filled in by `ext_table`).
-    pub(crate) meta: Table,
+    /// The views, keyed by generation × 2^32 + node (their metatable is
+    /// filled in by `ext_table`).
+    pub(crate) proxies: Proxies,
     state: Rc<ViewState>,
 }
 
@@ -54,14 +52,9 @@ fn stale() -> mlua::Error {
 }
 
 impl Views {
-    pub(crate) fn new(
-        lua: &Lua,
-        weak: &dyn Fn(&str) -> mlua::Result<Table>,
-    ) -> mlua::Result<Views> {
+    pub(crate) fn new(lua: &Lua) -> mlua::Result<Views> {
         Ok(Views {
-            nodes: weak("k")?,
-            proxies: weak("v")?,
-            meta: lua.create_table()?,
+            proxies: Proxies::new(lua)?,
             state: Rc::new(ViewState::default()),
         })
     }
@@ -86,7 +79,7 @@ impl Views {
     /// The node `table` is a view of: `None` if it is no view, an error if
     /// it is a view of an input since replaced.
     pub(crate) fn node_of(&self, table: &Table) -> mlua::Result<Option<NodeId>> {
-        let Some(key) = self.nodes.raw_get::<Option<i64>>(table)? else {
+        let Some(key) = self.proxies.key_of(table)? else {
             return Ok(None);
         };
         if key >> 32 != i64::from(self.state.generation.get()) {
@@ -97,15 +90,7 @@ impl Views {
 
     /// The view of `node`, created on first use.
     pub(crate) fn proxy(&self, lua: &Lua, node: NodeId) -> mlua::Result<Table> {
-        let key = self.key(node);
-        if let Some(proxy) = self.proxies.raw_get::<Option<Table>>(key)? {
-            return Ok(proxy);
-        }
-        let proxy = lua.create_table()?;
-        proxy.set_metatable(Some(self.meta.clone()))?;
-        self.nodes.raw_set(&proxy, key)?;
-        self.proxies.raw_set(key, &proxy)?;
-        Ok(proxy)
+        self.proxies.proxy(lua, self.key(node))
     }
 
     /// The source and node of a view (an error for a stale view).

@@ -1,0 +1,53 @@
+//! [`Proxies`]: one locked proxy table per key, found both ways. External
+//! tables ([`super::handles`]) and input views ([`super::view`]) are such
+//! proxies: empty Lua tables whose shared metatable routes every access
+//! to the host.
+
+use mlua::{Lua, Table};
+
+/// Proxies by key (an integer the owner chooses) and keys by proxy, both
+/// weak, and the metatable every proxy has.
+#[derive(Debug, Clone)]
+pub(crate) struct Proxies {
+    /// proxy → key, weak keys.
+    keys: Table,
+    /// key → proxy, weak values (one proxy per key while it is reachable).
+    by_key: Table,
+    /// The metatable of every proxy (its owner fills it in).
+    pub(crate) meta: Table,
+}
+
+impl Proxies {
+    pub(crate) fn new(lua: &Lua) -> mlua::Result<Proxies> {
+        let weak = |mode: &str| -> mlua::Result<Table> {
+            let t = lua.create_table()?;
+            let m = lua.create_table()?;
+            m.raw_set("__mode", mode)?;
+            t.set_metatable(Some(m))?;
+            Ok(t)
+        };
+        Ok(Proxies {
+            keys: weak("k")?,
+            by_key: weak("v")?,
+            meta: lua.create_table()?,
+        })
+    }
+
+    /// The key of `table` if it is one of these proxies.
+    #[inline]
+    pub(crate) fn key_of(&self, table: &Table) -> mlua::Result<Option<i64>> {
+        self.keys.raw_get::<Option<i64>>(table)
+    }
+
+    /// The proxy of `key`, created on first use.
+    pub(crate) fn proxy(&self, lua: &Lua, key: i64) -> mlua::Result<Table> {
+        if let Some(proxy) = self.by_key.raw_get::<Option<Table>>(key)? {
+            return Ok(proxy);
+        }
+        let proxy = lua.create_table()?;
+        proxy.set_metatable(Some(self.meta.clone()))?;
+        self.keys.raw_set(&proxy, key)?;
+        self.by_key.raw_set(key, &proxy)?;
+        Ok(proxy)
+    }
+}
