@@ -129,15 +129,27 @@ fn lua_sources() -> PathBuf {
     }
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let manifest = std::env::var("CARGO_MANIFEST_DIR").expect("set by Cargo");
-    // Only the host's packages (lua-src is a build-dependency): the
-    // others may not have been downloaded, and no network is needed.
+    // Only the host's packages (lua-src is a build-dependency). Offline
+    // first: everything this build needs is downloaded already. A build of
+    // one package on a fresh machine may not have fetched the rest of the
+    // workspace's dependencies (dev-dependencies among them), which cargo
+    // metadata also lists: then once more with the network.
     let host = std::env::var("HOST").expect("set by Cargo");
-    let output = Command::new(cargo)
-        .args(["metadata", "--format-version=1", "--offline"])
-        .args(["--filter-platform", &host])
-        .current_dir(&manifest)
-        .output()
-        .expect("cargo metadata runs");
+    let metadata = |offline: bool| {
+        let mut command = Command::new(&cargo);
+        command
+            .args(["metadata", "--format-version=1"])
+            .args(["--filter-platform", &host])
+            .current_dir(&manifest);
+        if offline {
+            command.arg("--offline");
+        }
+        command.output().expect("cargo metadata runs")
+    };
+    let mut output = metadata(true);
+    if !output.status.success() {
+        output = metadata(false);
+    }
     assert!(
         output.status.success(),
         "cargo metadata failed (set LUAXT_LUA_SRC to Lua 5.4.8's source directory instead): {}",
