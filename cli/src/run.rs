@@ -206,7 +206,7 @@ fn run_script(args: &RunArgs, state: Option<&Path>) -> Result<ExitStatus> {
         let bytes = crate::encode::json_text_to_lxt(&text, &name, args.typed, &limits.format)
             .with_context(|| format!("cannot use {name} as the script's input"))?;
         drop(text);
-        runtime.set_input_encoded(&bytes).map_err(|e| match e {
+        runtime.set_input_encoded_vec(bytes).map_err(|e| match e {
             RtError::Store(StoreError::Quota { .. }) => {
                 anyhow!("cannot pass {name} to the script: {e}; raise it with --store-limit")
             }

@@ -113,13 +113,15 @@ pub use key::float_key_as_int;
 pub use limits::Limits;
 pub use notation::Notation;
 pub use parse::{Canonicity, DecodeOptions, decode, decode_strict};
+pub use parser::TableSpans;
 pub use table::{Table, TableKey};
 pub use tag::Tag;
 pub use value::{Element, Value, ValueRef, float_bits};
 #[cfg(feature = "std")]
 pub use write::encode_to_writer;
 pub use write::{
-    SliceError, encode, encode_into, encode_into_with, encode_key, encode_to_slice, encoded_len,
+    SliceError, encode, encode_array_of, encode_into, encode_into_with, encode_key,
+    encode_to_slice, encoded_len,
 };
 
 #[cfg(feature = "serde")]

@@ -6,7 +6,7 @@
 use alloc::vec::Vec;
 use core::cell::Cell;
 
-use crate::parser::{Build, Parser, Pass, Walked};
+use crate::parser::{Build, Parser, Pass, TableSpans, Walked};
 use crate::{Error, ErrorKind, Limits, Value, ValueRef};
 
 /// How to decode: limits, and whether noncanonical input is an error.
@@ -63,6 +63,49 @@ impl DecodeOptions {
     /// Decodes a [`ValueRef`] that borrows strings and bytes from `bytes`.
     pub fn decode_ref<'a>(&self, bytes: &'a [u8]) -> Result<ValueRef<'a>, Error> {
         decode_with(bytes, self).map(|(value, _)| value)
+    }
+
+    /// The length of the one value at the start of `bytes`, checked as
+    /// [`check`](DecodeOptions::check) checks a document; what follows it
+    /// is not read, and the limit on a whole document's size (§6.2) is the
+    /// caller's. With [`table_spans`](DecodeOptions::table_spans), for
+    /// readers that find their way through a document without decoding it.
+    pub fn value_len(&self, bytes: &[u8]) -> Result<usize, Error> {
+        let mut walk = Pass::Walk(None);
+        let mut parser = Parser::new(bytes, self.limits, &mut walk, true);
+        match parser.value::<Walked<'_>>(bytes, 0) {
+            Ok((rest, _)) => Ok(bytes.len() - rest.len()),
+            Err(err) => Err(document_error(err, bytes)),
+        }
+    }
+
+    /// Where the entries of the table at the start of `bytes` are: the
+    /// start of every value and key (values and keys checked as
+    /// [`check`](DecodeOptions::check) checks them), and whether they are
+    /// the table as it decodes. Offsets are `u32`: a longer table is
+    /// `length_overflow`.
+    ///
+    /// ```
+    /// use luaxt_format::{DecodeOptions, Table, Value, encode};
+    /// let mut t = Table::from_array(vec![Value::Int(10), "x".into()]);
+    /// t.insert("k".into(), Value::Bool(true))?;
+    /// let bytes = encode(&Value::Table(t))?;
+    /// let spans = DecodeOptions::new().table_spans(&bytes)?;
+    /// assert_eq!(spans.array, [5, 14]);
+    /// assert_eq!(spans.hash, [(24, 30)]);
+    /// assert!(spans.direct && spans.len as usize == bytes.len());
+    /// # Ok::<(), luaxt_format::Error>(())
+    /// ```
+    pub fn table_spans(&self, bytes: &[u8]) -> Result<TableSpans, Error> {
+        if bytes.len() > u32::MAX as usize {
+            return Err(Error::at(ErrorKind::LengthOverflow, 0));
+        }
+        let mut walk = Pass::Walk(None);
+        let mut parser = Parser::new(bytes, self.limits, &mut walk, true);
+        match parser.spans(bytes) {
+            Ok((_, spans)) => Ok(spans),
+            Err(err) => Err(document_error(err, bytes)),
+        }
     }
 
     /// Validates `bytes` and tells whether they are canonical, without
@@ -192,14 +235,7 @@ fn run<'a, V: Build<'a>>(
     keep_offsets: bool,
 ) -> Option<Result<(V, Canonicity), Error>> {
     let mut parser = Parser::new(bytes, options.limits, pass, keep_offsets);
-    let to_document = |err: nom::Err<Error>| match err {
-        nom::Err::Error(e) | nom::Err::Failure(e) => {
-            let left = e.offset().unwrap_or(0);
-            e.set_offset(bytes.len() - left)
-        }
-        // Complete parsers never ask for more input.
-        nom::Err::Incomplete(_) => Error::at(ErrorKind::Truncated, bytes.len()),
-    };
+    let to_document = |err: nom::Err<Error>| document_error(err, bytes);
     let (rest, value) = match parser.value::<V>(bytes, 0) {
         Ok(done) => done,
         Err(_) if parser.restarted => return None,
@@ -251,5 +287,18 @@ impl PreallocationBudget {
         }
         self.0.set(left - count);
         true
+    }
+}
+
+/// A parser error as an error at an offset of `bytes` (inside the parser an
+/// offset counts the input left).
+fn document_error(err: nom::Err<Error>, bytes: &[u8]) -> Error {
+    match err {
+        nom::Err::Error(e) | nom::Err::Failure(e) => {
+            let left = e.offset().unwrap_or(0);
+            e.set_offset(bytes.len() - left)
+        }
+        // Complete parsers never ask for more input.
+        nom::Err::Incomplete(_) => Error::at(ErrorKind::Truncated, bytes.len()),
     }
 }

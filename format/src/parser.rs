@@ -171,6 +171,23 @@ impl<'a> Build<'a> for Walked<'a> {
     }
 }
 
+/// Where the entries of one table are ([`Parser::spans`]), as offsets from
+/// its `0x06` tag.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TableSpans {
+    /// The start of each array-part value.
+    pub array: Vec<u32>,
+    /// The start of each hash entry's key and of its value, in the order
+    /// of the document.
+    pub hash: Vec<(u32, u32)>,
+    /// The table's length in bytes.
+    pub len: u32,
+    /// Whether the spans are the table as it decodes: no nil in the array
+    /// part, normalised keys in canonical order, none of them continuing
+    /// the array part (§4). Canonical tables always are.
+    pub direct: bool,
+}
+
 /// The final sizes of one table: array values, and hash entries (an upper
 /// bound when keys after the array part join it).
 #[derive(Debug, Clone, Copy, Default)]
@@ -398,6 +415,52 @@ impl<'a, 'p, 's> Parser<'a, 'p, 's> {
                 .scalar(input, rest, tag)
                 .map(|(rest, key)| (rest, (key, true))),
         }
+    }
+
+    /// Where the entries of the table at the start of `input` are (for
+    /// readers that jump to an entry without decoding the others): each
+    /// value and key is checked as a walk checks it. `direct` tells
+    /// whether the spans are the table itself, with no decoding: no nil
+    /// in the array part, normalised keys in canonical order (§4), none of
+    /// them continuing the array part. Offsets count from `input`.
+    pub(crate) fn spans(&mut self, input: &'a [u8]) -> PResult<'a, TableSpans> {
+        let (rest, tag) = field(input, le_u8)?;
+        if tag != 0x06 {
+            return Err(fail(ErrorKind::Custom, input));
+        }
+        let offset = |at: &[u8]| (input.len() - at.len()) as u32;
+        let (mut rest, n) = self.count(rest, 1)?;
+        let mut spans = TableSpans {
+            array: Vec::with_capacity(n.min(rest.len())),
+            hash: Vec::new(),
+            len: 0,
+            direct: true,
+        };
+        for _ in 0..n {
+            spans.array.push(offset(rest));
+            let (after, value) = self.value::<Walked<'a>>(rest, 1)?;
+            spans.direct &= !value.is_nil();
+            rest = after;
+        }
+        let (mut rest, m) = self.count(rest, 2)?;
+        spans.hash.reserve(m.min(rest.len() / 2));
+        let mut previous: Option<&'a [u8]> = None;
+        for _ in 0..m {
+            let key_at = rest;
+            let (after_key, (key, normalised)) = self.key::<Walked<'a>>(rest)?;
+            let span = &key_at[..key_at.len() - after_key.len()];
+            let joins_array = key
+                .as_int()
+                .is_some_and(|i| (1..=n as i64 + 1).contains(&i));
+            spans.direct &= normalised && !joins_array && previous.is_none_or(|p| p < span);
+            previous = Some(span);
+            let (after, value) = self.value::<Walked<'a>>(after_key, 1)?;
+            spans.direct &= !value.is_nil();
+            spans.hash.push((offset(key_at), offset(after_key)));
+            rest = after;
+        }
+        spans.len = offset(rest);
+        Ok((rest, spans))
     }
 
     /// The key at `offset` of the document, read again (it was valid).

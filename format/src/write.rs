@@ -176,6 +176,34 @@ fn count(len: usize, limits: &Limits) -> Result<[u8; 4], Error> {
     }
 }
 
+/// The encoding of a table whose array part holds `values`, each the
+/// complete encoding of a value other than nil (as
+/// [`DecodeOptions::table_spans`](crate::DecodeOptions::table_spans)
+/// finds them in a document), and whose hash part is empty: how a reader
+/// copies a run of a table's values without decoding them. The values are
+/// not read, so they must be valid; the result is canonical when they are.
+///
+/// ```
+/// use luaxt_format::{Value, encode, encode_array_of, decode};
+/// let (a, b) = (encode(&Value::Int(1))?, encode(&Value::from("x"))?);
+/// let table = decode(&encode_array_of([a.as_slice(), b.as_slice()])?)?;
+/// assert_eq!(table.to_string(), r#"{1, "x"}"#);
+/// # Ok::<(), luaxt_format::Error>(())
+/// ```
+pub fn encode_array_of<'v>(
+    values: impl IntoIterator<Item = &'v [u8], IntoIter: ExactSizeIterator>,
+) -> Result<Vec<u8>, Error> {
+    let values = values.into_iter();
+    let limits = Limits::DEFAULT;
+    let mut out = Vec::new();
+    put_tagged(&mut out, Tag::Table, &count(values.len(), &limits)?)?;
+    for value in values {
+        out.put(value)?;
+    }
+    out.put(&count(0, &limits)?)?;
+    Ok(out)
+}
+
 /// Encodes `value` in canonical form.
 ///
 /// ```

@@ -10,15 +10,17 @@
 //! mapping, the values a copy would give. [`InputMode::Auto`], the
 //! default, picks view mode for inputs above [`VIEW_THRESHOLD`].
 //!
-//! [`TreeInput`] is the source of the native runtime: the decoded input,
-//! outside the Lua heap. The WebAssembly build's source is the JavaScript
-//! host's.
+//! [`LxtInput`] is the source of the native runtime: the input's LXT bytes,
+//! read in place. [`TreeInput`] serves a decoded value. The WebAssembly
+//! build's source is the JavaScript host's.
 
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::ptr::NonNull;
 
-use luaxt_format::{Table, Value};
+use std::rc::Rc;
+
+use luaxt_format::{DecodeOptions, Table, Value, encode_array_of, encode_key};
 
 use crate::store::StoreError;
 
@@ -239,6 +241,319 @@ impl InputSource for TreeInput {
 
     fn value(&self, node: NodeId) -> Result<Value, StoreError> {
         Ok(Value::Table(self.table(node)?.clone()))
+    }
+}
+
+/// An [`InputSource`] over the input's LXT bytes, read in place: a table
+/// is found by the offset of its tag (its node id), and read through the
+/// spans of its entries ([`DecodeOptions::table_spans`]), so reaching
+/// `t[i]` decodes nothing but the value there. Memory: the bytes, 4 bytes
+/// per value of the tables being read (the input's top table stays, a few
+/// hundred others are kept), and nothing per value never read.
+///
+/// A table whose spans are not the table as it decodes (a noncanonical
+/// one: holes, keys out of order) is read through its canonical form
+/// instead, built by the format crate from its entries.
+pub struct LxtInput {
+    bytes: Vec<u8>,
+    options: DecodeOptions,
+    /// The layout of the top table, kept for as long as the input.
+    top: RefCell<Option<Rc<Layout>>>,
+    /// Layouts of other tables recently read, by node.
+    layouts: RefCell<HashMap<NodeId, Rc<Layout>>>,
+    /// The last `next` answer: node and position of the key returned.
+    cursor: Cell<Option<(NodeId, usize)>>,
+}
+
+/// Layouts kept beside the top table's; the cache starts over when full.
+const LAYOUTS_KEPT: usize = 512;
+
+/// How a table's entries are found: offsets are from the document's start.
+enum Layout {
+    /// Spans that are the table as it decodes.
+    Direct {
+        array: Vec<u32>,
+        hash: Vec<(u32, u32)>,
+    },
+    /// The table's canonical form, each value the offset of its encoding
+    /// (as an integer value; nil values are left out).
+    Canonical(Table<Value>),
+}
+
+impl std::fmt::Debug for LxtInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LxtInput")
+            .field("bytes", &self.bytes.len())
+            .finish_non_exhaustive()
+    }
+}
+
+fn invalid(e: impl std::fmt::Display) -> StoreError {
+    StoreError::Invalid(e.to_string())
+}
+
+impl LxtInput {
+    /// A source over `bytes`, checked first as a whole document under
+    /// `limits`. Documents of 4 GiB and more are refused (node ids are
+    /// offsets): read those through a [`TreeInput`].
+    pub fn new(
+        bytes: Vec<u8>,
+        limits: luaxt_format::Limits,
+    ) -> Result<LxtInput, luaxt_format::Error> {
+        let options = DecodeOptions::new().limits(limits);
+        options.check(&bytes)?;
+        if u32::try_from(bytes.len()).is_err() {
+            return Err(luaxt_format::Error::new(
+                luaxt_format::ErrorKind::LengthOverflow,
+            ));
+        }
+        Ok(LxtInput {
+            bytes,
+            options,
+            top: RefCell::new(None),
+            layouts: RefCell::new(HashMap::new()),
+            cursor: Cell::new(None),
+        })
+    }
+
+    /// The encoding of the value at `at`.
+    fn value_bytes(&self, at: u32) -> Result<&[u8], StoreError> {
+        let rest = self
+            .bytes
+            .get(at as usize..)
+            .ok_or_else(|| invalid("no such value"))?;
+        let len = self.options.value_len(rest).map_err(invalid)?;
+        Ok(&rest[..len])
+    }
+
+    /// The value at `at` as a view item: a table is a node.
+    fn item(&self, at: u32) -> Result<ViewItem, StoreError> {
+        if self.bytes.get(at as usize) == Some(&0x06) {
+            return Ok(ViewItem::Table(at));
+        }
+        let value = self
+            .options
+            .decode(self.value_bytes(at)?)
+            .map_err(invalid)?;
+        Ok(ViewItem::Value(value))
+    }
+
+    fn layout(&self, node: NodeId) -> Result<Rc<Layout>, StoreError> {
+        if node == 0 {
+            if let Some(top) = self.top.borrow().as_ref() {
+                return Ok(Rc::clone(top));
+            }
+        } else if let Some(layout) = self.layouts.borrow().get(&node) {
+            return Ok(Rc::clone(layout));
+        }
+        let layout = Rc::new(self.read_layout(node)?);
+        if node == 0 {
+            *self.top.borrow_mut() = Some(Rc::clone(&layout));
+        } else {
+            let mut layouts = self.layouts.borrow_mut();
+            if layouts.len() >= LAYOUTS_KEPT {
+                layouts.clear();
+            }
+            layouts.insert(node, Rc::clone(&layout));
+        }
+        Ok(layout)
+    }
+
+    fn read_layout(&self, node: NodeId) -> Result<Layout, StoreError> {
+        let table = self
+            .bytes
+            .get(node as usize..)
+            .ok_or_else(|| invalid("no such table"))?;
+        let spans = self.options.table_spans(table).map_err(invalid)?;
+        let absolute = |at: u32| node + at;
+        if spans.direct {
+            return Ok(Layout::Direct {
+                array: spans.array.into_iter().map(absolute).collect(),
+                hash: spans
+                    .hash
+                    .into_iter()
+                    .map(|(k, v)| (absolute(k), absolute(v)))
+                    .collect(),
+            });
+        }
+        // The format crate's canonical form of the entries, with each
+        // value standing for the offset of its encoding.
+        let offset = |at: u32| Value::Int(i64::from(absolute(at)));
+        let present = |at: u32| self.bytes.get(absolute(at) as usize) != Some(&0x00);
+        let mut entries = Vec::new();
+        for (i, &at) in spans.array.iter().enumerate() {
+            if present(at) {
+                entries.push((Value::Int(i as i64 + 1), offset(at)));
+            }
+        }
+        for &(key, value) in &spans.hash {
+            if present(value) {
+                let key = self
+                    .options
+                    .decode(self.value_bytes(absolute(key))?)
+                    .map_err(invalid)?;
+                entries.push((key, offset(value)));
+            }
+        }
+        Ok(Layout::Canonical(
+            Table::from_entries(entries).map_err(invalid)?,
+        ))
+    }
+
+    /// The key and value offset at `position` of a table (array first).
+    fn entry(&self, layout: &Layout, position: usize) -> Result<Option<(Value, u32)>, StoreError> {
+        match layout {
+            Layout::Direct { array, hash } => {
+                if let Some(&at) = array.get(position) {
+                    return Ok(Some((Value::Int(position as i64 + 1), at)));
+                }
+                let Some(&(key, value)) = hash.get(position - array.len()) else {
+                    return Ok(None);
+                };
+                let key = self
+                    .options
+                    .decode(self.value_bytes(key)?)
+                    .map_err(invalid)?;
+                Ok(Some((key, value)))
+            }
+            Layout::Canonical(table) => {
+                let array = table.array();
+                if let Some(at) = array.get(position) {
+                    return Ok(Some((Value::Int(position as i64 + 1), offset_of(at))));
+                }
+                Ok(table
+                    .hash()
+                    .get(position - array.len())
+                    .map(|(key, at)| (key.clone(), offset_of(at))))
+            }
+        }
+    }
+
+    /// The position of `key` in a table, if present.
+    fn position(&self, layout: &Layout, key: &Value) -> Result<Option<usize>, StoreError> {
+        let array_len = match layout {
+            Layout::Direct { array, .. } => array.len(),
+            Layout::Canonical(table) => table.array().len(),
+        };
+        if let Some(i) = key.as_i64().filter(|i| (1..=array_len as i64).contains(i)) {
+            return Ok(Some(i as usize - 1));
+        }
+        match layout {
+            Layout::Direct { hash, .. } => {
+                let Ok(encoded) = encode_key(key) else {
+                    return Ok(None);
+                };
+                // The hash part is in canonical order: the bytewise order
+                // of the encoded keys (§4.2), each span ending where its
+                // value starts.
+                Ok(hash
+                    .binary_search_by(|&(k, v)| self.bytes[k as usize..v as usize].cmp(&encoded))
+                    .ok()
+                    .map(|at| array_len + at))
+            }
+            Layout::Canonical(table) => {
+                let Some(found) = table.get(key) else {
+                    return Ok(None);
+                };
+                Ok(table
+                    .hash()
+                    .iter()
+                    .position(|(_, value)| std::ptr::eq(value, found))
+                    .map(|at| array_len + at))
+            }
+        }
+    }
+}
+
+/// The offset a canonical layout's value stands for.
+fn offset_of(value: &Value) -> u32 {
+    value
+        .as_i64()
+        .and_then(|at| u32::try_from(at).ok())
+        .unwrap_or(u32::MAX)
+}
+
+impl InputSource for LxtInput {
+    fn root(&self) -> Result<ViewItem, StoreError> {
+        self.item(0)
+    }
+
+    fn get(&self, node: NodeId, key: &Value) -> Result<Option<ViewItem>, StoreError> {
+        let layout = self.layout(node)?;
+        match self.position(&layout, key)? {
+            Some(position) => match self.entry(&layout, position)? {
+                Some((_, at)) => self.item(at).map(Some),
+                None => Ok(None),
+            },
+            None => Ok(None),
+        }
+    }
+
+    fn len(&self, node: NodeId) -> Result<u64, StoreError> {
+        Ok(match &*self.layout(node)? {
+            Layout::Direct { array, .. } => array.len() as u64,
+            Layout::Canonical(table) => table.array().len() as u64,
+        })
+    }
+
+    fn next(
+        &self,
+        node: NodeId,
+        after: Option<&Value>,
+    ) -> Result<Option<(Value, ViewItem)>, StoreError> {
+        let layout = self.layout(node)?;
+        let position = match after {
+            None => 0,
+            Some(key) => {
+                let last = match self.cursor.get() {
+                    Some((n, at)) if n == node => self
+                        .entry(&layout, at)?
+                        .filter(|(k, _)| k == key)
+                        .map(|_| at),
+                    _ => None,
+                };
+                match last.map_or_else(|| self.position(&layout, key), |at| Ok(Some(at)))? {
+                    Some(at) => at + 1,
+                    None => return Err(StoreError::Invalid("invalid key to 'next'".into())),
+                }
+            }
+        };
+        let Some((key, at)) = self.entry(&layout, position)? else {
+            self.cursor.set(None);
+            return Ok(None);
+        };
+        self.cursor.set(Some((node, position)));
+        Ok(Some((key, self.item(at)?)))
+    }
+
+    fn chunk(&self, node: NodeId, first: u64, count: u64) -> Result<Vec<u8>, StoreError> {
+        let layout = self.layout(node)?;
+        let canonical: Vec<u32>;
+        let array: &[u32] = match &*layout {
+            Layout::Direct { array, .. } => array,
+            Layout::Canonical(table) => {
+                canonical = table.array().iter().map(offset_of).collect();
+                &canonical
+            }
+        };
+        let start = usize::try_from(first.saturating_sub(1))
+            .unwrap_or(usize::MAX)
+            .min(array.len());
+        let end = start
+            .saturating_add(usize::try_from(count).unwrap_or(usize::MAX))
+            .min(array.len());
+        // The values are copied as they are encoded: nothing is decoded.
+        let values = array[start..end]
+            .iter()
+            .map(|&at| self.value_bytes(at))
+            .collect::<Result<Vec<_>, _>>()?;
+        encode_array_of(values).map_err(invalid)
+    }
+
+    fn value(&self, node: NodeId) -> Result<Value, StoreError> {
+        self.options
+            .decode(self.value_bytes(node)?)
+            .map_err(invalid)
     }
 }
 

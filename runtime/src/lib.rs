@@ -72,8 +72,8 @@
 //!   plain Lua table (straight from the bytes) and caches it until the call
 //!   ends. A plain Lua table is the fastest thing Lua walks, but the whole
 //!   input lives in the Lua heap (count it in [`Limits::memory`]).
-//! - **View**: the host keeps the input (an [`InputSource`]; natively a
-//!   [`TreeInput`]) and `_io.input` is a read-only view: `t[k]`, `#t`,
+//! - **View**: the host keeps the input (an [`InputSource`]; natively an
+//!   [`LxtInput`], the LXT bytes read in place) and `_io.input` is a read-only view: `t[k]`, `#t`,
 //!   `ipairs` and `pairs` read what they touch, so the Lua heap stays small
 //!   at any input size. `for i, rec in ext.chunks(_io.input, 1024)` copies
 //!   1024 elements at a time into Lua: a full scan in bounded memory, as
@@ -151,7 +151,7 @@ pub mod wasm;
 pub struct ReadmeExamples;
 
 pub use error::{Error, LimitKind, Result, SnapshotError};
-pub use input::{InputMode, InputSource, TreeInput};
+pub use input::{InputMode, InputSource, LxtInput, TreeInput};
 pub use limits::Limits;
 pub use memory_store::MemoryStore;
 pub use runtime::Runtime;

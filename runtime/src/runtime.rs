@@ -10,7 +10,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::error::{Error, Result};
-use crate::input::{InputMode, InputSource, TreeInput};
+use crate::input::{InputMode, InputSource, LxtInput};
 use crate::limits::Limits;
 use crate::lua::ext_table::Ext;
 use crate::lua::sandbox::{self, Budget};
@@ -172,7 +172,7 @@ impl<S: Store + 'static> Runtime<S> {
     /// ```
     pub fn set_input<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<()> {
         let bytes = luaxt_format::to_vec(value)?;
-        self.put_input(&bytes, None)
+        self.put_input(bytes)
     }
 
     /// How the next inputs reach Lua (see [`InputMode`]; default
@@ -201,20 +201,14 @@ impl<S: Store + 'static> Runtime<S> {
     }
 
     /// Sets `_io.input` to `bytes` (valid LXT) by the input mode: into
-    /// the store as they are (copy), or decoded into a [`TreeInput`] the
-    /// host keeps (view). `value` is the decoded value when the caller has
-    /// it.
-    fn put_input(&mut self, bytes: &[u8], value: Option<&Value>) -> Result<()> {
+    /// the store as they are (copy), or kept by the runtime and read in
+    /// place through an [`LxtInput`] (view).
+    fn put_input(&mut self, bytes: Vec<u8>) -> Result<()> {
         if !self.input_mode.is_view(bytes.len()) {
-            return self.io_put(INPUT, bytes);
+            return self.io_put(INPUT, &bytes);
         }
-        let value = match value {
-            Some(value) => value.clone(),
-            None => DecodeOptions::new()
-                .limits(self.limits.format)
-                .decode(bytes)?,
-        };
-        self.set_input_source(Rc::new(TreeInput::new(value)))
+        let input = LxtInput::new(bytes, self.limits.format)?;
+        self.set_input_source(Rc::new(input))
     }
 
     /// Drops a view input (an input in the store is left as it is): what a
@@ -269,15 +263,29 @@ impl<S: Store + 'static> Runtime<S> {
     /// encoded buffer that Lua decodes on its first read of `_io.input` in
     /// a `compute` call (see the crate docs).
     pub fn set_input_value(&mut self, value: &Value) -> Result<()> {
-        self.put_input(&encode(value)?, Some(value))
+        self.put_input(encode(value)?)
     }
 
     /// Sets `_io.input` from LXT bytes (checked first), by the input mode.
     pub fn set_input_encoded(&mut self, bytes: &[u8]) -> Result<()> {
+        if self.input_mode.is_view(bytes.len()) {
+            return self.set_input_encoded_vec(bytes.to_vec());
+        }
         DecodeOptions::new()
             .limits(self.limits.format)
             .check(bytes)?;
-        self.put_input(bytes, None)
+        self.io_put(INPUT, bytes)
+    }
+
+    /// [`set_input_encoded`](Runtime::set_input_encoded) of bytes the
+    /// runtime may keep: a view reads them in place, with no copy (for a
+    /// big input, one input's worth of memory less).
+    pub fn set_input_encoded_vec(&mut self, bytes: Vec<u8>) -> Result<()> {
+        if !self.input_mode.is_view(bytes.len()) {
+            return self.set_input_encoded(&bytes);
+        }
+        let input = LxtInput::new(bytes, self.limits.format)?;
+        self.set_input_source(Rc::new(input))
     }
 
     /// `_io.output` as a value (nil when unset).

@@ -4,7 +4,7 @@
 
 use luaxt_conformance::Class;
 use luaxt_format::{DecodeOptions, Table, Value};
-use luaxt_runtime::{InputMode, Limits, MemoryStore, Runtime};
+use luaxt_runtime::{InputMode, Limits, MemoryStore, Runtime, TreeInput};
 
 /// Walks `_io.input` every way a script can (pairs, ipairs, `#`, indexing
 /// each key found, ext.chunks) and returns what it saw as plain tables.
@@ -29,10 +29,26 @@ end
 return copy(_io.input, 0)
 "#;
 
-fn walked(mode: InputMode, value: &Value) -> Result<Value, luaxt_runtime::Error> {
+/// How the walk gets its input.
+#[derive(Debug, Clone, Copy)]
+enum Source {
+    /// `set_input_value` in this mode (a view is an `LxtInput`).
+    Mode(InputMode),
+    /// A `TreeInput` of the value.
+    Tree,
+}
+
+fn walked(source: Source, value: &Value) -> Result<Value, luaxt_runtime::Error> {
     let mut rt = Runtime::new(MemoryStore::new(), Limits::default()).unwrap();
-    rt.set_input_mode(mode);
-    rt.set_input_value(value).unwrap();
+    match source {
+        Source::Mode(mode) => {
+            rt.set_input_mode(mode);
+            rt.set_input_value(value).unwrap();
+        }
+        Source::Tree => rt
+            .set_input_source(std::rc::Rc::new(TreeInput::new(value.clone())))
+            .unwrap(),
+    }
     // ext.id is an error for anything but an external table.
     let walk = WALK.replace("ext.id(t) ~= nil", "pcall(ext.id, t)");
     rt.compute(&walk)
@@ -53,14 +69,16 @@ fn a_view_reads_what_a_copy_reads_on_every_table_vector() {
             continue;
         }
         tables += 1;
-        let copy = walked(InputMode::Copy, &value);
-        let view = walked(InputMode::View, &value);
-        match (copy, view) {
-            (Ok(copy), Ok(view)) => assert_eq!(view, copy, "{}", vector.id),
-            // A table Lua cannot hold (a string and a bytes key with the
-            // same content, spec §9.5) fails either way.
-            (Err(_), Err(_)) => {}
-            (copy, view) => panic!("{}: copy {copy:?}, view {view:?}", vector.id),
+        let copy = walked(Source::Mode(InputMode::Copy), &value);
+        for source in [Source::Mode(InputMode::View), Source::Tree] {
+            let view = walked(source, &value);
+            match (&copy, view) {
+                (Ok(copy), Ok(view)) => assert_eq!(&view, copy, "{} {source:?}", vector.id),
+                // A table Lua cannot hold (a string and a bytes key with
+                // the same content, spec §9.5) fails either way.
+                (Err(_), Err(_)) => {}
+                (copy, view) => panic!("{} {source:?}: copy {copy:?}, view {view:?}", vector.id),
+            }
         }
     }
     assert!(tables > 300, "only {tables} table vectors");
