@@ -7,9 +7,12 @@ use anyhow::{Result, bail};
 /// Parses hex text: pairs of hex digits, any case. ASCII whitespace is
 /// ignored, and so is everything from a `#` to the end of its line, so a
 /// file can carry comments. An optional `0x` before a group is skipped.
+/// What is left is decoded by the `hex` crate; a bad digit is reported at
+/// its line and column.
 pub fn parse(text: &str) -> Result<Vec<u8>> {
-    let mut out = Vec::with_capacity(text.len() / 2);
-    let mut high: Option<u8> = None;
+    let mut digits = String::with_capacity(text.len());
+    // (line, column) of each digit kept, to place an error.
+    let mut places = Vec::with_capacity(text.len());
     for (line_no, line) in text.lines().enumerate() {
         let line = line.split('#').next().unwrap_or("");
         for word in line.split_ascii_whitespace() {
@@ -18,34 +21,26 @@ pub fn parse(text: &str) -> Result<Vec<u8>> {
                 .or_else(|| word.strip_prefix("0X"))
                 .unwrap_or(word);
             for (col, c) in word.char_indices() {
-                let Some(digit) = c.to_digit(16) else {
-                    bail!(
-                        "invalid hex text: {c:?} on line {} is not a hex digit (col {})",
-                        line_no + 1,
-                        col + 1
-                    );
-                };
-                let digit = digit as u8;
-                match high.take() {
-                    None => high = Some(digit),
-                    Some(h) => out.push(h << 4 | digit),
-                }
+                digits.push(c);
+                places.push((line_no + 1, col + 1));
             }
         }
     }
-    if high.is_some() {
-        bail!("invalid hex text: odd number of hex digits");
+    match hex::decode(&digits) {
+        Ok(bytes) => Ok(bytes),
+        Err(hex::FromHexError::InvalidHexCharacter { c, index }) => {
+            // `index` counts characters, `places` one per character.
+            let nth = digits[..index].chars().count();
+            let (line, col) = places[nth];
+            bail!("invalid hex text: {c:?} on line {line} is not a hex digit (col {col})")
+        }
+        Err(_) => bail!("invalid hex text: odd number of hex digits"),
     }
-    Ok(out)
 }
 
 /// Lowercase hex without separators (`00ff`).
 pub fn encode(bytes: &[u8]) -> String {
-    let mut s = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        let _ = write!(s, "{b:02x}");
-    }
-    s
+    hex::encode(bytes)
 }
 
 /// Lowercase hex with a space between bytes (`06 00 00`).

@@ -28,23 +28,11 @@ impl LimitArgs {
 
 /// Parses `1048576`, `64K`, `64M`, `1G` (also `KiB`, `MB`…, all powers of 1024).
 pub fn parse_bytes(text: &str) -> Result<usize, String> {
-    let t = text.trim();
-    let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
-    let (digits, unit) = t.split_at(split);
-    let number: usize = digits
-        .parse()
-        .map_err(|_| format!("{text:?} is not a byte count such as 1048576, 64M or 1G"))?;
-    let shift = match unit.trim().to_ascii_lowercase().as_str() {
-        "" | "b" => 0,
-        "k" | "kb" | "kib" => 10,
-        "m" | "mb" | "mib" => 20,
-        "g" | "gb" | "gib" => 30,
-        _ => return Err(format!("unknown unit in {text:?} (use K, M or G)")),
-    };
-    number
-        .checked_mul(1 << shift)
-        .filter(|&n| n > 0)
-        .ok_or_else(|| format!("{text:?} is out of range"))
+    let bytes = parse_size::Config::new()
+        .with_binary()
+        .parse_size(text.trim())
+        .map_err(|e| format!("{text:?} is not a byte count such as 1048576, 64M or 1G ({e})"))?;
+    usize::try_from(bytes).map_err(|_| format!("{text:?} is out of range"))
 }
 
 #[cfg(test)]
@@ -58,7 +46,8 @@ mod tests {
         assert_eq!(parse_bytes("2KiB"), Ok(2048));
         assert_eq!(parse_bytes("1g"), Ok(1 << 30));
         assert!(parse_bytes("12X").is_err());
-        assert!(parse_bytes("0").is_err());
+        // 0 is a byte count (for --store-limit: no limit).
+        assert_eq!(parse_bytes("0"), Ok(0));
         assert!(parse_bytes("M").is_err());
     }
 }

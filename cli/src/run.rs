@@ -95,7 +95,8 @@ pub struct RunArgs {
     /// failing with exit code 4.
     #[arg(long, conflicts_with = "no_state")]
     pub wait: bool,
-    /// Most bytes the Lua heap may use; suffixes K, M, G (powers of 1024).
+    /// Most bytes the Lua heap may use; suffixes K, M, G (powers of 1024);
+    /// 0 for no limit.
     #[arg(long, value_name = "BYTES", value_parser = parse_bytes, default_value = "512M")]
     pub memory_limit: usize,
     /// Most seconds the script may run (wall clock), e.g. 2 or 0.5.
@@ -178,7 +179,7 @@ fn run_script(args: &RunArgs, state: Option<&Path>) -> Result<ExitStatus> {
     let code = skip_shebang(&code);
 
     let limits = Limits {
-        memory: Some(args.memory_limit),
+        memory: (args.memory_limit > 0).then_some(args.memory_limit),
         instructions: (args.instruction_limit > 0).then_some(args.instruction_limit),
         deadline: args.time_limit,
         store: Some(store_limit(args)).filter(|&bytes| bytes > 0),

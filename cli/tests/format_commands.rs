@@ -11,10 +11,7 @@ fn luaxt() -> Command {
 
 fn hex(text: &str) -> Vec<u8> {
     let digits: String = text.split_whitespace().collect();
-    (0..digits.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&digits[i..i + 2], 16).unwrap())
-        .collect()
+    hex::decode(digits).unwrap()
 }
 
 /// {10, 20}

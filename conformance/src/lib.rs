@@ -161,20 +161,12 @@ pub struct Vector {
 
 /// Parses hex (upper or lower case, no separators).
 pub fn from_hex(text: &str) -> Result<Vec<u8>, String> {
-    if text.len() % 2 != 0 {
-        return Err(format!("odd hex length {}", text.len()));
-    }
-    (0..text.len())
-        .step_by(2)
-        .map(|i| {
-            u8::from_str_radix(&text[i..i + 2], 16).map_err(|e| format!("bad hex at {i}: {e}"))
-        })
-        .collect()
+    hex::decode(text).map_err(|e| format!("bad hex: {e}"))
 }
 
 /// Lowercase hex of `bytes`.
 pub fn to_hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    hex::encode(bytes)
 }
 
 /// Parses JSON without serde_json's nesting limit of 128 (the depth-limit

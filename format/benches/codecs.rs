@@ -139,7 +139,7 @@ fn record_value(r: &Record) -> Value {
 }
 
 fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    hex::encode(bytes)
 }
 
 fn codecs(c: &mut Criterion) {

@@ -7,10 +7,7 @@ use luaxt_format::{
 
 fn hex(s: &str) -> Vec<u8> {
     let digits: String = s.chars().filter(|c| !c.is_whitespace()).collect();
-    (0..digits.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&digits[i..i + 2], 16).expect("test hex"))
-        .collect()
+    hex::decode(digits).expect("test hex")
 }
 
 /// Asserts that lenient and strict decoding both fail with `kind` at `offset`.
