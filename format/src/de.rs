@@ -7,7 +7,7 @@
 //! class and the byte offset; errors raised by visitors (type mismatches,
 //! missing fields) are `Custom`, located at the value they concern.
 
-use crate::parse::PreallocationBudget;
+use crate::budget::PreallocationBudget;
 use crate::table_builder::TableBuilder;
 use alloc::boxed::Box;
 use alloc::vec::Vec;

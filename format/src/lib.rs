@@ -87,6 +87,7 @@ extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
 
+mod budget;
 mod canonical;
 mod error;
 mod key;

@@ -4,8 +4,8 @@
 //! `parser.rs`.
 
 use alloc::vec::Vec;
-use core::cell::Cell;
 
+use crate::budget::PreallocationBudget;
 use crate::parser::{Build, Parser, Pass, TableSpans, Walked};
 use crate::{Error, ErrorKind, Limits, Value, ValueRef};
 
@@ -252,42 +252,6 @@ fn run<'a, V: Build<'a>>(
         Some(offset) if options.strict => Err(Error::at(ErrorKind::Noncanonical, offset)),
         Some(offset) => Ok((value, Canonicity::Noncanonical { offset })),
     })
-}
-
-/// Items a document's tables may reserve room for before they are read. A
-/// declared count is only checked against the bytes left, and nested
-/// tables share those bytes, so granting each count in full would let
-/// nested headers reserve memory quadratic in the input; drawing on one
-/// budget keeps the total within what the input can fill, while every
-/// table of a canonical document still gets its exact size. Shared by the
-/// decoder (value slots) and the serde deserializer (size hints), both
-/// with one item per two input bytes.
-#[derive(Debug)]
-pub(crate) struct PreallocationBudget(Cell<usize>);
-
-impl PreallocationBudget {
-    /// A budget of `items`.
-    pub(crate) fn new(items: usize) -> Self {
-        PreallocationBudget(Cell::new(items))
-    }
-
-    /// Room for a table part that declares `count` items: as much as is left.
-    pub(crate) fn take(&self, count: usize) -> usize {
-        let left = self.0.get();
-        let granted = count.min(left);
-        self.0.set(left - granted);
-        granted
-    }
-
-    /// Room for all of `count` items, or (taking nothing) `false`.
-    pub(crate) fn take_all(&self, count: usize) -> bool {
-        let left = self.0.get();
-        if count > left {
-            return false;
-        }
-        self.0.set(left - count);
-        true
-    }
 }
 
 /// A parser error as an error at an offset of `bytes` (inside the parser an

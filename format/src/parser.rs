@@ -17,8 +17,8 @@ use nom::IResult;
 use nom::bytes::complete::take;
 use nom::number::complete::{le_i64, le_u8, le_u32, le_u64};
 
+use crate::budget::PreallocationBudget;
 use crate::key::{KeyView, cmp_encoded};
-use crate::parse::PreallocationBudget;
 use crate::table_builder::TableBuilder;
 use crate::{CANONICAL_NAN_BITS, Error, ErrorKind, Limits, Value, ValueRef};
 
