@@ -159,76 +159,84 @@ enum Detail {
 /// assert_eq!(err.offset(), Some(9));
 /// assert_eq!(err.to_string(), "trailing bytes at offset 9");
 /// ```
+///
+/// An `Error` is one pointer: `Result<T, Error>` stays two words for a
+/// small `T`, and the happy path carries no room for the error's detail.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Error {
+pub struct Error(Box<Inner>);
+
+#[derive(Debug, Clone, PartialEq)]
+struct Inner {
     kind: ErrorKind,
     offset: Option<usize>,
     detail: Detail,
 }
 
 impl Error {
-    /// An error of `kind` without an offset (an encoding error).
-    pub const fn new(kind: ErrorKind) -> Error {
-        Error {
+    fn of(kind: ErrorKind, offset: Option<usize>, detail: Detail) -> Error {
+        Error(Box::new(Inner {
             kind,
-            offset: None,
-            detail: Detail::None,
-        }
+            offset,
+            detail,
+        }))
+    }
+
+    /// An error of `kind` without an offset (an encoding error).
+    pub fn new(kind: ErrorKind) -> Error {
+        Error::of(kind, None, Detail::None)
     }
 
     /// An error of `kind` at byte `offset` of the input.
-    pub const fn at(kind: ErrorKind, offset: usize) -> Error {
-        Error {
-            kind,
-            offset: Some(offset),
-            detail: Detail::None,
-        }
+    pub fn at(kind: ErrorKind, offset: usize) -> Error {
+        Error::of(kind, Some(offset), Detail::None)
     }
 
     /// An error of `kind` with a message.
     pub fn with_message(kind: ErrorKind, message: impl fmt::Display) -> Error {
-        Error {
-            kind,
-            offset: None,
-            detail: Detail::Text(alloc::format!("{message}").into_boxed_str()),
-        }
+        let text = alloc::format!("{message}").into_boxed_str();
+        Error::of(kind, None, Detail::Text(text))
     }
 
     pub(crate) fn with_byte(mut self, byte: u8) -> Error {
-        self.detail = Detail::Byte(byte);
+        self.0.detail = Detail::Byte(byte);
         self
     }
 
     pub(crate) fn with_length(mut self, declared: u64, bound: u64) -> Error {
-        self.detail = Detail::Length { declared, bound };
+        self.0.detail = Detail::Length { declared, bound };
         self
     }
 
     pub(crate) fn set_offset(mut self, offset: usize) -> Error {
-        self.offset = Some(offset);
+        self.0.offset = Some(offset);
         self
     }
 
     /// The class of this error.
-    pub const fn kind(&self) -> ErrorKind {
-        self.kind
+    pub fn kind(&self) -> ErrorKind {
+        self.0.kind
     }
 
     /// The byte offset in the input, for decoding errors.
-    pub const fn offset(&self) -> Option<usize> {
-        self.offset
+    pub fn offset(&self) -> Option<usize> {
+        self.0.offset
     }
 }
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.detail {
+        let Inner {
+            kind,
+            offset,
+            detail,
+        } = &*self.0;
+        match detail {
             // A serde message is the whole message: the phrase of `Custom`
             // ("error") before it would only double the "error:" that a
             // caller's report puts in front.
-            Detail::Text(text) if self.kind == ErrorKind::Custom => f.write_str(text)?,
+            Detail::Text(text) if *kind == ErrorKind::Custom => f.write_str(text)?,
             detail => {
-                f.write_str(self.kind.phrase())?;
+                f.write_str(kind.phrase())?;
                 match detail {
                     Detail::None => {}
                     Detail::Byte(byte) => write!(f, " 0x{byte:02x}")?,
@@ -237,7 +245,7 @@ impl fmt::Display for Error {
                 }
             }
         }
-        if let Some(offset) = self.offset {
+        if let Some(offset) = offset {
             write!(f, " at offset {offset}")?;
         }
         Ok(())
@@ -302,5 +310,14 @@ mod tests {
         );
         assert_eq!(err.kind().name(), "custom");
         assert_eq!(Error::new(ErrorKind::Custom).to_string(), "error");
+    }
+
+    #[test]
+    fn a_result_stays_two_words() {
+        assert_eq!(core::mem::size_of::<Error>(), core::mem::size_of::<usize>());
+        assert_eq!(
+            core::mem::size_of::<Result<usize>>(),
+            2 * core::mem::size_of::<usize>()
+        );
     }
 }
