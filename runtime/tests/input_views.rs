@@ -18,6 +18,17 @@ local function copy(t, depth)
   end
   local n = 0
   for i, v in ipairs(t) do n = i end
+  -- next visits what pairs visits.
+  local seen = 0
+  local k, v = next(t)
+  while k ~= nil do
+    assert(c[k] ~= nil or v ~= v, "next found a key pairs did not")
+    seen = seen + 1
+    k, v = next(t, k)
+  end
+  local counted = 0
+  for _ in pairs(c) do counted = counted + 1 end
+  assert(seen == counted, "next and pairs disagree")
   local chunked = 0
   for i, v in ext.chunks(t, 3) do chunked = i end
   -- `#` is a border (any border, in Lua, for a table with holes: the

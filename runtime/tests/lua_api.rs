@@ -442,3 +442,33 @@ fn many_distinct_keys_read_back_exactly() {
         "#,
     );
 }
+
+#[test]
+fn next_sees_through_external_tables() {
+    let mut rt = runtime();
+    let code = r#"
+        local t = ext.table()
+        assert(next(t) == nil, "an empty external table")
+        t[1], t[2], t.name, t[true] = "a", "b", "n", 1
+        local seen, n = {}, 0
+        local k, v = next(t)
+        while k ~= nil do
+          assert(t[k] == v and not seen[k])
+          seen[k], n = true, n + 1
+          k, v = next(t, k)
+        end
+        assert(n == 4)
+        -- Deleting the current key keeps the walk going.
+        k = next(t)
+        while k ~= nil do
+          local after = next(t, k)
+          t[k] = nil
+          k = after
+        end
+        assert(next(t) == nil and #t == 0)
+        -- Plain tables, and tables that only look like proxies, are Lua's.
+        local plain = setmetatable({x = 1}, {__metatable = "ext.table"})
+        assert(next(plain) == "x" and next({}) == nil)
+        return true"#;
+    assert_eq!(run(&mut rt, code), Value::Bool(true));
+}

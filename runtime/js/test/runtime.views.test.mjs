@@ -21,6 +21,15 @@ local function copy(t)
   end
   local n = 0
   for i in ipairs(t) do n = i end
+  local seen, counted = 0, 0
+  local k, v = next(t)
+  while k ~= nil do
+    assert(c[k] ~= nil or v ~= v, "next found a key pairs did not")
+    seen = seen + 1
+    k, v = next(t, k)
+  end
+  for _ in pairs(c) do counted = counted + 1 end
+  assert(seen == counted, "next and pairs disagree")
   local chunked = 0
   for i in ext.chunks(t, 3) do chunked = i end
   local len = #t

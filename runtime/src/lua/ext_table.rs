@@ -11,8 +11,10 @@
 //!   does for a table's array part), then the other keys in the store's
 //!   order ([`MemoryStore`]: bytewise order of encoded keys). Deleting the
 //!   current entry during `pairs` is safe; each key is visited once.
-//! - The raw `next(t)` sees the empty proxy and returns nil: test
-//!   emptiness with `next` only through `pairs` (`for _ in pairs(t) do …`).
+//! - `next(t, k)` sees through the proxy too (the sandbox's `next` asks
+//!   the store for the entry after `k`, in the store's order), so
+//!   `next(t) == nil` tests emptiness; `rawget`/`rawset` do not (and
+//!   `rawset` on a proxy is refused).
 //! - One proxy per id while it is reachable, so `==` between two reads of
 //!   the same reference is true.
 //!
@@ -305,6 +307,68 @@ impl<S: Store + 'static> Ext<S> {
         }
     }
 
+    /// `next(t, key)` for an external table: the entry after `key` in the
+    /// store's order (spec §11.3), every entry once.
+    fn store_next(
+        &self,
+        lua: &Lua,
+        id: TableId,
+        key: &mlua::Value,
+    ) -> mlua::Result<(mlua::Value, mlua::Value)> {
+        let after = match key {
+            mlua::Value::Nil => None,
+            key => Some(
+                self.read_key(key)
+                    .ok_or_else(|| lua_error("invalid key to 'next'"))?,
+            ),
+        };
+        let next = self
+            .store
+            .borrow()
+            .next(id, after.as_deref())
+            .map_err(store_error)?;
+        let Some((key, value)) = next else {
+            return Ok((mlua::Value::Nil, mlua::Value::Nil));
+        };
+        let key = DecodeOptions::new()
+            .limits(self.limits.get())
+            .decode_ref(&key)
+            .map_err(|e| lua_error(format!("stored key is not valid LXT: {e}")))?;
+        let lua_key = to_lua(lua, &self.handles, &key)?;
+        let lua_value = decode_to_lua(lua, &self.handles, &value, self.limits.get())?;
+        Ok((lua_key, lua_value))
+    }
+
+    /// `next(view, key)`: the entry after `key` in the order of `pairs`.
+    fn view_next(
+        &self,
+        lua: &Lua,
+        view: &Table,
+        key: &mlua::Value,
+    ) -> mlua::Result<(mlua::Value, mlua::Value)> {
+        let after = match key {
+            mlua::Value::Nil => None,
+            key => Some(
+                ToLxt::new(&self.handles, 0)
+                    .key(key)
+                    .map_err(|_| lua_error("invalid key to 'next'"))?,
+            ),
+        };
+        let (source, node) = self.handles.views.open(view)?;
+        let mut next = source.next(node, after.as_ref());
+        if let (Err(_), Some(Value::Str(text))) = (&next, &after) {
+            // A Lua string names a bytes key too (spec §9.5).
+            next = source.next(node, Some(&Value::Bytes(text.clone().into_bytes())));
+        }
+        match next.map_err(store_error)? {
+            Some((key, item)) => Ok((
+                to_lua(lua, &self.handles, &key.as_value_ref())?,
+                self.view_item(lua, item)?,
+            )),
+            None => Ok((mlua::Value::Nil, mlua::Value::Nil)),
+        }
+    }
+
     /// The iterator of `ext.chunks(t, n)`: `i, t[i]` for i = 1, 2, … up to
     /// the border. A view's elements are copied into Lua `n` at a time (one
     /// chunk table alive at once, so the collector reclaims each); any
@@ -499,9 +563,37 @@ impl<S: Store + 'static> Ext<S> {
             })?,
         )?;
         let globals = lua.globals();
+        // `next` sees through proxies too (the raw `next` of Lua sees an
+        // empty table): an external table's entries in the store's order,
+        // a view's in the order of `pairs`. `pairs` does not call it.
+        let raw_next: mlua::Function = globals.raw_get("next")?;
+        let ext = Rc::clone(self);
+        globals.raw_set(
+            "next",
+            lua.create_function(move |lua, (t, key): (mlua::Value, mlua::Value)| {
+                if let mlua::Value::Table(table) = &t {
+                    if let Some(id) = ext.handles.id_of(table) {
+                        return ext.store_next(lua, id, &key).map(pair);
+                    }
+                    if ext.handles.views.node_of(table)?.is_some() {
+                        return ext.view_next(lua, table, &key).map(pair);
+                    }
+                }
+                raw_next.call::<mlua::MultiValue>((t, key))
+            })?,
+        )?;
         globals.raw_set("ext", lib)?;
         globals.raw_set("_home", self.handles.proxy(lua, HOME_ID)?)?;
         globals.raw_set("_io", self.handles.proxy(lua, IO_ID)?)?;
         Ok(())
+    }
+}
+
+/// A key and value as the results of `next` (nil alone at the end).
+fn pair((key, value): (mlua::Value, mlua::Value)) -> mlua::MultiValue {
+    if key.is_nil() {
+        mlua::MultiValue::from_vec(vec![mlua::Value::Nil])
+    } else {
+        mlua::MultiValue::from_vec(vec![key, value])
     }
 }
