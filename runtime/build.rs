@@ -119,22 +119,39 @@ fn link_wasi_libc() {
 }
 
 /// The directory of Lua's C sources: `LUAXT_LUA_SRC` if set, otherwise
-/// the `lua-5.4.8` folder of the lua-src crate, found through `cargo
-/// metadata` (lua-src is a build-dependency so that Cargo fetches it and
-/// the lock file pins it).
+/// the `lua-5.4.8` folder of the lua-src crate (a build-dependency, so that
+/// Cargo fetches it and the lock file pins it), found through `cargo
+/// metadata`, or, where that cannot resolve the package (a packaged crate
+/// whose siblings are not published yet), in Cargo's registry sources.
 fn lua_sources() -> PathBuf {
     println!("cargo:rerun-if-env-changed=LUAXT_LUA_SRC");
     if let Some(dir) = std::env::var_os("LUAXT_LUA_SRC") {
         return PathBuf::from(dir);
     }
+    let found = from_metadata().or_else(from_registry);
+    let dir = found.unwrap_or_else(|| {
+        panic!(
+            "Lua 5.4.8's sources (the lua-src crate) were not found: set LUAXT_LUA_SRC to their directory"
+        )
+    });
+    assert!(
+        dir.join("lua.h").exists(),
+        "no Lua sources in {}",
+        dir.display()
+    );
+    dir
+}
+
+/// lua-src's folder as `cargo metadata` gives it. Only the host's packages
+/// (lua-src is a build-dependency). Offline first: everything this build
+/// needs is downloaded already. A build of one package on a fresh machine
+/// may not have fetched the rest of the workspace's dependencies
+/// (dev-dependencies among them), which cargo metadata also lists: then
+/// once more with the network.
+fn from_metadata() -> Option<PathBuf> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let manifest = std::env::var("CARGO_MANIFEST_DIR").expect("set by Cargo");
-    // Only the host's packages (lua-src is a build-dependency). Offline
-    // first: everything this build needs is downloaded already. A build of
-    // one package on a fresh machine may not have fetched the rest of the
-    // workspace's dependencies (dev-dependencies among them), which cargo
-    // metadata also lists: then once more with the network.
-    let host = std::env::var("HOST").expect("set by Cargo");
+    let manifest = std::env::var("CARGO_MANIFEST_DIR").ok()?;
+    let host = std::env::var("HOST").ok()?;
     let metadata = |offline: bool| {
         let mut command = Command::new(&cargo);
         command
@@ -144,36 +161,45 @@ fn lua_sources() -> PathBuf {
         if offline {
             command.arg("--offline");
         }
-        command.output().expect("cargo metadata runs")
+        command.output().ok().filter(|out| out.status.success())
     };
-    let mut output = metadata(true);
-    if !output.status.success() {
-        output = metadata(false);
-    }
-    assert!(
-        output.status.success(),
-        "cargo metadata failed (set LUAXT_LUA_SRC to Lua 5.4.8's source directory instead): {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let metadata: serde_json::Value =
-        serde_json::from_slice(&output.stdout).expect("cargo metadata prints JSON");
+    let output = metadata(true).or_else(|| metadata(false))?;
+    let metadata: serde_json::Value = serde_json::from_slice(&output.stdout).ok()?;
     let manifest_path = metadata["packages"]
-        .as_array()
-        .into_iter()
+        .as_array()?
+        .iter()
+        .find(|package| package["name"] == "lua-src")?["manifest_path"]
+        .as_str()?
+        .to_owned();
+    Some(Path::new(&manifest_path).parent()?.join(LUA_DIR))
+}
+
+/// lua-src's folder among Cargo's registry sources (`$CARGO_HOME/registry
+/// /src/*/lua-src-*`), the newest that holds Lua 5.4.8.
+fn from_registry() -> Option<PathBuf> {
+    let home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| Path::new(&home).join(".cargo")))?;
+    let mut found: Vec<PathBuf> = std::fs::read_dir(home.join("registry").join("src"))
+        .ok()?
         .flatten()
-        .find(|package| package["name"] == "lua-src")
-        .and_then(|package| package["manifest_path"].as_str())
-        .expect("lua-src is a build-dependency of luaxt-runtime");
-    let dir = Path::new(manifest_path)
-        .parent()
-        .expect("a manifest has a directory")
-        .join(LUA_DIR);
-    assert!(
-        dir.join("lua.h").exists(),
-        "no Lua sources in {}",
-        dir.display()
-    );
-    dir
+        .flat_map(|index| {
+            std::fs::read_dir(index.path())
+                .into_iter()
+                .flatten()
+                .flatten()
+        })
+        .map(|entry| entry.path())
+        .filter(|path| {
+            path.file_name()
+                .and_then(|name| name.to_str())
+                .is_some_and(|name| name.starts_with("lua-src-"))
+        })
+        .map(|path| path.join(LUA_DIR))
+        .filter(|dir| dir.join("lua.h").exists())
+        .collect();
+    found.sort();
+    found.pop()
 }
 
 /// A tool from the environment, or its Debian default.
