@@ -5,7 +5,8 @@ use std::fmt;
 
 use crate::store::StoreError;
 
-/// Which execution limit stopped a script.
+/// Which execution limit stopped a script, or the host's cancellation,
+/// which stops it the same way (the script cannot catch it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum LimitKind {
     /// The VM instruction budget of one `compute` call.
@@ -15,6 +16,9 @@ pub enum LimitKind {
     /// The store limit ([`Limits::store`](crate::Limits::store)): the
     /// script did not catch a [`StoreError::Quota`].
     Store,
+    /// The host cancelled the call ([`CancelToken`](crate::CancelToken);
+    /// in the WebAssembly build, its cancel check, spec §11.8).
+    Cancelled,
 }
 
 impl fmt::Display for LimitKind {
@@ -23,6 +27,7 @@ impl fmt::Display for LimitKind {
             LimitKind::Instructions => "instruction budget exhausted",
             LimitKind::Deadline => "deadline passed",
             LimitKind::Store => "store limit reached",
+            LimitKind::Cancelled => "cancelled by the host",
         })
     }
 }
@@ -70,7 +75,8 @@ pub enum Error {
     /// The script went over the memory limit.
     #[error("lua memory limit exceeded: {0}")]
     Memory(String),
-    /// The script was stopped by the instruction budget or the deadline.
+    /// The script was stopped by the instruction budget, the deadline, the
+    /// store limit or the host's cancellation.
     #[error("lua script stopped: {0}")]
     Limit(LimitKind),
     /// A store operation called from the host API failed.

@@ -110,6 +110,18 @@
 //! # Ok::<(), luaxt_runtime::Error>(())
 //! ```
 //!
+//! ## Streams and cancellation
+//! [`Runtime::process_stream`] runs one script over a sequence of records
+//! (any `IntoIterator` of serde values), a batch at a time: each batch is
+//! `_io.input.batch`, it is pulled from the source only when the previous
+//! batch is done, and its output goes to a callback as soon as it is
+//! produced, so memory is bounded by one batch at any length.
+//! A [`CancelToken`] stops a stream between batches, and a running call
+//! from another thread: the budget's charge (every 1000 instructions, and
+//! every 4096 steps of C work) sees it, and the call ends with
+//! [`Error::Limit`]`(`[`LimitKind::Cancelled`]`)`, which a script cannot
+//! catch; the runtime stays usable ([`Runtime::set_cancel_token`]).
+//!
 //! ## Printing
 //! `print` writes to stdout, as in Lua. A host that wants the lines for
 //! itself calls [`Runtime::capture_prints`] once and
@@ -127,10 +139,12 @@
 //! ## Modules
 //! [`store`] (the host trait), [`memory_store`] ([`MemoryStore`]),
 //! `convert` (Lua ↔ LXT), `ext_table` (proxies, `ext`, `_home`, `_io`),
-//! `sandbox` (libraries and the limit hook), [`snapshot`] (the container),
+//! `sandbox` (libraries and the limit hook), `cancel` ([`CancelToken`]),
+//! `stream` ([`Runtime::process_stream`]), [`snapshot`] (the container),
 //! `persist` (atomic files), `prints` (print capture for the host),
 //! `runtime` ([`Runtime`]), `error`.
 
+mod cancel;
 mod error;
 pub mod input;
 mod limits;
@@ -142,6 +156,7 @@ mod prints;
 mod runtime;
 pub mod snapshot;
 pub mod store;
+mod stream;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
 
@@ -150,9 +165,11 @@ pub mod wasm;
 #[doc = include_str!("../../README.md")]
 pub struct ReadmeExamples;
 
+pub use cancel::CancelToken;
 pub use error::{Error, LimitKind, Result, SnapshotError};
 pub use input::{InputMode, InputSource, LxtInput, TreeInput};
 pub use limits::Limits;
 pub use memory_store::MemoryStore;
 pub use runtime::Runtime;
 pub use store::{HOME_ID, IO_ID, Store, StoreError, StoreResult, TableData, TableId};
+pub use stream::{Batch, StreamOptions};

@@ -9,7 +9,8 @@ use mlua::{ChunkMode, Lua};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::error::{Error, Result};
+use crate::cancel::{CancelCheck, CancelToken};
+use crate::error::{Error, LimitKind, Result};
 use crate::input::{InputMode, InputSource, LxtInput};
 use crate::limits::Limits;
 use crate::lua::ext_table::Ext;
@@ -92,10 +93,14 @@ impl<S: Store + 'static> Runtime<S> {
     /// its first result as an LXT value: plain tables by value, external
     /// tables as [`Value::Ref`], no result as nil.
     ///
-    /// A Lua error, the memory limit, the instruction budget and the
-    /// deadline come back as [`Error`]s; the runtime stays usable and every
-    /// store write completed before the error is kept.
+    /// A Lua error, the memory limit, the instruction budget, the deadline
+    /// and a cancellation ([`set_cancel_token`](Runtime::set_cancel_token))
+    /// come back as [`Error`]s; the runtime stays usable and every store
+    /// write completed before the error is kept.
     pub fn compute(&mut self, code: &str) -> Result<Value> {
+        if self.budget.cancelled() {
+            return Err(Error::Limit(LimitKind::Cancelled));
+        }
         self.budget.start(&self.limits);
         self.ext.invalidate_input();
         self.ext.cache_input.set(true);
@@ -127,6 +132,24 @@ impl<S: Store + 'static> Runtime<S> {
             .map_err(|e| {
                 luaxt_format::Error::with_message(e.kind, e.describe(Some("return value"))).into()
             })
+    }
+
+    /// Sets the token that cancels this runtime's calls (`None`: calls
+    /// cannot be cancelled, the default). While it is cancelled, a running
+    /// call stops at its next budget check (within 1000 VM instructions or
+    /// 4096 steps of C work, spec §6.7) and every new call fails at once,
+    /// both with [`Error::Limit`]`(`[`LimitKind::Cancelled`]`)`, which a
+    /// script cannot catch. The runtime stays usable: give it a new token,
+    /// or none, and it runs again. See [`CancelToken`] for an example.
+    pub fn set_cancel_token(&mut self, token: Option<CancelToken>) {
+        self.budget.set_cancel(token.map(CancelCheck::from));
+    }
+
+    /// Sets the cancel check directly (the WebAssembly build's JavaScript
+    /// check, spec §11.8).
+    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+    pub(crate) fn set_cancel_check(&mut self, check: Option<CancelCheck>) {
+        self.budget.set_cancel(check);
     }
 
     /// Stores `bytes`, a complete valid LXT value, as `_io[field]` (nil

@@ -1,7 +1,12 @@
 // The playground: runs Lua in the luaxt runtime, shows the return value,
 // _io.output, what print wrote and _home; saves and loads _home in
-// IndexedDB. No build step: the package is imported as ES modules.
-import { createRuntime, TableRef } from '../src/index.js';
+// IndexedDB; runs a stream job over a large generated input with progress
+// and a Cancel button. The runtime lives in a worker (luaxt/worker), so the
+// page stays responsive while Lua runs, and Cancel stops even a batch that
+// never ends (the page is cross-origin isolated: scripts/serve.mjs). No
+// build step: the package is imported as ES modules.
+import { TableRef } from '../src/index.js';
+import { createWorkerRuntime } from '../src/worker.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -46,39 +51,117 @@ function showError(e) {
 }
 
 let runtime;
+/** The AbortController of what runs now (Cancel aborts it), or null. */
+let running = null;
 
-function refreshHome() {
+async function refreshHome() {
   try {
-    $('home').textContent = show(runtime.compute(HOME_LUA));
+    $('home').textContent = show(await runtime.compute(HOME_LUA));
   } catch (e) {
     showError(e);
   }
 }
+
+const BUTTONS = ['run', 'save', 'load', 'job-run'];
+
+function setRunning(controller) {
+  running = controller;
+  for (const id of BUTTONS) $(id).disabled = controller !== null;
+  $('cancel').disabled = controller === null;
+}
+
+const wasCancelled = (e, signal) => signal.aborted && (e?.kind === 'cancelled' || e?.name === 'AbortError');
 
 async function guarded(label, fn) {
   $('error').textContent = '';
   $('status').textContent = `${label}…`;
+  const controller = new AbortController();
+  setRunning(controller);
   try {
     if (runtime.trapped) await runtime.recreate();
-    await fn();
+    await fn(controller.signal);
     $('status').textContent = `${label}: done`;
   } catch (e) {
-    showError(e);
-    $('status').textContent = `${label}: failed`;
+    if (wasCancelled(e, controller.signal)) {
+      $('status').textContent = `${label}: cancelled`;
+    } else {
+      showError(e);
+      $('status').textContent = `${label}: failed`;
+    }
+  } finally {
+    setRunning(null);
   }
-  refreshHome();
+  await refreshHome();
+}
+
+/**
+ * The generated input of the stream job: records made as they are pulled.
+ * Each time a batch's records are all pulled, `data-pulled` on the progress
+ * bar says how many (the batch goes to the worker right after, before any
+ * click is handled).
+ */
+async function* generated(n, batchSize) {
+  const progress = $('job-progress');
+  for (let i = 0; i < n; i++) {
+    if ((i + 1) % batchSize === 0 || i + 1 === n) progress.dataset.pulled = String(i + 1);
+    yield { id: i, name: `record ${i}`, value: (i % 1000) / 4, tags: [`t${i % 7}`, `u${i % 3}`] };
+  }
+}
+
+/** Lets the page paint between batches (a stream's batches follow each other in microtasks). */
+const nextFrame = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+async function runJob(signal) {
+  const total = Math.max(0, Math.floor(Number($('job-records').value)));
+  const batchSize = Math.max(1, Math.floor(Number($('job-batch').value)));
+  const progress = $('job-progress');
+  progress.max = Math.max(1, total);
+  progress.value = 0;
+  progress.dataset.pulled = '0';
+  $('job-output').textContent = '';
+  let processed = 0;
+  const started = performance.now();
+  const status = (text) => ($('job-status').textContent = text);
+  status(`0 / ${total} records`);
+  try {
+    for await (const output of runtime.stream($('job-code').value, generated(total, batchSize), {
+      batchSize,
+      total,
+      inputMode: $('job-mode').value,
+      signal,
+      onProgress: async (p) => {
+        processed = p.processed;
+        progress.value = processed;
+        status(`${processed} / ${total} records, batch ${p.batchIndex + 1} of ${p.totalBatches}`);
+        await nextFrame();
+      },
+    })) {
+      $('job-output').textContent = show(output);
+    }
+    const seconds = ((performance.now() - started) / 1000).toFixed(1);
+    status(`done: ${processed} records in ${seconds} s`);
+  } catch (e) {
+    if (wasCancelled(e, signal)) {
+      const where = e.kind === 'cancelled' ? 'inside a running batch' : 'between batches';
+      status(`cancelled ${where} after ${processed} records`);
+    }
+    throw e;
+  } finally {
+    const memory = await runtime.memoryUsage().catch(() => null);
+    if (memory) $('job-memory').textContent = `WebAssembly memory: ${(memory.wasm / 2 ** 20).toFixed(1)} MiB`;
+  }
 }
 
 async function main() {
   try {
-    runtime = await createRuntime({ dbName: 'luaxt-playground', storeName: 'state' });
+    runtime = await createWorkerRuntime({ dbName: 'luaxt-playground', storeName: 'state' });
   } catch (e) {
     showError(e);
     $('status').textContent = 'failed to load the runtime';
     return;
   }
   $('run').addEventListener('click', () =>
-    guarded('run', () => {
+    guarded('run', async (signal) => {
       const text = $('input').value.trim();
       let input;
       try {
@@ -89,7 +172,7 @@ async function main() {
       $('result').textContent = '';
       $('output').textContent = '';
       $('printed').textContent = '';
-      const r = runtime.computeWithIo($('code').value, input);
+      const r = await runtime.computeWithIo($('code').value, input, { signal });
       $('result').textContent = show(r.returnValue);
       $('output').textContent = show(r.output);
       $('printed').textContent = runtime.printed();
@@ -106,7 +189,12 @@ async function main() {
       if (!(await runtime.loadState())) throw new Error('no saved state');
     }),
   );
-  refreshHome();
+  $('job-run').addEventListener('click', () => guarded('job', runJob));
+  $('cancel').addEventListener('click', () => running?.abort());
+  $('job-note').textContent = runtime.canCancelInCall
+    ? 'Cancel stops a batch while it runs (this page is cross-origin isolated).'
+    : 'This page is not cross-origin isolated: Cancel stops the job between batches only.';
+  await refreshHome();
   $('status').textContent = 'ready';
   document.body.dataset.ready = 'true';
 }

@@ -1,6 +1,7 @@
 // A tiny static server for the playground: serves runtime/js/ on
 // 127.0.0.1 (PORT, default 8787; 0 picks a free port) with the MIME types
-// browsers need (application/wasm for streaming compilation).
+// browsers need (application/wasm for streaming compilation), cross-origin
+// isolated (COOP and COEP headers, for SharedArrayBuffer).
 import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
@@ -31,7 +32,15 @@ export function startServer(port = Number(process.env.PORT ?? 8787)) {
       }
       if ((await stat(path).catch(() => null))?.isDirectory()) path = join(path, 'index.html');
       const body = await readFile(path);
-      res.writeHead(200, { 'Content-Type': types[extname(path)] ?? 'application/octet-stream', 'Cache-Control': 'no-store' });
+      res.writeHead(200, {
+        'Content-Type': types[extname(path)] ?? 'application/octet-stream',
+        'Cache-Control': 'no-store',
+        // Cross-origin isolation: the page may share memory with its
+        // workers (SharedArrayBuffer), which the worker runtime's in-call
+        // cancellation needs. Everything is served from this origin.
+        'Cross-Origin-Opener-Policy': 'same-origin',
+        'Cross-Origin-Embedder-Policy': 'require-corp',
+      });
       res.end(body);
     } catch {
       res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found');

@@ -22,9 +22,12 @@ export declare const POOL_MEMORY_LIMIT: number;
 /** The package's default Lua heap limit: 256 MiB. */
 export declare const DEFAULT_MEMORY_LIMIT: number;
 
-export type LuaErrorKind = 'lua' | 'memory' | 'limit' | 'store' | 'format' | 'snapshot' | 'io';
+export type LuaErrorKind = 'lua' | 'memory' | 'limit' | 'cancelled' | 'store' | 'format' | 'snapshot' | 'io';
 
-/** A Lua error or a limit; the runtime stays usable after it. */
+/**
+ * A Lua error, a limit, or a cancelled call (kind "cancelled": a call's signal or the runtime's
+ * cancel source stopped it); the runtime stays usable after it.
+ */
 export declare class LuaError extends Error {
   constructor(message: string, options?: { kind?: LuaErrorKind; luaMessage?: string; traceback?: string; formatKind?: string; limitKind?: LimitKind; cause?: unknown });
   readonly name: 'LuaError';
@@ -90,17 +93,60 @@ export interface ComputeWithIoResult {
   metadata: LxtValue;
 }
 
+/** Reported after each batch of a stream. */
 export interface StreamProgress {
+  /** 0 for the first batch. */
   batchIndex: number;
-  totalBatches: number;
+  /** Batches in the source; undefined when its length is not known. */
+  totalBatches: number | undefined;
+  /** Records processed so far, this batch included. */
   processed: number;
-  total: number;
+  /** Records in the source (an array's length, a Set's or Map's size, or options.total); else undefined. */
+  total: number | undefined;
+  /** The batch's `_io.output`. */
   output: LxtValue;
 }
 
+/**
+ * What a stream reads records from, one record per element: an array, any iterable (a generator,
+ * a Set), an async iterable (an async generator), or a web ReadableStream (one record per chunk).
+ * Nothing but the current batch is read ahead.
+ */
+export type StreamSource<T = LxtInput> = T[] | Iterable<T> | AsyncIterable<T> | ReadableStream<T>;
+
+export interface StreamOptions {
+  /** Records per batch (default 100); an integer of at least 1. */
+  batchSize?: number;
+  /**
+   * Called after each batch; a returned Promise is awaited before the next batch is pulled (so it
+   * can slow the stream down, or let a page repaint). An exception ends the stream.
+   */
+  onProgress?: (p: StreamProgress) => void | Promise<void>;
+  /** `_io.meta` of every batch. */
+  metadata?: LxtInput;
+  /** How each batch's `_io.input` crosses (default: the runtime's inputMode). */
+  inputMode?: InputMode;
+  /**
+   * Stops the stream: checked before each batch is pulled and run (the stream throws
+   * `signal.reason`, an AbortError unless you gave another), it also ends a pull that waits for
+   * the source, and it stops a running batch at its next budget check (a LuaError of kind
+   * "cancelled") when the abort can happen while Lua runs: from another thread through the worker
+   * runtime (luaxt/worker), or from code that runs during the call (a store).
+   */
+  signal?: AbortSignal;
+  /** Records in the source, when you know it and the runtime cannot (a generator): sets `total` and `totalBatches`. */
+  total?: number;
+}
+
+/** A cancel source: an AbortSignal, an Int32Array (cancel while element 0 is not 0, read with Atomics.load), a function, or null. */
+export type CancelSource = AbortSignal | Int32Array | (() => boolean) | null;
+
 export interface LuaxtRuntime {
-  /** Runs Lua code; returns its first return value, decoded (nil → null). */
-  compute(code: string): LxtValue;
+  /**
+   * Runs Lua code; returns its first return value, decoded (nil → null). A `signal` that is aborted
+   * (before the call, or by code that runs during it) stops it with a LuaError of kind "cancelled".
+   */
+  compute(code: string, options?: { signal?: AbortSignal }): LxtValue;
   /**
    * Sets `_io.input`: a copy (one encoded buffer in the store) or a view of `value` (kept here,
    * read by Lua a piece at a time; do not change it while a call runs), by `options.mode` or the
@@ -113,21 +159,33 @@ export interface LuaxtRuntime {
   getMetadata(): LxtValue;
   /** Clears `_io.input`, `_io.output` and `_io.meta`. */
   clearIo(): void;
-  /** clearIo, setInput(input, { mode: options.inputMode }), setMetadata(options.metadata), compute(code). */
+  /** clearIo, setInput(input, { mode: options.inputMode }), setMetadata(options.metadata), compute(code, { signal }). */
   computeWithIo(
     code: string,
     input?: LxtInput,
-    options?: { metadata?: LxtInput; inputMode?: InputMode },
+    options?: { metadata?: LxtInput; inputMode?: InputMode; signal?: AbortSignal },
   ): ComputeWithIoResult;
   /**
-   * Runs `code` once per batch with `_io.input = { batch, batchIndex,
-   * totalBatches, offset, total }`; resolves to the `_io.output` of each batch.
+   * Runs `code` once per batch of `source` with `_io.input = { batch, batchIndex, offset, total,
+   * totalBatches }` (0-based; the last two only when the length is known) and yields each batch's
+   * `_io.output` as it is produced. The source is read one batch at a time, only when the next
+   * output is asked for (backpressure), and never whole; `_io` is cleared around each batch, so
+   * memory stays bounded by one batch at any length. Errors of the source, of a batch and of
+   * onProgress end the stream; so do `break` and `return()`, which close the source (an
+   * iterator's `return()`, a ReadableStream's `cancel()`). Lua globals and `_home` persist from
+   * batch to batch.
    */
-  processStream(
-    code: string,
-    items: Iterable<LxtInput>,
-    options?: { batchSize?: number; onProgress?: (p: StreamProgress) => void | Promise<void>; metadata?: LxtInput },
-  ): Promise<LxtValue[]>;
+  stream(code: string, source: StreamSource, options?: StreamOptions): AsyncIterableIterator<LxtValue>;
+  /** `stream`, collected: resolves to the `_io.output` of every batch, in order. */
+  processStream(code: string, source: StreamSource, options?: StreamOptions): Promise<LxtValue[]>;
+  /**
+   * The runtime's own cancel source, asked at every budget check of every call (every 1000 Lua
+   * instructions, spec §11.8); null removes it. While it says cancel, a running call stops and new
+   * calls fail at once, with a LuaError of kind "cancelled". A JS thread runs nothing else while
+   * its WebAssembly call runs, so only another thread can flip it then: an Int32Array over a
+   * SharedArrayBuffer that another worker or thread sets with Atomics.store.
+   */
+  setCancel(source: CancelSource): void;
   /** Calls the global Lua function `method` (dotted paths allowed) with `params`; returns its result. */
   request(method: string, params?: LxtInput): LxtValue;
   /** What `print` wrote during the last compute. */

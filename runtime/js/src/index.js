@@ -15,6 +15,8 @@
 import { MapStore, IO_ID, Status } from './store.js';
 import { serializeObject, deserializeObject, encodeKey, tableKind } from './codec.js';
 import { ValueInput, encodesLargerThan } from './view.js';
+import { batchStream, collect } from './stream.js';
+import { INTERNAL, REQUEST_CODE } from './internal.js';
 
 export { MapStore } from './store.js';
 export { ValueInput } from './view.js';
@@ -41,14 +43,15 @@ const isNode = typeof process !== 'undefined' && !!process.versions && !!process
 
 /**
  * An error of the runtime: a Lua error (`kind` "lua", with `luaMessage`
- * and `traceback`), or a limit ("memory", "limit"), a store, format,
- * snapshot or io error. The runtime stays usable after it.
+ * and `traceback`), a limit ("memory", "limit"), a cancelled call
+ * ("cancelled"), a store, format, snapshot or io error. The runtime stays
+ * usable after it.
  */
 export class LuaError extends Error {
   constructor(message, { kind = 'lua', luaMessage, traceback, formatKind, limitKind, cause } = {}) {
     super(message, cause === undefined ? undefined : { cause });
     this.name = 'LuaError';
-    /** "lua" | "memory" | "limit" | "store" | "format" | "snapshot" | "io" */
+    /** "lua" | "memory" | "limit" | "cancelled" | "store" | "format" | "snapshot" | "io" */
     this.kind = kind;
     /** The Lua error message (the value given to `error`) for kind "lua". */
     this.luaMessage = luaMessage ?? message;
@@ -240,17 +243,6 @@ async function idbRun(dbName, storeName, mode, op) {
 // ---------------------------------------------------------------------------
 // The runtime
 
-const REQUEST_CODE = `
-local name = _io.input.method
-local f = _G
-for part in string.gmatch(name, "[^%.]+") do
-  if type(f) ~= "table" then f = nil break end
-  f = f[part]
-end
-if type(f) ~= "function" then error("unknown method: " .. tostring(name), 0) end
-_io.output = f(_io.input.params)
-`;
-
 class Runtime {
   constructor(options, module) {
     this.options = options;
@@ -262,6 +254,29 @@ class Runtime {
     this.lastSaved = null;
     this.lastPrinted = '';
     this.closed = false;
+    /** The runtime's own cancel check (setCancel), or null. */
+    this.cancel = null;
+  }
+
+  /**
+   * Hands the runtime its cancel check (spec §11.8): the runtime's own
+   * (setCancel), or-ed with `extra`, a call's signal.
+   */
+  applyCancel(extra = null) {
+    const base = this.cancel;
+    const check = base && extra ? () => base() || extra() : base ?? extra;
+    this.rt.setCancelCheck(check ?? undefined);
+  }
+
+  /** Runs `fn(rt)` with `signal` (if any) cancelling it too. */
+  withSignal(signal, fn) {
+    if (!signal) return this.call(fn);
+    this.call(() => this.applyCancel(() => signal.aborted));
+    try {
+      return this.call(fn);
+    } finally {
+      if (!this.trapped && !this.closed) this.applyCancel();
+    }
   }
 
   async start() {
@@ -288,6 +303,7 @@ class Runtime {
     this.store = store;
     this.rt = rt;
     this.trapped = null;
+    this.applyCancel();
     // Lua's generational collector decodes large inputs about 3x faster
     // than the default incremental one (BENCHMARKS.md).
     const gc = o.gc === undefined ? 'generational' : o.gc;
@@ -333,6 +349,20 @@ class Runtime {
   }
 }
 
+/**
+ * A cancel source as a function that says whether to cancel: an
+ * AbortSignal, an Int32Array (cancelled while its element 0 is not 0, read
+ * with Atomics.load: a SharedArrayBuffer lets another thread set it while a
+ * call runs), a function, or null/undefined (none).
+ */
+function cancelCheck(source) {
+  if (source === null || source === undefined) return null;
+  if (typeof source === 'function') return () => !!source();
+  if (source instanceof Int32Array) return () => Atomics.load(source, 0) !== 0;
+  if (typeof source === 'object' && typeof source.aborted === 'boolean') return () => source.aborted;
+  throw new TypeError('a cancel source must be an AbortSignal, an Int32Array, a function or null');
+}
+
 function toLuaError(e) {
   return new LuaError(e.luaMessage ?? e.message, {
     kind: e.kind,
@@ -374,13 +404,14 @@ export async function createRuntime(options = {}) {
     await idbRun(dbName, storeName, 'readwrite', (s) => s.put(bytes, stateKey));
   }
 
-  const compute = (code) => {
+  const computeBytes = (code, signal) => {
     try {
-      return decode(state.call((rt) => rt.compute(code)));
+      return state.withSignal(signal, (rt) => rt.compute(code));
     } finally {
       state.takePrinted();
     }
   };
+  const compute = (code, opts = {}) => decode(computeBytes(code, opts?.signal));
   // `_io` fields go straight to and from the store (it lives in JS): one
   // encode or decode, no copy through Wasm memory. The runtime decodes
   // (and validates) `_io.input` when Lua first reads it in a compute.
@@ -412,6 +443,27 @@ export async function createRuntime(options = {}) {
       rt.setInputView(input);
     });
   };
+  // The worker runtime (worker.js) moves LXT bytes, not values, so that
+  // every value (references included) crosses exactly.
+  const setInputBytes = (bytes, mode = defaultMode) => {
+    inputModeOption(mode, 'mode');
+    if (mode === 'view' || (mode === 'auto' && bytes.length > VIEW_THRESHOLD)) {
+      const value = deserializeObject(bytes);
+      if (tableKind(value) !== null) return setInput(value, { mode: 'view' });
+    }
+    state.call((rt) => {
+      rt.clearInputView();
+      if (!direct(state.store)) return rt.setInput(bytes);
+      state.store.writeEntry(IO_ID, INPUT_KEY, bytes.length === 1 && bytes[0] === 0 ? undefined : bytes);
+    });
+  };
+  const rawRead = (key, viaRuntime) =>
+    state.call((rt) => (direct(state.store) ? state.store.readEntry(IO_ID, key) : viaRuntime(rt))) ?? null;
+  const setMetaBytes = (bytes) =>
+    state.call((rt) => {
+      if (!direct(state.store)) return rt.setMeta(bytes);
+      state.store.writeEntry(IO_ID, META_KEY, bytes.length === 1 && bytes[0] === 0 ? undefined : bytes);
+    });
   const getOutput = () => ioRead(OUTPUT_KEY, (rt) => rt.getOutput());
   const setMetadata = (meta) => ioWrite(META_KEY, meta, (rt, bytes) => rt.setMeta(bytes));
   const getMetadata = () => ioRead(META_KEY, (rt) => rt.getMeta());
@@ -422,8 +474,27 @@ export async function createRuntime(options = {}) {
     if (input !== undefined) setInput(input, { mode: opts.inputMode });
     const meta = opts.metadata ?? opts.meta;
     if (meta !== undefined) setMetadata(meta);
-    const returnValue = compute(code);
+    const returnValue = compute(code, { signal: opts.signal });
     return { returnValue, output: getOutput(), metadata: getMetadata() };
+  };
+
+  // One batch of a stream: its input and metadata in, the script, its
+  // output out, and `_io` cleared on both sides so that nothing of a batch
+  // stays in the runtime.
+  const runBatch = (code, { inputMode, metadata, signal }) => {
+    const mode = inputModeOption(inputMode ?? defaultMode, 'inputMode');
+    const meta = metadata === undefined ? undefined : serializeObject(metadata);
+    return (input) => {
+      clearIo();
+      try {
+        setInput(input, { mode });
+        if (meta !== undefined) setMetaBytes(meta);
+        computeBytes(code, signal);
+        return getOutput();
+      } finally {
+        if (!state.trapped && !state.closed) clearIo();
+      }
+    };
   };
 
   const runtime = {
@@ -435,20 +506,23 @@ export async function createRuntime(options = {}) {
     clearIo,
     computeWithIo,
 
-    async processStream(code, items, { batchSize = 100, onProgress, metadata } = {}) {
-      if (!(batchSize >= 1)) throw new RangeError('batchSize must be at least 1');
-      const all = Array.isArray(items) ? items : Array.from(items);
-      const total = all.length;
-      const totalBatches = Math.ceil(total / batchSize);
-      const results = [];
-      for (let batchIndex = 0, offset = 0; offset < total; batchIndex++, offset += batchSize) {
-        const batch = all.slice(offset, offset + batchSize);
-        const { output } = computeWithIo(code, { batch, batchIndex, totalBatches, offset, total }, { metadata });
-        results.push(output);
-        const processed = offset + batch.length;
-        if (onProgress) await onProgress({ batchIndex, totalBatches, processed, total, output });
+    setCancel(source) {
+      const check = cancelCheck(source);
+      state.cancel = check;
+      state.call(() => state.applyCancel());
+    },
+
+    stream(code, source, opts = {}) {
+      if (typeof code !== 'string') throw new TypeError('code must be a string');
+      return batchStream(source, opts, runBatch(code, opts ?? {}));
+    },
+
+    processStream(code, source, opts = {}) {
+      try {
+        return collect(runtime.stream(code, source, opts));
+      } catch (e) {
+        return Promise.reject(e);
       }
-      return results;
     },
 
     request(method, params) {
@@ -522,6 +596,16 @@ export async function createRuntime(options = {}) {
       return state.store;
     },
   };
+  Object.defineProperty(runtime, INTERNAL, {
+    value: {
+      computeBytes,
+      setInputBytes,
+      setMetaBytes,
+      outputBytes: () => rawRead(OUTPUT_KEY, (rt) => rt.getOutput()),
+      metaBytes: () => rawRead(META_KEY, (rt) => rt.getMeta()),
+      lastSaved: () => state.lastSaved,
+    },
+  });
   return runtime;
 }
 

@@ -1,6 +1,9 @@
 // The playground in Debian's Chromium (playwright-core, no browser
 // download): write _home, save, reload, load, and _home is back; a Lua
-// error is shown to the user.
+// error is shown to the user; a stream job over a generated input shows
+// its progress, and Cancel stops it, between batches or inside a batch
+// that never ends (the runtime runs in a worker, the page is cross-origin
+// isolated).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -84,4 +87,64 @@ test('a Lua error is shown to the user', async () => {
   assert.match(await page.textContent('#error'), /custom failure/);
   await run('return 1');
   assert.equal(await page.textContent('#error'), '');
+});
+
+/** Starts the stream job with `records` and `batch`, and the job code if given. */
+async function startJob(records, batch, code) {
+  if (code !== undefined) await page.fill('#job-code', code);
+  await page.fill('#job-records', String(records));
+  await page.fill('#job-batch', String(batch));
+  await page.selectOption('#job-mode', 'view');
+  await page.click('#job-run');
+}
+
+const jobEnded = () => page.waitForFunction(() => /^job: /.test(document.getElementById('status').textContent), null, { timeout: 120000 });
+
+test('a stream job over a generated input runs to its end, with progress', async () => {
+  await open();
+  await startJob(200000, 10000);
+  await jobEnded();
+  assert.equal(await page.textContent('#status'), 'job: done');
+  assert.match(await page.textContent('#job-status'), /^done: 200000 records in /);
+  assert.equal(await page.$eval('#job-progress', (p) => p.value), 200000);
+  // sum of (i % 1000) / 4 over 200 000 records
+  assert.deepEqual(JSON.parse(await page.textContent('#job-output')), { records: 200000, sum: 200 * 124875 });
+  assert.match(await page.textContent('#job-memory'), /WebAssembly memory: [\d.]+ MiB/);
+  await page.screenshot({ path: '/tmp/luaxt-playground-job.png', fullPage: true });
+});
+
+test('Cancel stops a job over a million records, and the runtime goes on', async () => {
+  await open();
+  assert.equal(await page.evaluate(() => globalThis.crossOriginIsolated), true);
+  assert.match(await page.textContent('#job-note'), /stops a batch while it runs/);
+  await startJob(1000000, 10000);
+  assert.equal(await page.isEnabled('#cancel'), true);
+  assert.equal(await page.isEnabled('#job-run'), false);
+  // Progress is shown while it runs.
+  await page.waitForFunction(() => document.getElementById('job-progress').value >= 30000, null, { timeout: 120000 });
+  assert.match(await page.textContent('#job-status'), /^\d+ \/ 1000000 records, batch \d+ of 100$/);
+  await page.click('#cancel');
+  await jobEnded();
+  assert.equal(await page.textContent('#status'), 'job: cancelled');
+  const [, processed] = (await page.textContent('#job-status')).match(/^cancelled .* after (\d+) records$/);
+  assert.ok(Number(processed) >= 30000 && Number(processed) < 1000000, processed);
+  assert.equal(await page.textContent('#error'), '');
+  assert.equal(await page.isEnabled('#cancel'), false);
+  await run('return 1 + 1');
+  assert.equal(await page.textContent('#result'), '2');
+});
+
+test('Cancel stops a batch that never ends, inside the running Lua call', async () => {
+  await open();
+  await startJob(100000, 1000, 'if _io.input.batchIndex == 1 then while true do end end _io.output = _io.input.batchIndex');
+  // All of the second batch is pulled: it is in the worker (or on its way
+  // there) before the click is handled, and it never ends by itself.
+  await page.waitForFunction(() => document.getElementById('job-progress').dataset.pulled === '2000', null, { timeout: 120000 });
+  await page.click('#cancel');
+  await jobEnded();
+  assert.equal(await page.textContent('#status'), 'job: cancelled');
+  assert.equal(await page.textContent('#job-status'), 'cancelled inside a running batch after 1000 records');
+  assert.equal(await page.textContent('#job-output'), '0');
+  await run('return 6 * 7');
+  assert.equal(await page.textContent('#result'), '42');
 });

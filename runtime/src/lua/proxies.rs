@@ -11,7 +11,8 @@ use mlua::{Lua, Table};
 pub(crate) struct Proxies {
     /// proxy → key, weak keys.
     keys: Table,
-    /// key → proxy, weak values (one proxy per key while it is reachable).
+    /// key (or slot, see `proxy_in_slot`) → proxy, weak values (one proxy
+    /// per key while it is reachable).
     by_key: Table,
     /// The metatable of every proxy (its owner fills it in).
     pub(crate) meta: Table,
@@ -44,10 +45,33 @@ impl Proxies {
         if let Some(proxy) = self.by_key.raw_get::<Option<Table>>(key)? {
             return Ok(proxy);
         }
+        self.create(lua, key, key)
+    }
+
+    /// The proxy of `key`, found through `slot`, a key from a small set
+    /// that `key` maps onto (created on first use, or when the proxy in
+    /// the slot has another key).
+    ///
+    /// A weak table given keys that never repeat (a view's key changes
+    /// with every input) keeps the entries of collected proxies until a
+    /// rehash, and a rehash sizes it for the entries not yet cleared: in
+    /// the WebAssembly build its size kept growing, 30-40 bytes per view
+    /// ever created (a million records read through views over a stream
+    /// left about 50 MiB). Slots that repeat reuse their nodes.
+    pub(crate) fn proxy_in_slot(&self, lua: &Lua, slot: i64, key: i64) -> mlua::Result<Table> {
+        if let Some(proxy) = self.by_key.raw_get::<Option<Table>>(slot)? {
+            if self.key_of(&proxy)? == Some(key) {
+                return Ok(proxy);
+            }
+        }
+        self.create(lua, slot, key)
+    }
+
+    fn create(&self, lua: &Lua, slot: i64, key: i64) -> mlua::Result<Table> {
         let proxy = lua.create_table()?;
         proxy.set_metatable(Some(self.meta.clone()))?;
         self.keys.raw_set(&proxy, key)?;
-        self.by_key.raw_set(key, &proxy)?;
+        self.by_key.raw_set(slot, &proxy)?;
         Ok(proxy)
     }
 }

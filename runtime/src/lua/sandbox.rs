@@ -7,7 +7,8 @@
 //! so a binary chunk never reaches the VM.
 //!
 //! Limits. One budget counts VM instructions and the work of C library
-//! loops, and checks the deadline as it counts:
+//! loops, and checks the deadline and the host's cancellation
+//! (`crate::cancel`) as it counts:
 //! - the count hook (`luaxt_hook`, `lua/luaxt_budget.c`) charges every
 //!   [`Limits::HOOK_INTERVAL`] instructions, and once a limit has tripped
 //!   it runs at every instruction;
@@ -25,12 +26,13 @@
 //!   `coroutine.resume`, `coroutine.close` and `load` (whose reader
 //!   function runs protected) raise it again.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use std::time::Duration;
 
 use mlua::{Lua, LuaOptions, StdLib};
 
+use crate::cancel::CancelCheck;
 use crate::error::LimitKind;
 use crate::limits::Limits;
 
@@ -142,6 +144,8 @@ pub(crate) struct Budget {
     /// When the deadline was last checked.
     checked: Cell<Option<web_time::Instant>>,
     tripped: Cell<Option<LimitKind>>,
+    /// Asked at every charge: the host's cancellation (`crate::cancel`).
+    cancel: RefCell<Option<CancelCheck>>,
 }
 
 /// How often the deadline is checked at least, while a deadline is set:
@@ -161,6 +165,18 @@ impl Budget {
         self.deadline.set(limits.deadline.map(|d| now + d));
     }
 
+    /// Sets what every charge asks whether the host cancelled the call;
+    /// returns the check it replaces.
+    pub(crate) fn set_cancel(&self, check: Option<CancelCheck>) -> Option<CancelCheck> {
+        self.cancel.replace(check)
+    }
+
+    /// Whether the host has cancelled (asks the check now).
+    pub(crate) fn cancelled(&self) -> bool {
+        let check = self.cancel.borrow().clone();
+        check.is_some_and(|check| check.cancelled())
+    }
+
     /// The limit that stopped the current call, if any.
     pub(crate) fn tripped(&self) -> Option<LimitKind> {
         self.tripped.get()
@@ -175,6 +191,9 @@ impl Budget {
     pub(crate) fn charge(&self, steps: u64) -> Result<u32, LimitKind> {
         let used = self.used.get().saturating_add(steps);
         self.used.set(used);
+        if self.tripped.get().is_none() && self.cancelled() {
+            self.tripped.set(Some(LimitKind::Cancelled));
+        }
         if self.tripped.get().is_none() && self.limit.get().is_some_and(|limit| used > limit) {
             self.tripped.set(Some(LimitKind::Instructions));
         }

@@ -88,9 +88,12 @@ impl Views {
         Ok(Some(key as u32))
     }
 
-    /// The view of `node`, created on first use.
+    /// The view of `node`, created on first use. Views are found by node
+    /// (a slot that the next input reuses), and a view of an earlier input
+    /// in that slot is replaced.
     pub(crate) fn proxy(&self, lua: &Lua, node: NodeId) -> mlua::Result<Table> {
-        self.proxies.proxy(lua, self.key(node))
+        self.proxies
+            .proxy_in_slot(lua, i64::from(node), self.key(node))
     }
 
     /// The source and node of a view (an error for a stale view).

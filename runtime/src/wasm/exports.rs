@@ -7,7 +7,8 @@ use wasm_bindgen::prelude::*;
 use super::c_hooks::take_printed;
 use super::host_input::{HostInput, JsInput};
 use super::host_store::{HostStore, JsStore};
-use crate::{Error, Limits, Runtime};
+use crate::cancel::CancelCheck;
+use crate::{Error, LimitKind, Limits, Runtime};
 
 /// A Lua 5.4 runtime whose external tables live in a JavaScript store.
 #[wasm_bindgen]
@@ -54,6 +55,22 @@ impl LuaRuntime {
     pub fn compute(&mut self, code: &str) -> Result<Vec<u8>, JsValue> {
         let value = self.inner.compute(code).map_err(to_js)?;
         luaxt_format::encode(&value).map_err(|e| to_js(Error::Format(e)))
+    }
+
+    /// Sets the cancel check (spec §11.8): a function the runtime calls at
+    /// every budget check of a running call (every 1000 VM instructions
+    /// and 4096 steps of C work). A truthy result, or a throw, stops the
+    /// call with an error of kind "cancelled", and a call that starts while
+    /// it answers so fails at once. `undefined` removes it.
+    #[wasm_bindgen(js_name = setCancelCheck)]
+    pub fn set_cancel_check(&mut self, check: Option<js_sys::Function>) {
+        self.inner.set_cancel_check(check.map(|check| {
+            CancelCheck::new(move || {
+                check
+                    .call0(&JsValue::UNDEFINED)
+                    .map_or(true, |answer| answer.is_truthy())
+            })
+        }));
     }
 
     /// Stores the LXT-encoded `bytes` as `_io.input`.
@@ -128,13 +145,15 @@ impl LuaRuntime {
     }
 }
 
-/// A JS `Error` with `kind` ("lua", "memory", "limit", "store", "format",
-/// "snapshot", "io"), and for Lua errors `luaMessage` and `traceback`.
+/// A JS `Error` with `kind` ("lua", "memory", "limit", "cancelled",
+/// "store", "format", "snapshot", "io"), for Lua errors `luaMessage` and
+/// `traceback`, for limits `limitKind`.
 fn to_js(err: Error) -> JsValue {
     let js = js_sys::Error::new(&err.to_string());
     let kind = match &err {
         Error::Lua { .. } => "lua",
         Error::Memory(_) => "memory",
+        Error::Limit(LimitKind::Cancelled) => "cancelled",
         Error::Limit(_) => "limit",
         Error::Store(_) => "store",
         Error::Format(_) => "format",
@@ -154,11 +173,14 @@ fn to_js(err: Error) -> JsValue {
     }
     if let Error::Limit(limit) = &err {
         let name = match limit {
-            crate::LimitKind::Instructions => "instructions",
-            crate::LimitKind::Deadline => "deadline",
-            crate::LimitKind::Store => "store",
+            LimitKind::Instructions => Some("instructions"),
+            LimitKind::Deadline => Some("deadline"),
+            LimitKind::Store => Some("store"),
+            LimitKind::Cancelled => None,
         };
-        set("limitKind", name.into());
+        if let Some(name) = name {
+            set("limitKind", name.into());
+        }
     }
     if let Error::Format(format) = &err {
         set("formatKind", format.kind().name().into());
