@@ -7,10 +7,13 @@
 //! `rawget`/`rawset` bypass the metatable as with any table: what `rawset`
 //! puts in a proxy is an ordinary Lua field and is not stored.
 //!
+//! - `t[k]`, `t[k] = v` and `#t` are raw C functions for the common cases
+//!   ([`super::raw_ext`]) over the safe metamethods here.
 //! - `pairs(t)` gives the sequence `1, 2, …, n` first, in order (as Lua
 //!   does for a table's array part), then the other keys in the store's
-//!   order ([`MemoryStore`]: bytewise order of encoded keys). Deleting the
-//!   current entry during `pairs` is safe; each key is visited once.
+//!   order ([`MemoryStore`]: its array part, then the other keys in the
+//!   bytewise order of their encodings). Deleting the current entry during
+//!   `pairs` is safe; each key is visited once.
 //! - The raw `next(t)` sees the empty proxy and returns nil: test
 //!   emptiness with `next` only through `pairs` (`for _ in pairs(t) do …`).
 //! - One proxy per id while it is reachable, so `==` between two reads of
