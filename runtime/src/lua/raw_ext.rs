@@ -8,9 +8,10 @@
 //! value: several times the store lookup itself. These functions read
 //! their arguments from the Lua stack and answer the common cases there:
 //!
-//! - the proxy's id from the registry of proxies (an upvalue);
-//! - keys that are numbers, booleans and strings of up to
-//!   [`KEY_BUF`]` - 5` bytes, encoded on the stack (spec §3);
+//! - the proxy's id from the last proxy seen or the registry of proxies
+//!   (upvalues, see [`EXT`]);
+//! - keys that are numbers, booleans and strings of up to 59 bytes,
+//!   encoded on the stack (spec §3);
 //! - for `t[k]`, values that are nil, booleans, numbers and strings,
 //!   pushed straight from the bytes the store wrote into a buffer that is
 //!   reused ([`Ext::value_buf`]);
