@@ -110,6 +110,23 @@ pub trait Store {
     /// The encoded value stored under `key`, or `None`.
     fn get(&self, id: TableId, key: &[u8]) -> StoreResult<Option<Vec<u8>>>;
 
+    /// Like [`get`](Store::get), into a buffer the caller reuses: replaces
+    /// the content of `out` by the value and returns `true`, or returns
+    /// `false` (leaving `out` empty) when there is none. The runtime reads
+    /// external tables from Lua with this; the provided version calls
+    /// `get`, and a store that can copy the value straight into `out`
+    /// saves an allocation per read.
+    fn get_into(&self, id: TableId, key: &[u8], out: &mut Vec<u8>) -> StoreResult<bool> {
+        out.clear();
+        match self.get(id, key)? {
+            Some(value) => {
+                out.extend_from_slice(&value);
+                Ok(true)
+            }
+            None => Ok(false),
+        }
+    }
+
     /// Stores `value` under `key`, replacing any previous value.
     fn set(&mut self, id: TableId, key: &[u8], value: &[u8]) -> StoreResult<()>;
 

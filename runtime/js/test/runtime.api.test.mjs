@@ -328,3 +328,11 @@ test('runtimes are independent instances', async () => {
   a.close();
   b.close();
 });
+
+test('every kind of key and value round-trips through an external table (the native test\'s script)', async () => {
+  const { readFileSync } = await import('node:fs');
+  const script = readFileSync(new URL('../../tests/lua/ext_roundtrip.lua', import.meta.url), 'utf8');
+  const r = await createRuntime();
+  assert.deepEqual(r.compute(script), []);
+  r.close();
+});

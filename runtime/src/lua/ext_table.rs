@@ -7,10 +7,13 @@
 //! `rawget`/`rawset` bypass the metatable as with any table: what `rawset`
 //! puts in a proxy is an ordinary Lua field and is not stored.
 //!
+//! - `t[k]`, `t[k] = v` and `#t` are raw C functions for the common cases
+//!   ([`super::raw_ext`]) over the safe metamethods here.
 //! - `pairs(t)` gives the sequence `1, 2, …, n` first, in order (as Lua
 //!   does for a table's array part), then the other keys in the store's
-//!   order ([`MemoryStore`]: bytewise order of encoded keys). Deleting the
-//!   current entry during `pairs` is safe; each key is visited once.
+//!   order ([`MemoryStore`]: its array part, then the other keys in the
+//!   bytewise order of their encodings). Deleting the current entry during
+//!   `pairs` is safe; each key is visited once.
 //! - `next(t, k)` sees through the proxy too (the sandbox's `next` asks
 //!   the store for the entry after `k`, in the store's order), so
 //!   `next(t) == nil` tests emptiness; `rawget`/`rawset` do not (and
@@ -27,6 +30,7 @@ use luaxt_format::{DecodeOptions, Value, encode, encode_key};
 use mlua::{IntoLua, Lua, Table};
 
 use super::handles::Handles;
+use super::raw_ext::{self, Handoff};
 use super::to_lua::{decode_to_lua, to_lua};
 use super::to_lxt::{ConvError, ToLxt, describe_key};
 use super::view::{VIEW_NAME, item_to_lua};
@@ -60,6 +64,10 @@ pub(crate) struct Ext<S> {
     /// Whether `input_cache` may be used (only inside `compute`).
     pub(crate) cache_input: Cell<bool>,
     input_key: Vec<u8>,
+    /// The raw metamethods' buffer for the value read or written.
+    pub(crate) value_buf: RefCell<Vec<u8>>,
+    /// What a raw metamethod hands to the safe one it falls back to.
+    pub(crate) handoff: RefCell<Option<Handoff>>,
 }
 
 fn lua_error(message: impl std::fmt::Display) -> mlua::Error {
@@ -85,6 +93,8 @@ impl<S: Store + 'static> Ext<S> {
             input_cache: RefCell::new(None),
             cache_input: Cell::new(false),
             input_key: input_key(),
+            value_buf: raw_ext::value_buf(),
+            handoff: RefCell::new(None),
         });
         ext.install(lua)?;
         Ok(ext)
@@ -485,26 +495,47 @@ impl<S: Store + 'static> Ext<S> {
         self.install_views(lua)?;
         let meta = &self.handles.tables.meta;
 
+        // `__index`, `__newindex` and `__len` are raw C functions for the
+        // common cases (`raw_ext`), over these safe ones for the rest.
         let ext = Rc::clone(self);
+        let index = lua.create_function(move |lua, (proxy, key): (Table, mlua::Value)| {
+            match raw_ext::take_handoff(&ext) {
+                Some(Handoff::Error(e)) => Err(store_error(e)),
+                Some(Handoff::Value) => {
+                    let mut bytes = ext.value_buf.borrow_mut();
+                    let value = decode_to_lua(lua, &ext.handles, &bytes, ext.limits.get());
+                    raw_ext::trim(&mut bytes);
+                    value
+                }
+                None => ext.index(lua, &proxy, &key),
+            }
+        })?;
         meta.raw_set(
             "__index",
-            lua.create_function(move |lua, (proxy, key): (Table, mlua::Value)| {
-                ext.index(lua, &proxy, &key)
-            })?,
+            raw_ext::metamethod(self, lua, raw_ext::index::<S>, index)?,
         )?;
         let ext = Rc::clone(self);
+        let new_index = lua.create_function(
+            move |_, (proxy, key, value): (Table, mlua::Value, mlua::Value)| {
+                match raw_ext::take_handoff(&ext) {
+                    Some(Handoff::Error(e)) => Err(store_error(e)),
+                    _ => ext.new_index(&proxy, &key, &value),
+                }
+            },
+        )?;
         meta.raw_set(
             "__newindex",
-            lua.create_function(
-                move |_, (proxy, key, value): (Table, mlua::Value, mlua::Value)| {
-                    ext.new_index(&proxy, &key, &value)
-                },
-            )?,
+            raw_ext::metamethod(self, lua, raw_ext::new_index::<S>, new_index)?,
         )?;
         let ext = Rc::clone(self);
+        let len =
+            lua.create_function(move |_, proxy: Table| match raw_ext::take_handoff(&ext) {
+                Some(Handoff::Error(e)) => Err(store_error(e)),
+                _ => ext.len(&proxy),
+            })?;
         meta.raw_set(
             "__len",
-            lua.create_function(move |_, proxy: Table| ext.len(&proxy))?,
+            raw_ext::metamethod(self, lua, raw_ext::len::<S>, len)?,
         )?;
         let ext = Rc::clone(self);
         meta.raw_set(

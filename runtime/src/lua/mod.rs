@@ -10,6 +10,7 @@
 //! | [`to_lua`] | LXT bytes → Lua value: a fast path straight from the bytes, and a build from a decoded value |
 //! | [`view`] | read-only views of the input, one per table of it |
 //! | [`ext_table`] | the proxies' and views' metamethods, the `ext` library, `_home` and `_io` |
+//! | [`raw_ext`] | the external tables' `__index`, `__newindex` and `__len` as Lua C functions for the common cases |
 //!
 //! Nothing here knows the [`Runtime`](crate::Runtime): it calls these, and
 //! they call the [`Store`](crate::Store) and the format crate.
@@ -17,6 +18,7 @@
 pub(crate) mod ext_table;
 pub(crate) mod handles;
 pub(crate) mod proxies;
+pub(crate) mod raw_ext;
 pub(crate) mod sandbox;
 pub(crate) mod to_lua;
 pub(crate) mod to_lxt;

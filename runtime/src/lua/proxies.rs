@@ -34,6 +34,11 @@ impl Proxies {
         })
     }
 
+    /// The table `proxy → key` (weak keys), for the raw metamethods.
+    pub(crate) fn keys(&self) -> &Table {
+        &self.keys
+    }
+
     /// The key of `table` if it is one of these proxies.
     #[inline]
     pub(crate) fn key_of(&self, table: &Table) -> mlua::Result<Option<i64>> {

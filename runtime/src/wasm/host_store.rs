@@ -141,6 +141,33 @@ impl Store for JsStore {
         })
     }
 
+    /// The host writes the value straight into `out`'s spare capacity
+    /// (§11.5: a value larger than it is asked for again).
+    fn get_into(&self, id: TableId, key: &[u8], out: &mut Vec<u8>) -> StoreResult<bool> {
+        out.clear();
+        loop {
+            let cap = out.capacity();
+            let status = self.host.get(
+                id,
+                addr(key),
+                len32(key),
+                out.as_mut_ptr() as usize as u32,
+                u32::try_from(cap).unwrap_or(u32::MAX),
+            );
+            if status == calls::ABSENT {
+                return Ok(false);
+            }
+            let needed = self.check(id, status)? as usize;
+            if needed <= cap {
+                // SAFETY: the host wrote `needed` bytes at the pointer, all
+                // within the capacity (§11.5: it writes nothing otherwise).
+                unsafe { out.set_len(needed) };
+                return Ok(true);
+            }
+            out.reserve(needed);
+        }
+    }
+
     fn set(&mut self, id: TableId, key: &[u8], value: &[u8]) -> StoreResult<()> {
         let status = self
             .host
