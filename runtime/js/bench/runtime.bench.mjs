@@ -1,4 +1,5 @@
-// Benchmark: input → Lua aggregation → output at 1, 10 and 100 MB, and
+// Benchmark: input → Lua aggregation → output at 1, 10 and 100 MB in copy
+// mode (bench/views.bench.mjs compares the input modes), and
 // external-table get/set per second; luaxt next to the earlier system's
 // reported figures and to wasmoon doing the same job in this process.
 //
@@ -37,7 +38,7 @@ const factory = new LuaFactory();
 {
   const warm = recordsOfSize(256 * 1024);
   for (let i = 0; i < 3; i++) {
-    luaxt.computeWithIo(AGGREGATE_LUA, warm);
+    luaxt.computeWithIo(AGGREGATE_LUA, warm, { inputMode: 'copy' });
     pack(warm);
   }
   luaxt.clearIo();
@@ -52,7 +53,7 @@ for (const mb of sizes) {
 
   // luaxt: encode (JS) → setInput → Lua reads _io.input (decode) → aggregation → output.
   const luaxtMs = await timeIt(() => {
-    const { output } = luaxt.computeWithIo(AGGREGATE_LUA, input);
+    const { output } = luaxt.computeWithIo(AGGREGATE_LUA, input, { inputMode: 'copy' });
     if (output.count !== expected.count || output.sum !== expected.sum) throw new Error('luaxt: wrong result');
     luaxt.clearIo();
   });
@@ -62,7 +63,7 @@ for (const mb of sizes) {
   const encodeMs = performance.now() - t0;
   luaxt.clearIo();
   t0 = performance.now();
-  luaxt.setInput(input);
+  luaxt.setInput(input, { mode: 'copy' });
   const setInputMs = performance.now() - t0;
   t0 = performance.now();
   luaxt.compute('local x = _io.input');
