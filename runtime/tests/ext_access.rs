@@ -160,3 +160,37 @@ fn a_value_over_the_memory_limit_is_a_memory_error_either_way() {
     }
     assert_eq!(rt.compute("return _home.n").unwrap(), Value::Nil);
 }
+
+/// The runtime's format limits, not the defaults, bound what a script
+/// writes: on both the raw path (a string) and the safe one (a table),
+/// and in both directions (smaller and larger than the default 256 MiB
+/// are the same code; the small side is what a test can afford).
+#[test]
+fn writes_follow_the_runtimes_max_size() {
+    let limits = Limits {
+        format: luaxt_format::Limits {
+            max_size: 1024,
+            ..luaxt_format::Limits::DEFAULT
+        },
+        ..Limits::default()
+    };
+    let mut rt = Runtime::new(MemoryStore::new(), limits).expect("runtime");
+    for (what, write) in [
+        ("a string", "_home.s = string.rep('x', 2000)"),
+        (
+            "a table",
+            "_home.t = { string.rep('x', 600), string.rep('y', 600) }",
+        ),
+    ] {
+        let err = rt.compute(write).unwrap_err();
+        assert!(err.to_string().contains("length overflow"), "{what}: {err}");
+    }
+    assert_eq!(rt.compute("return next(_home)").unwrap(), Value::Nil);
+    // Under the limit, both paths store.
+    rt.compute("_home.s = string.rep('x', 1000) _home.t = { 'a', 'b' }")
+        .unwrap();
+    assert_eq!(
+        rt.compute("return #_home.s + #_home.t").unwrap(),
+        Value::Int(1002)
+    );
+}

@@ -26,7 +26,7 @@
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
-use luaxt_format::{DecodeOptions, Value, encode, encode_key};
+use luaxt_format::{DecodeOptions, Value, encode_into_with, encode_key};
 use mlua::{IntoLua, Lua, Table};
 
 use super::handles::Handles;
@@ -184,7 +184,8 @@ impl<S: Store + 'static> Ext<S> {
         let converted = ToLxt::new(&self.handles, self.limits.get().max_depth)
             .value(value)
             .map_err(fail)?;
-        let bytes = encode(&converted).map_err(|e| {
+        let mut bytes = Vec::new();
+        encode_into_with(&converted, &mut bytes, &self.limits.get()).map_err(|e| {
             lua_error(format!(
                 "ext.table {id}: {} (at key {})",
                 e,

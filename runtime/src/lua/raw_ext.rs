@@ -377,7 +377,7 @@ unsafe fn write<S: Store>(ext: &Ext<S>, state: *mut ffi::lua_State) -> bool {
                     return fall_back(None);
                 };
                 // What `encode` refuses (spec §6.2) the safe path reports.
-                if 5 + text.len() as u64 > Limits::DEFAULT.max_size {
+                if 5 + text.len() as u64 > ext.limits.get().max_size {
                     return fall_back(None);
                 }
                 trim(&mut value);
