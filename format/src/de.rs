@@ -19,6 +19,7 @@ use serde::de::{self, Deserialize, DeserializeSeed, IgnoredAny, Visitor};
 
 use crate::key::float_key_as_int;
 use crate::ser::{TABLE_REF, TableId, key_cmp};
+use crate::utf8::{self, HIGH_BITS, short_ascii, short_content};
 use crate::{CANONICAL_NAN_BITS, DecodeOptions, Error, ErrorKind, Limits, Result, Table, Value};
 
 impl de::Error for Error {
@@ -287,14 +288,14 @@ impl<'de> Deserializer<'de> {
     fn text(&mut self) -> DeResult<&'de str> {
         let start = self.pos + 4;
         let content = self.content()?;
-        if short_ascii(self.input, start, content.len()) || all_ascii(content) {
-            // ASCII text (struct keys, names, most text) skips the general
+        if short_ascii(self.input, start, content.len()) {
+            // Short ASCII text (struct keys, names) skips the general
             // validator, which is slower on it.
             // SAFETY: ASCII bytes are valid UTF-8.
             return Ok(unsafe { core::str::from_utf8_unchecked(content) });
         }
-        core::str::from_utf8(content)
-            .map_err(|e| Error::at(ErrorKind::InvalidUtf8, start + e.valid_up_to()).into())
+        utf8::to_str(content)
+            .map_err(|valid_up_to| Error::at(ErrorKind::InvalidUtf8, start + valid_up_to).into())
     }
 
     /// `0x01` payload.
@@ -818,14 +819,6 @@ fn string_rank(len: usize, content: u64) -> u128 {
     length_bytes << 64 | u128::from(content)
 }
 
-/// The first `len` (0 to 8) bytes of a little-endian `word`, moved to
-/// its top: their high bits are the ASCII check, and swapping its bytes
-/// gives their big-endian value.
-#[inline(always)]
-fn short_content(word: u64, len: usize) -> u64 {
-    word.checked_shl(64 - 8 * len as u32).unwrap_or(0)
-}
-
 impl<'a, 'de> MapView<'a, 'de> {
     fn new(de: &'a mut Deserializer<'de>, n: usize) -> Self {
         let key_base = de.keys.len();
@@ -998,7 +991,7 @@ impl<'de> MapView<'_, 'de> {
                     // SAFETY: ASCII bytes are valid UTF-8.
                     unsafe { core::str::from_utf8_unchecked(content) }
                 } else {
-                    core::str::from_utf8(content).ok()?
+                    utf8::to_str(content).ok()?
                 };
                 (key_rank(&input[at..end]), text)
             }
@@ -1118,34 +1111,6 @@ impl<'de> MapView<'_, 'de> {
             return seed.deserialize(KeyDeserializer(scalar)).map(Some);
         }
     }
-}
-
-/// The high bit of each byte of a word: set only in non-ASCII bytes.
-const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
-
-/// Whether `bytes` is all ASCII: 32 bytes at a time, then the rest.
-#[inline]
-fn all_ascii(bytes: &[u8]) -> bool {
-    let mut blocks = bytes.chunks_exact(32);
-    let mut any = 0u64;
-    for block in &mut blocks {
-        let word = |i: usize| u64::from_le_bytes(block[i..i + 8].try_into().unwrap());
-        any |= word(0) | word(8) | word(16) | word(24);
-    }
-    any & HIGH_BITS == 0 && blocks.remainder().is_ascii()
-}
-
-/// Whether `input[start..start + len]` is short ASCII text (up to 32
-/// bytes); `false` also when it cannot tell, so the caller validates.
-#[inline(always)]
-fn short_ascii(input: &[u8], start: usize, len: usize) -> bool {
-    if len <= 8 {
-        if let Some(word) = input.get(start..).and_then(|rest| rest.first_chunk::<8>()) {
-            // The bytes past the text shift out.
-            return short_content(u64::from_le_bytes(*word), len) & HIGH_BITS == 0;
-        }
-    }
-    len <= 32 && input[start..start + len].is_ascii()
 }
 
 impl Error {

@@ -98,6 +98,7 @@ mod parser;
 mod table;
 mod table_builder;
 mod tag;
+mod utf8;
 mod value;
 mod write;
 

@@ -384,12 +384,12 @@ impl<'a, 'p, 's> Parser<'a, 'p, 's> {
     fn string<V: Build<'a>>(&self, at: &'a [u8]) -> PResult<'a, V> {
         let (content_and_rest, len) = self.count(at, 1)?;
         let (rest, content) = field(content_and_rest, take(len))?;
-        match core::str::from_utf8(content) {
+        match crate::utf8::to_str(content) {
             Ok(text) => Ok((rest, V::str(text))),
             // The offset is that of the first bad byte in the document.
-            Err(e) => Err(fail(
+            Err(valid_up_to) => Err(fail(
                 ErrorKind::InvalidUtf8,
-                &content_and_rest[e.valid_up_to()..],
+                &content_and_rest[valid_up_to..],
             )),
         }
     }

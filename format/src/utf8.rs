@@ -1,0 +1,82 @@
+//! The UTF-8 check of string content (§2.5): the one function every
+//! reader of a `0x04` string calls ([`to_str`]), and the ASCII tests the
+//! typed decoder's fast paths use before it.
+//!
+//! Longer text goes to `core::str::from_utf8`, which has its own ASCII
+//! fast path. (`simdutf8` was tried: no change on the benchmark's records,
+//! whose text is ASCII, so it is not a dependency.)
+
+/// The high bit of each byte of a word: set only in non-ASCII bytes.
+pub(crate) const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+
+/// Text up to this many bytes is first tried as ASCII.
+const SHORT: usize = 32;
+
+/// `bytes` as text, or the offset in `bytes` of the first byte that is not
+/// part of valid UTF-8.
+#[inline]
+pub(crate) fn to_str(bytes: &[u8]) -> Result<&str, usize> {
+    // Short ASCII text (keys, names) is checked faster inline than by
+    // the general validator.
+    if bytes.len() <= SHORT && bytes.is_ascii() {
+        // SAFETY: ASCII bytes are valid UTF-8.
+        return Ok(unsafe { core::str::from_utf8_unchecked(bytes) });
+    }
+    core::str::from_utf8(bytes).map_err(|e| e.valid_up_to())
+}
+
+/// The first `len` (0 to 8) bytes of a little-endian `word`, moved to
+/// its top: their high bits are the ASCII check, and swapping its bytes
+/// gives their big-endian value.
+#[inline(always)]
+pub(crate) fn short_content(word: u64, len: usize) -> u64 {
+    word.checked_shl(64 - 8 * len as u32).unwrap_or(0)
+}
+
+/// Whether `input[start..start + len]` is short ASCII text (up to 32
+/// bytes); `false` also when it cannot tell, so the caller validates.
+/// The caller has checked that the range is within `input`.
+#[inline(always)]
+pub(crate) fn short_ascii(input: &[u8], start: usize, len: usize) -> bool {
+    if len <= 8 {
+        if let Some(word) = input.get(start..).and_then(|rest| rest.first_chunk::<8>()) {
+            // The bytes past the text shift out.
+            return short_content(u64::from_le_bytes(*word), len) & HIGH_BITS == 0;
+        }
+    }
+    len <= SHORT && input[start..start + len].is_ascii()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn offsets_are_those_of_core() {
+        let cases: [&[u8]; 7] = [
+            b"",
+            b"plain ascii",
+            "h\u{e9}llo \u{1F600}".as_bytes(),
+            b"bad \xFF byte",
+            b"truncated \xE2\x82",
+            &[b'a'; 100],
+            b"\xED\xA0\x80 surrogate",
+        ];
+        for bytes in cases {
+            let expected = core::str::from_utf8(bytes).map_err(|e| e.valid_up_to());
+            assert_eq!(to_str(bytes), expected, "{bytes:?}");
+        }
+        // A bad byte deep inside a long ASCII run.
+        let mut long = [b'x'; 300];
+        long[257] = 0x80;
+        assert_eq!(to_str(&long), Err(257));
+    }
+
+    #[test]
+    fn short_ascii_reads_only_the_text() {
+        let input = b"abc\xFFdefghijklmnop";
+        assert!(short_ascii(input, 0, 3));
+        assert!(!short_ascii(input, 0, 4));
+        assert!(short_ascii(input, 4, 12));
+    }
+}
