@@ -47,7 +47,7 @@ first; --seed S repeats a run. Exit code 1 on any mismatch.
 Examples:
   luaxt conformance
   luaxt conformance --rust --filter keys.
-  luaxt conformance --js runtime/js/src/codec.js
+  luaxt conformance --js format/js/src/index.js
   luaxt conformance --js ./my-codec.mjs --known my-known-failures.txt
   luaxt conformance --js ./my-codec.mjs --generate 100000
   luaxt conformance --js ./my-codec.mjs --generate 100000 --seed 0x2a")]

@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const here = (p) => fileURLToPath(new URL(p, import.meta.url));
-const CODEC = here('../../runtime/js/src/codec.js');
+const CODEC = here('../../format/js/src/index.js');
 
 // Each bug, and vectors that must be among the failures.
 const BUGS = {

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Differential check: every file of a corpus (default fuzz/corpus/decode)
-// through the reference JS codec (runtime/js/src/codec.js) and through
+// through the reference JS codec (format/js/src/index.js) and through
 // luaxt-format (the lxt-oracle helper in this folder). For lenient and
 // strict decoding they must agree on accept/reject, on the error class and
 // offset, and, when both accept, on the re-encoding: the JS codec's
@@ -18,7 +18,7 @@ import { fileURLToPath } from 'node:url';
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../..');
 const { deserializeObject, serializeObject } = await import(
-  resolve(root, 'runtime/js/src/codec.js')
+  resolve(root, 'format/js/src/index.js')
 );
 
 const inputs = process.argv.slice(2);

@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 
 const path = process.env.LXT_REFERENCE_CODEC
   ? pathToFileURL(resolve(process.env.LXT_REFERENCE_CODEC)).href
-  : new URL('../../../runtime/js/src/codec.js', import.meta.url).href;
+  : new URL('../../../format/js/src/index.js', import.meta.url).href;
 export const codec = await import(path);
 
 const BRAND = Symbol.for('luaxt.TableRef');

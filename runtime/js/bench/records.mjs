@@ -1,6 +1,6 @@
 // Record datasets like the earlier system's: arrays of objects with
 // numbers and strings. Shared by the runtime tests and benchmark.
-import { serializeObject } from '../src/codec.js';
+import { serializeObject } from 'luaxt-format';
 
 /** Record `i`: integers, a float, strings. */
 export function record(i) {

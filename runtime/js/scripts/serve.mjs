@@ -2,12 +2,21 @@
 // 127.0.0.1 (PORT, default 8787; 0 picks a free port) with the MIME types
 // browsers need (application/wasm for streaming compilation), cross-origin
 // isolated (COOP and COEP headers, for SharedArrayBuffer).
+//
+// The runtime imports the codec by its package name, 'luaxt-format', which
+// a browser cannot resolve by itself (and module workers take no import
+// map). Like a bundler's dev server, this one serves the codec package
+// (format/js/src) under /luaxt-format/ and rewrites that bare specifier
+// in the JavaScript it serves.
 import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
+const codecRoot = fileURLToPath(new URL('../../../format/js/src/', import.meta.url));
+const CODEC_PREFIX = '/luaxt-format/';
+const BARE_CODEC = /(from\s*|import\s*\(\s*)(['"])luaxt-format\2/g;
 const types = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -25,13 +34,19 @@ export function startServer(port = Number(process.env.PORT ?? 8787)) {
   const server = createServer(async (req, res) => {
     try {
       const url = new URL(req.url, 'http://localhost');
-      let path = normalize(join(root, decodeURIComponent(url.pathname)));
-      if (!path.startsWith(root) || path.split(sep).includes('node_modules')) {
+      const codec = url.pathname.startsWith(CODEC_PREFIX);
+      const base = codec ? codecRoot : root;
+      const rest = codec ? url.pathname.slice(CODEC_PREFIX.length) : url.pathname;
+      let path = normalize(join(base, decodeURIComponent(rest)));
+      if (!path.startsWith(base) || path.split(sep).includes('node_modules')) {
         res.writeHead(403).end('forbidden');
         return;
       }
       if ((await stat(path).catch(() => null))?.isDirectory()) path = join(path, 'index.html');
-      const body = await readFile(path);
+      let body = await readFile(path);
+      if (extname(path) === '.js' || extname(path) === '.mjs') {
+        body = body.toString('utf8').replace(BARE_CODEC, `$1$2${CODEC_PREFIX}index.js$2`);
+      }
       res.writeHead(200, {
         'Content-Type': types[extname(path)] ?? 'application/octet-stream',
         'Cache-Control': 'no-store',

@@ -1,9 +1,9 @@
 // Type declarations of the luaxt runtime package (src/index.js).
-import type { LxtInput, LxtValue } from './codec.js';
+import type { LxtInput, LxtValue } from 'luaxt-format';
 import { MapStore } from './store.js';
 
-export { serializeObject, deserializeObject, TableRef, LxtError } from './codec.js';
-export type { LxtInput, LxtValue } from './codec.js';
+export { serializeObject, deserializeObject, TableRef, LxtError } from 'luaxt-format';
+export type { LxtInput, LxtValue } from 'luaxt-format';
 export { MapStore } from './store.js';
 export { ValueInput } from './view.js';
 

@@ -13,7 +13,7 @@
  */
 
 import { MapStore, IO_ID, Status } from './store.js';
-import { serializeObject, deserializeObject, encodeKey, tableKind } from './codec.js';
+import { serializeObject, deserializeObject, encodeKey, tableKind } from 'luaxt-format';
 import { ValueInput, encodesLargerThan } from './view.js';
 import { batchStream, collect } from './stream.js';
 import { INTERNAL, REQUEST_CODE } from './internal.js';
@@ -34,7 +34,7 @@ function inputModeOption(mode, name) {
   }
   return mode;
 }
-export { serializeObject, deserializeObject, TableRef, LxtError } from './codec.js';
+export { serializeObject, deserializeObject, TableRef, LxtError } from 'luaxt-format';
 
 /** Default Lua heap limit of the package: 256 MiB. */
 export const DEFAULT_MEMORY_LIMIT = 256 * 1024 * 1024;

@@ -20,7 +20,7 @@ import {
   objectKeysInOrder,
   mapTable,
   keyBinary,
-} from './codec.js';
+} from 'luaxt-format';
 import { Status } from './store.js';
 
 /** Item records (§11.7): a value's LXT bytes, or a table's node id. */

@@ -1,5 +1,5 @@
 // Type declarations of the worker runtime (src/worker.js).
-import type { LxtInput, LxtValue } from './codec.js';
+import type { LxtInput, LxtValue } from 'luaxt-format';
 import type { ComputeWithIoResult, InputMode, RuntimeOptions, StreamOptions, StreamSource } from './index.js';
 
 /** The options of createRuntime, without `store` (the store lives in the worker). */

@@ -17,7 +17,7 @@
  * @module luaxt/worker
  */
 
-import { serializeObject, deserializeObject } from './codec.js';
+import { serializeObject, deserializeObject } from 'luaxt-format';
 import { LuaError, RuntimeTrappedError } from './index.js';
 import { batchStream, collect } from './stream.js';
 import { REQUEST_CODE } from './internal.js';

@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRuntime, LuaError, RuntimeTrappedError, MapStore, TableRef, serializeObject } from '../src/index.js';
-import { encodeKey } from '../src/codec.js';
+import { encodeKey } from 'luaxt-format';
 import { IO_ID } from '../src/store.js';
 
 const rt = await createRuntime();

@@ -1,5 +1,5 @@
 // Tests of the reference JS codec against spec/decisions.md, section by section.
-// Run: node --test runtime/js/test/
+// Run: node --test format/js/test/
 
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,7 +12,7 @@ import {
   deserializeObject,
   encodeKey,
   serializeObject,
-} from '../src/codec.js';
+} from '../src/index.js';
 
 // --- helpers ---------------------------------------------------------------
 

@@ -1,0 +1,373 @@
+// The encoder: a JS value → one canonical LXT document (§2 values, §4
+// canonical form, §8 JS → LXT).
+//
+// Writes into one growing buffer reused across calls; the result is a copy.
+// Recursion depth is bounded by maxDepth (tables) and cycles are caught first.
+
+import { T_NIL, T_BOOL, T_INT, T_FLOAT, T_STR, T_BYTES, T_TABLE, T_REF, TWO_32, U32_MAX, I64_MIN, I64_MAX } from './tags.js';
+import {
+  encodeError,
+  describe,
+  withPath,
+  indexSegment,
+  propSegment,
+  mapKeySegment,
+  finishEncodeError,
+} from './errors.js';
+import { checkOptions, limitOption, ENCODE_OPTIONS } from './limits.js';
+import { isTableRef, isU32 } from './ref.js';
+import { encodeUtf8Short, encodeUtf8Long } from './utf8.js';
+import { tableKind, arrayExtent, sparseIndices, mapTable } from './tables.js';
+import { shapeOf } from './object-keys.js';
+
+const INITIAL_OUT = 64 * 1024;
+const KEEP_OUT_MAX = 64 * 1024 * 1024; // a larger buffer is dropped after the call
+
+let out = new Uint8Array(INITIAL_OUT);
+let outView = new DataView(out.buffer);
+let wp = 0; // write position
+let encMaxDepth = 128;
+let encMaxSize = 268435456;
+let open = []; // the tables being written, by depth (cycle detection)
+let encoding = false;
+
+/**
+ * Encodes a JS value as a canonical LXT document (§4, mapping of §8).
+ *
+ * @param {*} value
+ * @param {{ maxDepth?: number, maxSize?: number }} [options]
+ * @returns {Uint8Array} a fresh array (never a view of an internal buffer)
+ * @throws {LxtError} `invalid_key`, `duplicate_key`, `depth_exceeded`,
+ *   `length_overflow`, `invalid_utf8`, `integer_overflow`, `cycle`,
+ *   `unsupported_type`; offset -1, `path` like `$.a[3]`
+ */
+export function serializeObject(value, options) {
+  checkOptions(options, ENCODE_OPTIONS, 'serializeObject');
+  const maxDepth = limitOption(options, 'maxDepth');
+  const maxSize = limitOption(options, 'maxSize');
+  if (encoding) return serializeReentrant(value, maxDepth, maxSize);
+  encoding = true;
+  wp = 0;
+  encMaxDepth = maxDepth;
+  encMaxSize = maxSize;
+  try {
+    writeValue(value, 0);
+    if (wp > maxSize) throw encodeError('length_overflow', ` (document of ${wp} bytes > max_size ${maxSize})`);
+    return out.slice(0, wp);
+  } catch (err) {
+    throw finishEncodeError(err);
+  } finally {
+    open.length = 0;
+    if (out.length > KEEP_OUT_MAX) setOutput(new Uint8Array(INITIAL_OUT));
+    encoding = false;
+  }
+}
+
+/** serializeObject called from a getter during another call: use fresh state. */
+function serializeReentrant(value, maxDepth, maxSize) {
+  const saved = [out, wp, encMaxDepth, encMaxSize, open];
+  setOutput(new Uint8Array(256));
+  open = [];
+  encoding = false;
+  try {
+    return serializeObject(value, { maxDepth, maxSize });
+  } finally {
+    setOutput(saved[0]);
+    [, wp, encMaxDepth, encMaxSize, open] = saved;
+    encoding = true;
+  }
+}
+
+function setOutput(buffer) {
+  out = buffer;
+  outView = new DataView(buffer.buffer);
+}
+
+/** Makes room for `n` more bytes. */
+function ensure(n) {
+  if (wp + n > out.length) grow(wp + n);
+}
+
+function grow(required) {
+  let size = out.length * 2;
+  while (size < required) size *= 2;
+  const bigger = new Uint8Array(size);
+  bigger.set(out.subarray(0, wp));
+  setOutput(bigger);
+}
+
+function writeU32(at, v) {
+  out[at] = v;
+  out[at + 1] = v >>> 8;
+  out[at + 2] = v >>> 16;
+  out[at + 3] = v >>> 24;
+}
+
+/** Writes one value; `depth` is the number of tables around it. */
+function writeValue(v, depth) {
+  switch (typeof v) {
+    case 'string':
+      writeString(v);
+      return;
+    case 'number':
+      writeNumber(v);
+      return;
+    case 'object':
+      if (v === null) break;
+      writeObject(v, depth);
+      return;
+    case 'boolean':
+      ensure(2);
+      out[wp] = T_BOOL;
+      out[wp + 1] = v ? 1 : 0;
+      wp += 2;
+      return;
+    case 'bigint':
+      writeBigInt(v);
+      return;
+    case 'undefined':
+      break;
+    default:
+      throw encodeError('unsupported_type', `: ${typeof v}`);
+  }
+  ensure(1);
+  out[wp++] = T_NIL; // null / undefined at top level (§8)
+}
+
+/** number: a safe integer (not -0) → integer, anything else → float (§8). */
+function writeNumber(x) {
+  ensure(9);
+  if ((x | 0) === x) {
+    if (x === 0 && 1 / x < 0) {
+      writeFloat(x);
+      return;
+    }
+    out[wp] = T_INT;
+    out[wp + 1] = x;
+    out[wp + 2] = x >> 8;
+    out[wp + 3] = x >> 16;
+    out[wp + 4] = x >> 24;
+    const sign = x >> 31;
+    out[wp + 5] = sign;
+    out[wp + 6] = sign;
+    out[wp + 7] = sign;
+    out[wp + 8] = sign;
+    wp += 9;
+  } else if (Number.isSafeInteger(x)) {
+    out[wp] = T_INT;
+    writeU32(wp + 1, x >>> 0);
+    writeU32(wp + 5, Math.floor(x / TWO_32) | 0);
+    wp += 9;
+  } else writeFloat(x);
+}
+
+/** §2.4 float; NaN always as the canonical 0x7FF8000000000000 (§4.3). */
+function writeFloat(x) {
+  out[wp] = T_FLOAT;
+  if (x !== x) {
+    writeU32(wp + 1, 0);
+    writeU32(wp + 5, 0x7ff80000);
+  } else outView.setFloat64(wp + 1, x, true);
+  wp += 9;
+}
+
+/** BigInt in i64 range → integer; outside → `integer_overflow` (§8). */
+function writeBigInt(x) {
+  if (x < I64_MIN || x > I64_MAX) throw encodeError('integer_overflow', `: ${x}n`);
+  ensure(9);
+  out[wp] = T_INT;
+  outView.setBigInt64(wp + 1, x, true);
+  wp += 9;
+}
+
+/** §2.5 string: UTF-8 with a u32 length; lone surrogates → `invalid_utf8`. */
+function writeString(s) {
+  const len = s.length;
+  if (len > encMaxSize) throw tooLong('string', len);
+  ensure(5 + len * 3);
+  const start = wp + 5;
+  const p = len <= 64 ? encodeUtf8Short(out, start, s) : encodeUtf8Long(out, start, s);
+  const bytes = p - start;
+  if (bytes > encMaxSize || bytes > U32_MAX) throw tooLong('string', bytes);
+  out[wp] = T_STR;
+  writeU32(wp + 1, bytes);
+  wp = p;
+}
+
+function tooLong(what, len) {
+  return encodeError('length_overflow', ` (${what} of ${len} > max_size ${Math.min(encMaxSize, U32_MAX)})`);
+}
+
+/**
+ * Objects: the TableRef brand first (§8.2: a branded array is a reference),
+ * then Array, bytes, Map, plain object; anything else is unsupported (§8).
+ */
+
+function writeObject(v, depth) {
+  switch (tableKind(v)) {
+    case 'array':
+      return writeArrayTable(v, depth);
+    case 'object':
+      return writeObjectTable(v, depth);
+    case 'map':
+      return writeMapTable(v, depth);
+  }
+  if (isTableRef(v)) writeRef(v);
+  else if (v instanceof Uint8Array) writeBytes(v);
+  else throw encodeError('unsupported_type', `: ${describe(v)}`);
+}
+
+/** §2.6 bytes (Uint8Array, Buffer). */
+function writeBytes(b) {
+  const len = b.length;
+  if (len > encMaxSize || len > U32_MAX) throw tooLong('bytes', len);
+  ensure(5 + len);
+  out[wp] = T_BYTES;
+  writeU32(wp + 1, len);
+  out.set(b, wp + 5);
+  wp += 5 + len;
+}
+
+/** §2.8 reference: a branded object whose id is a u32. */
+function writeRef(r) {
+  const id = r.id;
+  if (!isU32(id)) throw encodeError('unsupported_type', `: TableRef id ${describe(id)} is not a u32`);
+  ensure(5);
+  out[wp] = T_REF;
+  writeU32(wp + 1, id);
+  wp += 5;
+}
+
+/** Enters a table: `cycle` if it is already open, `depth_exceeded` past max_depth. */
+function enterTable(t, depth) {
+  for (let k = 0; k < depth; k++) {
+    if (open[k] === t) throw encodeError('cycle');
+  }
+  if (depth >= encMaxDepth) throw encodeError('depth_exceeded', ` (more than ${encMaxDepth} nested tables)`);
+  open[depth] = t;
+}
+
+/** Writes a table header `06 n`; the hash count follows the array values. */
+function writeTableHeader(n) {
+  if (n > encMaxSize) throw tooLong('table', n);
+  ensure(5);
+  out[wp] = T_TABLE;
+  writeU32(wp + 1, n);
+  wp += 5;
+}
+
+/** Writes a u32 hash count. */
+function writeCount(m) {
+  if (m > encMaxSize) throw tooLong('table', m);
+  ensure(4);
+  writeU32(wp, m);
+  wp += 4;
+}
+
+/**
+ * Array → table (§8, §4.1): element i is key i+1; null/undefined/holes are
+ * absent keys. The leading run of present elements is the array part, the
+ * rest go to the hash part as integer keys in bytewise (LE) order.
+ */
+function writeArrayTable(a, depth) {
+  enterTable(a, depth);
+  const len = a.length;
+  const n = arrayExtent(a);
+  writeTableHeader(n);
+  let i = 0;
+  try {
+    for (; i < n; i++) writeValue(a[i], depth + 1);
+  } catch (err) {
+    throw withPath(err, indexSegment(i));
+  }
+  if (n + 1 >= len) writeCount(0);
+  else writeSparseTail(a, n + 1, depth);
+}
+
+/** The hash part of an array with holes: keys i+1 for present a[i], i ≥ start. */
+function writeSparseTail(a, start, depth) {
+  const indices = sparseIndices(a, start);
+  writeCount(indices.length);
+  let i = -1;
+  try {
+    for (let k = 0; k < indices.length; k++) {
+      i = indices[k];
+      const key = i + 1;
+      ensure(9);
+      out[wp] = T_INT;
+      writeU32(wp + 1, key);
+      writeU32(wp + 5, 0);
+      wp += 9;
+      writeValue(a[i], depth + 1);
+    }
+  } catch (err) {
+    throw withPath(err, indexSegment(i));
+  }
+}
+
+/**
+ * Plain object → table with string keys (§8): own enumerable string keys,
+ * null/undefined values omitted, keys in bytewise order of their encodings.
+ */
+function writeObjectTable(obj, depth) {
+  enterTable(obj, depth);
+  const keys = Object.keys(obj);
+  writeTableHeader(0);
+  if (keys.length === 0) {
+    writeCount(0);
+    return;
+  }
+  const shape = shapeOf(keys);
+  const sorted = shape.sorted;
+  const encoded = shape.encoded;
+  const offsets = shape.offsets;
+  ensure(4);
+  const countAt = wp;
+  wp += 4;
+  let m = 0;
+  let k = 0;
+  try {
+    for (; k < sorted.length; k++) {
+      const v = obj[sorted[k]];
+      if (v === null || v === undefined) continue;
+      const from = offsets[k];
+      const to = offsets[k + 1];
+      ensure(to - from);
+      for (let b = from; b < to; b++) out[wp++] = encoded[b];
+      writeValue(v, depth + 1);
+      m++;
+    }
+  } catch (err) {
+    throw withPath(err, propSegment(sorted[k]));
+  }
+  writeU32(countAt, m);
+}
+
+/**
+ * Map → table (§8): keys by the key rules (§3) and normalised, equal keys →
+ * `duplicate_key`, null/undefined values omitted, then canonical form:
+ * integer keys 1..n in the array part, the rest sorted by encoded key.
+ */
+function writeMapTable(map, depth) {
+  enterTable(map, depth);
+  const { array, arrayKeys, hash } = mapTable(map);
+  writeTableHeader(array.length);
+  let current = null;
+  try {
+    for (let i = 0; i < array.length; i++) {
+      current = arrayKeys[i];
+      writeValue(array[i], depth + 1);
+    }
+    writeCount(hash.length);
+    for (const [, bytes, value, key] of hash) {
+      current = key;
+      ensure(bytes.length);
+      out.set(bytes, wp);
+      wp += bytes.length;
+      writeValue(value, depth + 1);
+    }
+  } catch (err) {
+    throw withPath(err, mapKeySegment(current));
+  }
+}
+

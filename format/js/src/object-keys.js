@@ -1,0 +1,72 @@
+// A plain object's keys in canonical order (§4.2), cached per key list:
+// records of one shape have the same own keys in the same order, so they
+// are encoded and sorted once for all of them.
+
+import { encodeKeyBytes, keyBinary, keyOrder } from './keys.js';
+import { withPath, propSegment } from './errors.js';
+
+const SHAPE_CACHE_MAX = 4096; // shapes; the cache starts over when full
+const SHAPE_CACHE_MAX_KEYS = 64; // larger objects (dictionaries) are sorted each time
+const shapeCache = new Map(); // first key → Shape[]
+let shapeCount = 0;
+
+/** A plain object's key list in canonical order, with the keys pre-encoded. */
+class Shape {
+  constructor(keys) {
+    this.keys = keys.slice(); // own keys as Object.keys gives them
+    const encoded = [];
+    for (let k = 0; k < keys.length; k++) {
+      let bytes;
+      try {
+        bytes = encodeKeyBytes(keys[k]);
+      } catch (err) {
+        throw withPath(err, propSegment(keys[k]));
+      }
+      encoded.push({ key: keys[k], bytes, enc: keyBinary(bytes) });
+    }
+    encoded.sort((a, b) => keyOrder(a.enc, b.enc));
+    let total = 0;
+    for (const e of encoded) total += e.bytes.length;
+    /** Keys in canonical order. */
+    this.sorted = encoded.map((e) => e.key);
+    /** Their encodings, concatenated: key k is `encoded[offsets[k], offsets[k+1])`. */
+    this.encoded = new Uint8Array(total);
+    this.offsets = new Uint32Array(encoded.length + 1);
+    let at = 0;
+    for (let k = 0; k < encoded.length; k++) {
+      this.offsets[k] = at;
+      this.encoded.set(encoded[k].bytes, at);
+      at += encoded[k].bytes.length;
+    }
+    this.offsets[encoded.length] = at;
+  }
+}
+
+function sameKeys(a, b) {
+  if (a.length !== b.length) return false;
+  for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return false;
+  return true;
+}
+
+/**
+ * The Shape of the key list `keys` (at least one key), built on a miss. An
+ * invalid key (a lone surrogate) is `invalid_utf8` with the key's path.
+ */
+export function shapeOf(keys) {
+  let list = shapeCache.get(keys[0]);
+  if (list !== undefined) {
+    for (let k = 0; k < list.length; k++) if (sameKeys(list[k].keys, keys)) return list[k];
+  }
+  const shape = new Shape(keys);
+  if (keys.length <= SHAPE_CACHE_MAX_KEYS) {
+    if (shapeCount >= SHAPE_CACHE_MAX) {
+      shapeCache.clear();
+      shapeCount = 0;
+      list = undefined;
+    }
+    if (list === undefined) shapeCache.set(keys[0], (list = []));
+    list.push(shape);
+    shapeCount++;
+  }
+  return shape;
+}
