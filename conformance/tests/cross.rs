@@ -24,10 +24,16 @@ fn root() -> PathBuf {
 /// Runs cross.mjs on `input`; `None` when node is missing and not required.
 fn cross(name: &str, input: &Json) -> Option<Vec<Json>> {
     let codec = root().join("../format/js/src/index.js");
-    assert!(codec.exists(), "{} is part of the repository", codec.display());
+    assert!(
+        codec.exists(),
+        "{} is part of the repository",
+        codec.display()
+    );
     if Command::new("node").arg("--version").output().is_err() {
-        assert!(std::env::var_os("LUAXT_REQUIRE_ALL").is_none(),
-            "node not found (LUAXT_REQUIRE_ALL is set)");
+        assert!(
+            std::env::var_os("LUAXT_REQUIRE_ALL").is_none(),
+            "node not found (LUAXT_REQUIRE_ALL is set)"
+        );
         println!("skipped: node not found");
         return None;
     }
