@@ -32,9 +32,10 @@ stdout carries only the JSON output.
 
 Input: --input FILE.json is converted with the plain JSON mapping of \
 `luaxt encode` (or the typed notation with --typed) and becomes `_io.input`; \
-without it `_io.input` is nil. Above 1 MiB (or with --input-mode view) the \
-script reads it through a read-only view: only what it touches enters the \
-Lua heap, and `for i, rec in ext.chunks(_io.input, 1024)` walks an array \
+without it `_io.input` is nil. An input that fits in a quarter of \
+--memory-limit (as LXT) is copied into Lua tables, the fastest to walk; a \
+larger one (or any, with --input-mode view) is read through a read-only \
+view: only what it touches enters the Lua heap, and `for i, rec in ext.chunks(_io.input, 1024)` walks an array \
 1024 records at a time. Output: `_io.output` is printed as JSON (null \
 when unset), with the mapping of `luaxt decode`.
 
@@ -82,7 +83,8 @@ pub struct RunArgs {
     pub typed: bool,
     /// How the input reaches Lua: `copy` (decoded into Lua tables, in the
     /// Lua heap), `view` (kept by luaxt, read field by field through a
-    /// read-only view, spec §9.7), `auto` (a view above 1 MiB).
+    /// read-only view, spec §9.7), `auto` (a copy when four times the
+    /// input's LXT size fits in the memory limit, else a view).
     #[arg(long, value_enum, value_name = "MODE", default_value = "auto")]
     pub input_mode: InputModeArg,
     /// State file that holds `_home` between runs [default: .luaxt-state].
@@ -187,7 +189,6 @@ fn run_script(args: &RunArgs, state: Option<&Path>) -> Result<ExitStatus> {
     };
     let mut runtime = Runtime::new(MemoryStore::new(), limits)
         .map_err(|e| anyhow!("cannot start the runtime: {e}"))?;
-    runtime.set_input_mode(args.input_mode.into());
 
     let state_existed = match state {
         Some(path) if path.exists() => {
@@ -207,7 +208,9 @@ fn run_script(args: &RunArgs, state: Option<&Path>) -> Result<ExitStatus> {
         let bytes = crate::encode::json_text_to_lxt(&text, &name, args.typed, &limits.format)
             .with_context(|| format!("cannot use {name} as the script's input"))?;
         drop(text);
-        runtime.set_input_encoded_vec(bytes).map_err(|e| match e {
+        runtime.set_input_mode(args.input_mode.resolve(bytes.len(), args.memory_limit));
+        // The bytes are the format crate's own encoding: not checked twice.
+        runtime.set_input_encoded_here(bytes).map_err(|e| match e {
             RtError::Store(StoreError::Quota { .. }) => {
                 anyhow!("cannot pass {name} to the script: {e}; raise it with --store-limit")
             }
@@ -355,16 +358,37 @@ pub enum InputModeArg {
     Copy,
     /// Read through a read-only view.
     View,
-    /// A view above 1 MiB, a copy below.
+    /// A copy when the input fits well in the memory limit, else a view.
     Auto,
 }
 
-impl From<InputModeArg> for InputMode {
-    fn from(arg: InputModeArg) -> InputMode {
-        match arg {
+/// Copy, by `auto`, inputs whose LXT size times this fits in the memory
+/// limit: on record data the decoded copy takes about 2.5 times the bytes
+/// in the Lua heap, and the script needs room beside it.
+const COPY_HEADROOM: usize = 4;
+
+/// With no memory limit, `auto` copies inputs up to this LXT size.
+const COPY_UNLIMITED: usize = 256 << 20;
+
+impl InputModeArg {
+    /// The mode for an input of `encoded_len` bytes under a memory limit of
+    /// `memory_limit` bytes (0: none). A copy is the fastest to walk; a
+    /// view keeps the heap small whatever the input's size.
+    fn resolve(self, encoded_len: usize, memory_limit: usize) -> InputMode {
+        match self {
             InputModeArg::Copy => InputMode::Copy,
             InputModeArg::View => InputMode::View,
-            InputModeArg::Auto => InputMode::Auto,
+            InputModeArg::Auto => {
+                let budget = match memory_limit {
+                    0 => COPY_UNLIMITED,
+                    limit => limit / COPY_HEADROOM,
+                };
+                if encoded_len <= budget {
+                    InputMode::Copy
+                } else {
+                    InputMode::View
+                }
+            }
         }
     }
 }

@@ -11,6 +11,7 @@
 //! first is kept in [`State`], and a serializer error comes back up as it
 //! is, so that its class survives.
 
+use std::borrow::Cow;
 use std::cell::{Cell, RefCell};
 use std::collections::HashSet;
 use std::fmt;
@@ -328,13 +329,13 @@ impl<'de, S: Serializer> Visitor<'de> for Transcode<'_, S> {
         self.add(size(&ValueRef::Table(Table::new())))?;
         let (slot, state) = (self.slot, self.state);
         let mut out = Self::put(slot, state, self.ser.serialize_map(None))?;
-        let mut seen = HashSet::new();
-        while let Some(key) = map.next_key::<String>()? {
+        let mut seen = SeenKeys::default();
+        while let Some(key) = map.next_key_seed(KeySeed)? {
             if seen.contains(&key) {
-                state.fail(Failure::Duplicate(key));
+                state.fail(Failure::Duplicate(key.into_owned()));
                 return Err(de::Error::custom("duplicate key"));
             }
-            Self::put(slot, state, out.serialize_key(&key))?;
+            Self::put(slot, state, out.serialize_key(key.as_ref()))?;
             let was_null = Cell::new(false);
             let member = Member {
                 out: &mut out,
@@ -352,6 +353,70 @@ impl<'de, S: Serializer> Visitor<'de> for Transcode<'_, S> {
             seen.insert(key);
         }
         Self::put(slot, state, out.end())
+    }
+}
+
+/// An object key, borrowed from the JSON text when it has no escapes (no
+/// allocation per key).
+struct KeySeed;
+
+impl<'de> DeserializeSeed<'de> for KeySeed {
+    type Value = Cow<'de, str>;
+
+    fn deserialize<D: Deserializer<'de>>(self, de: D) -> Result<Cow<'de, str>, D::Error> {
+        de.deserialize_str(KeySeed)
+    }
+}
+
+impl<'de> Visitor<'de> for KeySeed {
+    type Value = Cow<'de, str>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object key")
+    }
+
+    fn visit_borrowed_str<E: de::Error>(self, key: &'de str) -> Result<Cow<'de, str>, E> {
+        Ok(Cow::Borrowed(key))
+    }
+
+    fn visit_str<E: de::Error>(self, key: &str) -> Result<Cow<'de, str>, E> {
+        Ok(Cow::Owned(key.to_owned()))
+    }
+
+    fn visit_string<E: de::Error>(self, key: String) -> Result<Cow<'de, str>, E> {
+        Ok(Cow::Owned(key))
+    }
+}
+
+/// The keys of one object so far, for duplicates: a list scanned in place
+/// while the object is small (most are), a hash set once it is not.
+#[derive(Default)]
+struct SeenKeys<'de> {
+    list: Vec<Cow<'de, str>>,
+    set: HashSet<Cow<'de, str>>,
+}
+
+/// Up to this many keys a scan beats hashing.
+const SCANNED_KEYS: usize = 16;
+
+impl<'de> SeenKeys<'de> {
+    fn contains(&self, key: &str) -> bool {
+        if self.set.is_empty() {
+            self.list.iter().any(|seen| seen == key)
+        } else {
+            self.set.contains(key)
+        }
+    }
+
+    fn insert(&mut self, key: Cow<'de, str>) {
+        if !self.set.is_empty() {
+            self.set.insert(key);
+        } else if self.list.len() < SCANNED_KEYS {
+            self.list.push(key);
+        } else {
+            self.set.extend(self.list.drain(..));
+            self.set.insert(key);
+        }
     }
 }
 

@@ -497,6 +497,22 @@ fn input_mode_chooses_a_view_or_a_copy() {
         assert_eq!(out["kind"], kind, "{mode}");
         assert_eq!(out["sum"], 6, "{mode}");
     }
+    // `auto` views an input longer than a quarter of the memory limit (as
+    // LXT): 100 000 rows are about 2 MB, over a quarter of 4 MiB.
+    let rows: Vec<String> = (0..100_000).map(|i| format!(r#"{{"x":{i}}}"#)).collect();
+    std::fs::write(&input, format!(r#"{{"rows": [{}]}}"#, rows.join(","))).unwrap();
+    for (limit, kind) in [("4M", "input view"), ("512M", "table")] {
+        let out = json_out(
+            luaxt()
+                .arg("run")
+                .arg(&job)
+                .args(["--input"])
+                .arg(&input)
+                .args(["--no-state", "--memory-limit", limit]),
+        );
+        assert_eq!(out["kind"], kind, "auto under {limit}");
+        assert_eq!(out["sum"], 4_999_950_000u64, "auto under {limit}");
+    }
 }
 
 #[test]

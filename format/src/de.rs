@@ -17,8 +17,9 @@ use core::fmt;
 use serde::de::value::{BorrowedStrDeserializer, U32Deserializer, UnitDeserializer};
 use serde::de::{self, Deserialize, DeserializeSeed, IgnoredAny, Visitor};
 
+use crate::key::encoded_key_order;
 use crate::key::float_key_as_int;
-use crate::ser::{TABLE_REF, TableId, key_cmp};
+use crate::ser::{TABLE_REF, TableId};
 use crate::utf8::{self, HIGH_BITS, short_ascii, short_content};
 use crate::{CANONICAL_NAN_BITS, DecodeOptions, Error, ErrorKind, Limits, Result, Table, Value};
 
@@ -384,10 +385,10 @@ impl<'de> Deserializer<'de> {
     #[inline]
     fn cmp_keys(&self, a: &KeyRec, b: &KeyRec) -> Ordering {
         if a.normalised_from_float.is_none() && b.normalised_from_float.is_none() {
-            return key_cmp(&self.input[a.at..a.end], &self.input[b.at..b.end]);
+            return encoded_key_order(&self.input[a.at..a.end], &self.input[b.at..b.end]);
         }
         let (mut x, mut y) = ([0u8; 9], [0u8; 9]);
-        key_cmp(self.key_bytes(a, &mut x), self.key_bytes(b, &mut y))
+        encoded_key_order(self.key_bytes(a, &mut x), self.key_bytes(b, &mut y))
     }
 
     /// Reads past one value, with every check of the decoder except
@@ -999,7 +1000,8 @@ impl<'de> MapView<'_, 'de> {
         // While keys come in order no key was a normalised float: that
         // clears `fast`.
         let after = if rank == self.previous_rank && len > 8 {
-            key_cmp(&input[self.previous_at..self.previous_end], &input[at..end]) == Ordering::Less
+            encoded_key_order(&input[self.previous_at..self.previous_end], &input[at..end])
+                == Ordering::Less
         } else {
             rank > self.previous_rank
         };

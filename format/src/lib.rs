@@ -111,7 +111,7 @@ mod ser;
 
 pub use canonical::{canonicalize, is_canonical};
 pub use error::{Error, ErrorKind, Result};
-pub use key::float_key_as_int;
+pub use key::{encoded_key_order, float_key_as_int};
 pub use limits::Limits;
 pub use notation::Notation;
 pub use parse::{Canonicity, DecodeOptions, decode, decode_strict};

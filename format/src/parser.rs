@@ -18,7 +18,7 @@ use nom::bytes::complete::take;
 use nom::number::complete::{le_i64, le_u8, le_u32, le_u64};
 
 use crate::budget::PreallocationBudget;
-use crate::key::{KeyView, cmp_encoded};
+use crate::key::{KeyView, cmp_encoded, encoded_key_order};
 use crate::table_builder::TableBuilder;
 use crate::{CANONICAL_NAN_BITS, Error, ErrorKind, Limits, Value, ValueRef};
 
@@ -452,7 +452,9 @@ impl<'a, 'p, 's> Parser<'a, 'p, 's> {
             let joins_array = key
                 .as_int()
                 .is_some_and(|i| (1..=n as i64 + 1).contains(&i));
-            spans.direct &= normalised && !joins_array && previous.is_none_or(|p| p < span);
+            spans.direct &= normalised
+                && !joins_array
+                && previous.is_none_or(|p| encoded_key_order(p, span) == Ordering::Less);
             previous = Some(span);
             let (after, value) = self.value::<Walked<'a>>(after_key, 1)?;
             spans.direct &= !value.is_nil();
@@ -549,7 +551,9 @@ impl<'a, 'p, 's> Parser<'a, 'p, 's> {
             let span = &key_at[..key_at.len() - after_key.len()];
             // A key written other than normalised, or not after the previous
             // key in byte order, makes the hash part noncanonical (§4.2, §4.5).
-            if !normalised || previous_key.is_some_and(|prev| prev >= span) {
+            if !normalised
+                || previous_key.is_some_and(|prev| encoded_key_order(prev, span) != Ordering::Less)
+            {
                 self.noncanonical(key_at);
                 if !self.keep_offsets && self.checks_duplicates() {
                     return self.restart(key_at);

@@ -20,7 +20,7 @@ use std::ptr::NonNull;
 
 use std::rc::Rc;
 
-use luaxt_format::{DecodeOptions, Table, Value, encode_array_of, encode_key};
+use luaxt_format::{DecodeOptions, Table, Value, encode_array_of, encode_key, encoded_key_order};
 
 use crate::store::StoreError;
 
@@ -300,8 +300,18 @@ impl LxtInput {
         bytes: Vec<u8>,
         limits: luaxt_format::Limits,
     ) -> Result<LxtInput, luaxt_format::Error> {
+        DecodeOptions::new().limits(limits).check(&bytes)?;
+        LxtInput::encoded_here(bytes, limits)
+    }
+
+    /// [`LxtInput::new`] of bytes that luaxt-format's encoder wrote in
+    /// this process, so valid and canonical: not checked again. (Other
+    /// bytes would still be safe: every read validates what it reads.)
+    pub(crate) fn encoded_here(
+        bytes: Vec<u8>,
+        limits: luaxt_format::Limits,
+    ) -> Result<LxtInput, luaxt_format::Error> {
         let options = DecodeOptions::new().limits(limits);
-        options.check(&bytes)?;
         if u32::try_from(bytes.len()).is_err() {
             return Err(luaxt_format::Error::new(
                 luaxt_format::ErrorKind::LengthOverflow,
@@ -447,7 +457,9 @@ impl LxtInput {
                 // of the encoded keys (§4.2), each span ending where its
                 // value starts.
                 Ok(hash
-                    .binary_search_by(|&(k, v)| self.bytes[k as usize..v as usize].cmp(&encoded))
+                    .binary_search_by(|&(k, v)| {
+                        encoded_key_order(&self.bytes[k as usize..v as usize], &encoded)
+                    })
                     .ok()
                     .map(|at| array_len + at))
             }

@@ -4,7 +4,7 @@
 use std::cell::{Ref, RefMut};
 use std::rc::Rc;
 
-use luaxt_format::{DecodeOptions, Value, encode, encode_key};
+use luaxt_format::{DecodeOptions, Value, encode_into_with, encode_key};
 use mlua::{ChunkMode, Lua};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -194,7 +194,7 @@ impl<S: Store + 'static> Runtime<S> {
     /// # Ok::<(), luaxt_runtime::Error>(())
     /// ```
     pub fn set_input<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<()> {
-        let bytes = luaxt_format::to_vec(value)?;
+        let bytes = luaxt_format::to_vec_with(value, &self.limits.format)?;
         self.put_input(bytes)
     }
 
@@ -223,14 +223,15 @@ impl<S: Store + 'static> Runtime<S> {
         self.input_mode
     }
 
-    /// Sets `_io.input` to `bytes` (valid LXT) by the input mode: into
+    /// Sets `_io.input` to `bytes` that luaxt-format's encoder wrote (so
+    /// valid and canonical, not checked again) by the input mode: into
     /// the store as they are (copy), or kept by the runtime and read in
     /// place through an [`LxtInput`] (view).
     fn put_input(&mut self, bytes: Vec<u8>) -> Result<()> {
         if !self.input_mode.is_view(bytes.len()) {
             return self.io_put(INPUT, &bytes);
         }
-        let input = LxtInput::new(bytes, self.limits.format)?;
+        let input = LxtInput::encoded_here(bytes, self.limits.format)?;
         self.set_input_source(Rc::new(input))
     }
 
@@ -258,7 +259,7 @@ impl<S: Store + 'static> Runtime<S> {
 
     /// Sets `_io.meta` to any serde value.
     pub fn set_meta<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<()> {
-        let bytes = luaxt_format::to_vec(value)?;
+        let bytes = luaxt_format::to_vec_with(value, &self.limits.format)?;
         self.io_put(META, &bytes)
     }
 
@@ -286,7 +287,27 @@ impl<S: Store + 'static> Runtime<S> {
     /// encoded buffer that Lua decodes on its first read of `_io.input` in
     /// a `compute` call (see the crate docs).
     pub fn set_input_value(&mut self, value: &Value) -> Result<()> {
-        self.put_input(encode(value)?)
+        let bytes = self.encode_value(value)?;
+        self.put_input(bytes)
+    }
+
+    /// `value` encoded under the runtime's format limits.
+    fn encode_value(&self, value: &Value) -> Result<Vec<u8>> {
+        let mut bytes = Vec::new();
+        encode_into_with(value, &mut bytes, &self.limits.format)?;
+        Ok(bytes)
+    }
+
+    /// Sets `_io.input` from bytes that luaxt-format's encoder wrote in
+    /// this process (`to_vec_with`, `encode_into_with`, or its serde
+    /// `Serializer` driven by another format's reader, as `luaxt run` does
+    /// with JSON), by the input mode. They are not checked again, which
+    /// saves a pass over them; other bytes are still safe (every read
+    /// validates what it reads) but their errors would surface at the read
+    /// that finds them: give those to
+    /// [`set_input_encoded_vec`](Runtime::set_input_encoded_vec).
+    pub fn set_input_encoded_here(&mut self, bytes: Vec<u8>) -> Result<()> {
+        self.put_input(bytes)
     }
 
     /// Sets `_io.input` from LXT bytes (checked first), by the input mode.
@@ -323,7 +344,8 @@ impl<S: Store + 'static> Runtime<S> {
 
     /// Sets `_io.meta` (nil removes it).
     pub fn set_meta_value(&mut self, value: &Value) -> Result<()> {
-        self.io_put(META, &encode(value)?)
+        let bytes = self.encode_value(value)?;
+        self.io_put(META, &bytes)
     }
 
     /// `_io.meta` as a value (nil when unset).

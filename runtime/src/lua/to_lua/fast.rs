@@ -11,8 +11,10 @@
 //! So everything this path accepts, the decoder accepts with the same
 //! value; `tests` checks that on every conformance vector.
 
+use std::cmp::Ordering;
 use std::ffi::c_int;
 
+use luaxt_format::encoded_key_order;
 use mlua::{Lua, ffi};
 
 use super::raw::{KeyCache, build_raw, push_bytes, size_hint};
@@ -205,7 +207,7 @@ impl<'b> Reader<'b> {
                 }
                 // Strictly increasing encoded keys: no two are equal.
                 let key = &self.bytes[start..self.pos];
-                if key <= previous {
+                if encoded_key_order(key, previous) != Ordering::Greater {
                     return Err(GiveUp);
                 }
                 previous = key;
