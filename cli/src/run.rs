@@ -33,7 +33,8 @@ stdout carries only the JSON output.
 Input: --input FILE.json is converted with the plain JSON mapping of \
 `luaxt encode` (or the typed notation with --typed) and becomes `_io.input`; \
 without it `_io.input` is nil. An input that fits in a quarter of \
---memory-limit (as LXT) is copied into Lua tables, the fastest to walk; a \
+--memory-limit as LXT (any input with --memory-limit 0) is copied into Lua \
+tables, the fastest to walk; a \
 larger one (or any, with --input-mode view) is read through a read-only \
 view: only what it touches enters the Lua heap, and `for i, rec in ext.chunks(_io.input, 1024)` walks an array \
 1024 records at a time. Output: `_io.output` is printed as JSON (null \
@@ -84,7 +85,8 @@ pub struct RunArgs {
     /// How the input reaches Lua: `copy` (decoded into Lua tables, in the
     /// Lua heap), `view` (kept by luaxt, read field by field through a
     /// read-only view, spec §9.7), `auto` (a copy when four times the
-    /// input's LXT size fits in the memory limit, else a view).
+    /// input's LXT size fits in the memory limit or there is none, else a
+    /// view).
     #[arg(long, value_enum, value_name = "MODE", default_value = "auto")]
     pub input_mode: InputModeArg,
     /// State file that holds `_home` between runs [default: .luaxt-state].
@@ -367,23 +369,17 @@ pub enum InputModeArg {
 /// in the Lua heap, and the script needs room beside it.
 const COPY_HEADROOM: usize = 4;
 
-/// With no memory limit, `auto` copies inputs up to this LXT size.
-const COPY_UNLIMITED: usize = 256 << 20;
-
 impl InputModeArg {
     /// The mode for an input of `encoded_len` bytes under a memory limit of
-    /// `memory_limit` bytes (0: none). A copy is the fastest to walk; a
-    /// view keeps the heap small whatever the input's size.
+    /// `memory_limit` bytes (0: none, so always a copy). A copy is the
+    /// fastest to walk; a view keeps the heap small whatever the input's
+    /// size.
     fn resolve(self, encoded_len: usize, memory_limit: usize) -> InputMode {
         match self {
             InputModeArg::Copy => InputMode::Copy,
             InputModeArg::View => InputMode::View,
             InputModeArg::Auto => {
-                let budget = match memory_limit {
-                    0 => COPY_UNLIMITED,
-                    limit => limit / COPY_HEADROOM,
-                };
-                if encoded_len <= budget {
+                if memory_limit == 0 || encoded_len <= memory_limit / COPY_HEADROOM {
                     InputMode::Copy
                 } else {
                     InputMode::View
