@@ -485,15 +485,20 @@ fn input_mode_chooses_a_view_or_a_copy() {
            for _, r in ext.chunks(_io.input.rows, 2) do s = s + r.x end
            _io.output = {kind = getmetatable(_io.input) or "table", sum = s}"#,
     );
-    for (mode, kind) in [("view", "input view"), ("copy", "table"), ("auto", "table")] {
-        let out = json_out(
+    // The job's output over the input, with these flags.
+    let run_with = |flags: &[&str]| {
+        json_out(
             luaxt()
                 .arg("run")
                 .arg(&job)
                 .args(["--input"])
                 .arg(&input)
-                .args(["--no-state", "--input-mode", mode]),
-        );
+                .arg("--no-state")
+                .args(flags),
+        )
+    };
+    for (mode, kind) in [("view", "input view"), ("copy", "table"), ("auto", "table")] {
+        let out = run_with(&["--input-mode", mode]);
         assert_eq!(out["kind"], kind, "{mode}");
         assert_eq!(out["sum"], 6, "{mode}");
     }
@@ -502,14 +507,7 @@ fn input_mode_chooses_a_view_or_a_copy() {
     let rows: Vec<String> = (0..100_000).map(|i| format!(r#"{{"x":{i}}}"#)).collect();
     std::fs::write(&input, format!(r#"{{"rows": [{}]}}"#, rows.join(","))).unwrap();
     for (limit, kind) in [("4M", "input view"), ("512M", "table")] {
-        let out = json_out(
-            luaxt()
-                .arg("run")
-                .arg(&job)
-                .args(["--input"])
-                .arg(&input)
-                .args(["--no-state", "--memory-limit", limit]),
-        );
+        let out = run_with(&["--memory-limit", limit]);
         assert_eq!(out["kind"], kind, "auto under {limit}");
         assert_eq!(out["sum"], 4_999_950_000u64, "auto under {limit}");
     }
