@@ -55,7 +55,7 @@ pub fn float_key_as_int(value: f64) -> Option<i64> {
 
 /// The order of two encoded keys in a canonical table (§4.2): bytewise,
 /// as `a.cmp(b)` on the slices, but deciding most pairs with one 8-byte
-/// load each instead of a `memcmp` call (keys are short, and the tag and
+/// word each instead of a `memcmp` call (keys are short, and the tag and
 /// length come first). Every reader and writer of LXT bytes, in this crate
 /// and in the runtime, orders keys with this function.
 ///
@@ -69,14 +69,30 @@ pub fn float_key_as_int(value: f64) -> Option<i64> {
 /// ```
 #[inline]
 pub fn encoded_key_order(a: &[u8], b: &[u8]) -> Ordering {
-    if let (Some(x), Some(y)) = (a.first_chunk::<8>(), b.first_chunk::<8>()) {
-        let (x, y) = (u64::from_be_bytes(*x), u64::from_be_bytes(*y));
-        if x != y {
-            return x.cmp(&y);
-        }
-        return a[8..].cmp(&b[8..]);
+    // Zero padding keeps the bytewise order of the first 8 bytes: where
+    // the words differ, either real bytes differ or the shorter key ended
+    // (a zero against a byte of the other that is not zero, a prefix).
+    let (x, y) = (first_word(a), first_word(b));
+    if x != y {
+        return x.cmp(&y);
     }
-    a.cmp(b)
+    match (a.get(8..), b.get(8..)) {
+        (Some(a), Some(b)) => a.cmp(b),
+        // Equal words and one key of 8 bytes or fewer: it is a prefix of
+        // the other, or they are equal.
+        _ => a.len().cmp(&b.len()),
+    }
+}
+
+/// The first 8 bytes of `bytes` as a big-endian word, zero-padded.
+#[inline(always)]
+fn first_word(bytes: &[u8]) -> u64 {
+    if let Some(word) = bytes.first_chunk::<8>() {
+        return u64::from_be_bytes(*word);
+    }
+    let mut word = [0u8; 8];
+    word[..bytes.len()].copy_from_slice(bytes);
+    u64::from_be_bytes(word)
 }
 
 /// Compares two normalised keys by the bytewise order of their encodings,
@@ -138,5 +154,43 @@ mod tests {
         let long = "x".repeat(256);
         assert_eq!(cmp_encoded(Str(&long), Str("a")), Ordering::Less);
         assert_eq!(cmp_encoded(Str("ab"), Str("ab")), Ordering::Equal);
+    }
+}
+
+#[cfg(test)]
+mod order_tests {
+    use super::encoded_key_order;
+
+    /// The fast comparison agrees with the bytewise one on every pair of
+    /// short byte strings over a small alphabet (prefixes, zero bytes and
+    /// both sides of the 8-byte word included).
+    #[test]
+    fn encoded_key_order_is_bytewise() {
+        let alphabet = [0x00u8, 0x01, 0x04, 0x7f, 0xff];
+        let mut keys: alloc::vec::Vec<alloc::vec::Vec<u8>> = alloc::vec![alloc::vec![]];
+        for len in 1..=3 {
+            let mut grown = alloc::vec::Vec::new();
+            for key in keys.iter().filter(|k| k.len() == len - 1) {
+                for &b in &alphabet {
+                    let mut k = key.clone();
+                    k.push(b);
+                    grown.push(k);
+                }
+            }
+            keys.extend(grown);
+        }
+        // Around the 8-byte word: the same keys behind 6 and 7 shared bytes.
+        let base = keys.clone();
+        for prefix in [
+            &[0x04u8, 2, 0, 0, 0, 0x61][..],
+            &[0x04, 2, 0, 0, 0, 0x61, 0x62],
+        ] {
+            keys.extend(base.iter().map(|k| [prefix, k].concat()));
+        }
+        for a in &keys {
+            for b in &keys {
+                assert_eq!(encoded_key_order(a, b), a.cmp(b), "{a:?} {b:?}");
+            }
+        }
     }
 }

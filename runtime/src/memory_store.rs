@@ -61,6 +61,14 @@ enum Val {
 }
 
 impl Val {
+    /// Bytes that are kept as they are when they do not fit inline.
+    fn from_vec(bytes: Vec<u8>) -> Val {
+        if bytes.len() <= INLINE {
+            return Val::new(&bytes);
+        }
+        Val::Heap(bytes.into_boxed_slice())
+    }
+
     fn new(bytes: &[u8]) -> Val {
         if bytes.len() <= INLINE {
             let mut inline = [0; INLINE];
@@ -335,6 +343,39 @@ impl MemoryStore {
     fn table(&self, id: TableId) -> StoreResult<&MemTable> {
         self.tables.get(&id).ok_or(StoreError::NoSuchTable(id))
     }
+
+    /// Stores the value `make` builds (`len` bytes) under `key`, within
+    /// the quota: what `set` and `set_vec` share.
+    fn put(
+        &mut self,
+        id: TableId,
+        key: &[u8],
+        len: usize,
+        make: impl FnOnce() -> Val,
+    ) -> StoreResult<()> {
+        let MemoryStore {
+            tables,
+            size,
+            quota,
+            ..
+        } = self;
+        let table = tables.get_mut(&id).ok_or(StoreError::NoSuchTable(id))?;
+        match table.get_mut(key) {
+            Some(slot) => {
+                let (old, new) = (slot.len() as u64, len as u64);
+                reserve(*size, *quota, new.saturating_sub(old))?;
+                *size = *size - old + new;
+                *slot = make();
+            }
+            None => {
+                let grow = entry_size(key.len(), len);
+                reserve(*size, *quota, grow)?;
+                *size += grow;
+                table.insert(key, make());
+            }
+        }
+        Ok(())
+    }
 }
 
 /// Fails with [`StoreError::Quota`] if a store of `size` bytes cannot grow
@@ -374,28 +415,11 @@ impl Store for MemoryStore {
     }
 
     fn set(&mut self, id: TableId, key: &[u8], value: &[u8]) -> StoreResult<()> {
-        let MemoryStore {
-            tables,
-            size,
-            quota,
-            ..
-        } = self;
-        let table = tables.get_mut(&id).ok_or(StoreError::NoSuchTable(id))?;
-        match table.get_mut(key) {
-            Some(slot) => {
-                let (old, new) = (slot.len() as u64, value.len() as u64);
-                reserve(*size, *quota, new.saturating_sub(old))?;
-                *size = *size - old + new;
-                *slot = Val::new(value);
-            }
-            None => {
-                let grow = entry_size(key.len(), value.len());
-                reserve(*size, *quota, grow)?;
-                *size += grow;
-                table.insert(key, Val::new(value));
-            }
-        }
-        Ok(())
+        self.put(id, key, value.len(), || Val::new(value))
+    }
+
+    fn set_vec(&mut self, id: TableId, key: &[u8], value: Vec<u8>) -> StoreResult<()> {
+        self.put(id, key, value.len(), || Val::from_vec(value))
     }
 
     fn delete(&mut self, id: TableId, key: &[u8]) -> StoreResult<()> {

@@ -17,7 +17,7 @@ use crate::lua::ext_table::Ext;
 use crate::lua::sandbox::{self, Budget};
 use crate::lua::to_lxt::ToLxt;
 use crate::snapshot;
-use crate::store::{IO_ID, Store, TableId};
+use crate::store::{IO_ID, Store, StoreError, TableId};
 
 /// A Lua 5.4 state with `ext`, `_home` and `_io`, backed by a [`Store`].
 ///
@@ -155,18 +155,37 @@ impl<S: Store + 'static> Runtime<S> {
     /// Stores `bytes`, a complete valid LXT value, as `_io[field]` (nil
     /// deletes it): the one place the host writes `_io`.
     fn io_put(&mut self, field: &str, bytes: &[u8]) -> Result<()> {
+        self.io_write(field, bytes == [0x00], |store, key| {
+            store.set(IO_ID, key, bytes)
+        })
+    }
+
+    /// [`io_put`](Runtime::io_put) of bytes the store may keep (no copy).
+    fn io_put_vec(&mut self, field: &str, bytes: Vec<u8>) -> Result<()> {
+        self.io_write(field, bytes == [0x00], |store, key| {
+            store.set_vec(IO_ID, key, bytes)
+        })
+    }
+
+    /// Sets `_io[field]` with `write`, or removes it when the value is
+    /// `nil`: nil has one encoding (§2.1), so valid bytes are nil exactly
+    /// when they are the byte 0x00.
+    fn io_write(
+        &mut self,
+        field: &str,
+        nil: bool,
+        write: impl FnOnce(&mut S, &[u8]) -> Result<(), StoreError>,
+    ) -> Result<()> {
         let key = encode_key(&Value::from(field))?;
         if field == INPUT {
             self.ext.invalidate_input();
             self.ext.handles.views.set_source(None);
         }
         let mut store = self.ext.store.borrow_mut();
-        // Nil has one encoding (§2.1), so valid bytes are nil exactly when
-        // they are this byte.
-        if bytes == [0x00] {
+        if nil {
             store.delete(IO_ID, &key)?;
         } else {
-            store.set(IO_ID, &key, bytes)?;
+            write(&mut store, &key)?;
         }
         Ok(())
     }
@@ -229,7 +248,7 @@ impl<S: Store + 'static> Runtime<S> {
     /// place through an [`LxtInput`] (view).
     fn put_input(&mut self, bytes: Vec<u8>) -> Result<()> {
         if !self.input_mode.is_view(bytes.len()) {
-            return self.io_put(INPUT, &bytes);
+            return self.io_put_vec(INPUT, bytes);
         }
         let input = LxtInput::encoded_here(bytes, self.limits.format)?;
         self.set_input_source(Rc::new(input))

@@ -130,6 +130,14 @@ pub trait Store {
     /// Stores `value` under `key`, replacing any previous value.
     fn set(&mut self, id: TableId, key: &[u8], value: &[u8]) -> StoreResult<()>;
 
+    /// Like [`set`](Store::set), taking the bytes: a store that keeps them
+    /// as they are saves a copy (the runtime passes a copied input, which
+    /// may be hundreds of megabytes, this way). The provided version calls
+    /// `set`.
+    fn set_vec(&mut self, id: TableId, key: &[u8], value: Vec<u8>) -> StoreResult<()> {
+        self.set(id, key, &value)
+    }
+
     /// Removes `key` (absent keys are not an error).
     fn delete(&mut self, id: TableId, key: &[u8]) -> StoreResult<()>;
 
