@@ -34,6 +34,7 @@ pub fn json_to_lxt(text: &str, name: &str, limits: &Limits) -> Result<Vec<u8>> {
         written: Cell::new(0),
         failure: RefCell::new(None),
         way_out: RefCell::new(WayOut::default()),
+        sizes: Sizes::new(),
     };
     let top = Top {
         de: RefCell::new(Some(&mut de)),
@@ -102,6 +103,7 @@ struct State {
     written: Cell<u64>,
     failure: RefCell<Option<Failure>>,
     way_out: RefCell<WayOut>,
+    sizes: Sizes,
 }
 
 impl State {
@@ -127,24 +129,55 @@ fn size(value: &ValueRef<'_>) -> usize {
     encoded_len(value).unwrap_or(usize::MAX)
 }
 
+/// Encoded sizes that do not depend on the value, asked of the format
+/// crate once per document rather than once per value.
+struct Sizes {
+    nil: usize,
+    bool: usize,
+    int: usize,
+    float: usize,
+    /// The empty string: a string of `n` bytes takes `n` more.
+    empty_str: usize,
+    /// The empty table, as a table starts.
+    empty_table: usize,
+}
+
+impl Sizes {
+    fn new() -> Sizes {
+        Sizes {
+            nil: size(&ValueRef::Nil),
+            bool: size(&ValueRef::Bool(false)),
+            int: size(&ValueRef::Int(0)),
+            float: size(&ValueRef::Float(0.0)),
+            empty_str: size(&ValueRef::Str("")),
+            empty_table: size(&ValueRef::Table(Table::new())),
+        }
+    }
+
+    fn str(&self, text: &str) -> usize {
+        self.empty_str.saturating_add(text.len())
+    }
+}
+
 /// Where a value goes, for what it adds to the document besides itself.
 #[derive(Debug, Clone, Copy)]
 enum Place {
     /// The document: nil is written (1 byte).
     Top,
-    /// Array element `index` (1, 2, …), after a hole when `moved`: then it
-    /// is a hash entry with its integer key; nil is a hole (nothing).
-    Element { index: usize, moved: bool },
+    /// An array element, after a hole when `moved`: then it is a hash
+    /// entry with its integer key; nil is a hole (nothing).
+    Element { moved: bool },
     /// An object member whose key takes `key` bytes; nil leaves it out.
     Member { key: usize },
 }
 
 impl Place {
     /// Bytes a value other than nil adds besides its own.
-    fn overhead(self) -> usize {
+    fn overhead(self, sizes: &Sizes) -> usize {
         match self {
-            Place::Top | Place::Element { moved: false, .. } => 0,
-            Place::Element { index, moved: true } => size(&ValueRef::Int(index as i64)),
+            Place::Top | Place::Element { moved: false } => 0,
+            // The integer key of an element after a hole.
+            Place::Element { moved: true } => sizes.int,
             Place::Member { key } => key,
         }
     }
@@ -252,7 +285,8 @@ impl<S: Serializer> Transcode<'_, S> {
 
     /// Counts a value of `own` bytes at this place.
     fn add<E: de::Error>(&self, own: usize) -> Result<(), E> {
-        self.state.add(own.saturating_add(self.place.overhead()))
+        self.state
+            .add(own.saturating_add(self.place.overhead(&self.state.sizes)))
     }
 }
 
@@ -266,18 +300,18 @@ impl<'de, S: Serializer> Visitor<'de> for Transcode<'_, S> {
     fn visit_unit<E: de::Error>(self) -> Result<S::Ok, E> {
         self.was_null.set(true);
         if let Place::Top = self.place {
-            self.state.add(size(&ValueRef::Nil))?;
+            self.state.add(self.state.sizes.nil)?;
         }
         Self::put(self.slot, self.state, self.ser.serialize_unit())
     }
 
     fn visit_bool<E: de::Error>(self, b: bool) -> Result<S::Ok, E> {
-        self.add(size(&ValueRef::Bool(b)))?;
+        self.add(self.state.sizes.bool)?;
         Self::put(self.slot, self.state, self.ser.serialize_bool(b))
     }
 
     fn visit_i64<E: de::Error>(self, i: i64) -> Result<S::Ok, E> {
-        self.add(size(&ValueRef::Int(i)))?;
+        self.add(self.state.sizes.int)?;
         Self::put(self.slot, self.state, self.ser.serialize_i64(i))
     }
 
@@ -290,17 +324,17 @@ impl<'de, S: Serializer> Visitor<'de> for Transcode<'_, S> {
     }
 
     fn visit_f64<E: de::Error>(self, f: f64) -> Result<S::Ok, E> {
-        self.add(size(&ValueRef::Float(f)))?;
+        self.add(self.state.sizes.float)?;
         Self::put(self.slot, self.state, self.ser.serialize_f64(f))
     }
 
     fn visit_str<E: de::Error>(self, s: &str) -> Result<S::Ok, E> {
-        self.add(size(&ValueRef::Str(s)))?;
+        self.add(self.state.sizes.str(s))?;
         Self::put(self.slot, self.state, self.ser.serialize_str(s))
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<S::Ok, A::Error> {
-        self.add(size(&ValueRef::Table(Table::new())))?;
+        self.add(self.state.sizes.empty_table)?;
         let (slot, state) = (self.slot, self.state);
         let mut out = Self::put(slot, state, self.ser.serialize_seq(None))?;
         let mut hole = false;
@@ -309,7 +343,7 @@ impl<'de, S: Serializer> Visitor<'de> for Transcode<'_, S> {
             let element = Element {
                 out: &mut out,
                 state,
-                place: Place::Element { index, moved: hole },
+                place: Place::Element { moved: hole },
                 slot,
                 was_null: &was_null,
             };
@@ -326,7 +360,7 @@ impl<'de, S: Serializer> Visitor<'de> for Transcode<'_, S> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<S::Ok, A::Error> {
-        self.add(size(&ValueRef::Table(Table::new())))?;
+        self.add(self.state.sizes.empty_table)?;
         let (slot, state) = (self.slot, self.state);
         let mut out = Self::put(slot, state, self.ser.serialize_map(None))?;
         let mut seen = SeenKeys::default();
@@ -341,7 +375,7 @@ impl<'de, S: Serializer> Visitor<'de> for Transcode<'_, S> {
                 out: &mut out,
                 state,
                 place: Place::Member {
-                    key: size(&ValueRef::Str(&key)),
+                    key: state.sizes.str(&key),
                 },
                 slot,
                 was_null: &was_null,
