@@ -68,7 +68,8 @@ Examples:
   luaxt check --strict *.lxt
   luaxt run examples/stats/stats.lua --input examples/stats/data.json
   luaxt conformance --rust
-  luaxt completions bash > /etc/bash_completion.d/luaxt"
+  luaxt completions bash > /etc/bash_completion.d/luaxt
+  luaxt man | man -l -"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -100,6 +101,37 @@ Examples:
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+    /// Print a man page (roff): luaxt's, or one subcommand's.
+    #[command(after_help = "\
+Examples:
+  luaxt man > ~/.local/share/man/man1/luaxt.1
+  luaxt man run > ~/.local/share/man/man1/luaxt-run.1
+  luaxt man | man -l -")]
+    Man {
+        /// The subcommand whose page to print (default: the tool's).
+        subcommand: Option<String>,
+    },
+}
+
+/// Writes the man page of `luaxt`, or of `luaxt SUBCOMMAND`, to stdout.
+fn print_man_page(subcommand: Option<&str>) -> anyhow::Result<ExitStatus> {
+    let tool = Cli::command();
+    let page = match subcommand {
+        None => tool,
+        Some(name) => {
+            let Some(sub) = tool.find_subcommand(name) else {
+                return Err(io::usage(format!(
+                    "no subcommand {name:?}: see luaxt --help"
+                )));
+            };
+            // The page's name is the command a reader types.
+            sub.clone()
+                .name(format!("luaxt-{name}"))
+                .version(VERSION.as_str())
+        }
+    };
+    clap_mangen::Man::new(page).render(&mut std::io::stdout())?;
+    Ok(ExitStatus::Ok)
 }
 
 fn main() -> ExitCode {
@@ -125,6 +157,7 @@ fn main() -> ExitCode {
             clap_complete::generate(*shell, &mut Cli::command(), "luaxt", &mut std::io::stdout());
             Ok(ExitStatus::Ok)
         }
+        Command::Man { subcommand } => print_man_page(subcommand.as_deref()),
     };
     match result {
         Ok(status) => ExitCode::from(status as u8),

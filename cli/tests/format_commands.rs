@@ -352,6 +352,25 @@ fn completions_are_generated() {
 }
 
 #[test]
+fn man_pages_are_generated_for_the_tool_and_each_subcommand() {
+    luaxt()
+        .arg("man")
+        .assert()
+        .success()
+        .stdout(contains(".TH luaxt 1").and(contains("conformance")));
+    luaxt()
+        .args(["man", "run"])
+        .assert()
+        .success()
+        .stdout(contains(".TH luaxt-run 1").and(contains("memory\\-limit")));
+    luaxt()
+        .args(["man", "nosuch"])
+        .assert()
+        .code(3)
+        .stderr(contains("no subcommand \"nosuch\""));
+}
+
+#[test]
 fn version_names_the_crate_and_the_format_version() {
     let want = format!(
         "luaxt {} ({})\n",
@@ -365,7 +384,7 @@ fn version_names_the_crate_and_the_format_version() {
 
 #[test]
 fn every_subcommand_has_help_with_examples() {
-    for sub in ["inspect", "encode", "decode", "check", "completions"] {
+    for sub in ["inspect", "encode", "decode", "check", "completions", "man"] {
         luaxt()
             .args([sub, "--help"])
             .assert()
