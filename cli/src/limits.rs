@@ -19,10 +19,9 @@ pub struct LimitArgs {
 impl LimitArgs {
     /// The limits for `luaxt-format`.
     pub fn limits(&self) -> luaxt_format::Limits {
-        luaxt_format::Limits {
-            max_depth: self.max_depth,
-            max_size: self.max_size as u64,
-        }
+        luaxt_format::Limits::DEFAULT
+            .with_max_depth(self.max_depth)
+            .with_max_size(self.max_size as u64)
     }
 }
 

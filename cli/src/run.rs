@@ -182,13 +182,12 @@ fn run_script(args: &RunArgs, state: Option<&Path>) -> Result<ExitStatus> {
     let code = cli_io::read_text(Some(&args.script))?;
     let code = skip_shebang(&code);
 
-    let limits = Limits {
-        memory: (args.memory_limit > 0).then_some(args.memory_limit),
-        instructions: (args.instruction_limit > 0).then_some(args.instruction_limit),
-        deadline: args.time_limit,
-        store: Some(store_limit(args)).filter(|&bytes| bytes > 0),
-        format: args.limits.limits(),
-    };
+    let limits = Limits::unlimited()
+        .with_memory((args.memory_limit > 0).then_some(args.memory_limit))
+        .with_instructions((args.instruction_limit > 0).then_some(args.instruction_limit))
+        .with_deadline(args.time_limit)
+        .with_store(Some(store_limit(args)).filter(|&bytes| bytes > 0))
+        .with_format(args.limits.limits());
     let mut runtime = Runtime::new(MemoryStore::new(), limits)
         .map_err(|e| anyhow!("cannot start the runtime: {e}"))?;
 

@@ -19,7 +19,7 @@ use crate::{Error, ErrorKind, Limits, Value, ValueRef};
 /// let err = DecodeOptions::new().strict(true).decode(&bytes).unwrap_err();
 /// assert_eq!((err.kind(), err.offset()), (ErrorKind::Noncanonical, Some(9)));
 /// // Limits are per call.
-/// let shallow = DecodeOptions::new().limits(Limits { max_depth: 0, ..Limits::default() });
+/// let shallow = DecodeOptions::new().limits(Limits::DEFAULT.with_max_depth(0));
 /// assert_eq!(shallow.decode(&bytes).unwrap_err().kind(), ErrorKind::DepthExceeded);
 /// ```
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

@@ -80,7 +80,7 @@ pub fn to_vec<T: ?Sized + Serialize>(value: &T) -> Result<Vec<u8>> {
 ///
 /// ```
 /// use luaxt_format::{ErrorKind, Limits, to_vec_with};
-/// let small = Limits { max_size: 18, ..Limits::default() };
+/// let small = Limits::DEFAULT.with_max_size(18);
 /// // Tag and array count, one integer, the hash count: 5 + 9 + 4 bytes.
 /// assert_eq!(to_vec_with(&[1], &small)?.len(), 18);
 /// assert_eq!(to_vec_with(&[1, 2], &small).unwrap_err().kind(), ErrorKind::LengthOverflow);

@@ -230,7 +230,7 @@ pub fn encode_into<V: Element>(value: &V, out: &mut Vec<u8>) -> Result<(), Error
 ///
 /// ```
 /// use luaxt_format::{encode_into_with, ErrorKind, Limits, Value};
-/// let small = Limits { max_size: 9, ..Limits::default() };
+/// let small = Limits::DEFAULT.with_max_size(9);
 /// let mut out = Vec::new();
 /// encode_into_with(&Value::from("abcd"), &mut out, &small)?;
 /// assert_eq!(out.len(), 9);

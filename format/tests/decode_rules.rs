@@ -174,19 +174,13 @@ fn declared_lengths_are_checked_before_allocating() {
         5,
     );
     // Limits bound declared lengths and the input itself.
-    let small = DecodeOptions::new().limits(Limits {
-        max_size: 7,
-        ..Limits::default()
-    });
+    let small = DecodeOptions::new().limits(Limits::default().with_max_size(7));
     let err = small.decode(&hex("04 03000000 616263")).unwrap_err();
     assert_eq!(
         (err.kind(), err.offset()),
         (ErrorKind::LengthOverflow, Some(0))
     );
-    let small = DecodeOptions::new().limits(Limits {
-        max_size: 2,
-        ..Limits::unbounded_size(128)
-    });
+    let small = DecodeOptions::new().limits(Limits::unbounded_size(128).with_max_size(2));
     let err = small.decode(&hex("04 03000000 616263")).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::LengthOverflow);
 }
@@ -209,10 +203,7 @@ fn nesting_is_bounded_without_using_the_stack() {
     let value = decode(&at_limit).expect("128 nested tables");
     assert_eq!(encode(&value).unwrap(), at_limit);
 
-    let one = DecodeOptions::new().limits(Limits {
-        max_depth: 1,
-        ..Limits::default()
-    });
+    let one = DecodeOptions::new().limits(Limits::default().with_max_depth(1));
     assert!(one.decode(&hex("06 00000000 00000000")).is_ok());
     let err = one.decode(&hex("06 01000000 06 00000000 00000000 00000000"));
     assert_eq!(err.unwrap_err().offset(), Some(5));

@@ -737,10 +737,7 @@ fn depth_is_limited() {
     bytes.extend(std::iter::repeat_n([0u8; 4], 130).flatten());
     assert_eq!(de_err(&bytes), (ErrorKind::DepthExceeded, Some(128 * 5)));
     assert_eq!(ser_err(&v), ErrorKind::DepthExceeded);
-    let shallow = DecodeOptions::new().limits(Limits {
-        max_depth: 1,
-        ..Limits::default()
-    });
+    let shallow = DecodeOptions::new().limits(Limits::default().with_max_depth(1));
     let err =
         from_slice_with::<Vec<Vec<i32>>>(&to_vec(&vec![vec![1]]).unwrap(), &shallow).unwrap_err();
     assert_eq!(
@@ -751,10 +748,7 @@ fn depth_is_limited() {
 
 #[test]
 fn size_limit_applies_to_the_document() {
-    let tiny = DecodeOptions::new().limits(Limits {
-        max_size: 4,
-        ..Limits::default()
-    });
+    let tiny = DecodeOptions::new().limits(Limits::default().with_max_size(4));
     let err = from_slice_with::<i64>(&to_vec(&1i64).unwrap(), &tiny).unwrap_err();
     assert_eq!(
         (err.kind(), err.offset()),
@@ -782,10 +776,7 @@ fn the_serializer_refuses_documents_longer_than_max_size() {
     // {items = {0, …, 19}}: table head, "items", the array, the hash count.
     assert_eq!(bytes.len(), 9 + 10 + (5 + 20 * 9 + 4));
     for max_size in [30, 100, 207, 208, 209, 1000] {
-        let limits = Limits {
-            max_size,
-            ..Limits::default()
-        };
+        let limits = Limits::default().with_max_size(max_size);
         let encoded = to_vec_with(&job, &limits);
         let decoded = DecodeOptions::new().limits(limits).decode(&bytes);
         assert_eq!(encoded.is_ok(), decoded.is_ok(), "max_size {max_size}");

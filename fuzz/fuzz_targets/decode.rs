@@ -85,10 +85,7 @@ fuzz_target!(|data: &[u8]| {
     }
 
     // A tight limit refuses what is too deep or too long, and nothing else.
-    let tight = Limits {
-        max_depth: 3,
-        max_size: 64,
-    };
+    let tight = Limits::DEFAULT.with_max_depth(3).with_max_size(64);
     let fits = depth(&value) <= tight.max_depth && data.len() as u64 <= tight.max_size;
     match DecodeOptions::new().limits(tight).decode(data) {
         Ok(v) => {

@@ -99,7 +99,7 @@
 //!
 //! ```
 //! use luaxt_runtime::{Error, LimitKind, Limits, MemoryStore, Runtime};
-//! let limits = Limits { instructions: Some(10_000_000), ..Limits::default() };
+//! let limits = Limits::default().with_instructions(Some(10_000_000));
 //! let mut rt = Runtime::new(MemoryStore::new(), limits)?;
 //! // Exponential backtracking inside string.find, caught in a pcall.
 //! let err = rt

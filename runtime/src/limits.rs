@@ -7,17 +7,20 @@ use std::time::Duration;
 /// ```
 /// use luaxt_runtime::Limits;
 /// use std::time::Duration;
-/// let limits = Limits {
-///     memory: Some(64 << 20),
-///     instructions: Some(10_000_000),
-///     deadline: Some(Duration::from_secs(2)),
-///     ..Limits::default()
-/// };
+/// let limits = Limits::default()
+///     .with_memory(Some(64 << 20))
+///     .with_instructions(Some(10_000_000))
+///     .with_deadline(Some(Duration::from_secs(2)));
 /// assert_eq!(Limits::default().memory, Some(512 << 20));
 /// assert_eq!(Limits::default().store, Some(256 << 20));
-/// # let _ = limits;
+/// assert_eq!(limits.store, Some(256 << 20));
 /// ```
+///
+/// The struct is `#[non_exhaustive]` (a later limit is not a breaking
+/// change): start from [`Limits::default`] or [`Limits::unlimited`] and
+/// change what you need with the `with_` methods.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Limits {
     /// Most bytes the Lua heap may hold (mlua's memory limit). Input that
     /// Lua decodes lives there too. Default 512 MiB.
@@ -44,6 +47,39 @@ pub struct Limits {
 impl Limits {
     /// Instructions between two checks of the budget and the deadline.
     pub const HOOK_INTERVAL: u32 = 1000;
+
+    /// These limits with the memory limit `memory` (`None`: no limit).
+    #[must_use]
+    pub const fn with_memory(self, memory: Option<usize>) -> Limits {
+        Limits { memory, ..self }
+    }
+
+    /// These limits with the instruction budget `instructions`.
+    #[must_use]
+    pub const fn with_instructions(self, instructions: Option<u64>) -> Limits {
+        Limits {
+            instructions,
+            ..self
+        }
+    }
+
+    /// These limits with the deadline `deadline`.
+    #[must_use]
+    pub const fn with_deadline(self, deadline: Option<Duration>) -> Limits {
+        Limits { deadline, ..self }
+    }
+
+    /// These limits with the store limit `store`.
+    #[must_use]
+    pub const fn with_store(self, store: Option<u64>) -> Limits {
+        Limits { store, ..self }
+    }
+
+    /// These limits with the LXT limits `format`.
+    #[must_use]
+    pub const fn with_format(self, format: luaxt_format::Limits) -> Limits {
+        Limits { format, ..self }
+    }
 
     /// No memory limit, no instruction budget, no deadline, no store limit.
     pub const fn unlimited() -> Limits {

@@ -148,10 +148,7 @@ fn a_value_over_the_memory_limit_is_a_memory_error_either_way() {
     let mut rt = runtime();
     rt.compute("_home.s = string.rep('x', 8 << 20) _home.t = { _home.s }")
         .unwrap();
-    let limits = Limits {
-        memory: Some(4 << 20),
-        ..Limits::default()
-    };
+    let limits = Limits::default().with_memory(Some(4 << 20));
     rt.set_limits(limits).unwrap();
     // A string is pushed by the raw metamethod, a table built by the safe one.
     for code in ["return #_home.s", "return #_home.t[1]"] {
@@ -167,13 +164,7 @@ fn a_value_over_the_memory_limit_is_a_memory_error_either_way() {
 /// are the same code; the small side is what a test can afford).
 #[test]
 fn writes_follow_the_runtimes_max_size() {
-    let limits = Limits {
-        format: luaxt_format::Limits {
-            max_size: 1024,
-            ..luaxt_format::Limits::DEFAULT
-        },
-        ..Limits::default()
-    };
+    let limits = Limits::default().with_format(luaxt_format::Limits::DEFAULT.with_max_size(1024));
     let mut rt = Runtime::new(MemoryStore::new(), limits).expect("runtime");
     for (what, write) in [
         ("a string", "_home.s = string.rep('x', 2000)"),

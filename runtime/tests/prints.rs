@@ -33,10 +33,7 @@ fn lines_are_taken_once_and_joined_by_tabs() {
 fn a_script_cannot_replace_or_reach_the_capture() {
     // A budget, so that running the script's code again fails the test
     // with a limit error instead of hanging it.
-    let mut rt = capturing(Limits {
-        instructions: Some(10_000_000),
-        ..Limits::default()
-    });
+    let mut rt = capturing(Limits::default().with_instructions(Some(10_000_000)));
     rt.compute(
         r#"
         print("first")
@@ -64,10 +61,7 @@ fn a_script_cannot_replace_or_reach_the_capture() {
 /// not depend on it.
 #[test]
 fn lines_printed_before_a_limit_are_kept() {
-    let mut rt = capturing(Limits {
-        instructions: Some(200_000),
-        ..Limits::default()
-    });
+    let mut rt = capturing(Limits::default().with_instructions(Some(200_000)));
     let err = rt.compute("print('before') while true do end").unwrap_err();
     assert!(
         matches!(err, Error::Limit(LimitKind::Instructions)),
@@ -84,10 +78,7 @@ fn lines_printed_before_a_limit_are_kept() {
 /// allows is a memory error, not host memory growing without bound.
 #[test]
 fn printed_lines_count_against_the_memory_limit() {
-    let mut rt = capturing(Limits {
-        memory: Some(16 << 20),
-        ..Limits::default()
-    });
+    let mut rt = capturing(Limits::default().with_memory(Some(16 << 20)));
     let err = rt
         .compute("local s = string.rep('x', 100000) for i = 1, 1000 do print(s, i) end")
         .unwrap_err();

@@ -6,11 +6,9 @@ use luaxt_format::Value;
 use luaxt_runtime::{Error, LimitKind, Limits, MemoryStore, Runtime};
 
 fn limited() -> Runtime<MemoryStore> {
-    let limits = Limits {
-        memory: Some(32 << 20),
-        instructions: Some(20_000_000),
-        ..Limits::default()
-    };
+    let limits = Limits::default()
+        .with_memory(Some(32 << 20))
+        .with_instructions(Some(20_000_000));
     Runtime::new(MemoryStore::new(), limits).expect("runtime")
 }
 
@@ -113,11 +111,9 @@ fn infinite_loop_hits_the_instruction_budget() {
 
 #[test]
 fn deadline_stops_a_runaway_script() {
-    let limits = Limits {
-        instructions: None,
-        deadline: Some(Duration::from_millis(200)),
-        ..Limits::default()
-    };
+    let limits = Limits::default()
+        .with_instructions(None)
+        .with_deadline(Some(Duration::from_millis(200)));
     let mut rt = Runtime::new(MemoryStore::new(), limits).unwrap();
     let started = Instant::now();
     let err = rt.compute("while true do end").unwrap_err();
@@ -128,10 +124,7 @@ fn deadline_stops_a_runaway_script() {
 
 #[test]
 fn input_larger_than_the_memory_limit_is_a_memory_error_in_copy_mode() {
-    let limits = Limits {
-        memory: Some(8 << 20),
-        ..Limits::default()
-    };
+    let limits = Limits::default().with_memory(Some(8 << 20));
     let mut rt = Runtime::new(MemoryStore::new(), limits).unwrap();
     let big: Vec<Value> = (0..200_000)
         .map(|i| Value::from(format!("item number {i}")))
@@ -257,22 +250,18 @@ fn run_within(limits: Limits, setup: &str, work: &str, outer: Duration) -> Resul
 
 /// Only an instruction budget (20 million) and a large heap.
 fn budget_only() -> Limits {
-    Limits {
-        memory: Some(512 << 20),
-        instructions: Some(20_000_000),
-        deadline: None,
-        ..Limits::default()
-    }
+    Limits::default()
+        .with_memory(Some(512 << 20))
+        .with_instructions(Some(20_000_000))
+        .with_deadline(None)
 }
 
 /// Only a deadline (500 ms) and a large heap.
 fn deadline_only() -> Limits {
-    Limits {
-        memory: Some(512 << 20),
-        instructions: None,
-        deadline: Some(Duration::from_millis(500)),
-        ..Limits::default()
-    }
+    Limits::default()
+        .with_memory(Some(512 << 20))
+        .with_instructions(None)
+        .with_deadline(Some(Duration::from_millis(500)))
 }
 
 /// Work that runs inside C library functions, where the count hook never
@@ -510,10 +499,7 @@ fn slow_instructions_count_their_work() {
         "while true do local less = (a < b) end",
         "while true do local less = (a <= b) end",
     ];
-    let big = |limits: Limits| Limits {
-        memory: Some(1 << 30),
-        ..limits
-    };
+    let big = |limits: Limits| limits.with_memory(Some(1 << 30));
     for work in loops {
         let err = run_within(big(budget_only()), setup, work, Duration::from_secs(20)).unwrap_err();
         assert!(

@@ -6,11 +6,9 @@ use luaxt_runtime::store::{ENTRY_COST, TABLE_COST};
 use luaxt_runtime::{Error, LimitKind, Limits, MemoryStore, Runtime, Store, StoreError};
 
 fn with_store_limit(bytes: u64) -> Runtime<MemoryStore> {
-    let limits = Limits {
-        memory: Some(64 << 20),
-        store: Some(bytes),
-        ..Limits::default()
-    };
+    let limits = Limits::default()
+        .with_memory(Some(64 << 20))
+        .with_store(Some(bytes));
     Runtime::new(MemoryStore::new(), limits).unwrap()
 }
 

@@ -21,11 +21,9 @@ use luaxt_runtime::{
 const BACKSTOP: Duration = Duration::from_secs(120);
 
 fn runtime() -> Runtime<MemoryStore> {
-    let limits = Limits {
-        instructions: None,
-        deadline: Some(BACKSTOP),
-        ..Limits::default()
-    };
+    let limits = Limits::default()
+        .with_instructions(None)
+        .with_deadline(Some(BACKSTOP));
     Runtime::new(MemoryStore::new(), limits).expect("runtime")
 }
 
@@ -282,11 +280,9 @@ fn watched_with_canceller(token: &CancelToken) -> (Runtime<Watched>, thread::Joi
         inner: MemoryStore::new(),
         wrote_home: Arc::clone(&wrote_home),
     };
-    let limits = Limits {
-        instructions: None,
-        deadline: Some(BACKSTOP),
-        ..Limits::default()
-    };
+    let limits = Limits::default()
+        .with_instructions(None)
+        .with_deadline(Some(BACKSTOP));
     let rt = Runtime::new(store, limits).unwrap();
     let token = token.clone();
     let canceller = thread::spawn(move || {
