@@ -7,6 +7,7 @@
 //! whose text is ASCII, so it is not a dependency.)
 
 /// The high bit of each byte of a word: set only in non-ASCII bytes.
+#[cfg(feature = "serde")]
 pub(crate) const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
 
 /// Text up to this many bytes is first tried as ASCII.
@@ -28,6 +29,7 @@ pub(crate) fn to_str(bytes: &[u8]) -> Result<&str, usize> {
 /// The first `len` (0 to 8) bytes of a little-endian `word`, moved to
 /// its top: their high bits are the ASCII check, and swapping its bytes
 /// gives their big-endian value.
+#[cfg(feature = "serde")]
 #[inline(always)]
 pub(crate) fn short_content(word: u64, len: usize) -> u64 {
     word.checked_shl(64 - 8 * len as u32).unwrap_or(0)
@@ -36,6 +38,7 @@ pub(crate) fn short_content(word: u64, len: usize) -> u64 {
 /// Whether `input[start..start + len]` is short ASCII text (up to 32
 /// bytes); `false` also when it cannot tell, so the caller validates.
 /// The caller has checked that the range is within `input`.
+#[cfg(feature = "serde")]
 #[inline(always)]
 pub(crate) fn short_ascii(input: &[u8], start: usize, len: usize) -> bool {
     if len <= 8 {
@@ -72,6 +75,7 @@ mod tests {
         assert_eq!(to_str(&long), Err(257));
     }
 
+    #[cfg(feature = "serde")]
     #[test]
     fn short_ascii_reads_only_the_text() {
         let input = b"abc\xFFdefghijklmnop";

@@ -1,0 +1,16 @@
+//! Uses the packed crates (`cargo package`) as a dependent would: built by
+//! scripts/test-packages in a scratch crate outside the repository.
+use luaxt_format::{Value, decode, encode};
+use luaxt_runtime::{Limits, MemoryStore, Runtime};
+
+fn main() {
+    let bytes = encode(&Value::from("packed")).expect("encode");
+    assert_eq!(decode(&bytes).expect("decode"), Value::from("packed"));
+    let mut rt = Runtime::new(MemoryStore::new(), Limits::default()).expect("runtime");
+    rt.set_input(&vec![1, 2, 3]).expect("input");
+    let sum = rt
+        .compute("local s = 0 for _, x in ipairs(_io.input) do s = s + x end return s")
+        .expect("compute");
+    assert_eq!(sum, Value::Int(6));
+    println!("rust program on the packed crates: ok");
+}
