@@ -34,7 +34,8 @@ passes (stale), 3 when the runner could not be started.
 process. --js MODULE checks a JavaScript codec: it runs \
 `node conformance/js/run.mjs MODULE` from this repository (or the runner \
 given with --runner) and passes its output and verdict through; Node.js \
-must be installed for that. MODULE is an ES module file exporting \
+must be installed for that. MODULE is an ES module file, or the name of \
+an npm package installed where the command runs, exporting \
 serializeObject and deserializeObject.
 
 --generate N runs N generated cases instead of the fixed vectors (--js \
@@ -48,6 +49,7 @@ Examples:
   luaxt conformance
   luaxt conformance --rust --filter keys.
   luaxt conformance --js format/js/src/index.js
+  luaxt conformance --js luaxt-format          (a package installed here)
   luaxt conformance --js ./my-codec.mjs --known my-known-failures.txt
   luaxt conformance --js ./my-codec.mjs --generate 100000
   luaxt conformance --js ./my-codec.mjs --generate 100000 --seed 0x2a")]
@@ -165,7 +167,9 @@ fn js_script(given: Option<&PathBuf>, default: &str, what: &str, flag: &str) -> 
 }
 
 /// A module argument as the JS side imports it: an existing path made
-/// absolute, anything else passed on as a package name.
+/// absolute (so the runner finds it whatever it resolves relative to),
+/// anything else passed on as a package name, which the runner resolves
+/// from the working directory (`importCodec` in conformance/js/lib.mjs).
 fn module_specifier(module: &str) -> Result<String> {
     if Path::new(module).exists() {
         let path =
@@ -259,12 +263,7 @@ fn run_js(args: &ConformanceArgs, module: &str) -> Result<ExitStatus> {
         "runner",
         "--runner PATH/TO/run.mjs",
     )?;
-    // The module is made absolute, so the runner finds it whatever it
-    // resolves relative to.
-    if !Path::new(module).is_file() {
-        return Err(cli_io::usage(format!("the module {module} does not exist")));
-    }
-    let module = std::fs::canonicalize(module).with_context(|| format!("cannot read {module}"))?;
+    let module = module_specifier(module)?;
     let mut command = Command::new(&args.node);
     command.arg(&runner).arg(&module);
     if let Some(filter) = &args.filter {

@@ -188,6 +188,58 @@ fn the_reference_js_codec_passes_through_the_real_runner() {
     assert!(passed > 10, "{}", String::from_utf8_lossy(&output.stdout));
 }
 
+/// `--js NAME`: a package installed where the command runs (here the
+/// repository's codec linked into a scratch project's node_modules, as
+/// `npm install` would put it), for the vectors and a generated run.
+#[cfg(unix)]
+#[test]
+fn a_js_package_name_is_resolved_from_the_working_directory() {
+    if !have_node() {
+        eprintln!("skipped: node is not installed");
+        return;
+    }
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let project = TempDir::new().unwrap();
+    std::fs::create_dir(project.path().join("node_modules")).unwrap();
+    std::os::unix::fs::symlink(
+        std::fs::canonicalize(root.join("format/js")).unwrap(),
+        project.path().join("node_modules/luaxt-format"),
+    )
+    .unwrap();
+    let output = luaxt()
+        .current_dir(project.path())
+        .args(["conformance", "--filter", "values.", "--js", "luaxt-format"])
+        .output()
+        .unwrap();
+    let (passed, failed) = summary(&output.stdout);
+    assert!(
+        passed > 10 && failed == 0,
+        "{}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+    luaxt()
+        .current_dir(project.path())
+        .args([
+            "conformance",
+            "--generate",
+            "50",
+            "--seed",
+            "7",
+            "--js",
+            "luaxt-format",
+        ])
+        .assert()
+        .success()
+        .stdout(contains("0 mismatches"));
+    // A name that is installed nowhere fails, and says which.
+    luaxt()
+        .current_dir(project.path())
+        .args(["conformance", "--js", "no-such-codec-package"])
+        .assert()
+        .failure()
+        .stderr(contains("no-such-codec-package"));
+}
+
 #[test]
 fn rust_known_failures_file_marks_and_detects_stale_entries() {
     let dir = TempDir::new().unwrap();

@@ -10,12 +10,10 @@
 //   → {"id", "hex"}: serializeObject(deserializeObject(bytes)), or "error".
 // Output is one JSON document on stdout.
 import { readFileSync } from 'node:fs';
-import { pathToFileURL } from 'node:url';
-import { resolve } from 'node:path';
-import { bytesToHex, hexToBytes, jsView } from './lib.mjs';
+import { bytesToHex, hexToBytes, importCodec, jsView } from './lib.mjs';
 
 const [modulePath, inputPath] = process.argv.slice(2);
-const codec = await import(pathToFileURL(resolve(modulePath)).href);
+const codec = await importCodec(modulePath);
 const input = JSON.parse(readFileSync(inputPath, 'utf8'));
 const out = [];
 for (const c of input.cases) {

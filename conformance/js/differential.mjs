@@ -9,16 +9,14 @@
 //
 //   some-producer | node conformance/js/differential.mjs ./my-codec.mjs
 
-import { pathToFileURL } from 'node:url';
-import { resolve } from 'node:path';
-import { runVectors } from './lib.mjs';
+import { importCodec, runVectors } from './lib.mjs';
 
 const modulePath = process.argv[2];
 if (!modulePath) {
   console.error('usage: node conformance/js/differential.mjs <module>  (vectors on stdin, one per line)');
   process.exit(2);
 }
-const codec = await import(/^[./]/.test(modulePath) ? pathToFileURL(resolve(modulePath)).href : modulePath);
+const codec = await importCodec(modulePath);
 for (const name of ['serializeObject', 'deserializeObject']) {
   if (typeof codec[name] !== 'function') {
     console.error(`${modulePath} does not export ${name}`);

@@ -2,9 +2,10 @@
 // view of a typed JSON value, exact comparison and display, and the runner.
 // No dependencies beyond Node's standard library.
 
-import { readFileSync, readdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { dirname, join } from 'node:path';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { dirname, join, resolve } from 'node:path';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 export const VECTOR_DIR = join(HERE, '..', 'vectors');
@@ -13,6 +14,18 @@ export const BRAND = Symbol.for('luaxt.TableRef');
 const SAFE = 2n ** 53n - 1n;
 
 /** Every vector of every file in `dir`, in file order. */
+/**
+ * Imports the codec under test: a file path (relative to the working
+ * directory), or the name of a package installed where the command runs
+ * (`luaxt-format`, `@scope/codec`), resolved from the working directory
+ * as the user's own code would resolve it.
+ */
+export async function importCodec(spec) {
+  if (/^[./]/.test(spec) || existsSync(spec)) return import(pathToFileURL(resolve(spec)).href);
+  const fromCwd = createRequire(pathToFileURL(join(process.cwd(), 'package.json')).href);
+  return import(pathToFileURL(fromCwd.resolve(spec)).href);
+}
+
 export function loadVectors(dir = VECTOR_DIR) {
   const out = [];
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {

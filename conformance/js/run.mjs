@@ -2,6 +2,7 @@
 // Checks a JS LXT 1 codec against every conformance vector.
 //
 //   node conformance/js/run.mjs ./my-codec.mjs [--known FILE] [--filter ID-PREFIX] [--quiet]
+//   node conformance/js/run.mjs luaxt-format     (a package installed here)
 //
 // The module must export serializeObject(value, options?) -> Uint8Array and
 // deserializeObject(bytes, options?) -> value (options: maxDepth, maxSize,
@@ -10,9 +11,7 @@
 // "N passed, M failed"; exits 1 on any failure not listed in --known (or a
 // listed id that passes: stale), 2 on a usage error.
 
-import { pathToFileURL } from 'node:url';
-import { resolve } from 'node:path';
-import { formatFailure, loadKnown, loadVectors, runVectors } from './lib.mjs';
+import { formatFailure, importCodec, loadKnown, loadVectors, runVectors } from './lib.mjs';
 
 function usage(message) {
   console.error(`${message}\nusage: node conformance/js/run.mjs <module> [--known FILE] [--filter ID-PREFIX] [--quiet]`);
@@ -33,7 +32,7 @@ for (let i = 0; i < args.length; i++) {
 }
 if (!modulePath) usage('no module given');
 
-const codec = await import(pathToFileURL(resolve(modulePath)).href);
+const codec = await importCodec(modulePath);
 for (const name of ['serializeObject', 'deserializeObject']) {
   if (typeof codec[name] !== 'function') usage(`${modulePath} does not export ${name}`);
 }
