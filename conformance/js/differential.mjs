@@ -16,7 +16,10 @@ if (!modulePath) {
   console.error('usage: node conformance/js/differential.mjs <module>  (vectors on stdin, one per line)');
   process.exit(2);
 }
-const codec = await importCodec(modulePath);
+const codec = await importCodec(modulePath).catch((e) => {
+  console.error(e.message);
+  process.exit(2);
+});
 for (const name of ['serializeObject', 'deserializeObject']) {
   if (typeof codec[name] !== 'function') {
     console.error(`${modulePath} does not export ${name}`);

@@ -21,9 +21,13 @@ const SAFE = 2n ** 53n - 1n;
  * as the user's own code would resolve it.
  */
 export async function importCodec(spec) {
-  if (/^[./]/.test(spec) || existsSync(spec)) return import(pathToFileURL(resolve(spec)).href);
-  const fromCwd = createRequire(pathToFileURL(join(process.cwd(), 'package.json')).href);
-  return import(pathToFileURL(fromCwd.resolve(spec)).href);
+  try {
+    if (/^[./]/.test(spec) || existsSync(spec)) return await import(pathToFileURL(resolve(spec)).href);
+    const fromCwd = createRequire(pathToFileURL(join(process.cwd(), 'package.json')).href);
+    return await import(pathToFileURL(fromCwd.resolve(spec)).href);
+  } catch (e) {
+    throw new Error(`cannot load the codec ${spec}: ${String(e.message).split('\n')[0]}`);
+  }
 }
 
 export function loadVectors(dir = VECTOR_DIR) {

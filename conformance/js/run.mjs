@@ -32,7 +32,7 @@ for (let i = 0; i < args.length; i++) {
 }
 if (!modulePath) usage('no module given');
 
-const codec = await importCodec(modulePath);
+const codec = await importCodec(modulePath).catch((e) => usage(e.message));
 for (const name of ['serializeObject', 'deserializeObject']) {
   if (typeof codec[name] !== 'function') usage(`${modulePath} does not export ${name}`);
 }
