@@ -116,9 +116,10 @@ pub use limits::Limits;
 pub use notation::Notation;
 pub use parse::{Canonicity, DecodeOptions, decode, decode_strict};
 pub use parser::TableSpans;
+pub use table::Element;
 pub use table::{Table, TableKey};
 pub use tag::Tag;
-pub use value::{Element, Value, ValueRef, float_bits};
+pub use value::{Value, ValueRef, float_bits};
 #[cfg(feature = "std")]
 pub use write::encode_to_writer;
 pub use write::{

@@ -4,7 +4,7 @@
 
 use core::fmt::{self, Write as _};
 
-use crate::value::{Element, View};
+use crate::table::{Element, View};
 use crate::{Table, Value, ValueRef};
 
 /// Lua's reserved words: a string key spelled like one is written `["end"]`.

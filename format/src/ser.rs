@@ -12,7 +12,8 @@ use alloc::vec::Vec;
 use serde::ser::{self, Impossible, Serialize};
 
 use crate::key::{encoded_key_order, float_key_as_int};
-use crate::value::{Element, View, float_bits};
+use crate::table::{Element, View};
+use crate::value::float_bits;
 use crate::write::check_document_len;
 use crate::{Error, ErrorKind, Limits, Result, Table, Tag};
 

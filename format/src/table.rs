@@ -3,10 +3,52 @@
 use alloc::vec::Vec;
 use core::cmp::Ordering;
 
-use crate::key::cmp_encoded;
-use crate::table_builder::TableBuilder;
-use crate::value::Element;
-use crate::{Error, ErrorKind};
+use crate::key::{KeyView, cmp_encoded};
+use crate::{Error, Tag};
+
+/// What the generic table, parser and writer need from a value type.
+/// Sealed: implemented by [`Value`] and [`ValueRef`] only.
+pub trait Element: Sized + Clone + sealed::Sealed {
+    /// The tag this value encodes with.
+    fn tag(&self) -> Tag;
+    /// The integer value, if this is an integer.
+    fn as_int(&self) -> Option<i64>;
+    /// An integer value (for array positions that become hash keys).
+    fn from_int(value: i64) -> Self;
+    /// Nil (a placeholder while a table is rearranged in place).
+    #[doc(hidden)]
+    fn nil() -> Self;
+    /// A borrowed view for writing.
+    #[doc(hidden)]
+    fn view(&self) -> View<'_, Self>;
+    /// This value as a normalised key, or `invalid_key`.
+    #[doc(hidden)]
+    fn into_key(self) -> Result<Self, Error>;
+    /// A view of a normalised key, for ordering.
+    #[doc(hidden)]
+    fn key_view(&self) -> KeyView<'_>;
+}
+
+/// The seal of [`Element`]: nameable in the crate (value.rs implements
+/// it), not outside it.
+pub(crate) mod sealed {
+    pub trait Sealed {}
+}
+
+/// A borrowed view of either value type, so one writer serves both.
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy)]
+#[allow(missing_docs)]
+pub enum View<'v, V> {
+    Nil,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str(&'v str),
+    Bytes(&'v [u8]),
+    Table(&'v Table<V>),
+    Ref(u32),
+}
 
 /// A table by value, kept in canonical form: keys `1..=n` in the array part,
 /// every other entry in the hash part sorted by encoded key (§4.1, §4.2).
@@ -101,19 +143,6 @@ impl<V> Table<V> {
 }
 
 impl<V: Element> Table<V> {
-    /// A table of `values` for keys 1, 2, …; a nil value leaves a hole
-    /// (its key is absent, later values keep their keys).
-    pub fn from_array(values: Vec<V>) -> Self {
-        if !values.iter().any(|v| v.view_is_nil()) {
-            return Table::from_canonical_parts(values, Vec::new());
-        }
-        let mut builder = TableBuilder::with_capacity(values.len(), 0);
-        for value in values {
-            builder.push_array(value);
-        }
-        builder.finish()
-    }
-
     /// A table of `(key, value)` pairs: keys are normalised (§3.2), entries
     /// with nil values are left out, invalid keys give `invalid_key` and
     /// two equal keys give `duplicate_key`.
@@ -126,35 +155,6 @@ impl<V: Element> Table<V> {
     /// ```
     pub fn from_entries(entries: impl IntoIterator<Item = (V, V)>) -> Result<Self, Error> {
         Table::from_array_and_entries(Vec::new(), entries.into_iter().collect())
-    }
-
-    /// The table of `array` (values for keys 1, 2, …, none nil) and
-    /// `entries` (keys not yet normalised, any order), with the checks of
-    /// [`Table::from_entries`]. Rearranged in place: the memory is that of
-    /// the two vectors.
-    pub(crate) fn from_array_and_entries(
-        array: Vec<V>,
-        mut entries: Vec<(V, V)>,
-    ) -> Result<Self, Error> {
-        for entry in &mut entries {
-            let key = core::mem::replace(&mut entry.0, V::nil());
-            entry.0 = key.into_key()?;
-        }
-        // Equal keys end up adjacent, in any order: no need for stability.
-        entries.sort_unstable_by(|a, b| key_order(&a.0, &b.0));
-        let n = array.len() as i64;
-        let in_array = |(key, _): &(V, V)| key.as_int().is_some_and(|i| (1..=n).contains(&i));
-        if entries.iter().any(in_array)
-            || entries
-                .windows(2)
-                .any(|pair| key_order(&pair[0].0, &pair[1].0) == Ordering::Equal)
-        {
-            return Err(Error::with_message(
-                ErrorKind::DuplicateKey,
-                "two entries have the same key",
-            ));
-        }
-        Ok(TableBuilder::from_parts(array, entries).finish())
     }
 
     /// The value for `key` (normalised first, so `1.0` finds `1`).

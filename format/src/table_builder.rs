@@ -11,8 +11,10 @@
 
 use alloc::vec::Vec;
 
-use crate::table::{Table, key_order};
-use crate::value::Element;
+use core::cmp::Ordering;
+
+use crate::table::{Element, Table, key_order};
+use crate::{Error, ErrorKind, Tag};
 
 /// A table under construction. Array values are pushed in position order
 /// (1, 2, …), then hash entries with normalised, distinct keys.
@@ -149,6 +151,52 @@ impl<V: Element> TableBuilder<V> {
 
 fn is_nil<V: Element>(value: &V) -> bool {
     value.tag() == crate::Tag::Nil
+}
+
+/// The constructors of [`Table`] that go through a builder (here, so that
+/// table.rs does not depend on this module).
+impl<V: Element> Table<V> {
+    /// A table of `values` for keys 1, 2, …; a nil value leaves a hole
+    /// (its key is absent, later values keep their keys).
+    pub fn from_array(values: Vec<V>) -> Self {
+        if !values.iter().any(|v| v.tag() == Tag::Nil) {
+            return Table::from_canonical_parts(values, Vec::new());
+        }
+        let mut builder = TableBuilder::with_capacity(values.len(), 0);
+        for value in values {
+            builder.push_array(value);
+        }
+        builder.finish()
+    }
+
+    /// The table of `array` (values for keys 1, 2, …, none nil) and
+    /// `entries` (keys not yet normalised, any order), with the checks of
+    /// [`Table::from_entries`]. Rearranged in place: the memory is that of
+    /// the two vectors.
+    pub(crate) fn from_array_and_entries(
+        array: Vec<V>,
+        mut entries: Vec<(V, V)>,
+    ) -> Result<Self, Error> {
+        for entry in &mut entries {
+            let key = core::mem::replace(&mut entry.0, V::nil());
+            entry.0 = key.into_key()?;
+        }
+        // Equal keys end up adjacent, in any order: no need for stability.
+        entries.sort_unstable_by(|a, b| key_order(&a.0, &b.0));
+        let n = array.len() as i64;
+        let in_array = |(key, _): &(V, V)| key.as_int().is_some_and(|i| (1..=n).contains(&i));
+        if entries.iter().any(in_array)
+            || entries
+                .windows(2)
+                .any(|pair| key_order(&pair[0].0, &pair[1].0) == Ordering::Equal)
+        {
+            return Err(Error::with_message(
+                ErrorKind::DuplicateKey,
+                "two entries have the same key",
+            ));
+        }
+        Ok(TableBuilder::from_parts(array, entries).finish())
+    }
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@ use alloc::vec::Vec;
 use core::hash::{Hash, Hasher};
 
 use crate::key::{KeyView, float_key_as_int};
-use crate::table::Table;
+use crate::table::{Element, Table, View, sealed};
 use crate::{Error, ErrorKind, Tag};
 
 /// An owned LXT value.
@@ -73,50 +73,6 @@ pub enum ValueRef<'a> {
     /// `0x06` table by value.
     Table(Table<ValueRef<'a>>),
     /// `0x07` reference to an external table.
-    Ref(u32),
-}
-
-/// What the generic table, parser and writer need from a value type.
-/// Sealed: implemented by [`Value`] and [`ValueRef`] only.
-pub trait Element: Sized + Clone + sealed::Sealed {
-    /// The tag this value encodes with.
-    fn tag(&self) -> Tag;
-    /// The integer value, if this is an integer.
-    fn as_int(&self) -> Option<i64>;
-    /// An integer value (for array positions that become hash keys).
-    fn from_int(value: i64) -> Self;
-    /// Nil (a placeholder while a table is rearranged in place).
-    #[doc(hidden)]
-    fn nil() -> Self;
-    /// A borrowed view for writing.
-    #[doc(hidden)]
-    fn view(&self) -> View<'_, Self>;
-    /// This value as a normalised key, or `invalid_key`.
-    #[doc(hidden)]
-    fn into_key(self) -> Result<Self, Error>;
-    /// A view of a normalised key, for ordering.
-    #[doc(hidden)]
-    fn key_view(&self) -> KeyView<'_>;
-}
-
-mod sealed {
-    pub trait Sealed {}
-    impl Sealed for super::Value {}
-    impl Sealed for super::ValueRef<'_> {}
-}
-
-/// A borrowed view of either value type, so one writer serves both.
-#[doc(hidden)]
-#[derive(Debug, Clone, Copy)]
-#[allow(missing_docs)]
-pub enum View<'v, V> {
-    Nil,
-    Bool(bool),
-    Int(i64),
-    Float(f64),
-    Str(&'v str),
-    Bytes(&'v [u8]),
-    Table(&'v Table<V>),
     Ref(u32),
 }
 
@@ -428,3 +384,6 @@ impl From<i64> for ValueRef<'_> {
         ValueRef::Int(value)
     }
 }
+
+impl sealed::Sealed for Value {}
+impl sealed::Sealed for ValueRef<'_> {}

@@ -4,7 +4,8 @@
 
 use alloc::vec::Vec;
 
-use crate::value::{Element, View, float_bits};
+use crate::table::{Element, View};
+use crate::value::float_bits;
 use crate::{Error, ErrorKind, Limits, Tag};
 
 /// Where encoded bytes go.

@@ -60,7 +60,7 @@ impl<S: Store + 'static> Runtime<S> {
         }
         let budget = Rc::new(Budget::default());
         let lua = sandbox::new_lua(&limits, &budget).map_err(Error::from_lua)?;
-        let ext = Ext::new(&lua, store, limits.format).map_err(Error::from_lua)?;
+        let ext = crate::lua::install_ext(&lua, store, limits.format).map_err(Error::from_lua)?;
         Ok(Runtime {
             lua,
             ext,

@@ -8,7 +8,8 @@
 //! puts in a proxy is an ordinary Lua field and is not stored.
 //!
 //! - `t[k]`, `t[k] = v` and `#t` are raw C functions for the common cases
-//!   ([`super::raw_ext`]) over the safe metamethods here.
+//!   (raw_ext.rs, which installs them) over the safe metamethods here; a
+//!   raw function leaves what it did for the safe one as a [`Handoff`].
 //! - `pairs(t)` gives the sequence `1, 2, …, n` first, in order (as Lua
 //!   does for a table's array part), then the other keys in the store's
 //!   order ([`MemoryStore`]: its array part, then the other keys in the
@@ -30,7 +31,6 @@ use luaxt_format::{DecodeOptions, Value, encode_into_with, encode_key};
 use mlua::{IntoLua, Lua, Table};
 
 use super::handles::Handles;
-use super::raw_ext::{self, Handoff};
 use super::to_lua::{decode_to_lua, to_lua};
 use super::to_lxt::{ConvError, ToLxt, describe_key};
 use super::view::{VIEW_NAME, item_to_lua};
@@ -76,7 +76,7 @@ fn lua_error(message: impl std::fmt::Display) -> mlua::Error {
 
 /// A store error as a Lua error that keeps its type, so the host can tell
 /// a store limit from other failures (`Error::from_lua`).
-fn store_error(err: StoreError) -> mlua::Error {
+pub(crate) fn store_error(err: StoreError) -> mlua::Error {
     mlua::Error::external(err)
 }
 
@@ -93,7 +93,7 @@ impl<S: Store + 'static> Ext<S> {
             input_cache: RefCell::new(None),
             cache_input: Cell::new(false),
             input_key: input_key(),
-            value_buf: raw_ext::value_buf(),
+            value_buf: value_buf(),
             handoff: RefCell::new(None),
         });
         ext.install(lua)?;
@@ -134,7 +134,12 @@ impl<S: Store + 'static> Ext<S> {
         encode_key(&key).map_err(|e| lua_error(format!("ext.table {id}: {e}")))
     }
 
-    fn index(&self, lua: &Lua, proxy: &Table, key: &mlua::Value) -> mlua::Result<mlua::Value> {
+    pub(crate) fn index(
+        &self,
+        lua: &Lua,
+        proxy: &Table,
+        key: &mlua::Value,
+    ) -> mlua::Result<mlua::Value> {
         let id = self.id(proxy)?;
         let Some(key) = self.read_key(key) else {
             return Ok(mlua::Value::Nil);
@@ -161,7 +166,12 @@ impl<S: Store + 'static> Ext<S> {
         Ok(value)
     }
 
-    fn new_index(&self, proxy: &Table, key: &mlua::Value, value: &mlua::Value) -> mlua::Result<()> {
+    pub(crate) fn new_index(
+        &self,
+        proxy: &Table,
+        key: &mlua::Value,
+        value: &mlua::Value,
+    ) -> mlua::Result<()> {
         let id = self.id(proxy)?;
         let key_bytes = self.write_key(id, key)?;
         if id == IO_ID && key_bytes == self.input_key {
@@ -198,7 +208,7 @@ impl<S: Store + 'static> Ext<S> {
             .map_err(store_error)
     }
 
-    fn len(&self, proxy: &Table) -> mlua::Result<i64> {
+    pub(crate) fn len(&self, proxy: &Table) -> mlua::Result<i64> {
         let id = self.id(proxy)?;
         let n = self.store.borrow().len(id).map_err(store_error)?;
         Ok(i64::try_from(n).unwrap_or(i64::MAX))
@@ -496,48 +506,6 @@ impl<S: Store + 'static> Ext<S> {
         self.install_views(lua)?;
         let meta = &self.handles.tables.meta;
 
-        // `__index`, `__newindex` and `__len` are raw C functions for the
-        // common cases (`raw_ext`), over these safe ones for the rest.
-        let ext = Rc::clone(self);
-        let index = lua.create_function(move |lua, (proxy, key): (Table, mlua::Value)| {
-            match raw_ext::take_handoff(&ext) {
-                Some(Handoff::Error(e)) => Err(store_error(e)),
-                Some(Handoff::Value) => {
-                    let mut bytes = ext.value_buf.borrow_mut();
-                    let value = decode_to_lua(lua, &ext.handles, &bytes, ext.limits.get());
-                    raw_ext::trim(&mut bytes);
-                    value
-                }
-                None => ext.index(lua, &proxy, &key),
-            }
-        })?;
-        meta.raw_set(
-            "__index",
-            raw_ext::metamethod(self, lua, raw_ext::index::<S>, index)?,
-        )?;
-        let ext = Rc::clone(self);
-        let new_index = lua.create_function(
-            move |_, (proxy, key, value): (Table, mlua::Value, mlua::Value)| {
-                match raw_ext::take_handoff(&ext) {
-                    Some(Handoff::Error(e)) => Err(store_error(e)),
-                    _ => ext.new_index(&proxy, &key, &value),
-                }
-            },
-        )?;
-        meta.raw_set(
-            "__newindex",
-            raw_ext::metamethod(self, lua, raw_ext::new_index::<S>, new_index)?,
-        )?;
-        let ext = Rc::clone(self);
-        let len =
-            lua.create_function(move |_, proxy: Table| match raw_ext::take_handoff(&ext) {
-                Some(Handoff::Error(e)) => Err(store_error(e)),
-                _ => ext.len(&proxy),
-            })?;
-        meta.raw_set(
-            "__len",
-            raw_ext::metamethod(self, lua, raw_ext::len::<S>, len)?,
-        )?;
         let ext = Rc::clone(self);
         meta.raw_set(
             "__pairs",
@@ -627,5 +595,36 @@ fn pair((key, value): (mlua::Value, mlua::Value)) -> mlua::MultiValue {
         mlua::MultiValue::from_vec(vec![mlua::Value::Nil])
     } else {
         mlua::MultiValue::from_vec(vec![key, value])
+    }
+}
+
+/// What a raw metamethod hands to the safe one it falls back to.
+#[derive(Debug)]
+pub(crate) enum Handoff {
+    /// The store failed: raise this error.
+    Error(StoreError),
+    /// The value read is in [`Ext::value_buf`]: decode it.
+    Value,
+}
+
+/// Takes what a raw metamethod handed over (see [`Handoff`]).
+pub(crate) fn take_handoff<S>(ext: &Ext<S>) -> Option<Handoff> {
+    ext.handoff.try_borrow_mut().ok()?.take()
+}
+
+/// What [`Ext::value_buf`] holds at first and keeps at most between
+/// calls: a large value read or written is not held on to.
+const VALUE_BUF: usize = 4096;
+const VALUE_BUF_KEPT: usize = 1 << 20;
+
+/// A reused buffer for values, as [`Ext::value_buf`] starts.
+pub(crate) fn value_buf() -> RefCell<Vec<u8>> {
+    RefCell::new(Vec::with_capacity(VALUE_BUF))
+}
+
+/// Lets go of a buffer that a large value made large.
+pub(crate) fn trim(buf: &mut Vec<u8>) {
+    if buf.capacity() > VALUE_BUF_KEPT {
+        *buf = Vec::with_capacity(VALUE_BUF);
     }
 }

@@ -23,3 +23,22 @@ pub(crate) mod sandbox;
 pub(crate) mod to_lua;
 pub(crate) mod to_lxt;
 pub(crate) mod view;
+
+use std::rc::Rc;
+
+use mlua::Lua;
+
+use crate::store::Store;
+
+/// The external tables of `lua` over `store`: the proxies, `ext`, `_home`
+/// and `_io` ([`ext_table`]), with the raw metamethods over the safe ones
+/// ([`raw_ext`]).
+pub(crate) fn install_ext<S: Store + 'static>(
+    lua: &Lua,
+    store: S,
+    limits: luaxt_format::Limits,
+) -> mlua::Result<Rc<ext_table::Ext<S>>> {
+    let ext = ext_table::Ext::new(lua, store, limits)?;
+    raw_ext::install(&ext, lua)?;
+    Ok(ext)
+}

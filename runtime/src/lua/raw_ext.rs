@@ -32,24 +32,15 @@
 //! every borrow released, and only then do the callers push values or
 //! call the safe function, the only steps that can raise.
 
-use std::cell::RefCell;
 use std::ffi::{c_int, c_void};
 use std::rc::Rc;
 
 use luaxt_format::{Limits, float_bits};
-use mlua::{Lua, ffi};
+use mlua::{Lua, Table, ffi};
 
-use super::ext_table::Ext;
-use crate::store::{IO_ID, Store, StoreError, TableId};
-
-/// What a raw metamethod hands to the safe one it falls back to.
-#[derive(Debug)]
-pub(crate) enum Handoff {
-    /// The store failed: raise this error.
-    Error(StoreError),
-    /// The value read is in [`Ext::value_buf`]: decode it.
-    Value,
-}
+use super::ext_table::{Ext, Handoff, store_error, take_handoff, trim};
+use super::to_lua::decode_to_lua;
+use crate::store::{IO_ID, Store, TableId};
 
 /// Longest key the raw functions encode, in bytes.
 const KEY_BUF: usize = 64;
@@ -86,6 +77,46 @@ pub(crate) fn metamethod<S: Store + 'static>(
             ffi::lua_pushcclosure(state, raw, 5);
         })
     }
+}
+
+/// Sets `__index`, `__newindex` and `__len` of the external tables'
+/// metatable: each a raw C function for the common cases over a safe
+/// mlua function for the rest, which first takes what the raw one handed
+/// over ([`Handoff`]).
+pub(crate) fn install<S: Store + 'static>(ext_rc: &Rc<Ext<S>>, lua: &Lua) -> mlua::Result<()> {
+    let meta = &ext_rc.handles.tables.meta;
+    let ext = Rc::clone(ext_rc);
+    let safe_index = lua.create_function(move |lua, (proxy, key): (Table, mlua::Value)| {
+        match take_handoff(&ext) {
+            Some(Handoff::Error(e)) => Err(store_error(e)),
+            Some(Handoff::Value) => {
+                let mut bytes = ext.value_buf.borrow_mut();
+                let value = decode_to_lua(lua, &ext.handles, &bytes, ext.limits.get());
+                trim(&mut bytes);
+                value
+            }
+            None => ext.index(lua, &proxy, &key),
+        }
+    })?;
+    meta.raw_set("__index", metamethod(ext_rc, lua, index::<S>, safe_index)?)?;
+    let ext = Rc::clone(ext_rc);
+    let safe_new_index = lua.create_function(
+        move |_, (proxy, key, value): (Table, mlua::Value, mlua::Value)| match take_handoff(&ext) {
+            Some(Handoff::Error(e)) => Err(store_error(e)),
+            _ => ext.new_index(&proxy, &key, &value),
+        },
+    )?;
+    meta.raw_set(
+        "__newindex",
+        metamethod(ext_rc, lua, new_index::<S>, safe_new_index)?,
+    )?;
+    let ext = Rc::clone(ext_rc);
+    let safe_len = lua.create_function(move |_, proxy: Table| match take_handoff(&ext) {
+        Some(Handoff::Error(e)) => Err(store_error(e)),
+        _ => ext.len(&proxy),
+    })?;
+    meta.raw_set("__len", metamethod(ext_rc, lua, len::<S>, safe_len)?)?;
+    Ok(())
 }
 
 /// What a raw metamethod found, with every borrow released.
@@ -451,26 +482,4 @@ unsafe fn call_safe(state: *mut ffi::lua_State, results: c_int) -> c_int {
         ffi::lua_call(state, args, results);
     }
     results
-}
-
-/// Takes what a raw metamethod handed over (see [`Handoff`]).
-pub(crate) fn take_handoff<S>(ext: &Ext<S>) -> Option<Handoff> {
-    ext.handoff.try_borrow_mut().ok()?.take()
-}
-
-/// What [`Ext::value_buf`] holds at first and keeps at most between
-/// calls: a large value read or written is not held on to.
-const VALUE_BUF: usize = 4096;
-const VALUE_BUF_KEPT: usize = 1 << 20;
-
-/// A reused buffer for values, as [`Ext::value_buf`] starts.
-pub(crate) fn value_buf() -> RefCell<Vec<u8>> {
-    RefCell::new(Vec::with_capacity(VALUE_BUF))
-}
-
-/// Lets go of a buffer that a large value made large.
-pub(crate) fn trim(buf: &mut Vec<u8>) {
-    if buf.capacity() > VALUE_BUF_KEPT {
-        *buf = Vec::with_capacity(VALUE_BUF);
-    }
 }
