@@ -23,7 +23,8 @@ export type LxtInput =
 
 /**
  * Encodes a JS value as a canonical LXT document.
- * @returns a fresh Uint8Array
+ * @returns a fresh Uint8Array: its ArrayBuffer belongs to it alone (never
+ *   reused by the encoder) and may be larger than the document
  * @throws {LxtError} invalid_key, duplicate_key, depth_exceeded, length_overflow,
  *   invalid_utf8, integer_overflow, cycle, unsupported_type
  */

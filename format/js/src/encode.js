@@ -1,8 +1,11 @@
 // The encoder: a JS value → one canonical LXT document (§2 values, §4
 // canonical form, §8 JS → LXT).
 //
-// Writes into one growing buffer reused across calls; the result is a copy.
-// Recursion depth is bounded by maxDepth (tables) and cycles are caught first.
+// Writes into one growing buffer. A small result is a copy and the buffer is
+// reused; a large one is handed over (the result is a view of the whole
+// written buffer, which the encoder never touches again), which saves a copy
+// of the document and its page faults. Recursion depth is bounded by
+// maxDepth (tables) and cycles are caught first.
 
 import { T_NIL, T_BOOL, T_INT, T_FLOAT, T_STR, T_BYTES, T_TABLE, T_REF, TWO_32, U32_MAX, I64_MIN, I64_MAX } from './tags.js';
 import {
@@ -22,8 +25,13 @@ import { shapeOf } from './object-keys.js';
 
 const INITIAL_OUT = 64 * 1024;
 const KEEP_OUT_MAX = 64 * 1024 * 1024; // a larger buffer is dropped after the call
+const HAND_OVER_MIN = 1024 * 1024; // results this large take the buffer itself…
+// …when they fill at least half of it (the result's ArrayBuffer is at most
+// twice its length).
+const EMPTY = new Uint8Array(0);
 
 let out = new Uint8Array(INITIAL_OUT);
+let nextCapacity = INITIAL_OUT; // the size of a new buffer after a hand-over
 let outView = new DataView(out.buffer);
 let wp = 0; // write position
 let encMaxDepth = 128;
@@ -36,7 +44,8 @@ let encoding = false;
  *
  * @param {*} value
  * @param {{ maxDepth?: number, maxSize?: number }} [options]
- * @returns {Uint8Array} a fresh array (never a view of an internal buffer)
+ * @returns {Uint8Array} a fresh array: its ArrayBuffer belongs to it alone
+ *   (never reused by the encoder), and may be larger than the document
  * @throws {LxtError} `invalid_key`, `duplicate_key`, `depth_exceeded`,
  *   `length_overflow`, `invalid_utf8`, `integer_overflow`, `cycle`,
  *   `unsupported_type`; offset -1, `path` like `$.a[3]`
@@ -50,17 +59,34 @@ export function serializeObject(value, options) {
   wp = 0;
   encMaxDepth = maxDepth;
   encMaxSize = maxSize;
+  if (out.length === 0) setOutput(new Uint8Array(nextCapacity));
   try {
     writeValue(value, 0);
     if (wp > maxSize) throw encodeError('length_overflow', ` (document of ${wp} bytes > max_size ${maxSize})`);
-    return out.slice(0, wp);
+    return result();
   } catch (err) {
     throw finishEncodeError(err);
   } finally {
     open.length = 0;
-    if (out.length > KEEP_OUT_MAX) setOutput(new Uint8Array(INITIAL_OUT));
+    if (out.length > KEEP_OUT_MAX) {
+      setOutput(EMPTY);
+      nextCapacity = INITIAL_OUT;
+    }
     encoding = false;
   }
+}
+
+/**
+ * The document written: a copy when it is small (the buffer is reused), else
+ * the buffer itself; the next call then starts with a buffer about as large
+ * (documents of one program tend to have similar sizes).
+ */
+function result() {
+  if (wp < HAND_OVER_MIN || wp < out.length >>> 1) return out.slice(0, wp);
+  const doc = out.subarray(0, wp);
+  nextCapacity = Math.max(INITIAL_OUT, wp + (wp >>> 3));
+  setOutput(EMPTY);
+  return doc;
 }
 
 /** serializeObject called from a getter during another call: use fresh state. */
@@ -89,7 +115,7 @@ function ensure(n) {
 }
 
 function grow(required) {
-  let size = out.length * 2;
+  let size = Math.max(out.length * 2, INITIAL_OUT);
   while (size < required) size *= 2;
   const bigger = new Uint8Array(size);
   bigger.set(out.subarray(0, wp));

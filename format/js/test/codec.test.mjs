@@ -978,6 +978,19 @@ describe('§8 JS mapping: encode', () => {
     assert.notEqual(a.buffer, b.buffer);
   });
 
+  it('hands a large document its own buffer, never written again', () => {
+    const big = 'x'.repeat(3 << 20);
+    const a = serializeObject([big, 1]);
+    const copy = a.slice();
+    const b = serializeObject([big, 2]);
+    const c = serializeObject('small');
+    assert.notEqual(a.buffer, b.buffer);
+    assert.notEqual(b.buffer, c.buffer);
+    assert.deepEqual(a, copy);
+    assert.deepEqual(deserializeObject(b), [big, 2]);
+    assert.ok(a.buffer.byteLength <= 2 * a.length);
+  });
+
   it('survives a getter that encodes during encoding', () => {
     const obj = {
       get inner() {
