@@ -273,9 +273,14 @@ function enterTable(t, depth) {
   open[depth] = t;
 }
 
+/** A table count (array or hash part) past max_size → `length_overflow`. */
+function checkCount(n) {
+  if (n > encMaxSize) throw tooLong('table', n);
+}
+
 /** Writes a table header `06 n`; the hash count follows the array values. */
 function writeTableHeader(n) {
-  if (n > encMaxSize) throw tooLong('table', n);
+  checkCount(n);
   ensure(5);
   out[wp] = T_TABLE;
   writeU32(wp + 1, n);
@@ -284,7 +289,7 @@ function writeTableHeader(n) {
 
 /** Writes a u32 hash count. */
 function writeCount(m) {
-  if (m > encMaxSize) throw tooLong('table', m);
+  checkCount(m);
   ensure(4);
   writeU32(wp, m);
   wp += 4;
@@ -298,14 +303,25 @@ function writeCount(m) {
 function writeArrayTable(a, depth) {
   enterTable(a, depth);
   const len = a.length;
-  const n = arrayExtent(a);
-  writeTableHeader(n);
+  // The array part is written as it is found (one load per element) and its
+  // count filled in after; a count that could exceed max_size is checked first.
+  if (len > encMaxSize) checkCount(arrayExtent(a));
+  ensure(5);
+  const headerAt = wp;
+  wp += 5;
   let i = 0;
   try {
-    for (; i < n; i++) writeValue(a[i], depth + 1);
+    for (; i < len; i++) {
+      const v = a[i];
+      if (v === null || v === undefined) break;
+      writeValue(v, depth + 1);
+    }
   } catch (err) {
     throw withPath(err, indexSegment(i));
   }
+  const n = i;
+  out[headerAt] = T_TABLE;
+  writeU32(headerAt + 1, n);
   if (n + 1 >= len) writeCount(0);
   else writeSparseTail(a, n + 1, depth);
 }
@@ -345,8 +361,6 @@ function writeObjectTable(obj, depth) {
   }
   const shape = shapeOf(keys);
   const sorted = shape.sorted;
-  const encoded = shape.encoded;
-  const offsets = shape.offsets;
   ensure(4);
   const countAt = wp;
   wp += 4;
@@ -356,10 +370,7 @@ function writeObjectTable(obj, depth) {
     for (; k < sorted.length; k++) {
       const v = obj[sorted[k]];
       if (v === null || v === undefined) continue;
-      const from = offsets[k];
-      const to = offsets[k + 1];
-      ensure(to - from);
-      for (let b = from; b < to; b++) out[wp++] = encoded[b];
+      writeKey(shape, k);
       writeValue(v, depth + 1);
       m++;
     }
@@ -367,6 +378,18 @@ function writeObjectTable(obj, depth) {
     throw withPath(err, propSegment(sorted[k]));
   }
   writeU32(countAt, m);
+}
+
+/** Writes the shape's key k, a word at a time (the padding after it is overwritten next). */
+function writeKey(shape, k) {
+  const words = shape.words;
+  const from = shape.wordAt[k];
+  const to = shape.wordAt[k + 1];
+  ensure(4 * (to - from));
+  const view = outView;
+  let p = wp;
+  for (let w = from; w < to; w++, p += 4) view.setInt32(p, words[w], true);
+  wp += shape.lengths[k];
 }
 
 /**

@@ -25,20 +25,22 @@ class Shape {
       encoded.push({ key: keys[k], bytes, enc: keyBinary(bytes) });
     }
     encoded.sort((a, b) => keyOrder(a.enc, b.enc));
-    let total = 0;
-    for (const e of encoded) total += e.bytes.length;
     /** Keys in canonical order. */
     this.sorted = encoded.map((e) => e.key);
-    /** Their encodings, concatenated: key k is `encoded[offsets[k], offsets[k+1])`. */
-    this.encoded = new Uint8Array(total);
-    this.offsets = new Uint32Array(encoded.length + 1);
-    let at = 0;
-    for (let k = 0; k < encoded.length; k++) {
-      this.offsets[k] = at;
-      this.encoded.set(encoded[k].bytes, at);
-      at += encoded[k].bytes.length;
-    }
-    this.offsets[encoded.length] = at;
+    /** Their encodings: key k is `bytes[k]`. */
+    this.bytes = encoded.map((e) => e.bytes);
+    // The same as little-endian 32-bit words, each key padded to whole words,
+    // for the encoder to copy a word at a time: key k is `words[wordAt[k],
+    // wordAt[k+1])`.
+    this.wordAt = new Uint32Array(encoded.length + 1);
+    for (let k = 0; k < encoded.length; k++) this.wordAt[k + 1] = this.wordAt[k] + ((encoded[k].bytes.length + 3) >>> 2);
+    const padded = new Uint8Array(4 * this.wordAt[encoded.length]);
+    for (let k = 0; k < encoded.length; k++) padded.set(encoded[k].bytes, 4 * this.wordAt[k]);
+    const view = new DataView(padded.buffer);
+    this.words = new Int32Array(padded.length / 4);
+    for (let w = 0; w < this.words.length; w++) this.words[w] = view.getInt32(4 * w, true);
+    /** Byte length of key k. */
+    this.lengths = Uint32Array.from(encoded, (e) => e.bytes.length);
   }
 }
 

@@ -61,7 +61,7 @@ export function objectKeysInOrder(obj) {
   const keys = Object.keys(obj);
   if (keys.length === 0) return [];
   const shape = shapeOf(keys);
-  return shape.sorted.map((name, k) => [name, shape.encoded.subarray(shape.offsets[k], shape.offsets[k + 1])]);
+  return shape.sorted.map((name, k) => [name, shape.bytes[k]]);
 }
 
 /**

@@ -670,6 +670,9 @@ describe('§5 encode errors', () => {
     encodeFails(new Uint8Array(10), 'length_overflow', '$', { maxSize: 9 });
     encodeFails([1, 2, 3], 'length_overflow', '$', { maxSize: 2 });
     encodeFails(['aa', 'bb', 'cc'], 'length_overflow', '$', { maxSize: 20 });
+    // A table count past max_size is reported before the values in it.
+    assert.throws(() => serializeObject([1, 2, 2n ** 70n], { maxSize: 2 }), /table of 3 > max_size 2/);
+    assert.throws(() => serializeObject([1, null, null, 2n ** 70n], { maxSize: 2 }), /integer_overflow|out of range|i64/);
     assert.equal(serializeObject('hello', { maxSize: 10 }).length, 10);
   });
 
