@@ -360,10 +360,17 @@ function writeObjectTable(obj, depth) {
     return;
   }
   const shape = shapeOf(keys);
-  const sorted = shape.sorted;
   ensure(4);
   const countAt = wp;
   wp += 4;
+  const write = shape.writer === null ? shapeWriter(shape) : shape.writer;
+  const m = write === false ? writeEntries(obj, shape, depth + 1) : write(obj, depth + 1);
+  writeU32(countAt, m);
+}
+
+/** Writes the entries of `obj` (a plain object of `shape`); returns how many were not nil. */
+function writeEntries(obj, shape, depth) {
+  const sorted = shape.sorted;
   let m = 0;
   let k = 0;
   try {
@@ -371,13 +378,51 @@ function writeObjectTable(obj, depth) {
       const v = obj[sorted[k]];
       if (v === null || v === undefined) continue;
       writeKey(shape, k);
-      writeValue(v, depth + 1);
+      writeValue(v, depth);
       m++;
     }
   } catch (err) {
     throw withPath(err, propSegment(sorted[k]));
   }
-  writeU32(countAt, m);
+  return m;
+}
+
+// Objects of a common shape get a generated writeEntries with one property
+// load per key: each load site sees one key (and mostly one hidden class),
+// where the loop's `obj[sorted[k]]` sees them all and is megamorphic.
+const WRITER_AFTER = 8; // objects of a shape before its writer is generated
+let canCompile = true; // false where eval is not allowed (CSP)
+
+/** The shape's generated writer once the shape is common, else false (use writeEntries). */
+function shapeWriter(shape) {
+  if (!canCompile || ++shape.uses < WRITER_AFTER) return false;
+  const lines = [];
+  for (let k = 0; k < shape.sorted.length; k++) {
+    lines.push(
+      `k = ${k}; v = o[${JSON.stringify(shape.sorted[k])}];`,
+      `if (v !== null && v !== undefined) { key(S, ${k}); value(v, depth); m++; }`,
+    );
+  }
+  const body = `return function (o, depth) {
+  let k = 0, v, m = 0;
+  try {
+    ${lines.join('\n    ')}
+  } catch (err) {
+    throw fail(err, S.sorted[k]);
+  }
+  return m;
+};`;
+  try {
+    shape.writer = new Function('key', 'value', 'fail', 'S', body)(writeKey, writeValue, failAt, shape);
+  } catch {
+    canCompile = false;
+    shape.writer = false;
+  }
+  return shape.writer;
+}
+
+function failAt(err, key) {
+  return withPath(err, propSegment(key));
 }
 
 /** Writes the shape's key k, a word at a time (the padding after it is overwritten next). */

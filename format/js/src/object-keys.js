@@ -41,6 +41,9 @@ class Shape {
     for (let w = 0; w < this.words.length; w++) this.words[w] = view.getInt32(4 * w, true);
     /** Byte length of key k. */
     this.lengths = Uint32Array.from(encoded, (e) => e.bytes.length);
+    this.uses = 0;
+    /** The encoder's generated entry writer: null (not yet), false (none) or a function. */
+    this.writer = null;
   }
 }
 
