@@ -981,6 +981,15 @@ describe('§8 JS mapping: encode', () => {
     assert.notEqual(a.buffer, b.buffer);
   });
 
+  it('objects of a common shape: same bytes, nil values left out, error paths', () => {
+    const rows = Array.from({ length: 40 }, (_, i) => ({ zz: i, a: i % 3 === 0 ? null : 'x', bb: [i] }));
+    const back = deserializeObject(serializeObject(rows));
+    assert.deepEqual(back, rows.map(({ zz, a, bb }) => (a === null ? { zz, bb } : { zz, a, bb })));
+    encodeFails([...rows, { zz: 1, a: 'x', bb: [2n ** 64n] }], 'integer_overflow', '$[40].bb[0]');
+    const getterThrows = { zz: 1, get a() { throw new LxtError('unsupported_type', -1, 'boom'); }, bb: [] };
+    assert.throws(() => serializeObject([...rows, getterThrows]), LxtError);
+  });
+
   it('hands a large document its own buffer, never written again', () => {
     const big = 'x'.repeat(3 << 20);
     const a = serializeObject([big, 1]);
