@@ -314,71 +314,19 @@ function openTable(depth, at) {
  * read), false when the table is complete.
  */
 function fillTable(f) {
-  if (f.i < f.n && fillArray(f)) return true;
+  while (f.i < f.n) {
+    const at = rp;
+    const tag = at < srcEnd ? src[at] : -1;
+    if (tag === T_TABLE) return true;
+    storeArrayValue(f, readScalar(tag, at, 1));
+  }
   if (f.m < 0) readHashCount(f);
-  if (f.mode === M_SHAPE && fillShape(f)) return true;
   while (f.j < f.m) {
     readKey(f);
     const at = rp;
     const tag = at < srcEnd ? src[at] : -1;
     if (tag === T_TABLE) return true;
     storeHashValue(f, readScalar(tag, at, 1));
-  }
-  return false;
-}
-
-/** fillTable's array part: the common case (no nil so far) with the position in a local. */
-function fillArray(f) {
-  const arr = f.arr;
-  const n = f.n;
-  let i = f.i;
-  if (!f.holes) {
-    for (;;) {
-      if (i === n) {
-        f.i = i;
-        return false;
-      }
-      const at = rp;
-      const tag = at < srcEnd ? src[at] : -1;
-      if (tag === T_TABLE) {
-        f.i = i;
-        return true;
-      }
-      const value = readScalar(tag, at, 1);
-      if (value === null) break;
-      arr[i++] = value;
-    }
-    f.i = i;
-    storeArrayValue(f, null); // the first nil: on to the general loop
-  }
-  while (f.i < n) {
-    const at = rp;
-    const tag = at < srcEnd ? src[at] : -1;
-    if (tag === T_TABLE) return true;
-    storeArrayValue(f, readScalar(tag, at, 1));
-  }
-  return false;
-}
-
-/**
- * fillTable's hash part while it follows the frame's shape; returns true when
- * a table value comes next, false when the table is complete or stopped
- * following the shape (the general loop goes on from there).
- */
-function fillShape(f) {
-  const vals = f.vals;
-  const m = f.m;
-  while (f.j < m) {
-    if (!matchShapeKey(f, rp)) return false;
-    const at = rp;
-    const tag = at < srcEnd ? src[at] : -1;
-    if (tag === T_TABLE) return true;
-    const value = readScalar(tag, at, 1);
-    if (value === null) {
-      storeHashValue(f, null); // leaves the shape
-      return false;
-    }
-    vals[f.j++] = value;
   }
   return false;
 }

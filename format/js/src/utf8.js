@@ -81,25 +81,12 @@ export function decodeUtf8(bytes, start, len) {
 
 /** An ASCII run of 1..16 bytes as a string, or null if a byte is ≥ 0x80. */
 function shortAscii(src, s, n) {
-  if (n <= 8) return asciiUpTo8(src, s, n);
-  // 9..12 bytes as one string (joining two would allocate three).
-  const a = src[s], b = src[s + 1], c = src[s + 2], d = src[s + 3]; // prettier-ignore
-  const e = src[s + 4], f = src[s + 5], g = src[s + 6], h = src[s + 7]; // prettier-ignore
-  if ((a | b | c | d | e | f | g | h) >= 0x80) return null;
-  const i = src[s + 8];
-  if (n === 9) return i < 0x80 ? fromCharCode(a, b, c, d, e, f, g, h, i) : null;
-  const j = src[s + 9];
-  if (n === 10) return (i | j) < 0x80 ? fromCharCode(a, b, c, d, e, f, g, h, i, j) : null;
-  const k = src[s + 10];
-  if (n === 11) return (i | j | k) < 0x80 ? fromCharCode(a, b, c, d, e, f, g, h, i, j, k) : null;
-  const l = src[s + 11];
-  if (n === 12) return (i | j | k | l) < 0x80 ? fromCharCode(a, b, c, d, e, f, g, h, i, j, k, l) : null;
-  const tail = asciiUpTo8(src, s + 8, n - 8);
-  return tail === null ? null : fromCharCode(a, b, c, d, e, f, g, h) + tail;
-}
-
-/** An ASCII run of 1..8 bytes as a string, or null if a byte is ≥ 0x80. */
-function asciiUpTo8(src, s, n) {
+  if (n > 8) {
+    const head = shortAscii(src, s, 8);
+    if (head === null) return null;
+    const tail = shortAscii(src, s + 8, n - 8);
+    return tail === null ? null : head + tail;
+  }
   const a = src[s];
   if (n === 1) return a < 0x80 ? fromCharCode(a) : null;
   const b = src[s + 1];
