@@ -169,15 +169,8 @@ function writeNumber(x) {
       return;
     }
     out[wp] = T_INT;
-    out[wp + 1] = x;
-    out[wp + 2] = x >> 8;
-    out[wp + 3] = x >> 16;
-    out[wp + 4] = x >> 24;
-    const sign = x >> 31;
-    out[wp + 5] = sign;
-    out[wp + 6] = sign;
-    out[wp + 7] = sign;
-    out[wp + 8] = sign;
+    outView.setInt32(wp + 1, x, true);
+    outView.setInt32(wp + 5, x >> 31, true); // the sign, extended
     wp += 9;
   } else if (Number.isSafeInteger(x)) {
     out[wp] = T_INT;
@@ -313,8 +306,10 @@ function writeArrayTable(a, depth) {
   try {
     for (; i < len; i++) {
       const v = a[i];
-      if (v === null || v === undefined) break;
-      writeValue(v, depth + 1);
+      // Numbers first and directly: a float from a double array then needs no box.
+      if (typeof v === 'number') writeNumber(v);
+      else if (v === null || v === undefined) break;
+      else writeValue(v, depth + 1);
     }
   } catch (err) {
     throw withPath(err, indexSegment(i));
@@ -378,7 +373,8 @@ function writeEntries(obj, shape, depth) {
       const v = obj[sorted[k]];
       if (v === null || v === undefined) continue;
       writeKey(shape, k);
-      writeValue(v, depth);
+      if (typeof v === 'number') writeNumber(v);
+      else writeValue(v, depth);
       m++;
     }
   } catch (err) {
@@ -400,7 +396,7 @@ function shapeWriter(shape) {
   for (let k = 0; k < shape.sorted.length; k++) {
     lines.push(
       `k = ${k}; v = o[${JSON.stringify(shape.sorted[k])}];`,
-      `if (v !== null && v !== undefined) { key(S, ${k}); value(v, depth); m++; }`,
+      `if (v !== null && v !== undefined) { key(S, ${k}); if (typeof v === 'number') num(v); else value(v, depth); m++; }`,
     );
   }
   const body = `return function (o, depth) {
@@ -413,7 +409,7 @@ function shapeWriter(shape) {
   return m;
 };`;
   try {
-    shape.writer = new Function('key', 'value', 'fail', 'S', body)(writeKey, writeValue, failAt, shape);
+    shape.writer = new Function('key', 'value', 'num', 'fail', 'S', body)(writeKey, writeValue, writeNumber, failAt, shape);
   } catch {
     canCompile = false;
     shape.writer = false;

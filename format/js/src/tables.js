@@ -17,10 +17,11 @@ export function tableKind(v) {
   // A TableRef is branded, so a branded Array or Map is a reference (§8.3).
   if (v === null || typeof v !== 'object' || isTableRef(v)) return null;
   if (Array.isArray(v)) return 'array';
-  if (v instanceof Map) return 'map';
-  if (v instanceof Uint8Array) return null;
+  // Plain objects before the instanceof checks (a Map or Uint8Array never has
+  // these prototypes): they are the common case.
   const proto = Object.getPrototypeOf(v);
-  return proto === Object.prototype || proto === null ? 'object' : null;
+  if (proto === Object.prototype || proto === null) return 'object';
+  return v instanceof Map ? 'map' : null;
 }
 
 /** The array part of an Array (§4.1): the leading run of present (non-null) elements. */
