@@ -396,7 +396,7 @@ function shapeWriter(shape) {
   for (let k = 0; k < shape.sorted.length; k++) {
     lines.push(
       `k = ${k}; v = o[${JSON.stringify(shape.sorted[k])}];`,
-      `if (v !== null && v !== undefined) { key(S, ${k}); if (typeof v === 'number') num(v); else value(v, depth); m++; }`,
+      `if (v !== null && v !== undefined) { ${keyWriterCall(shape, k)}; if (typeof v === 'number') num(v); else value(v, depth); m++; }`,
     );
   }
   const body = `return function (o, depth) {
@@ -409,12 +409,34 @@ function shapeWriter(shape) {
   return m;
 };`;
   try {
-    shape.writer = new Function('key', 'value', 'num', 'fail', 'S', body)(writeKey, writeValue, writeNumber, failAt, shape);
+    shape.writer = new Function('key', 'key16', 'value', 'num', 'fail', 'S', body)(writeKey, writeKey16, writeValue, writeNumber, failAt, shape);
   } catch {
     canCompile = false;
     shape.writer = false;
   }
   return shape.writer;
+}
+
+/** The generated call that writes key k: a key of up to 16 bytes as constant words. */
+function keyWriterCall(shape, k) {
+  const from = shape.wordAt[k];
+  const to = shape.wordAt[k + 1];
+  if (to - from > 4) return `key(S, ${k})`;
+  const words = [0, 0, 0, 0];
+  for (let w = from; w < to; w++) words[w - from] = shape.words[w];
+  return `key16(${words.join(', ')}, ${shape.lengths[k]})`;
+}
+
+/** Writes a key of `len` ≤ 16 bytes given as four words (the padding is overwritten next). */
+function writeKey16(w0, w1, w2, w3, len) {
+  ensure(16);
+  const view = outView;
+  const p = wp;
+  view.setInt32(p, w0, true);
+  view.setInt32(p + 4, w1, true);
+  view.setInt32(p + 8, w2, true);
+  view.setInt32(p + 12, w3, true);
+  wp = p + len;
 }
 
 function failAt(err, key) {
