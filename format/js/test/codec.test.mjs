@@ -437,7 +437,11 @@ describe('§5 decode errors and their offsets', () => {
     bad('61 E2 82 41', 6); // interrupted sequence
     bad('61 C3', 6);
     bad('F0 9F 98', 5);
-    // A long string (the TextDecoder path) with the error deep inside.
+    // Long strings (TextDecoder, or Buffer#utf8Slice under Node) with the error deep inside;
+    // surrogates, overlong forms and code points past U+10FFFF too.
+    for (const seq of ['ED A0 80', 'C0 80', 'E0 80 80', 'F4 90 80 80', 'FF', 'BF']) {
+      decodeFails(`04 ${u32(100 + h(seq).length)} ${hex(new TextEncoder().encode('a'.repeat(100)))} ${seq}`, 'invalid_utf8', 105);
+    }
     const long = 'a'.repeat(100);
     decodeFails(`04 ${u32(103)} ${hex(new TextEncoder().encode(long))} E2 28 A1`, 'invalid_utf8', 105);
     const longer = 'é'.repeat(50); // 100 bytes
@@ -447,7 +451,7 @@ describe('§5 decode errors and their offsets', () => {
   });
 
   it('valid UTF-8 decodes exactly, a BOM included', () => {
-    for (const s of ['', 'a', 'é', '€', '😀', 'x😀y', '\u0000', '\ufeffa', '\u{10ffff}', '\u07ff\u0800\uffff', 'é'.repeat(40), '😀'.repeat(30), 'ab'.repeat(300) + '€']) {
+    for (const s of ['', 'a', 'é', '€', '😀', 'x😀y', '\u0000', '\ufeffa', '\u{10ffff}', '\u07ff\u0800\uffff', 'é'.repeat(40), '😀'.repeat(30), 'ab'.repeat(300) + '€', 'a'.repeat(40) + '\ufffd' + 'b'.repeat(40), '\ufffd'.repeat(20)]) {
       assert.equal(dec(E.str(s), { strict: true }), s);
     }
   });
