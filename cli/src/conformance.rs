@@ -52,7 +52,8 @@ Examples:
   luaxt conformance --js luaxt-format          (a package installed here)
   luaxt conformance --js ./my-codec.mjs --known my-known-failures.txt
   luaxt conformance --js ./my-codec.mjs --generate 100000
-  luaxt conformance --js ./my-codec.mjs --generate 100000 --seed 0x2a")]
+  luaxt conformance --js ./my-codec.mjs --generate 100000 --seed 0x2a
+  luaxt conformance --export lxt1-vectors.json   (every vector, one file)")]
 pub struct ConformanceArgs {
     /// Check the JavaScript codec exported by MODULE (a path or package name).
     #[arg(long, value_name = "MODULE", conflicts_with = "rust")]
@@ -81,6 +82,10 @@ pub struct ConformanceArgs {
     /// The JS driver of a generated run [default: conformance/js/differential.mjs of this repository].
     #[arg(long, value_name = "DIFFERENTIAL.mjs", requires = "generate")]
     pub driver: Option<PathBuf>,
+    /// Write every vector as one JSON file (`-` for stdout) and check
+    /// nothing: what an implementation in another language reads.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["js", "rust", "filter", "known"])]
+    pub export: Option<PathBuf>,
 }
 
 fn parse_seed(text: &str) -> Result<u64, String> {
@@ -93,6 +98,11 @@ fn parse_seed(text: &str) -> Result<u64, String> {
 
 /// Runs `luaxt conformance`.
 pub fn run(args: &ConformanceArgs) -> Result<ExitStatus> {
+    if let Some(path) = &args.export {
+        let text = luaxt_conformance::bundle::bundle_text();
+        cli_io::Output::new(Some(path.clone())).write(text.as_bytes())?;
+        return Ok(ExitStatus::Ok);
+    }
     match (&args.js, args.generate) {
         (Some(module), Some(cases)) => run_generated(args, module, cases),
         (Some(module), None) => run_js(args, module),

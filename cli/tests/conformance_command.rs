@@ -241,6 +241,32 @@ fn a_js_package_name_is_resolved_from_the_working_directory() {
 }
 
 #[test]
+fn export_writes_every_vector_as_one_json_file() {
+    let dir = TempDir::new().unwrap();
+    let file = dir.path().join("vectors.json");
+    luaxt()
+        .args(["conformance", "--export"])
+        .arg(&file)
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(&file).unwrap();
+    // Some vectors nest deeper than serde_json's default limit of 128.
+    let bundle = luaxt_conformance::parse_json(&text).unwrap();
+    assert_eq!(bundle["format"], luaxt_format::FORMAT_VERSION);
+    assert!(bundle["vector_count"].as_u64().unwrap() > 1000);
+    // To stdout as well; checking and exporting do not mix.
+    luaxt()
+        .args(["conformance", "--export", "-"])
+        .assert()
+        .success()
+        .stdout(contains("\"vector_count\""));
+    luaxt()
+        .args(["conformance", "--rust", "--export", "-"])
+        .assert()
+        .code(3);
+}
+
+#[test]
 fn rust_known_failures_file_marks_and_detects_stale_entries() {
     let dir = TempDir::new().unwrap();
     let known = dir.path().join("known.txt");

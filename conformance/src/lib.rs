@@ -40,6 +40,7 @@ use std::fmt;
 use luaxt_format::{DecodeOptions, Limits, Table, Value};
 use serde_json::Value as Json;
 
+pub mod bundle;
 pub mod cases;
 pub mod differential;
 pub mod generate;
