@@ -477,6 +477,28 @@ impl LxtInput {
     }
 }
 
+/// The value offset at `position` of a table (array first): what
+/// [`LxtInput::entry`] gives without decoding the key, for a lookup that
+/// has the key already.
+fn value_at(layout: &Layout, position: usize) -> Option<u32> {
+    match layout {
+        Layout::Direct { array, hash } => match array.get(position) {
+            Some(&at) => Some(at),
+            None => hash.get(position - array.len()).map(|&(_, value)| value),
+        },
+        Layout::Canonical(table) => {
+            let array = table.array();
+            match array.get(position) {
+                Some(at) => Some(offset_of(at)),
+                None => table
+                    .hash()
+                    .get(position - array.len())
+                    .map(|(_, at)| offset_of(at)),
+            }
+        }
+    }
+}
+
 /// The offset a canonical layout's value stands for.
 fn offset_of(value: &Value) -> u32 {
     value
@@ -493,8 +515,8 @@ impl InputSource for LxtInput {
     fn get(&self, node: NodeId, key: &Value) -> Result<Option<ViewItem>, StoreError> {
         let layout = self.layout(node)?;
         match self.position(&layout, key)? {
-            Some(position) => match self.entry(&layout, position)? {
-                Some((_, at)) => self.item(at).map(Some),
+            Some(position) => match value_at(&layout, position) {
+                Some(at) => self.item(at).map(Some),
                 None => Ok(None),
             },
             None => Ok(None),
