@@ -363,7 +363,7 @@ impl<'de, S: Serializer> Visitor<'de> for Transcode<'_, S> {
         self.add(self.state.sizes.empty_table)?;
         let (slot, state) = (self.slot, self.state);
         let mut out = Self::put(slot, state, self.ser.serialize_map(None))?;
-        let mut seen = SeenKeys::default();
+        let mut seen = SeenKeys::with_capacity(map.size_hint().unwrap_or(SCANNED_KEYS));
         while let Some(key) = map.next_key_seed(KeySeed)? {
             if seen.contains(&key) {
                 state.fail(Failure::Duplicate(key.into_owned()));
@@ -424,7 +424,6 @@ impl<'de> Visitor<'de> for KeySeed {
 
 /// The keys of one object so far, for duplicates: a list scanned in place
 /// while the object is small (most are), a hash set once it is not.
-#[derive(Default)]
 struct SeenKeys<'de> {
     list: Vec<Cow<'de, str>>,
     set: HashSet<Cow<'de, str>>,
@@ -434,9 +433,22 @@ struct SeenKeys<'de> {
 const SCANNED_KEYS: usize = 16;
 
 impl<'de> SeenKeys<'de> {
+    /// Room for `keys` keys (one allocation for a record's keys).
+    fn with_capacity(keys: usize) -> Self {
+        SeenKeys {
+            list: Vec::with_capacity(keys.min(SCANNED_KEYS)),
+            set: HashSet::new(),
+        }
+    }
+
     fn contains(&self, key: &str) -> bool {
         if self.set.is_empty() {
-            self.list.iter().any(|seen| seen == key)
+            // Length and first byte first: most keys of a record differ
+            // there, and the comparison then needs no `memcmp` call.
+            let first = key.as_bytes().first();
+            self.list.iter().any(|seen| {
+                seen.len() == key.len() && seen.as_bytes().first() == first && seen == key
+            })
         } else {
             self.set.contains(key)
         }
