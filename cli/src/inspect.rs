@@ -200,7 +200,7 @@ impl<W: Write> Dumper<'_, W> {
             Tag::Str => {
                 let len = self.u32_at(at + 1)?;
                 let content = self.take(at + 5, len)?;
-                let text = std::str::from_utf8(content).map_err(|_| Stop)?;
+                let text = luaxt_format::utf8_text(content).map_err(|_| Stop)?;
                 (at + 5 + len, format!("string {}", self.shorten_str(text)))
             }
             Tag::Bytes => {

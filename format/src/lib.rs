@@ -119,6 +119,7 @@ pub use parser::TableSpans;
 pub use table::Element;
 pub use table::{Table, TableKey};
 pub use tag::Tag;
+pub use utf8::to_str as utf8_text;
 pub use value::{Value, ValueRef, float_bits};
 #[cfg(feature = "std")]
 pub use write::encode_to_writer;

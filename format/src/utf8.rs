@@ -14,9 +14,16 @@ pub(crate) const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
 const SHORT: usize = 32;
 
 /// `bytes` as text, or the offset in `bytes` of the first byte that is not
-/// part of valid UTF-8.
+/// part of valid UTF-8: the check of every `0x04` string's content (§2.5),
+/// here and in the runtime (exported as `luaxt_format::utf8_text`).
+///
+/// ```
+/// use luaxt_format::utf8_text;
+/// assert_eq!(utf8_text(b"caf\xc3\xa9"), Ok("caf\u{e9}"));
+/// assert_eq!(utf8_text(b"ab\xff"), Err(2));
+/// ```
 #[inline]
-pub(crate) fn to_str(bytes: &[u8]) -> Result<&str, usize> {
+pub fn to_str(bytes: &[u8]) -> Result<&str, usize> {
     // Short ASCII text (keys, names) is checked faster inline than by
     // the general validator.
     if bytes.len() <= SHORT && bytes.is_ascii() {

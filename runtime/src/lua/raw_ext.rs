@@ -252,7 +252,7 @@ unsafe fn string<'a>(state: *mut ffi::lua_State, idx: c_int) -> &'a [u8] {
 
 /// A Lua string is `0x04` when it is UTF-8, else `0x05` (spec §9).
 fn string_tag(text: &[u8]) -> u8 {
-    if std::str::from_utf8(text).is_ok() {
+    if luaxt_format::utf8_text(text).is_ok() {
         0x04
     } else {
         0x05
@@ -279,7 +279,7 @@ fn scalar(bytes: &[u8], limits: Limits) -> Option<Got> {
             let (len, content) = rest.split_first_chunk::<4>()?;
             let whole = u32::from_le_bytes(*len) as usize == content.len()
                 && bytes.len() as u64 <= limits.max_size
-                && (tag == 0x05 || std::str::from_utf8(content).is_ok());
+                && (tag == 0x05 || luaxt_format::utf8_text(content).is_ok());
             whole.then_some(Got::Str(content.as_ptr(), content.len()))
         }
         _ => None,

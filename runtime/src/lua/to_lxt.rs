@@ -92,7 +92,7 @@ impl<'h> ToLxt<'h> {
     /// A Lua string as `0x04` (UTF-8) or `0x05`.
     fn string(s: &mlua::String) -> Value {
         let bytes = s.as_bytes();
-        match std::str::from_utf8(&bytes) {
+        match luaxt_format::utf8_text(&bytes) {
             Ok(text) => Value::Str(text.to_owned()),
             Err(_) => Value::Bytes(bytes.to_vec()),
         }

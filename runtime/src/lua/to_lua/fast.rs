@@ -101,7 +101,7 @@ impl<'b> Reader<'b> {
     fn text(&mut self) -> Step<&'b [u8]> {
         let n = self.count(1)?;
         let text = self.take(n)?;
-        std::str::from_utf8(text).map_err(|_| GiveUp)?;
+        luaxt_format::utf8_text(text).map_err(|_| GiveUp)?;
         Ok(text)
     }
 
