@@ -405,6 +405,15 @@ impl Store for MemoryStore {
         Ok(self.table(id)?.get(key).map(|v| v.bytes().to_vec()))
     }
 
+    fn read<R>(
+        &self,
+        id: TableId,
+        key: &[u8],
+        read: impl FnOnce(Option<&[u8]>) -> R,
+    ) -> StoreResult<R> {
+        Ok(read(self.table(id)?.get(key).map(Val::bytes)))
+    }
+
     fn get_into(&self, id: TableId, key: &[u8], out: &mut Vec<u8>) -> StoreResult<bool> {
         out.clear();
         let Some(value) = self.table(id)?.get(key) else {

@@ -127,6 +127,22 @@ pub trait Store {
         }
     }
 
+    /// Calls `read` with the value stored under `key` (`None` when there is
+    /// none), lent where the store can: the runtime decodes a copied input,
+    /// which may be hundreds of megabytes, this way without a copy. The
+    /// provided version calls `get`. `read` must not call the store.
+    fn read<R>(
+        &self,
+        id: TableId,
+        key: &[u8],
+        read: impl FnOnce(Option<&[u8]>) -> R,
+    ) -> StoreResult<R>
+    where
+        Self: Sized,
+    {
+        Ok(read(self.get(id, key)?.as_deref()))
+    }
+
     /// Stores `value` under `key`, replacing any previous value.
     fn set(&mut self, id: TableId, key: &[u8], value: &[u8]) -> StoreResult<()>;
 

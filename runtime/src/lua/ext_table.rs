@@ -155,11 +155,17 @@ impl<S: Store + 'static> Ext<S> {
                 return Ok(value.clone());
             }
         }
-        let bytes = self.store.borrow().get(id, &key).map_err(store_error)?;
-        let value = match bytes {
-            Some(bytes) => decode_to_lua(lua, &self.handles, &bytes, self.limits.get())?,
-            None => mlua::Value::Nil,
-        };
+        // Decoded where the store holds the bytes (no copy of a big
+        // input): building Lua values never calls the store, and a Lua error
+        // comes back as a `Result` here, so the borrow ends normally.
+        let value = self
+            .store
+            .borrow()
+            .read(id, &key, |bytes| match bytes {
+                Some(bytes) => decode_to_lua(lua, &self.handles, bytes, self.limits.get()),
+                None => Ok(mlua::Value::Nil),
+            })
+            .map_err(store_error)??;
         if cacheable {
             *self.input_cache.borrow_mut() = Some(value.clone());
         }
