@@ -9,17 +9,36 @@
  * is shared. Instances of closed runtimes are reused; WebAssembly memory
  * never shrinks, so an instance keeps the largest size it ever reached.
  *
+ * This module is the runtime API (`createRuntime` and the runtime it
+ * returns); beside it, one module per job:
+ *   instances.js    the compiled module and the pool of instances
+ *   guard.js        the store as the WebAssembly side calls it (§11.4)
+ *   persistence.js  saved state: state files (Node), IndexedDB (browsers)
+ *   errors.js       LuaError, RuntimeTrappedError, what a trap looks like
+ *   store.js        MapStore, the default store (§11)
+ *   view.js         views of the input (§9.7)
+ *   stream.js       batches of an input stream
+ *   worker.js       the runtime in a worker (worker-entry.js inside it)
+ * The codec is the luaxt-format package.
+ *
  * @module luaxt
  */
 
-import { MapStore, IO_ID, Status } from './store.js';
+import { MapStore, IO_ID } from './store.js';
 import { serializeObject, deserializeObject, encodeKey, tableKind } from 'luaxt-format';
 import { ValueInput, encodesLargerThan } from './view.js';
 import { batchStream, collect } from './stream.js';
 import { INTERNAL, REQUEST_CODE } from './internal.js';
+import { isNode } from './env.js';
+import { LuaError, RuntimeTrappedError, isTrap, toLuaError } from './errors.js';
+import { compileModule, newInstance, releaseInstance } from './instances.js';
+import { guardStore } from './guard.js';
+import { idbRun, nodeReadState, nodeWriteState } from './persistence.js';
 
 export { MapStore } from './store.js';
 export { ValueInput } from './view.js';
+export { LuaError, RuntimeTrappedError } from './errors.js';
+export { POOL_MEMORY_LIMIT } from './instances.js';
 
 /** Inputs whose encoding is longer than this are views in the auto mode (spec §9.7): 1 MiB. */
 export const VIEW_THRESHOLD = 1 << 20;
@@ -39,246 +58,10 @@ export { serializeObject, deserializeObject, TableRef, LxtError } from 'luaxt-fo
 /** Default Lua heap limit of the package: 256 MiB. */
 export const DEFAULT_MEMORY_LIMIT = 256 * 1024 * 1024;
 
-const isNode = typeof process !== 'undefined' && !!process.versions && !!process.versions.node;
-
-/**
- * An error of the runtime: a Lua error (`kind` "lua", with `luaMessage`
- * and `traceback`), a limit ("memory", "limit"), a cancelled call
- * ("cancelled"), a store, format, snapshot or io error. The runtime stays
- * usable after it.
- */
-export class LuaError extends Error {
-  constructor(message, { kind = 'lua', luaMessage, traceback, formatKind, limitKind, cause } = {}) {
-    super(message, cause === undefined ? undefined : { cause });
-    this.name = 'LuaError';
-    /** "lua" | "memory" | "limit" | "cancelled" | "store" | "format" | "snapshot" | "io" */
-    this.kind = kind;
-    /** The Lua error message (the value given to `error`) for kind "lua". */
-    this.luaMessage = luaMessage ?? message;
-    /** Lua's traceback, when there is one. */
-    this.traceback = traceback;
-    if (formatKind !== undefined) this.formatKind = formatKind;
-    /** For kind "limit": "instructions", "deadline" or "store". */
-    if (limitKind !== undefined) this.limitKind = limitKind;
-  }
-}
-
-/**
- * The WebAssembly instance trapped (a Rust panic, `unreachable`, running
- * out of WebAssembly memory). The instance is unusable: every call throws
- * this error until `runtime.recreate()` builds a new one from the last saved state
- * (recreation is explicit, never automatic, so unsaved changes are never
- * dropped silently).
- */
-export class RuntimeTrappedError extends Error {
-  constructor(message, options) {
-    super(message, options);
-    this.name = 'RuntimeTrappedError';
-    this.kind = 'trap';
-  }
-}
-
-// ---------------------------------------------------------------------------
-// Loading the module and instances
-
-const DEFAULT_WASM_URL = new URL('../dist/luaxt_bg.wasm', import.meta.url);
-const GLUE_URL = new URL('../dist/luaxt.js', import.meta.url);
-
-/** Compiled modules by source (only for URL/string sources and the default). */
-const moduleCache = new Map();
-/** Instances whose runtime was closed cleanly, by module. */
-const idleInstances = new WeakMap();
-let glueCounter = 0;
-
-async function compileModule(source) {
-  if (source instanceof WebAssembly.Module) return source;
-  if (source instanceof ArrayBuffer || ArrayBuffer.isView(source)) return WebAssembly.compile(source);
-  const url = source === undefined ? DEFAULT_WASM_URL : source instanceof URL ? source : new URL(String(source), isNode ? undefined : globalThis.location?.href);
-  const key = url.href;
-  let promise = moduleCache.get(key);
-  if (promise === undefined) {
-    promise = (async () => {
-      if (isNode && url.protocol === 'file:') {
-        const { readFile } = await import('node:fs/promises');
-        return WebAssembly.compile(await readFile(url));
-      }
-      const response = await fetch(url);
-      if (!response.ok) throw new Error(`failed to fetch ${url.href}: ${response.status} ${response.statusText}`);
-      if (typeof WebAssembly.compileStreaming === 'function' && response.headers.get('Content-Type') === 'application/wasm') {
-        return WebAssembly.compileStreaming(response);
-      }
-      return WebAssembly.compile(await response.arrayBuffer());
-    })();
-    promise.catch(() => moduleCache.delete(key));
-    moduleCache.set(key, promise);
-  }
-  return promise;
-}
-
-/**
- * A fresh instance: wasm-bindgen's glue keeps the instance in module
- * state, so each instance imports its own copy of the glue (a distinct
- * URL query makes a distinct module).
- */
-async function newInstance(module) {
-  const idle = idleInstances.get(module);
-  if (idle && idle.length > 0) return idle.pop();
-  const glue = await import(`${GLUE_URL.href}?instance=${++glueCounter}`);
-  const exports = glue.initSync({ module });
-  return { glue, exports, memory: exports.memory };
-}
-
-/**
- * An instance whose WebAssembly memory grew past this (64 MiB) is dropped
- * when its runtime closes instead of going back to the pool: memory never
- * shrinks, and the next runtime should not start with it.
- */
-export const POOL_MEMORY_LIMIT = 64 * 1024 * 1024;
-
-function releaseInstance(module, instance) {
-  if (instance.memory.buffer.byteLength > POOL_MEMORY_LIMIT) return;
-  let idle = idleInstances.get(module);
-  if (idle === undefined) idleInstances.set(module, (idle = []));
-  idle.push(instance);
-}
-
-/** The store's ABI methods (spec §11.3) and how many arguments each takes. */
-const ABI_ARITY = { create: 1, contains: 1, get: 5, set: 5, delete: 3, len: 2, next: 5, tableIds: 2, replaceAll: 2, setQuota: 1 };
-
-/**
- * `original` called on `store` with `arity` arguments, answering `BACKEND`
- * if it throws. (Of fixed arity: rest parameters and `apply` allocate on
- * every call, about 5 % of an external-table get or set.)
- */
-function guarded(store, name, original, arity) {
-  const failed = (e) => {
-    store.error = `store.${name} threw: ${e instanceof Error ? e.message : String(e)}`;
-    return Status.BACKEND;
-  };
-  switch (arity) {
-    case 1:
-      return function guarded1(a) {
-        try {
-          return original.call(store, a);
-        } catch (e) {
-          return failed(e);
-        }
-      };
-    case 2:
-      return function guarded2(a, b) {
-        try {
-          return original.call(store, a, b);
-        } catch (e) {
-          return failed(e);
-        }
-      };
-    case 3:
-      return function guarded3(a, b, c) {
-        try {
-          return original.call(store, a, b, c);
-        } catch (e) {
-          return failed(e);
-        }
-      };
-    default:
-      return function guarded5(a, b, c, d, e) {
-        try {
-          return original.call(store, a, b, c, d, e);
-        } catch (err) {
-          return failed(err);
-        }
-      };
-  }
-}
-
-/**
- * Wraps the store's ABI methods so that one that throws answers `BACKEND`
- * (spec §11.4) with the exception's message as its `lastError`: the
- * runtime makes that a store error (in Lua, an error a script can catch),
- * and the instance stays usable. Left alone, the exception would unwind
- * through the runtime's Wasm frames in the middle of a Lua call, which the
- * instance cannot continue from.
- */
-function guardStore(store) {
-  if (typeof store.setQuota !== 'function') {
-    // A store written before the store limit existed: it can run without
-    // a limit, but cannot enforce one.
-    store.setQuota = function noQuota(limit) {
-      if (limit < 0) return 0;
-      store.error = 'this store has no setQuota, so it cannot enforce a store limit (pass storeLimit: null)';
-      return Status.BACKEND;
-    };
-  }
-  for (const [name, arity] of Object.entries(ABI_ARITY)) {
-    const original = store[name];
-    if (typeof original === 'function') store[name] = guarded(store, name, original, arity);
-  }
-  const lastError = store.lastError;
-  store.lastError = function guardedLastError(...args) {
-    try {
-      return lastError.apply(store, args);
-    } catch {
-      return 0; // no message rather than no instance
-    }
-  };
-  return store;
-}
-
 /** Encoded keys of the `_io` fields (spec §11.2). */
 const INPUT_KEY = encodeKey('input');
 const OUTPUT_KEY = encodeKey('output');
 const META_KEY = encodeKey('meta');
-
-function isTrap(e) {
-  if (e instanceof WebAssembly.RuntimeError) return true;
-  if (e instanceof WebAssembly.Exception) return true;
-  if (e && typeof e === 'object' && typeof e.kind === 'string') return false;
-  const message = e && e.message ? String(e.message) : '';
-  return /Module terminated|unreachable|recursive use of an object|null pointer passed to rust|already borrowed|out of memory/i.test(message);
-}
-
-// ---------------------------------------------------------------------------
-// Persistence
-
-// Node: atomic state files (spec §12.6), in their own module so that
-// browsers never load node:fs.
-async function nodeReadState(path) {
-  const { readStateFile } = await import('./node-state.js');
-  return readStateFile(path);
-}
-
-async function nodeWriteState(path, bytes) {
-  const { writeStateFile } = await import('./node-state.js');
-  return writeStateFile(path, bytes);
-}
-
-function idbOpen(dbName, storeName) {
-  return new Promise((resolve, reject) => {
-    const request = indexedDB.open(dbName, 1);
-    request.onupgradeneeded = () => {
-      if (!request.result.objectStoreNames.contains(storeName)) request.result.createObjectStore(storeName);
-    };
-    request.onsuccess = () => resolve(request.result);
-    request.onerror = () => reject(request.error);
-  });
-}
-
-async function idbRun(dbName, storeName, mode, op) {
-  const db = await idbOpen(dbName, storeName);
-  try {
-    return await new Promise((resolve, reject) => {
-      const tx = db.transaction(storeName, mode);
-      const request = op(tx.objectStore(storeName));
-      let result;
-      request.onsuccess = () => (result = request.result);
-      tx.oncomplete = () => resolve(result);
-      tx.onerror = () => reject(tx.error);
-      tx.onabort = () => reject(tx.error ?? new Error('IndexedDB transaction aborted'));
-    });
-  } finally {
-    db.close();
-  }
-}
 
 // ---------------------------------------------------------------------------
 // The runtime
@@ -401,17 +184,6 @@ function cancelCheck(source) {
   if (source instanceof Int32Array) return () => Atomics.load(source, 0) !== 0;
   if (typeof source === 'object' && typeof source.aborted === 'boolean') return () => source.aborted;
   throw new TypeError('a cancel source must be an AbortSignal, an Int32Array, a function or null');
-}
-
-function toLuaError(e) {
-  return new LuaError(e.luaMessage ?? e.message, {
-    kind: e.kind,
-    luaMessage: e.luaMessage,
-    traceback: e.traceback,
-    formatKind: e.formatKind,
-    limitKind: e.limitKind,
-    cause: e,
-  });
 }
 
 /**
