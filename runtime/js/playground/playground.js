@@ -3,10 +3,14 @@
 // IndexedDB; runs a stream job over a large generated input with progress
 // and a Cancel button. The runtime lives in a worker (luaxt/worker), so the
 // page stays responsive while Lua runs, and Cancel stops even a batch that
-// never ends (the page is cross-origin isolated: scripts/serve.mjs). No
-// build step: the package is imported as ES modules.
-import { TableRef } from '../src/index.js';
+// never ends (the page is cross-origin isolated: scripts/serve.mjs).
+// Examples to start from (examples.js), Ctrl/Cmd+Enter to run, the time and
+// WebAssembly memory of each run, the LXT bytes of input and output, and a
+// link that holds the code and input. No build step: the package is
+// imported as ES modules.
+import { TableRef, serializeObject } from '../src/index.js';
 import { createWorkerRuntime } from '../src/worker.js';
+import { EXAMPLES } from './examples.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -50,6 +54,50 @@ function showError(e) {
   $('error').textContent = lines.join('\n');
 }
 
+/** Bytes as hex, 16 to a line, each line led by its offset. */
+function hexDump(bytes) {
+  const lines = [];
+  for (let at = 0; at < bytes.length; at += 16) {
+    const row = [...bytes.subarray(at, at + 16)].map((b) => b.toString(16).padStart(2, '0')).join(' ');
+    lines.push(`${at.toString(16).padStart(6, '0')}  ${row}`);
+  }
+  return lines.join('\n') || '(none)';
+}
+
+/** The LXT encoding of a value as a hex dump, or why there is none. */
+function lxtDump(value) {
+  if (value === undefined) return '(none)';
+  try {
+    return hexDump(serializeObject(value));
+  } catch (e) {
+    return `cannot encode: ${e.message}`;
+  }
+}
+
+// A shareable link: the code and input in the URL's fragment, as
+// base64url of their JSON (the fragment never reaches a server).
+function shareLink() {
+  const json = JSON.stringify({ code: $('code').value, input: $('input').value });
+  const bytes = new TextEncoder().encode(json);
+  let binary = '';
+  for (const b of bytes) binary += String.fromCharCode(b);
+  const encoded = btoa(binary).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
+  return `${location.origin}${location.pathname}#job=${encoded}`;
+}
+
+/** The code and input of a shared link, or null. */
+function sharedJob() {
+  const match = /^#job=([A-Za-z0-9_-]+)$/.exec(location.hash);
+  if (!match) return null;
+  try {
+    const binary = atob(match[1].replaceAll('-', '+').replaceAll('_', '/'));
+    const job = JSON.parse(new TextDecoder().decode(Uint8Array.from(binary, (c) => c.charCodeAt(0))));
+    return typeof job.code === 'string' && typeof job.input === 'string' ? job : null;
+  } catch {
+    return null;
+  }
+}
+
 let runtime;
 /** The AbortController of what runs now (Cancel aborts it), or null. */
 let running = null;
@@ -79,8 +127,8 @@ async function guarded(label, fn) {
   setRunning(controller);
   try {
     if (runtime.trapped) await runtime.recreate();
-    await fn(controller.signal);
-    $('status').textContent = `${label}: done`;
+    const detail = await fn(controller.signal);
+    $('status').textContent = detail ? `${label}: done in ${detail}` : `${label}: done`;
   } catch (e) {
     if (wasCancelled(e, controller.signal)) {
       $('status').textContent = `${label}: cancelled`;
@@ -172,12 +220,44 @@ async function main() {
       $('result').textContent = '';
       $('output').textContent = '';
       $('printed').textContent = '';
+      $('input-hex').textContent = lxtDump(input);
+      $('output-hex').textContent = '';
+      const started = performance.now();
       const r = await runtime.computeWithIo($('code').value, input, { signal });
+      const ms = performance.now() - started;
       $('result').textContent = show(r.returnValue);
       $('output').textContent = show(r.output);
+      $('output-hex').textContent = lxtDump(r.output ?? undefined);
       $('printed').textContent = runtime.printed();
+      const memory = await runtime.memoryUsage().catch(() => null);
+      const wasm = memory ? `, WebAssembly memory ${(memory.wasm / 2 ** 20).toFixed(1)} MiB` : '';
+      return `${ms.toFixed(1)} ms${wasm}`;
     }),
   );
+  const run = () => {
+    if (!$('run').disabled) $('run').click();
+  };
+  for (const id of ['code', 'input']) {
+    $(id).addEventListener('keydown', (e) => {
+      if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+        e.preventDefault();
+        run();
+      }
+    });
+  }
+  $('example').addEventListener('change', () => {
+    const example = EXAMPLES[$('example').value];
+    if (!example) return;
+    $('code').value = example.code;
+    $('input').value = example.input;
+  });
+  for (const id of ['code', 'input']) $(id).addEventListener('input', () => ($('example').value = ''));
+  $('share').addEventListener('click', async () => {
+    const link = shareLink();
+    history.replaceState(null, '', link);
+    const copied = await navigator.clipboard?.writeText(link).then(() => true, () => false);
+    $('share-note').textContent = copied ? 'link copied' : 'link in the address bar';
+  });
   $('save').addEventListener('click', () =>
     guarded('save', async () => {
       const bytes = await runtime.saveState();
@@ -194,6 +274,11 @@ async function main() {
   $('job-note').textContent = runtime.canCancelInCall
     ? 'Cancel stops a batch while it runs (this page is cross-origin isolated).'
     : 'This page is not cross-origin isolated: Cancel stops the job between batches only.';
+  const shared = sharedJob();
+  if (shared) {
+    $('code').value = shared.code;
+    $('input').value = shared.input;
+  }
   await refreshHome();
   $('status').textContent = 'ready';
   document.body.dataset.ready = 'true';

@@ -89,6 +89,37 @@ test('a Lua error is shown to the user', async () => {
   assert.equal(await page.textContent('#error'), '');
 });
 
+test('examples, Ctrl+Enter, the time and memory of a run, LXT bytes and a shared link', async () => {
+  await open();
+  await page.selectOption('#example', 'stats');
+  assert.match(await page.inputValue('#code'), /mean = sum \/ n/);
+  await page.focus('#code');
+  await page.keyboard.press('Control+Enter');
+  await page.waitForFunction(() => /^run: /.test(document.getElementById('status').textContent));
+  assert.match(await page.textContent('#status'), /^run: done in [\d.]+ ms, WebAssembly memory [\d.]+ MiB$/);
+  assert.deepEqual(JSON.parse(await page.textContent('#output')), { count: 3, mean: 12.916666666666666, max: 17.25 });
+  // A table of three records: tag 06 and an array count of 3 first.
+  assert.match(await page.textContent('#input-hex'), /^000000  06 03 00 00 00 06/);
+  assert.match(await page.textContent('#output-hex'), /^000000  06 00 00 00 00 03 00 00 00/);
+  // Editing leaves the example list; a shared link brings code and input back.
+  await page.fill('#code', '_io.output = _io.input.x * 2');
+  assert.equal(await page.inputValue('#example'), '');
+  await page.fill('#input', '{"x": 21}');
+  await page.click('#share');
+  const link = page.url();
+  assert.match(link, /#job=[A-Za-z0-9_-]+$/);
+  await page.goto(url);
+  await page.waitForSelector('body[data-ready="true"]', { timeout: 30000 });
+  await page.goto(link);
+  await page.reload();
+  await page.waitForSelector('body[data-ready="true"]', { timeout: 30000 });
+  assert.equal(await page.inputValue('#code'), '_io.output = _io.input.x * 2');
+  assert.equal(await page.inputValue('#input'), '{"x": 21}');
+  await page.click('#run');
+  await page.waitForFunction(() => /^run: /.test(document.getElementById('status').textContent));
+  assert.equal(await page.textContent('#output'), '42');
+});
+
 /** Starts the stream job with `records` and `batch`, and the job code if given. */
 async function startJob(records, batch, code) {
   if (code !== undefined) await page.fill('#job-code', code);
