@@ -125,7 +125,7 @@ pub use value::{Value, ValueRef, float_bits};
 pub use write::encode_to_writer;
 pub use write::{
     SliceError, encode, encode_array_of, encode_into, encode_into_with, encode_key,
-    encode_to_slice, encoded_len,
+    encode_key_into, encode_to_slice, encoded_len,
 };
 
 #[cfg(feature = "serde")]

@@ -327,6 +327,29 @@ pub fn encode_key<V: Element>(key: &V) -> Result<Vec<u8>, Error> {
     encode(&key.clone().into_key()?)
 }
 
+/// [`encode_key`] into `out` (cleared first), for a caller that encodes
+/// many keys: no allocation once `out` has grown, and no copy of a key
+/// that normalising leaves as it is (`into_key` changes or refuses only
+/// nil, floats and tables; the others go straight to the writer).
+///
+/// ```
+/// use luaxt_format::{encode_key, encode_key_into, Value};
+/// let mut buf = Vec::new();
+/// for key in [Value::from("name"), Value::Float(2.0), Value::Int(7)] {
+///     encode_key_into(&key, &mut buf)?;
+///     assert_eq!(buf, encode_key(&key)?);
+/// }
+/// assert!(encode_key_into(&Value::Nil, &mut buf).is_err());
+/// # Ok::<(), luaxt_format::Error>(())
+/// ```
+pub fn encode_key_into<V: Element>(key: &V, out: &mut Vec<u8>) -> Result<(), Error> {
+    out.clear();
+    match key.tag() {
+        Tag::Nil | Tag::Float | Tag::Table => encode_into(&key.clone().into_key()?, out),
+        _ => encode_into(key, out),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

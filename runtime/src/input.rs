@@ -20,7 +20,9 @@ use std::ptr::NonNull;
 
 use std::rc::Rc;
 
-use luaxt_format::{DecodeOptions, Table, Value, encode_array_of, encode_key, encoded_key_order};
+use luaxt_format::{
+    DecodeOptions, Table, Value, encode_array_of, encode_key_into, encoded_key_order,
+};
 
 use crate::store::StoreError;
 
@@ -263,6 +265,8 @@ pub struct LxtInput {
     layouts: RefCell<HashMap<NodeId, Rc<Layout>>>,
     /// The last `next` answer: node and position of the key returned.
     cursor: Cell<Option<(NodeId, usize)>>,
+    /// The encoded key of a lookup, reused.
+    key_buf: RefCell<Vec<u8>>,
 }
 
 /// Layouts kept beside the top table's; the cache starts over when full.
@@ -323,6 +327,7 @@ impl LxtInput {
             top: RefCell::new(None),
             layouts: RefCell::new(HashMap::new()),
             cursor: Cell::new(None),
+            key_buf: RefCell::new(Vec::new()),
         })
     }
 
@@ -450,9 +455,11 @@ impl LxtInput {
         }
         match layout {
             Layout::Direct { hash, .. } => {
-                let Ok(encoded) = encode_key(key) else {
+                // One buffer for every lookup's key (no allocation each).
+                let mut encoded = self.key_buf.borrow_mut();
+                if encode_key_into(key, &mut encoded).is_err() {
                     return Ok(None);
-                };
+                }
                 // The hash part is in canonical order: the bytewise order
                 // of the encoded keys (§4.2), each span ending where its
                 // value starts.
