@@ -262,7 +262,8 @@ impl<W: Write> Dumper<'_, W> {
             return "  (noncanonical: key n+1 belongs in the array part)".to_owned();
         }
         if let Some((p_at, p_end)) = previous
-            && &self.bytes[p_at..p_end] >= span
+            && luaxt_format::encoded_key_order(&self.bytes[p_at..p_end], span)
+                != std::cmp::Ordering::Less
         {
             return "  (noncanonical: out of order)".to_owned();
         }
