@@ -294,7 +294,7 @@ fn table(t: &Table<ValueRef<'_>>, path: &mut Path) -> Result<serde_json::Value> 
     };
     bail!(
         "at {path}: {why} (first hash key: {}): {HINT}",
-        crate::inspect::describe_scalar(first_key)
+        luaxt_format::inspect::describe_scalar(first_key)
     )
 }
 

@@ -203,14 +203,5 @@ pub fn decode_error(name: &str, bytes: &[u8], e: &luaxt_format::Error) -> anyhow
 
 /// `class at offset N: details` for a format error.
 pub fn describe_error(e: &luaxt_format::Error) -> String {
-    let text = e.to_string();
-    match e.offset() {
-        Some(offset) => {
-            let detail = text
-                .strip_suffix(&format!(" at offset {offset}"))
-                .unwrap_or(&text);
-            format!("{} at offset {offset}: {detail}", e.kind().name())
-        }
-        None => format!("{}: {text}", e.kind().name()),
-    }
+    luaxt_format::inspect::describe_error(e)
 }

@@ -36,7 +36,11 @@
 //!
 //! Parsing lives in `parse.rs` (nom, one function per tag), writing in
 //! `write.rs`; both serve [`Value`] (owned) and [`ValueRef`] (borrows
-//! strings and bytes from the input).
+//! strings and bytes from the input). The rules they share have one home
+//! each: `key.rs` the key normalisation and [`encoded_key_order`], `utf8.rs`
+//! the UTF-8 check ([`utf8_text`]), `table.rs` and `table_builder.rs` the
+//! canonical table. [`inspect`] writes the annotated dump people read
+//! (`luaxt inspect`).
 //!
 //! ## Design decisions
 //! - **Fixed-width numbers and u32 lengths.** Decoding is a bounds check and
@@ -90,6 +94,7 @@ extern crate std;
 mod budget;
 mod canonical;
 mod error;
+pub mod inspect;
 mod key;
 mod limits;
 mod notation;
