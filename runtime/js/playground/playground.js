@@ -64,11 +64,16 @@ function hexDump(bytes) {
   return lines.join('\n') || '(none)';
 }
 
-/** The LXT encoding of a value as a hex dump, or why there is none. */
-function lxtDump(value) {
+/** The LXT encoding of a value as a hex dump, or why there is none; the
+ * link `linkId` opens the bytes in the inspector. */
+function lxtDump(value, linkId) {
+  const link = $(linkId);
+  link.href = './inspector.html';
   if (value === undefined) return '(none)';
   try {
-    return hexDump(serializeObject(value));
+    const bytes = serializeObject(value);
+    link.href = `./inspector.html#hex=${[...bytes].map((b) => b.toString(16).padStart(2, '0')).join('')}`;
+    return hexDump(bytes);
   } catch (e) {
     return `cannot encode: ${e.message}`;
   }
@@ -220,14 +225,14 @@ async function main() {
       $('result').textContent = '';
       $('output').textContent = '';
       $('printed').textContent = '';
-      $('input-hex').textContent = lxtDump(input);
+      $('input-hex').textContent = lxtDump(input, 'input-inspect');
       $('output-hex').textContent = '';
       const started = performance.now();
       const r = await runtime.computeWithIo($('code').value, input, { signal });
       const ms = performance.now() - started;
       $('result').textContent = show(r.returnValue);
       $('output').textContent = show(r.output);
-      $('output-hex').textContent = lxtDump(r.output ?? undefined);
+      $('output-hex').textContent = lxtDump(r.output ?? undefined, 'output-inspect');
       $('printed').textContent = runtime.printed();
       const memory = await runtime.memoryUsage().catch(() => null);
       const wasm = memory ? `, WebAssembly memory ${(memory.wasm / 2 ** 20).toFixed(1)} MiB` : '';

@@ -209,4 +209,13 @@ export interface LuaxtRuntime {
 }
 
 export declare function createRuntime(options?: RuntimeOptions): Promise<LuaxtRuntime>;
+/**
+ * The annotated dump of LXT bytes that `luaxt inspect` prints (offsets,
+ * tags, nesting, noncanonical items, an error at its offset), computed by
+ * the format crate's code in the WebAssembly module.
+ */
+export declare function inspectLxt(
+  bytes: Uint8Array,
+  options?: { strict?: boolean; width?: number; wasm?: RuntimeOptions['wasm'] },
+): Promise<string>;
 export default createRuntime;

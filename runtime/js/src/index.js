@@ -187,6 +187,31 @@ function cancelCheck(source) {
 }
 
 /**
+ * The annotated dump of LXT `bytes` that `luaxt inspect` prints: offsets,
+ * tags, nesting, count fields, noncanonical items marked, an error at its
+ * offset with the bytes around it. It runs the format crate's own code in
+ * the WebAssembly module (an instance from the pool, given back after).
+ * @param {Uint8Array} bytes
+ * @param {{ strict?: boolean, width?: number, wasm?: any }} [options]
+ * @returns {Promise<string>}
+ */
+export async function inspectLxt(bytes, { strict = false, width = 64, wasm } = {}) {
+  if (!(bytes instanceof Uint8Array)) throw new TypeError('inspectLxt expects a Uint8Array');
+  const module = await compileModule(wasm);
+  const instance = await newInstance(module);
+  let text;
+  try {
+    text = instance.glue.inspectLxt(bytes, !!strict, Math.max(1, Math.floor(width)));
+  } catch (e) {
+    // A trapped instance is not given back to the pool.
+    if (!isTrap(e)) releaseInstance(module, instance);
+    throw e;
+  }
+  releaseInstance(module, instance);
+  return text;
+}
+
+/**
  * Creates a runtime. See index.d.ts for the options and methods.
  * @param {import('./index.d.ts').RuntimeOptions} [options]
  * @returns {Promise<import('./index.d.ts').LuaxtRuntime>}

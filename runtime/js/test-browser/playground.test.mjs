@@ -120,6 +120,33 @@ test('examples, Ctrl+Enter, the time and memory of a run, LXT bytes and a shared
   assert.equal(await page.textContent('#output'), '42');
 });
 
+test('the inspector shows luaxt inspect\'s dump, from hex, JSON or a playground link', async () => {
+  const inspector = url.replace(/playground\/$/, 'playground/inspector.html');
+  await page.goto(`${inspector}#hex=020700000000000000`);
+  await page.waitForSelector('body[data-ready="true"]', { timeout: 30000 });
+  assert.match(await page.textContent('#dump'), /^  offset tag\n +0 02  integer 7\nok: 9 bytes, canonical\n$/);
+  const shown = () => page.$eval('body', (b) => Number(b.dataset.shown));
+  let before = await shown();
+  await page.fill('#hex', '09');
+  await page.waitForFunction((n) => Number(document.body.dataset.shown) > n, before);
+  assert.match(await page.textContent('#dump'), /error: unknown_tag at offset 0/);
+  before = await shown();
+  await page.fill('#json', '{"name": "Ada"}');
+  await page.waitForFunction((n) => Number(document.body.dataset.shown) > n, before);
+  assert.match(await page.inputValue('#hex'), /^06 00 00 00 00 01 00 00 00 04 04/);
+  assert.match(await page.textContent('#dump'), /string "Ada"/);
+  // The playground links a run's output bytes here.
+  await open();
+  await run('_io.output = { n = 7 }');
+  const href = await page.getAttribute('#output-inspect', 'href');
+  assert.match(href, /^\.\/inspector\.html#hex=06/);
+  await page.click('#bytes summary');
+  await page.click('#output-inspect');
+  await page.waitForURL(/inspector\.html#hex=/);
+  await page.waitForSelector('body[data-ready="true"]', { timeout: 30000 });
+  assert.match(await page.textContent('#dump'), /key string "n"[\s\S]*integer 7/);
+});
+
 /** Starts the stream job with `records` and `batch`, and the job code if given. */
 async function startJob(records, batch, code) {
   if (code !== undefined) await page.fill('#job-code', code);

@@ -336,3 +336,17 @@ test('every kind of key and value round-trips through an external table (the nat
   assert.deepEqual(r.compute(script), []);
   r.close();
 });
+
+test('inspectLxt: the dump of luaxt inspect, from the format crate in WebAssembly', async () => {
+  const { inspectLxt } = await import('../src/index.js');
+  const valid = await inspectLxt(new Uint8Array([0x02, 7, 0, 0, 0, 0, 0, 0, 0]));
+  assert.match(valid, /^  offset tag\n +0 02  integer 7\nok: 9 bytes, canonical\n$/);
+  // A float key 1.0 where the integer 1 belongs: valid, noncanonical; strict refuses.
+  const bytes = new Uint8Array([0x06, 0, 0, 0, 0, 1, 0, 0, 0, 0x03, 0, 0, 0, 0, 0, 0, 0xf0, 0x3f, 0x01, 0x01]);
+  assert.match(await inspectLxt(bytes), /noncanonical: float key 1\.0 is the integer 1/);
+  assert.match(await inspectLxt(bytes), /ok: 20 bytes, valid but noncanonical/);
+  assert.match(await inspectLxt(bytes, { strict: true }), /error: noncanonical at offset 9/);
+  const bad = await inspectLxt(new Uint8Array([0x09]));
+  assert.match(bad, /error: unknown_tag at offset 0/);
+  await assert.rejects(inspectLxt('06'), TypeError);
+});
