@@ -125,6 +125,14 @@ test('the inspector shows luaxt inspect\'s dump, from hex, JSON or a playground 
   await page.goto(`${inspector}#hex=020700000000000000`);
   await page.waitForSelector('body[data-ready="true"]', { timeout: 30000 });
   assert.match(await page.textContent('#dump'), /^  offset tag\n +0 02  integer 7\nok: 9 bytes, canonical\n$/);
+  assert.equal(await page.textContent('#value'), '7');
+  assert.match(await page.textContent('#canonical'), /^02 07 00 00 00 00 00 00 00\n\(the same bytes/);
+  // Noncanonical bytes (the float key 1.0 for the integer 1): the canonical form differs.
+  let mark = await page.$eval('body', (b) => Number(b.dataset.shown));
+  await page.fill('#hex', '06 00000000 01000000 03 000000000000f03f 0101');
+  await page.waitForFunction((n) => Number(document.body.dataset.shown) > n, mark);
+  assert.match(await page.textContent('#dump'), /valid but noncanonical/);
+  assert.match(await page.textContent('#canonical'), /^06 01 00 00 00 01 01 00 00 00 00\n\(differs from the input\)$/);
   const shown = () => page.$eval('body', (b) => Number(b.dataset.shown));
   let before = await shown();
   await page.fill('#hex', '09');
