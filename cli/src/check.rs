@@ -75,7 +75,10 @@ pub fn run(args: &CheckArgs) -> Result<ExitStatus> {
                     } else {
                         String::new()
                     };
-                    let line = format!("invalid: {}{hint}", crate::describe_error(&e));
+                    let line = format!(
+                        "invalid: {}{hint}",
+                        luaxt_format::inspect::describe_error(&e)
+                    );
                     (line, ExitStatus::Invalid)
                 }
             },

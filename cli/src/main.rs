@@ -194,14 +194,12 @@ pub fn decode_error(name: &str, bytes: &[u8], e: &luaxt_format::Error) -> anyhow
     if state::is_snapshot(bytes) {
         return anyhow::anyhow!(
             "invalid LXT in {name}: {}; {}",
-            describe_error(e),
+            luaxt_format::inspect::describe_error(e),
             state::HINT
         );
     }
-    anyhow::anyhow!("invalid LXT in {name}: {}", describe_error(e))
-}
-
-/// `class at offset N: details` for a format error.
-pub fn describe_error(e: &luaxt_format::Error) -> String {
-    luaxt_format::inspect::describe_error(e)
+    anyhow::anyhow!(
+        "invalid LXT in {name}: {}",
+        luaxt_format::inspect::describe_error(e)
+    )
 }

@@ -3,8 +3,10 @@
 //! helpers. Both builders use them: the fast path from bytes
 //! ([`super::fast`]) and the build from a decoded value ([`super`]).
 
+use std::cmp::Ordering;
 use std::ffi::c_int;
 
+use luaxt_format::encoded_key_order;
 use mlua::{Lua, ffi};
 
 /// Runs `build` in one protected call ([`Lua::exec_raw`] with `args`) with
@@ -87,7 +89,9 @@ impl<'v> KeyCache<'v> {
             }
             let slot = slot_of(key);
             let index = self.first + slot as c_int;
-            if same_key(self.keys[slot], key) {
+            // The format's word-at-a-time comparison: short keys need no
+            // `memcmp` call.
+            if encoded_key_order(self.keys[slot], key) == Ordering::Equal {
                 ffi::lua_pushvalue(state, index);
             } else {
                 push_bytes(state, key);
@@ -97,20 +101,6 @@ impl<'v> KeyCache<'v> {
             }
         }
     }
-}
-
-/// Whether two short keys are equal: their lengths, then the first 8
-/// bytes as one zero-padded word (all of most keys), then the rest, so
-/// that the common cases need no `memcmp` call.
-#[inline]
-fn same_key(a: &[u8], b: &[u8]) -> bool {
-    fn first_word(bytes: &[u8]) -> u64 {
-        let mut word = [0u8; 8];
-        let n = bytes.len().min(8);
-        word[..n].copy_from_slice(&bytes[..n]);
-        u64::from_le_bytes(word)
-    }
-    a.len() == b.len() && first_word(a) == first_word(b) && a.get(8..) == b.get(8..)
 }
 
 /// The cache slot of a short key: its length and three of its bytes.
