@@ -23,7 +23,14 @@ pub trait Element: Sized + Clone + sealed::Sealed {
     fn view(&self) -> View<'_, Self>;
     /// This value as a normalised key, or `invalid_key`.
     #[doc(hidden)]
-    fn into_key(self) -> Result<Self, Error>;
+    fn into_key(self) -> Result<Self, Error> {
+        Ok(self.normalised_key()?.unwrap_or(self))
+    }
+    /// The rule of §3.2 in one place: `invalid_key` for nil, NaN and
+    /// tables, the normalised key of a float (`Some`), and `None` for a
+    /// key that stays as it is (so a caller need not copy it).
+    #[doc(hidden)]
+    fn normalised_key(&self) -> Result<Option<Self>, Error>;
     /// A view of a normalised key, for ordering.
     #[doc(hidden)]
     fn key_view(&self) -> KeyView<'_>;

@@ -216,20 +216,20 @@ macro_rules! impl_value_common {
                 }
             }
 
-            fn into_key(self) -> Result<Self, Error> {
+            fn normalised_key(&self) -> Result<Option<Self>, Error> {
                 match self {
                     $ty::Nil | $ty::Table(_) => Err(Error::with_message(
                         ErrorKind::InvalidKey,
-                        format_args!("a {} cannot be a key", $ty::tag(&self).name()),
+                        format_args!("a {} cannot be a key", $ty::tag(self).name()),
                     )),
                     $ty::Float(f) if f.is_nan() => {
                         Err(Error::with_message(ErrorKind::InvalidKey, "NaN cannot be a key"))
                     }
-                    $ty::Float(f) => Ok(match float_key_as_int(f) {
+                    $ty::Float(f) => Ok(Some(match float_key_as_int(*f) {
                         Some(i) => $ty::Int(i),
-                        None => $ty::Float(f),
-                    }),
-                    other => Ok(other),
+                        None => $ty::Float(*f),
+                    })),
+                    _ => Ok(None),
                 }
             }
 

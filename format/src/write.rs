@@ -324,13 +324,14 @@ pub fn encode_to_slice<V: Element>(value: &V, buf: &mut [u8]) -> Result<usize, S
 /// # Ok::<(), luaxt_format::Error>(())
 /// ```
 pub fn encode_key<V: Element>(key: &V) -> Result<Vec<u8>, Error> {
-    encode(&key.clone().into_key()?)
+    let mut out = Vec::new();
+    encode_key_into(key, &mut out)?;
+    Ok(out)
 }
 
 /// [`encode_key`] into `out` (cleared first), for a caller that encodes
 /// many keys: no allocation once `out` has grown, and no copy of a key
-/// that normalising leaves as it is (`into_key` changes or refuses only
-/// nil, floats and tables; the others go straight to the writer).
+/// that normalising leaves as it is.
 ///
 /// ```
 /// use luaxt_format::{encode_key, encode_key_into, Value};
@@ -344,9 +345,9 @@ pub fn encode_key<V: Element>(key: &V) -> Result<Vec<u8>, Error> {
 /// ```
 pub fn encode_key_into<V: Element>(key: &V, out: &mut Vec<u8>) -> Result<(), Error> {
     out.clear();
-    match key.tag() {
-        Tag::Nil | Tag::Float | Tag::Table => encode_into(&key.clone().into_key()?, out),
-        _ => encode_into(key, out),
+    match key.normalised_key()? {
+        Some(normalised) => encode_into(&normalised, out),
+        None => encode_into(key, out),
     }
 }
 
