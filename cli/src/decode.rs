@@ -75,9 +75,9 @@ pub fn run(args: &DecodeArgs) -> Result<ExitStatus> {
         .map_err(|e| crate::decode_error(&name, &bytes, &e))?;
     progress.set("converting");
     let json = if args.typed {
-        crate::typed::from_lxt(&value)
+        luaxt_json::value_to_typed(&value.to_owned())
     } else {
-        crate::json::from_lxt(&value)?
+        luaxt_json::to_plain(&value)?
     };
     let mut text = if args.compact {
         serde_json::to_string(&json)?

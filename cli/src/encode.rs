@@ -57,26 +57,20 @@ pub struct EncodeArgs {
 }
 
 /// Converts JSON `text` (from `name`, for messages) to an LXT document
-/// within `limits`, refused with `length_overflow` before it gets longer
-/// than max_size. Plain JSON is converted as it is parsed (no tree, see
-/// `transcode.rs`); the typed notation is parsed into a tree and converted
-/// with the writer, which checks max_size as it writes.
+/// within `limits`: `luaxt_json::json_to_lxt`, which the inspector page
+/// runs too.
 pub fn json_text_to_lxt(
     text: &str,
     name: &str,
     typed: bool,
     limits: &luaxt_format::Limits,
 ) -> Result<Vec<u8>> {
-    if !typed {
-        return crate::transcode::json_to_lxt(text, name, limits);
-    }
-    let json = crate::json::parse(text, name)?;
-    let value = crate::typed::to_lxt(&json)?;
-    drop(json);
-    let mut bytes = Vec::new();
-    luaxt_format::encode_into_with(&value, &mut bytes, limits)
-        .map_err(|e| anyhow::anyhow!("cannot encode: {}: {e}", e.kind().name()))?;
-    Ok(bytes)
+    let dialect = if typed {
+        luaxt_json::Dialect::Typed
+    } else {
+        luaxt_json::Dialect::Plain
+    };
+    Ok(luaxt_json::json_to_lxt(text, name, dialect, limits)?)
 }
 
 /// Runs `luaxt encode`.

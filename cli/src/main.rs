@@ -7,15 +7,11 @@ mod encode;
 mod hex;
 mod inspect;
 mod io;
-mod json;
 mod limits;
 mod lock;
-mod path;
 mod progress;
 mod run;
 mod state;
-mod transcode;
-mod typed;
 
 use std::process::ExitCode;
 use std::sync::LazyLock;

@@ -238,9 +238,9 @@ fn run_script(args: &RunArgs, state: Option<&Path>) -> Result<ExitStatus> {
         .output_value()
         .map_err(|e| anyhow!("cannot read _io.output: {e}"))?;
     let json = if args.typed {
-        crate::typed::from_lxt(&output.as_value_ref())
+        luaxt_json::value_to_typed(&output)
     } else {
-        crate::json::from_lxt(&output.as_value_ref()).context(
+        luaxt_json::to_plain(&output.as_value_ref()).context(
             "_io.output cannot be written as plain JSON (the state file was not changed)",
         )?
     };

@@ -44,13 +44,16 @@ pub mod bundle;
 pub mod cases;
 pub mod differential;
 pub mod generate;
+mod js_view;
 pub mod oracle;
 pub mod raw;
 pub mod shrink;
 pub mod systematic;
-pub mod typed;
 
-pub use typed::{js_view, typed_to_value, value_to_typed};
+pub use js_view::js_view;
+/// The typed notation of §7 lives in `luaxt-json` (the CLI and the
+/// inspector page read and write it too); re-exported for the vectors.
+pub use luaxt_json::typed::{typed_to_value, value_to_typed};
 
 /// The vector files, by name, in the order they are run.
 pub const FILES: [(&str, &str); 11] = [
@@ -443,7 +446,7 @@ pub fn run(implementation: &dyn Implementation, vectors: &[Vector]) -> Report {
         let value = match v.value.as_ref().map(typed_to_value).transpose() {
             Ok(value) => value,
             Err(e) => {
-                fail("vector", "a typed JSON value".into(), e);
+                fail("vector", "a typed JSON value".into(), e.to_string());
                 report.failures.extend(failures);
                 continue;
             }

@@ -1,6 +1,7 @@
 //! Uses the packed crates (`cargo package`) as a dependent would: built by
 //! scripts/test-packages in a scratch crate outside the repository.
 use luaxt_format::{Value, decode, encode};
+use luaxt_json::{Dialect, json_to_lxt, to_plain};
 use luaxt_runtime::{Limits, MemoryStore, Runtime};
 
 fn main() {
@@ -12,5 +13,9 @@ fn main() {
         .compute("local s = 0 for _, x in ipairs(_io.input) do s = s + x end return s")
         .expect("compute");
     assert_eq!(sum, Value::Int(6));
+    let from_json = json_to_lxt(r#"{"n": [1, 2.5]}"#, "x", Dialect::Plain, &Default::default())
+        .expect("plain JSON");
+    let back = to_plain(&decode(&from_json).expect("decode").as_value_ref()).expect("to JSON");
+    assert_eq!(back.to_string(), r#"{"n":[1,2.5]}"#);
     println!("rust program on the packed crates: ok");
 }

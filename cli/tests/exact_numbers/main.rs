@@ -24,7 +24,7 @@ fn luaxt() -> Command {
     Command::cargo_bin("luaxt").unwrap()
 }
 
-/// What `text` must encode to, by the rule of `cli/src/json.rs`.
+/// What `text` must encode to, by the rule of `json/src/plain.rs` (luaxt-json).
 fn expected(text: &str) -> Value {
     let integral = !text.contains(['.', 'e', 'E']);
     match text.parse::<i64>() {
@@ -116,7 +116,7 @@ fn typed_notation_carries_the_same_numbers_bit_for_bit() {
         };
         assert_eq!(item, &want, "{text}");
     }
-    // The same reader as the vectors (conformance/src/typed.rs) ...
+    // The same reader as the vectors (luaxt-json's typed.rs) ...
     let value = luaxt_conformance::typed_to_value(&json).unwrap();
     assert_all_exact(&numbers, value.as_table().unwrap().array());
     // ... and the CLI's, in one call.

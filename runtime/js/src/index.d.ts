@@ -6,6 +6,8 @@ export { serializeObject, deserializeObject, TableRef, LxtError } from 'luaxt-fo
 export type { LxtInput, LxtValue } from 'luaxt-format';
 export { MapStore } from './store.js';
 export { ValueInput } from './view.js';
+export { inspectLxt, inspectDocument, jsonToLxt } from './inspect.js';
+export type { LxtInspection, LxtVerdict } from './inspect.js';
 
 /**
  * How `_io.input` reaches Lua (spec §9.7): 'copy' encodes it whole into the store and Lua
@@ -209,13 +211,4 @@ export interface LuaxtRuntime {
 }
 
 export declare function createRuntime(options?: RuntimeOptions): Promise<LuaxtRuntime>;
-/**
- * The annotated dump of LXT bytes that `luaxt inspect` prints (offsets,
- * tags, nesting, noncanonical items, an error at its offset), computed by
- * the format crate's code in the WebAssembly module.
- */
-export declare function inspectLxt(
-  bytes: Uint8Array,
-  options?: { strict?: boolean; width?: number; wasm?: RuntimeOptions['wasm'] },
-): Promise<string>;
 export default createRuntime;

@@ -39,6 +39,7 @@ export { MapStore } from './store.js';
 export { ValueInput } from './view.js';
 export { LuaError, RuntimeTrappedError } from './errors.js';
 export { POOL_MEMORY_LIMIT } from './instances.js';
+export { inspectLxt, inspectDocument, jsonToLxt } from './inspect.js';
 
 /** Inputs whose encoding is longer than this are views in the auto mode (spec §9.7): 1 MiB. */
 export const VIEW_THRESHOLD = 1 << 20;
@@ -184,31 +185,6 @@ function cancelCheck(source) {
   if (source instanceof Int32Array) return () => Atomics.load(source, 0) !== 0;
   if (typeof source === 'object' && typeof source.aborted === 'boolean') return () => source.aborted;
   throw new TypeError('a cancel source must be an AbortSignal, an Int32Array, a function or null');
-}
-
-/**
- * The annotated dump of LXT `bytes` that `luaxt inspect` prints: offsets,
- * tags, nesting, count fields, noncanonical items marked, an error at its
- * offset with the bytes around it. It runs the format crate's own code in
- * the WebAssembly module (an instance from the pool, given back after).
- * @param {Uint8Array} bytes
- * @param {{ strict?: boolean, width?: number, wasm?: any }} [options]
- * @returns {Promise<string>}
- */
-export async function inspectLxt(bytes, { strict = false, width = 64, wasm } = {}) {
-  if (!(bytes instanceof Uint8Array)) throw new TypeError('inspectLxt expects a Uint8Array');
-  const module = await compileModule(wasm);
-  const instance = await newInstance(module);
-  let text;
-  try {
-    text = instance.glue.inspectLxt(bytes, !!strict, Math.max(1, Math.floor(width)));
-  } catch (e) {
-    // A trapped instance is not given back to the pool.
-    if (!isTrap(e)) releaseInstance(module, instance);
-    throw e;
-  }
-  releaseInstance(module, instance);
-  return text;
 }
 
 /**

@@ -125,24 +125,45 @@ test('the inspector shows luaxt inspect\'s dump, from hex, JSON or a playground 
   await page.goto(`${inspector}#hex=020700000000000000`);
   await page.waitForSelector('body[data-ready="true"]', { timeout: 30000 });
   assert.match(await page.textContent('#dump'), /^  offset tag\n +0 02  integer 7\nok: 9 bytes, canonical\n$/);
+  assert.equal(await page.textContent('#verdict'), 'valid, canonical');
   assert.equal(await page.textContent('#value'), '7');
+  assert.equal(await page.textContent('#plain'), '7');
+  assert.equal(await page.textContent('#typed-json'), '{\n  "int": "7"\n}');
   assert.match(await page.textContent('#canonical'), /^02 07 00 00 00 00 00 00 00\n\(the same bytes/);
-  // Noncanonical bytes (the float key 1.0 for the integer 1): the canonical form differs.
-  let mark = await page.$eval('body', (b) => Number(b.dataset.shown));
-  await page.fill('#hex', '06 00000000 01000000 03 000000000000f03f 0101');
-  await page.waitForFunction((n) => Number(document.body.dataset.shown) > n, mark);
-  assert.match(await page.textContent('#dump'), /valid but noncanonical/);
-  assert.match(await page.textContent('#canonical'), /^06 01 00 00 00 01 01 00 00 00 00\n\(differs from the input\)$/);
   const shown = () => page.$eval('body', (b) => Number(b.dataset.shown));
-  let before = await shown();
-  await page.fill('#hex', '09');
-  await page.waitForFunction((n) => Number(document.body.dataset.shown) > n, before);
+  const fill = async (selector, text) => {
+    const before = await shown();
+    await page.fill(selector, text);
+    await page.waitForFunction((n) => Number(document.body.dataset.shown) > n, before);
+  };
+  // Noncanonical bytes (the float key 1.0 for the integer 1): marked in
+  // place, and the canonical form (written by Rust) differs.
+  await fill('#hex', '06 00000000 01000000 03 000000000000f03f 0101');
+  assert.match(await page.textContent('#dump'), /valid but noncanonical/);
+  assert.match(await page.textContent('#verdict'), /first noncanonical item is at offset 9/);
+  assert.equal(await page.$eval('#bytes mark.noncanonical', (m) => m.dataset.offset), '9');
+  assert.match(await page.textContent('#canonical'), /^06 01 00 00 00 01 01 00 00 00 00\n\(differs from the input\)$/);
+  // An error: its class and offset, the byte marked where it is.
+  await fill('#hex', '04 09000000 61');
+  assert.match(await page.textContent('#verdict'), /^error: length_overflow at offset 1/);
+  assert.equal(await page.$eval('#bytes mark.error', (m) => [m.dataset.offset, m.textContent].join()), '1,09');
+  assert.match(await page.textContent('#canonical'), /do not decode/);
+  await fill('#hex', '09');
   assert.match(await page.textContent('#dump'), /error: unknown_tag at offset 0/);
-  before = await shown();
-  await page.fill('#json', '{"name": "Ada"}');
-  await page.waitForFunction((n) => Number(document.body.dataset.shown) > n, before);
+  // Bytes: no plain JSON (and why), the typed view carries them.
+  await fill('#hex', '05 01000000 ff');
+  assert.match(await page.textContent('#plain'), /not plain JSON: at \$: bytes/);
+  assert.match(await page.textContent('#typed-json'), /"bytes": "ff"/);
+  // JSON in, converted by the CLI's Rust code; typed notation too; a bad one says why.
+  await fill('#json', '{"name": "Ada"}');
   assert.match(await page.inputValue('#hex'), /^06 00 00 00 00 01 00 00 00 04 04/);
   assert.match(await page.textContent('#dump'), /string "Ada"/);
+  await fill('#json', '{"name": "Ada", "name": "Bob"}');
+  assert.match(await page.textContent('#json-status'), /^invalid_json: .*duplicate key "name"/);
+  await page.check('#typed');
+  await fill('#json', '{"float": "0x3ff8000000000000"}');
+  assert.match(await page.inputValue('#hex'), /^03 00 00 00 00 00 00 f8 3f$/);
+  assert.equal(await page.textContent('#value'), '1.5');
   // The playground links a run's output bytes here.
   await open();
   await run('_io.output = { n = 7 }');

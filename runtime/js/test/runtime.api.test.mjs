@@ -350,3 +350,39 @@ test('inspectLxt: the dump of luaxt inspect, from the format crate in WebAssembl
   assert.match(bad, /error: unknown_tag at offset 0/);
   await assert.rejects(inspectLxt('06'), TypeError);
 });
+
+test('inspectDocument: verdict, canonical bytes and JSON views from the Rust code', async () => {
+  const { inspectDocument, jsonToLxt, serializeObject } = await import('../src/index.js');
+  const bytes = await jsonToLxt('{"name": "Ada", "langs": ["lua", "js"], "n": 2.5}');
+  // The CLI's converter and the JS codec agree on plain JSON.
+  assert.deepEqual(bytes, serializeObject({ name: 'Ada', langs: ['lua', 'js'], n: 2.5 }));
+  const doc = await inspectDocument(bytes);
+  assert.deepEqual(doc.verdict, { ok: true, canonical: true });
+  assert.deepEqual(doc.canonical, bytes);
+  assert.deepEqual(JSON.parse(doc.plain), { n: 2.5, name: 'Ada', langs: ['lua', 'js'] });
+  // The typed view reads back to the same bytes.
+  assert.deepEqual(await jsonToLxt(doc.typed, { typed: true }), bytes);
+  assert.match(doc.dump, /ok: \d+ bytes, canonical\n$/);
+
+  // Noncanonical: marked with its offset, re-encoded canonically by Rust.
+  const loose = new Uint8Array([0x06, 0, 0, 0, 0, 1, 0, 0, 0, 0x03, 0, 0, 0, 0, 0, 0, 0xf0, 0x3f, 0x01, 0x01]);
+  const noncanonical = await inspectDocument(loose);
+  assert.deepEqual(noncanonical.verdict, { ok: true, canonical: false, noncanonicalOffset: 9 });
+  assert.deepEqual(noncanonical.canonical, new Uint8Array([6, 1, 0, 0, 0, 1, 1, 0, 0, 0, 0]));
+  const strict = await inspectDocument(loose, { strict: true });
+  assert.equal(strict.verdict.kind, 'noncanonical');
+  assert.equal(strict.verdict.offset, 9);
+
+  // An error: class and offset, no views; bytes are not plain JSON.
+  const bad = await inspectDocument(new Uint8Array([0x04, 9, 0, 0, 0, 0x61]));
+  assert.deepEqual([bad.verdict.ok, bad.verdict.kind, bad.verdict.offset], [false, 'length_overflow', 1]);
+  assert.equal(bad.canonical, undefined);
+  const blob = await inspectDocument(new Uint8Array([0x05, 1, 0, 0, 0, 0xff]));
+  assert.match(blob.plainError, /bytes/);
+  assert.match(blob.typed, /"bytes": "ff"/);
+
+  // Bad JSON is the CLI's classified error.
+  await assert.rejects(jsonToLxt('{"a": 1, "a": 2}'), (e) => e.kind === 'invalid_json' && /duplicate key "a"/.test(e.message));
+  await assert.rejects(jsonToLxt('{"int": 5}', { typed: true }), (e) => e.kind === 'not_typed');
+  await assert.rejects(inspectDocument([1, 1]), TypeError);
+});

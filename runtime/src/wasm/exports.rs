@@ -187,13 +187,3 @@ fn to_js(err: Error) -> JsValue {
     }
     js.into()
 }
-
-/// The annotated dump of LXT `bytes` that `luaxt inspect` prints
-/// (`luaxt_format::inspect`, the same code, not a JavaScript copy of it),
-/// for the inspector page. `strict` makes a noncanonical document an error;
-/// strings and bytes values show up to `width` characters or bytes.
-#[wasm_bindgen(js_name = inspectLxt)]
-pub fn inspect_lxt(bytes: &[u8], strict: bool, width: u32) -> String {
-    let options = luaxt_format::DecodeOptions::new().strict(strict);
-    luaxt_format::inspect::inspect(bytes, &options, width as usize).text
-}

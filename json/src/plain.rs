@@ -31,12 +31,13 @@
 
 use std::fmt;
 
-use anyhow::{Result, anyhow, bail};
 use luaxt_format::{Table, ValueRef};
 use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Number};
 
+use crate::error::{ErrorKind, fail};
 use crate::path::{Path, WayOut};
+use crate::{Error, Result};
 
 /// Most JSON nesting `parse` accepts: the typed notation of 128 nested
 /// tables (LXT's default depth limit) takes up to 4 levels per table.
@@ -59,34 +60,40 @@ pub fn parse(text: &str, name: &str) -> Result<serde_json::Value> {
         (Err(e), Some(duplicate)) => {
             Err(duplicate_key(name, &duplicate.key, &duplicate.way_out, &e))
         }
-        (Err(e), None) => bail!("invalid JSON in {name}: {e}"),
+        (Err(e), None) => fail!(ErrorKind::InvalidJson, "invalid JSON in {name}: {e}"),
     }
 }
 
 /// Refuses JSON text nested deeper than [`MAX_NESTING`], before parsing it
 /// (serde_json's own recursion limit is off: typed JSON needs more).
-pub fn check_nesting(text: &str, name: &str) -> Result<()> {
+pub(crate) fn check_nesting(text: &str, name: &str) -> Result<()> {
     let nesting = nesting(text);
     if nesting > MAX_NESTING {
-        bail!("invalid JSON in {name}: nested {nesting} deep (at most {MAX_NESTING})");
+        fail!(
+            ErrorKind::InvalidJson,
+            "invalid JSON in {name}: nested {nesting} deep (at most {MAX_NESTING})"
+        );
     }
     Ok(())
 }
 
 /// The error for `key` met twice in one object, the object found by
 /// `way_out`; `at` is serde_json's error there, for the line and column.
-pub fn duplicate_key(
+pub(crate) fn duplicate_key(
     name: &str,
     key: &str,
     way_out: &WayOut,
     at: &serde_json::Error,
-) -> anyhow::Error {
-    anyhow!(
-        "invalid JSON in {name}: duplicate key {} at {} (line {} column {})",
-        serde_json::Value::String(key.to_owned()),
-        way_out.path(),
-        at.line(),
-        at.column()
+) -> Error {
+    Error::new(
+        ErrorKind::InvalidJson,
+        format_args!(
+            "invalid JSON in {name}: duplicate key {} at {} (line {} column {})",
+            serde_json::Value::String(key.to_owned()),
+            way_out.path(),
+            at.line(),
+            at.column()
+        ),
     )
 }
 
@@ -230,7 +237,7 @@ fn nesting(text: &str) -> usize {
 }
 
 /// Converts an LXT value to plain JSON.
-pub fn from_lxt(value: &ValueRef<'_>) -> Result<serde_json::Value> {
+pub fn to_plain(value: &ValueRef<'_>) -> Result<serde_json::Value> {
     from_in(value, &mut Path::root())
 }
 
@@ -243,11 +250,22 @@ fn from_in(value: &ValueRef<'_>, path: &mut Path) -> Result<serde_json::Value> {
         ValueRef::Int(i) => serde_json::Value::Number((*i).into()),
         ValueRef::Float(f) => match Number::from_f64(*f) {
             Some(n) => serde_json::Value::Number(n),
-            None => bail!("at {path}: the float {f} ({}): {HINT}", float_name(*f)),
+            None => fail!(
+                ErrorKind::NotPlain,
+                "at {path}: the float {f} ({}): {HINT}",
+                float_name(*f)
+            ),
         },
         ValueRef::Str(s) => serde_json::Value::String((*s).to_owned()),
-        ValueRef::Bytes(b) => bail!("at {path}: bytes ({} bytes): {HINT}", b.len()),
-        ValueRef::Ref(id) => bail!("at {path}: a reference to external table {id}: {HINT}"),
+        ValueRef::Bytes(b) => fail!(
+            ErrorKind::NotPlain,
+            "at {path}: bytes ({} bytes): {HINT}",
+            b.len()
+        ),
+        ValueRef::Ref(id) => fail!(
+            ErrorKind::NotPlain,
+            "at {path}: a reference to external table {id}: {HINT}"
+        ),
         ValueRef::Table(t) => table(t, path)?,
     })
 }
@@ -292,7 +310,8 @@ fn table(t: &Table<ValueRef<'_>>, path: &mut Path) -> Result<serde_json::Value> 
     } else {
         "a table with non-string keys"
     };
-    bail!(
+    fail!(
+        ErrorKind::NotPlain,
         "at {path}: {why} (first hash key: {}): {HINT}",
         luaxt_format::inspect::describe_scalar(first_key)
     )
@@ -306,11 +325,11 @@ mod tests {
     /// Through the converter `luaxt encode` uses.
     fn lxt(text: &str) -> Value {
         let limits = luaxt_format::Limits::default();
-        luaxt_format::decode(&crate::transcode::json_to_lxt(text, "x", &limits).unwrap()).unwrap()
+        luaxt_format::decode(&crate::plain_to_lxt(text, "x", &limits).unwrap()).unwrap()
     }
 
     fn json(value: &Value) -> Result<String> {
-        Ok(from_lxt(&value.as_value_ref())?.to_string())
+        Ok(to_plain(&value.as_value_ref())?.to_string())
     }
 
     #[test]

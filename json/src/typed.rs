@@ -1,4 +1,5 @@
-//! The typed JSON notation of §7, and the JavaScript view of §8.
+//! The typed JSON notation of §7: every LXT value, lossless, in one
+//! spelling (so a vector or a file cannot mean two things).
 //!
 //! Typed JSON: `null` nil · `true`/`false` · `{"int": "-12"}` ·
 //! `{"float": "0x3ff8000000000000"}` (the bits; every NaN is written as the
@@ -9,12 +10,12 @@
 use luaxt_format::{Table, Value, float_bits};
 use serde_json::{Value as Json, json};
 
-use crate::{from_hex, to_hex};
+use crate::error::{Error, ErrorKind, Result};
 
 /// The typed JSON of `value` (§7).
 ///
 /// ```
-/// use luaxt_conformance::value_to_typed;
+/// use luaxt_json::value_to_typed;
 /// use luaxt_format::Value;
 /// assert_eq!(value_to_typed(&Value::Int(-12)).to_string(), r#"{"int":"-12"}"#);
 /// assert_eq!(value_to_typed(&Value::Float(1.5)).to_string(), r#"{"float":"0x3ff8000000000000"}"#);
@@ -26,7 +27,7 @@ pub fn value_to_typed(value: &Value) -> Json {
         Value::Int(i) => json!({ "int": i.to_string() }),
         Value::Float(f) => json!({ "float": format!("0x{:016x}", float_bits(*f)) }),
         Value::Str(s) => json!({ "str": s }),
-        Value::Bytes(b) => json!({ "bytes": to_hex(b) }),
+        Value::Bytes(b) => json!({ "bytes": hex::encode(b) }),
         Value::Ref(id) => json!({ "ref": id }),
         Value::Table(t) => {
             let array = t.array().iter().map(value_to_typed).collect();
@@ -58,23 +59,26 @@ fn object(key: &str, value: Json) -> Json {
 /// mistake in a large file.
 ///
 /// ```
-/// use luaxt_conformance::typed_to_value;
+/// use luaxt_json::typed_to_value;
 /// use luaxt_format::Value;
 /// let json = serde_json::json!({"table": {"array": [{"int": "10"}], "hash": [[{"str": "a"}, true]]}});
 /// let value = typed_to_value(&json).unwrap();
 /// assert_eq!(value.as_table().unwrap().array(), &[Value::Int(10)]);
 /// let loose = serde_json::json!({"table": {"array": [], "hash": [[{"int": "1"}, true]]}});
-/// assert!(typed_to_value(&loose).unwrap_err().starts_with("at $.table.array: "));
+/// assert!(typed_to_value(&loose).unwrap_err().message().starts_with("at $.table.array: "));
 /// ```
-pub fn typed_to_value(json: &Json) -> Result<Value, String> {
-    let value = convert(json, "$")?;
+pub fn typed_to_value(json: &Json) -> Result<Value> {
+    let value = convert(json, "$").map_err(|e| Error::new(ErrorKind::NotTyped, e))?;
     let canonical = value_to_typed(&value);
     match first_difference(json, &canonical, "$".into()) {
         None => Ok(value),
-        Some((path, found, expected)) => Err(format!(
-            "at {path}: not the one spelling of §7.3 (canonical tables, canonical NaN, lowercase hex, plain integers): found {}, expected {}",
-            abbreviate(found),
-            abbreviate(expected)
+        Some((path, found, expected)) => Err(Error::new(
+            ErrorKind::NotTyped,
+            format_args!(
+                "at {path}: not the one spelling of §7.3 (canonical tables, canonical NaN, lowercase hex, plain integers): found {}, expected {}",
+                abbreviate(found),
+                abbreviate(expected)
+            ),
         )),
     }
 }
@@ -148,7 +152,9 @@ fn convert(json: &Json, path: &str) -> Result<Value, String> {
                 .map_err(|e| fail(format!("{t:?}: {e}")))
         }
         "str" => Ok(Value::Str(text()?.to_owned())),
-        "bytes" => from_hex(text()?).map(Value::Bytes).map_err(fail),
+        "bytes" => hex::decode(text()?)
+            .map(Value::Bytes)
+            .map_err(|e| fail(format!("bad hex: {e}"))),
         "ref" => inner
             .as_u64()
             .and_then(|id| u32::try_from(id).ok())
@@ -191,71 +197,6 @@ fn convert(json: &Json, path: &str) -> Result<Value, String> {
     }
 }
 
-/// What a §8 JavaScript decoder returns for `value`, as neutral JSON:
-/// `null`, `true`/`false`, `{"number": "0x<f64 bits>"}` (NaN canonical),
-/// `{"bigint": "<decimal>"}`, `{"string": s}`, `{"bytes": hex}`,
-/// `{"ref": id}`, `{"array": [..]}`, `{"object": [[key, v], ..]}` (in JS
-/// enumeration order: array-index keys ascending, then insertion order) and
-/// `{"map": [[k, v], ..]}` (in iteration order). `conformance/js/cross.mjs`
-/// writes the same form from the JS values.
-pub fn js_view(value: &Value) -> Json {
-    const SAFE: i64 = (1 << 53) - 1;
-    match value {
-        Value::Nil => Json::Null,
-        Value::Bool(b) => Json::Bool(*b),
-        Value::Int(i) if (-SAFE..=SAFE).contains(i) => number(*i as f64),
-        Value::Int(i) => json!({ "bigint": i.to_string() }),
-        Value::Float(f) => number(*f),
-        Value::Str(s) => json!({ "string": s }),
-        Value::Bytes(b) => json!({ "bytes": to_hex(b) }),
-        Value::Ref(id) => json!({ "ref": id }),
-        Value::Table(t) => {
-            if t.hash().is_empty() {
-                return object(
-                    "array",
-                    Json::Array(t.array().iter().map(js_view).collect()),
-                );
-            }
-            if t.array().is_empty() && t.hash().iter().all(|(k, _)| k.as_str().is_some()) {
-                let mut index_keys = Vec::new();
-                let mut other_keys = Vec::new();
-                for (k, v) in t.hash() {
-                    let key = k.as_str().unwrap_or_default();
-                    let entry = Json::Array(vec![Json::from(key), js_view(v)]);
-                    match array_index(key) {
-                        Some(i) => index_keys.push((i, entry)),
-                        None => other_keys.push(entry),
-                    }
-                }
-                index_keys.sort_by_key(|(i, _)| *i);
-                let mut entries: Vec<Json> = index_keys.into_iter().map(|(_, e)| e).collect();
-                entries.extend(other_keys);
-                return object("object", Json::Array(entries));
-            }
-            let mut entries: Vec<Json> = (1i64..)
-                .zip(t.array())
-                .map(|(i, v)| Json::Array(vec![js_view(&Value::Int(i)), js_view(v)]))
-                .collect();
-            entries.extend(
-                t.hash()
-                    .iter()
-                    .map(|(k, v)| Json::Array(vec![js_view(k), js_view(v)])),
-            );
-            object("map", Json::Array(entries))
-        }
-    }
-}
-
-fn number(f: f64) -> Json {
-    json!({ "number": format!("0x{:016x}", float_bits(f)) })
-}
-
-/// A JS array index: the canonical decimal form of 0 ≤ n < 2^32 − 1.
-fn array_index(key: &str) -> Option<u32> {
-    let n: u32 = key.parse().ok()?;
-    (n != u32::MAX && n.to_string() == key).then_some(n)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -264,7 +205,10 @@ mod tests {
     fn reject(text: &str, path: &str) {
         let json: Json = serde_json::from_str(text).expect("test JSON");
         let err = typed_to_value(&json).expect_err(text);
-        assert!(err.starts_with(&format!("at {path}:")), "{text}: {err}");
+        assert!(
+            err.message().starts_with(&format!("at {path}:")),
+            "{text}: {err}"
+        );
     }
 
     #[test]

@@ -16,17 +16,18 @@ use std::cell::{Cell, RefCell};
 use std::collections::HashSet;
 use std::fmt;
 
-use anyhow::{Result, anyhow, bail};
 use luaxt_format::{Limits, Table, ValueRef, encoded_len};
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::ser::{self, Serialize, SerializeMap, SerializeSeq, Serializer};
 
+use crate::error::{ErrorKind, fail};
 use crate::path::WayOut;
+use crate::{Error, Result};
 
 /// Converts plain JSON `text` (from `name`, for messages) to an LXT
 /// document within `limits`.
-pub fn json_to_lxt(text: &str, name: &str, limits: &Limits) -> Result<Vec<u8>> {
-    crate::json::check_nesting(text, name)?;
+pub fn plain_to_lxt(text: &str, name: &str, limits: &Limits) -> Result<Vec<u8>> {
+    crate::plain::check_nesting(text, name)?;
     let mut de = serde_json::Deserializer::from_str(text);
     de.disable_recursion_limit();
     let state = State {
@@ -48,25 +49,33 @@ pub fn json_to_lxt(text: &str, name: &str, limits: &Limits) -> Result<Vec<u8>> {
     let bytes = match (encoded, failure, at) {
         (Ok(bytes), _, _) => bytes,
         (Err(_), Some(Failure::Duplicate(key)), Some(at)) => {
-            return Err(crate::json::duplicate_key(name, &key, &way_out, &at));
+            return Err(crate::plain::duplicate_key(name, &key, &way_out, &at));
         }
-        (Err(_), Some(Failure::Json(message)), _) => bail!("invalid JSON in {name}: {message}"),
-        (Err(_), Some(Failure::TooLong), at) => bail!(
+        (Err(_), Some(Failure::Json(message)), _) => {
+            fail!(ErrorKind::InvalidJson, "invalid JSON in {name}: {message}")
+        }
+        (Err(_), Some(Failure::TooLong), at) => fail!(
+            ErrorKind::CannotEncode(luaxt_format::ErrorKind::LengthOverflow),
             "cannot encode: length_overflow: the document is longer than max_size, {} bytes \
              (at {}{})",
             limits.max_size,
             way_out.path(),
             Position(name, at.as_ref())
         ),
-        (Err(e), _, at) => bail!(
+        (Err(e), _, at) => fail!(
+            ErrorKind::CannotEncode(e.kind()),
             "cannot encode: {}: {e} (at {}{})",
             e.kind().name(),
             way_out.path(),
             Position(name, at.as_ref())
         ),
     };
-    de.end()
-        .map_err(|e| anyhow!("invalid JSON in {name}: {e}"))?;
+    de.end().map_err(|e| {
+        Error::new(
+            ErrorKind::InvalidJson,
+            format_args!("invalid JSON in {name}: {e}"),
+        )
+    })?;
     Ok(bytes)
 }
 

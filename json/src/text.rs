@@ -1,0 +1,48 @@
+//! JSON text of either dialect to LXT bytes: the one entry point that
+//! `luaxt encode`, `luaxt run --input` and the inspector page share.
+
+use luaxt_format::Limits;
+
+use crate::error::{Error, ErrorKind, Result};
+
+/// Which JSON the text is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialect {
+    /// Plain JSON, mapped as [`crate::plain`] says.
+    Plain,
+    /// The typed notation of §7.
+    Typed,
+}
+
+/// Converts JSON `text` (from `name`, for messages) to an LXT document
+/// within `limits`, refused with `length_overflow` before it gets longer
+/// than `max_size`. Plain JSON is converted as it is parsed (no tree:
+/// [`crate::plain_to_lxt`]); the typed notation is parsed into a tree and
+/// written by the format crate's writer, which checks `max_size` as it
+/// writes.
+///
+/// ```
+/// use luaxt_format::Limits;
+/// use luaxt_json::{Dialect, json_to_lxt};
+/// let plain = json_to_lxt("[true]", "x", Dialect::Plain, &Limits::DEFAULT)?;
+/// let typed = json_to_lxt(r#"{"table": {"array": [true], "hash": []}}"#, "x", Dialect::Typed, &Limits::DEFAULT)?;
+/// assert_eq!(plain, typed);
+/// # Ok::<(), luaxt_json::Error>(())
+/// ```
+pub fn json_to_lxt(text: &str, name: &str, dialect: Dialect, limits: &Limits) -> Result<Vec<u8>> {
+    if dialect == Dialect::Plain {
+        return crate::plain_to_lxt(text, name, limits);
+    }
+    let json = crate::parse(text, name)?;
+    let value = crate::typed_to_value(&json)
+        .map_err(|e| Error::new(e.kind(), format_args!("invalid typed JSON {e}")))?;
+    drop(json);
+    let mut bytes = Vec::new();
+    luaxt_format::encode_into_with(&value, &mut bytes, limits).map_err(|e| {
+        Error::new(
+            ErrorKind::CannotEncode(e.kind()),
+            format_args!("cannot encode: {}: {e}", e.kind().name()),
+        )
+    })?;
+    Ok(bytes)
+}
