@@ -26,6 +26,7 @@ fn main() {
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-changed=csrc");
     println!("cargo:rerun-if-changed=lua");
+    readme_path();
     let lua = lua_sources();
     let target = std::env::var("TARGET").unwrap_or_default();
     let wasm = target == "wasm32-unknown-unknown";
@@ -206,4 +207,19 @@ fn from_registry() -> Option<PathBuf> {
 fn tool(var: &str, default: &str) -> String {
     println!("cargo:rerun-if-env-changed={var}");
     std::env::var(var).unwrap_or_else(|_| default.into())
+}
+
+/// Where the README whose Rust examples run as doctests is: beside the
+/// manifest in the packed crate (cargo copies `readme = "../README.md"`
+/// there), one level up in the repository. `LUAXT_README` names it.
+fn readme_path() {
+    let manifest_dir = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("set by cargo"));
+    let packed = manifest_dir.join("README.md");
+    let readme = if packed.is_file() {
+        packed
+    } else {
+        manifest_dir.join("../README.md")
+    };
+    println!("cargo:rerun-if-changed={}", readme.display());
+    println!("cargo:rustc-env=LUAXT_README={}", readme.display());
 }

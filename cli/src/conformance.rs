@@ -10,15 +10,6 @@ use luaxt_conformance::{KNOWN_FAILURES_RUST, KnownFailures, LuaxtFormat, differe
 
 use crate::{ExitStatus, io as cli_io};
 
-/// The JS runner in this repository, found from the crate's source folder.
-const DEFAULT_RUNNER: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../conformance/js/run.mjs");
-
-/// The JS half of the generated differential run, found the same way.
-const DEFAULT_DRIVER: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../conformance/js/differential.mjs"
-);
-
 /// Arguments of `luaxt conformance`.
 #[derive(Debug, Args)]
 #[command(after_help = "\
@@ -61,7 +52,7 @@ pub struct ConformanceArgs {
     /// Check the reference Rust codec, luaxt-format (the default).
     #[arg(long)]
     pub rust: bool,
-    /// The JS runner script [default: conformance/js/run.mjs of this repository].
+    /// The JS runner script [default: the kit's conformance/js/run.mjs, built into luaxt].
     #[arg(long, value_name = "RUN.mjs", requires = "js")]
     pub runner: Option<PathBuf>,
     /// The Node.js executable.
@@ -79,7 +70,7 @@ pub struct ConformanceArgs {
     /// The seed of a generated run (decimal or 0x hex) [default: random].
     #[arg(long, value_name = "S", requires = "generate", value_parser = parse_seed)]
     pub seed: Option<u64>,
-    /// The JS driver of a generated run [default: conformance/js/differential.mjs of this repository].
+    /// The JS driver of a generated run [default: the kit's conformance/js/differential.mjs, built into luaxt].
     #[arg(long, value_name = "DIFFERENTIAL.mjs", requires = "generate")]
     pub driver: Option<PathBuf>,
     /// Write every vector as one JSON file (`-` for stdout) and check
@@ -164,16 +155,32 @@ fn run_rust(args: &ConformanceArgs) -> Result<ExitStatus> {
     })
 }
 
-/// One of the kit's JS scripts: the one given, or this repository's.
-fn js_script(given: Option<&PathBuf>, default: &str, what: &str, flag: &str) -> Result<PathBuf> {
-    let script = given.cloned().unwrap_or_else(|| PathBuf::from(default));
+/// One of the kit's JS scripts: the one given (`--runner`, `--driver`), or
+/// the one built into luaxt (`luaxt_conformance::kit`), written with the
+/// vectors into `kit_dir` (a temporary directory that lives as long as the
+/// run), so an installed luaxt needs no source tree.
+fn js_script(
+    given: Option<&PathBuf>,
+    built_in: fn(&luaxt_conformance::kit::KitPaths) -> &PathBuf,
+    kit_dir: &mut Option<tempfile::TempDir>,
+    what: &str,
+    flag: &str,
+) -> Result<PathBuf> {
+    let Some(script) = given else {
+        let dir = tempfile::Builder::new().prefix("luaxt-kit-").tempdir()?;
+        let kit = luaxt_conformance::kit::write_kit(dir.path())
+            .with_context(|| format!("cannot write the JS kit to {}", dir.path().display()))?;
+        let script = built_in(&kit).clone();
+        *kit_dir = Some(dir);
+        return Ok(script);
+    };
     if !script.is_file() {
         return Err(cli_io::usage(format!(
             "the JS {what} {} does not exist: pass {flag}",
             script.display()
         )));
     }
-    Ok(script)
+    Ok(script.clone())
 }
 
 /// A module argument as the JS side imports it: an existing path made
@@ -193,9 +200,11 @@ fn module_specifier(module: &str) -> Result<String> {
 }
 
 fn run_generated(args: &ConformanceArgs, module: &str, cases: u64) -> Result<ExitStatus> {
+    let mut kit_dir = None;
     let driver = js_script(
         args.driver.as_ref(),
-        DEFAULT_DRIVER,
+        |kit| &kit.driver,
+        &mut kit_dir,
         "driver",
         "--driver PATH/TO/differential.mjs",
     )?;
@@ -267,9 +276,11 @@ fn random_seed() -> u64 {
 }
 
 fn run_js(args: &ConformanceArgs, module: &str) -> Result<ExitStatus> {
+    let mut kit_dir = None;
     let runner = js_script(
         args.runner.as_ref(),
-        DEFAULT_RUNNER,
+        |kit| &kit.runner,
+        &mut kit_dir,
         "runner",
         "--runner PATH/TO/run.mjs",
     )?;

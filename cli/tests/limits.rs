@@ -6,6 +6,7 @@
 
 use std::io::Read;
 use std::process::{Command, Stdio};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use tempfile::TempDir;
@@ -18,9 +19,17 @@ struct Ended {
     peak_rss: u64,
 }
 
+/// One child at a time: the time-limit cases compare the runtime's deadline
+/// with the watchdog's, a second later, and a memory-heavy child running
+/// beside them on a 2-core machine could starve one and not the other.
+static ONE_CHILD_AT_A_TIME: Mutex<()> = Mutex::new(());
+
 /// Runs `luaxt run SCRIPT --no-state ARGS`; panics if it is still running
 /// after `outer`.
 fn run(code: &str, args: &[&str], outer: Duration) -> Ended {
+    let _turn = ONE_CHILD_AT_A_TIME
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
     let dir = TempDir::new().unwrap();
     let script = dir.path().join("job.lua");
     std::fs::write(&script, code).unwrap();

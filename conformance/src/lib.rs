@@ -25,6 +25,18 @@
 //! let _ = report.check(&known);
 //! ```
 //!
+//! ## Map
+//! - this file: [`Vector`], [`vectors`], [`run`], [`Report`], [`KnownFailures`];
+//! - `bundle`: every vector in one JSON document (`dist/lxt1-vectors.json`);
+//! - `kit`: the JS runner, driver and cross-check, built in, written out
+//!   beside the vectors for `luaxt conformance --js`;
+//! - `oracle`: the expected verdict for any bytes, as a vector;
+//! - `cases`, `raw`, `shrink`, `differential`: the generated differential
+//!   run against a JS module (cases, raw wire items, minimising, the driver);
+//! - `systematic`, `generate`: the vector files written from rules and seeds;
+//! - `js_view` (re-exported): what a §8 decoder returns, as neutral JSON;
+//!   the typed notation of §7 is `luaxt_json::typed` (re-exported).
+//!
 //! ## What a vector asserts (see the README and `schema/vectors.schema.json`)
 //! - `valid`: lenient and strict decoding give `value`; encoding `value`
 //!   gives exactly `hex`.
@@ -45,6 +57,7 @@ pub mod cases;
 pub mod differential;
 pub mod generate;
 mod js_view;
+pub mod kit;
 pub mod oracle;
 pub mod raw;
 pub mod shrink;

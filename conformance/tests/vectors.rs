@@ -444,9 +444,17 @@ fn known_failures_logic() {
     assert!(stale.contains("STALE values.bool.true"), "{stale}");
 }
 
+/// A check of the repository, not of the crate: the generator and the
+/// spec's examples are not in the packed crate (cargo writes
+/// `Cargo.toml.orig` there, which says where the test runs).
 #[test]
 fn normative_files_match_their_generator_and_the_spec_examples() {
-    let tool = concat!(env!("CARGO_MANIFEST_DIR"), "/tools/make_vectors.py");
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    if dir.join("Cargo.toml.orig").exists() {
+        println!("the packed crate has no tools/ or spec/: a repository check, not run here");
+        return;
+    }
+    let tool = dir.join("tools/make_vectors.py");
     match std::process::Command::new("python3")
         .arg(tool)
         .arg("--check")
@@ -458,6 +466,12 @@ fn normative_files_match_their_generator_and_the_spec_examples() {
             String::from_utf8_lossy(&out.stdout),
             String::from_utf8_lossy(&out.stderr)
         ),
-        Err(e) => println!("python3 not available ({e}): generator check skipped"),
+        Err(e) => {
+            assert!(
+                std::env::var_os("LUAXT_REQUIRE_ALL").is_none(),
+                "python3 not found (LUAXT_REQUIRE_ALL is set): {e}"
+            );
+            println!("python3 not available ({e}): generator check skipped");
+        }
     }
 }

@@ -85,7 +85,7 @@ fn greedy_nesting(levels: usize) -> Vec<u8> {
 fn nested_declared_counts_do_not_multiply_memory() {
     for input in [
         greedy_nesting(127),
-        include_bytes!("../../fuzz/regressions/decode/nested-preallocation").to_vec(),
+        include_bytes!("findings/nested-preallocation").to_vec(),
     ] {
         let bound = 64 * 1024 + 256 * input.len();
         let peak = peak_during(|| {
@@ -264,7 +264,7 @@ fn decoding_takes_at_most_48_bytes_per_input_byte() {
 fn serde_values_take_at_most_96_bytes_per_input_byte() {
     // A fuzzer finding: an array part reserved from its declared count, a
     // hole, then values (hash entries) growing beside the unused room.
-    let finding = include_bytes!("../../fuzz/regressions/decode/serde-array-reserved-then-hole");
+    let finding = include_bytes!("findings/serde-array-reserved-then-hole");
     let mut inputs = shapes(64 * 1024);
     inputs.push(("array reserved, then a hole", finding.to_vec()));
     for (name, input) in inputs {

@@ -162,7 +162,7 @@ pub mod wasm;
 
 /// The Rust examples of the repository's README, run as doctests.
 #[cfg(doctest)]
-#[doc = include_str!("../../README.md")]
+#[doc = include_str!(env!("LUAXT_README"))]
 pub struct ReadmeExamples;
 
 pub use cancel::CancelToken;
