@@ -113,6 +113,8 @@ mod arbitrary;
 mod de;
 #[cfg(feature = "serde")]
 mod ser;
+#[cfg(feature = "serde")]
+mod struct_order;
 
 pub use canonical::{canonicalize, is_canonical};
 pub use error::{Error, ErrorKind, Result};

@@ -12,6 +12,7 @@ use alloc::vec::Vec;
 use serde::ser::{self, Impossible, Serialize};
 
 use crate::key::{encoded_key_order, float_key_as_int};
+use crate::struct_order::StructOrders;
 use crate::table::{Element, View};
 use crate::value::float_bits;
 use crate::write::check_document_len;
@@ -133,6 +134,9 @@ struct Span {
     key: usize,
     value: usize,
     end: usize,
+    /// The entry's place in canonical order, when its struct's field order
+    /// is known (`struct_order.rs`).
+    rank: u32,
 }
 
 /// The serializer. Use it through [`to_vec`].
@@ -145,6 +149,8 @@ struct Encoder {
     scratch: Vec<u8>,
     depth: u32,
     limits: Limits,
+    /// The canonical field orders of the struct types met so far.
+    orders: StructOrders,
 }
 
 const NIL: u8 = Tag::Nil as u8;
@@ -157,6 +163,7 @@ impl Encoder {
             scratch: Vec::new(),
             depth: 0,
             limits,
+            orders: StructOrders::default(),
         }
     }
 
@@ -274,6 +281,38 @@ impl Encoder {
         result
     }
 
+    /// Closes a struct table whose entries `spans[base..]` carry their
+    /// canonical places (`rank`, from a known field order): moves them
+    /// into that order. No key is compared; struct fields are distinct
+    /// strings, so nothing else can change.
+    fn close_ranked(&mut self, count_at: usize, base: usize, in_order: bool) -> Result<()> {
+        self.depth -= 1;
+        let m = self.count(self.spans.len() - base)?;
+        self.patch_u32(count_at, m);
+        if !in_order {
+            let Encoder {
+                out,
+                spans,
+                scratch,
+                ..
+            } = self;
+            // The body once into scratch, then each entry back at its
+            // place: ranks are distinct, so an insertion sort of a few
+            // integers puts them in order.
+            let spans = &mut spans[base..];
+            spans.sort_unstable_by_key(|s| s.rank);
+            let body = count_at + 4;
+            scratch.clear();
+            scratch.extend_from_slice(&out[body..]);
+            out.truncate(body);
+            for span in spans.iter() {
+                out.extend_from_slice(&scratch[span.key - body..span.end - body]);
+            }
+        }
+        self.spans.truncate(base);
+        Ok(())
+    }
+
     /// Puts the table that starts at `start` in canonical form: sorts its
     /// hash entries, rejects equal keys, drops nil values and moves the
     /// keys that continue the array part into it (§4).
@@ -357,6 +396,20 @@ enum Shape {
     Map,
 }
 
+/// What a struct table knows of its field order (`struct_order.rs`).
+#[derive(Debug)]
+enum FieldOrder {
+    /// Not a struct, or fields that left the known order: keys are compared.
+    Compared,
+    /// The fields so far are those of the known order `index`, up to `pos`.
+    Known { index: usize, pos: usize },
+    /// The first value of this struct type: its field names, to learn.
+    Learning {
+        name: &'static str,
+        fields: Vec<&'static str>,
+    },
+}
+
 /// A table being written: a sequence, struct or map, possibly inside the
 /// one-entry table of an enum variant.
 #[derive(Debug)]
@@ -384,6 +437,8 @@ pub struct Compound<'a> {
     /// Whether this table is the content of an enum variant (so the outer
     /// one-entry table closes too).
     variant: bool,
+    /// What is known of a struct's field order.
+    order: FieldOrder,
 }
 
 impl<'a> Compound<'a> {
@@ -409,7 +464,23 @@ impl<'a> Compound<'a> {
             fast: true,
             key_at: 0,
             variant,
+            order: FieldOrder::Compared,
         })
+    }
+
+    /// Opens a struct table (`name`: the struct's, or the variant's),
+    /// with its field order if it is known, else to learn it.
+    fn open_struct(enc: &'a mut Encoder, name: &'static str, variant: bool) -> Result<Self> {
+        let order = match enc.orders.find(name) {
+            Some(index) => FieldOrder::Known { index, pos: 0 },
+            None => FieldOrder::Learning {
+                name,
+                fields: Vec::new(),
+            },
+        };
+        let mut compound = Compound::open(enc, Shape::Struct, variant)?;
+        compound.order = order;
+        Ok(compound)
     }
 
     /// Records the entry whose key was written at `key` and value at
@@ -421,6 +492,7 @@ impl<'a> Compound<'a> {
             key,
             value,
             end: enc.out.len(),
+            rank: 0,
         };
         if let Some(prev) = enc.spans[self.base..].last() {
             let ordering = encoded_key_order(&enc.out[prev.key..prev.value], &enc.out[key..value]);
@@ -468,6 +540,27 @@ impl<'a> Compound<'a> {
     }
 
     fn field<T: ?Sized + Serialize>(&mut self, name: &'static str, value: &T) -> Result<()> {
+        let rank = match &mut self.order {
+            FieldOrder::Known { index, pos } => match self.enc.orders.rank(*index, *pos, name) {
+                Some(rank) => {
+                    *pos += 1;
+                    Some(rank)
+                }
+                None => {
+                    // Not the known sequence: compare keys from here on,
+                    // and sort at the end (earlier entries were not
+                    // compared).
+                    self.order = FieldOrder::Compared;
+                    self.fast = false;
+                    None
+                }
+            },
+            FieldOrder::Learning { fields, .. } => {
+                fields.push(name);
+                None
+            }
+            FieldOrder::Compared => None,
+        };
         let key = self.enc.out.len();
         self.enc.put_counted(Tag::Str, name.as_bytes())?;
         let at = self.enc.out.len();
@@ -476,7 +569,20 @@ impl<'a> Compound<'a> {
             self.enc.out.truncate(key);
             return Ok(());
         }
-        self.push_entry(key, at)
+        match rank {
+            // A known field: its place is known, no key to compare.
+            Some(rank) => {
+                let end = self.enc.out.len();
+                self.enc.spans.push(Span {
+                    key,
+                    value: at,
+                    end,
+                    rank,
+                });
+                Ok(())
+            }
+            None => self.push_entry(key, at),
+        }
     }
 
     fn map_key<T: ?Sized + Serialize>(&mut self, key: &T) -> Result<()> {
@@ -510,7 +616,19 @@ impl<'a> Compound<'a> {
                 enc.close_hash(self.start, self.count_at, self.base, self.fast)?;
             }
         } else {
-            enc.close_hash(self.start, self.count_at, self.base, self.fast)?;
+            match self.order {
+                FieldOrder::Known { index, .. } => {
+                    let in_order = enc.orders.in_order(index);
+                    enc.close_ranked(self.count_at, self.base, in_order)?;
+                }
+                FieldOrder::Learning { name, fields } => {
+                    enc.close_hash(self.start, self.count_at, self.base, self.fast)?;
+                    enc.orders.learn(name, fields);
+                }
+                FieldOrder::Compared => {
+                    enc.close_hash(self.start, self.count_at, self.base, self.fast)?;
+                }
+            }
         }
         if self.variant {
             // The one-entry table around the variant's content.
@@ -677,8 +795,8 @@ impl<'a> ser::Serializer for &'a mut Encoder {
     fn serialize_map(self, _len: Option<usize>) -> Result<Compound<'a>> {
         Compound::open(self, Shape::Map, false)
     }
-    fn serialize_struct(self, _name: &'static str, _len: usize) -> Result<Compound<'a>> {
-        Compound::open(self, Shape::Struct, false)
+    fn serialize_struct(self, name: &'static str, _len: usize) -> Result<Compound<'a>> {
+        Compound::open_struct(self, name, false)
     }
     fn serialize_struct_variant(
         self,
@@ -688,7 +806,7 @@ impl<'a> ser::Serializer for &'a mut Encoder {
         _len: usize,
     ) -> Result<Compound<'a>> {
         open_variant(self, variant)?;
-        Compound::open(self, Shape::Struct, true)
+        Compound::open_struct(self, variant, true)
     }
     fn collect_str<T: ?Sized + core::fmt::Display>(self, value: &T) -> Result<()> {
         let text = alloc::format!("{value}");

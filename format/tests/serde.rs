@@ -1072,3 +1072,128 @@ proptest! {
         prop_assert_eq!(back, v);
     }
 }
+
+/// The serializer learns a struct type's field order from its first value
+/// and places later values' fields by it (`struct_order.rs`): every value
+/// must come out as it does alone, where nothing was learned yet.
+mod learned_field_orders {
+    use super::*;
+
+    #[derive(Serialize, Debug, Clone)]
+    struct Person {
+        name: String,
+        id: i64,
+        nickname: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        email: Option<String>,
+        active: bool,
+    }
+
+    mod other {
+        use serde::Serialize;
+        /// Another struct type of the same name, with other fields.
+        #[derive(Serialize, Debug, Clone)]
+        pub struct Person {
+            pub zz: i64,
+            pub a: i64,
+        }
+    }
+
+    #[derive(Serialize, Debug, Clone)]
+    enum Event {
+        Moved { to: i64, by: String },
+        Named { name: String, id: i64 },
+    }
+
+    /// `to_vec` of all of `values` in one table, element by element, is
+    /// what each gives alone.
+    #[track_caller]
+    fn each_as_alone<T: Serialize>(values: &[T]) {
+        let together = decode(&to_vec(values).unwrap()).unwrap();
+        let together = together.as_table().unwrap();
+        assert_eq!(together.array().len(), values.len());
+        for (i, v) in values.iter().enumerate() {
+            let alone = decode(&to_vec(v).unwrap()).unwrap();
+            assert_eq!(together.array()[i], alone, "element {i}");
+        }
+        assert!(luaxt_format::is_canonical(&to_vec(values).unwrap()).unwrap());
+    }
+
+    fn person(i: i64) -> Person {
+        Person {
+            name: format!("p{i}"),
+            id: i,
+            nickname: (i % 3 == 0).then(|| format!("n{i}")),
+            email: (i % 2 == 0).then(|| format!("e{i}@x")),
+            active: i % 5 == 0,
+        }
+    }
+
+    #[test]
+    fn nil_fields_and_skipped_fields_keep_every_value_canonical() {
+        // The first value has no skipped field, the second skips one in the
+        // middle (the known sequence breaks there), later ones vary.
+        let people: Vec<Person> = [0, 1, 2, 3, 4, 5, 6].into_iter().map(person).collect();
+        each_as_alone(&people);
+        // Learned from a value that skipped the field: a later value that
+        // has it leaves the known sequence.
+        let people: Vec<Person> = [1, 0, 3, 2].into_iter().map(person).collect();
+        each_as_alone(&people);
+    }
+
+    #[test]
+    fn struct_types_and_variants_that_share_a_name_are_not_confused() {
+        let mixed = (
+            person(0),
+            other::Person { zz: 1, a: 2 },
+            person(2),
+            other::Person { zz: 3, a: 4 },
+        );
+        let together = decode(&to_vec(&mixed).unwrap()).unwrap();
+        let t = together.as_table().unwrap();
+        assert_eq!(t.array()[0], decode(&to_vec(&mixed.0).unwrap()).unwrap());
+        assert_eq!(t.array()[1], decode(&to_vec(&mixed.1).unwrap()).unwrap());
+        assert_eq!(t.array()[2], decode(&to_vec(&mixed.2).unwrap()).unwrap());
+        assert_eq!(t.array()[3], decode(&to_vec(&mixed.3).unwrap()).unwrap());
+        let events = [
+            Event::Named {
+                name: "a".into(),
+                id: 1,
+            },
+            Event::Moved {
+                to: 2,
+                by: "b".into(),
+            },
+            Event::Named {
+                name: "c".into(),
+                id: 3,
+            },
+            Event::Moved {
+                to: 4,
+                by: "d".into(),
+            },
+        ];
+        each_as_alone(&events);
+    }
+
+    #[test]
+    fn equal_field_names_are_refused_every_time() {
+        #[derive(Serialize)]
+        struct Twice {
+            a: i64,
+            #[serde(rename = "a")]
+            b: i64,
+        }
+        let twice = [Twice { a: 1, b: 2 }, Twice { a: 3, b: 4 }];
+        assert_eq!(ser_err(&twice), ErrorKind::DuplicateKey);
+        assert_eq!(ser_err(&twice[1]), ErrorKind::DuplicateKey);
+    }
+
+    proptest! {
+        #[test]
+        fn any_mix_of_present_and_absent_fields(picks in proptest::collection::vec(0i64..30, 1..40)) {
+            let people: Vec<Person> = picks.into_iter().map(person).collect();
+            each_as_alone(&people);
+        }
+    }
+}

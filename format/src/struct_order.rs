@@ -1,0 +1,135 @@
+//! The canonical order of a struct's fields, worked out once per struct
+//! type and reused by the serde serializer.
+//!
+//! serde hands a struct's fields over in declaration order; a canonical
+//! table wants them in encoded-key order (§4.2). The names of a struct
+//! type's fields are the same `&'static str`s every time, so their order
+//! is learned from the first value and each later value only checks that
+//! its field names are those (the same pointers) in the same sequence.
+//! Anything else (a field skipped with `skip_serializing_if`, two struct
+//! types of one name) falls back to comparing keys, which is always right.
+
+use alloc::vec::Vec;
+use core::cmp::Ordering;
+
+use crate::Tag;
+use crate::key::encoded_key_order;
+
+/// At most this many struct types are remembered per serializer.
+const MAX_KNOWN: usize = 256;
+
+/// The field orders learned so far.
+#[derive(Debug, Default)]
+pub(crate) struct StructOrders {
+    known: Vec<Known>,
+}
+
+/// One struct type's fields in declaration order, and the place of each
+/// in canonical order.
+#[derive(Debug)]
+struct Known {
+    name: &'static str,
+    fields: Vec<&'static str>,
+    rank: Vec<u32>,
+    /// Declaration order is canonical order: nothing to move.
+    in_order: bool,
+}
+
+/// The same `&'static str`: one pointer and length comparison (equal
+/// pointers and lengths are equal text; the order depends only on text).
+#[inline]
+fn same(a: &'static str, b: &'static str) -> bool {
+    core::ptr::eq(a.as_ptr(), b.as_ptr()) && a.len() == b.len()
+}
+
+impl StructOrders {
+    /// The order known for the struct (or struct variant) called `name`.
+    #[inline]
+    pub(crate) fn find(&self, name: &'static str) -> Option<usize> {
+        self.known.iter().position(|k| same(k.name, name))
+    }
+
+    /// The canonical place of `field`, if it is the field at `pos` of the
+    /// known order `index`.
+    #[inline]
+    pub(crate) fn rank(&self, index: usize, pos: usize, field: &'static str) -> Option<u32> {
+        let known = &self.known[index];
+        match known.fields.get(pos) {
+            Some(&expected) if same(expected, field) => Some(known.rank[pos]),
+            _ => None,
+        }
+    }
+
+    /// Whether the known order `index` is declaration order.
+    #[inline]
+    pub(crate) fn in_order(&self, index: usize) -> bool {
+        self.known[index].in_order
+    }
+
+    /// Learns the order of the struct `name` from the field names of one
+    /// value, unless two of them are equal (the value was an error then).
+    pub(crate) fn learn(&mut self, name: &'static str, fields: Vec<&'static str>) {
+        if self.known.len() >= MAX_KNOWN || self.find(name).is_some() {
+            return;
+        }
+        let keys: Vec<Vec<u8>> = fields.iter().map(|f| string_key(f)).collect();
+        let mut by_key: Vec<usize> = (0..fields.len()).collect();
+        by_key.sort_unstable_by(|&a, &b| encoded_key_order(&keys[a], &keys[b]));
+        if by_key
+            .windows(2)
+            .any(|w| encoded_key_order(&keys[w[0]], &keys[w[1]]) == Ordering::Equal)
+        {
+            return;
+        }
+        let mut rank = alloc::vec![0u32; fields.len()];
+        for (place, &field) in by_key.iter().enumerate() {
+            rank[field] = place as u32;
+        }
+        let in_order = rank.iter().enumerate().all(|(i, &r)| r as usize == i);
+        self.known.push(Known {
+            name,
+            fields,
+            rank,
+            in_order,
+        });
+    }
+}
+
+/// The encoded key of a field name (a string key, §2).
+fn string_key(name: &str) -> Vec<u8> {
+    let mut key = Vec::with_capacity(5 + name.len());
+    key.push(Tag::Str as u8);
+    key.extend_from_slice(&(name.len() as u32).to_le_bytes());
+    key.extend_from_slice(name.as_bytes());
+    key
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ranks_follow_the_encoded_key_order() {
+        const R: &str = "R";
+        let mut orders = StructOrders::default();
+        // Declaration order; canonical: id, bio, geo, name (length first).
+        let fields: [&'static str; 4] = ["name", "id", "geo", "bio"];
+        orders.learn(R, fields.to_vec());
+        let r = orders.find(R).unwrap();
+        assert!(!orders.in_order(r));
+        let ranks: Vec<u32> = (0..4)
+            .map(|i| orders.rank(r, i, fields[i]).unwrap())
+            .collect();
+        assert_eq!(ranks, [3, 0, 2, 1]);
+        // Another field at a place, or past the end: not known.
+        assert_eq!(orders.rank(r, 0, fields[1]), None);
+        assert_eq!(orders.rank(r, 4, "x"), None);
+        const G: &str = "G";
+        orders.learn(G, alloc::vec!["lat", "lon", "city"]);
+        assert!(orders.in_order(orders.find(G).unwrap()));
+        // Equal names are not learned.
+        const D: &str = "D";
+        orders.learn(D, alloc::vec!["a", "a"]);
+        assert_eq!(orders.find(D), None);
+    }
+}
