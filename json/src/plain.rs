@@ -46,12 +46,12 @@ pub const MAX_NESTING: usize = 1024;
 /// Parses JSON text from `name` (for messages), nested at most
 /// [`MAX_NESTING`] deep, with no key twice in one object.
 pub fn parse(text: &str, name: &str) -> Result<serde_json::Value> {
-    check_nesting(text, name)?;
     let mut de = serde_json::Deserializer::from_str(text);
     de.disable_recursion_limit();
     let mut duplicate = None;
     let result = Reader {
         duplicate: &mut duplicate,
+        depth: 0,
     }
     .deserialize(&mut de)
     .and_then(|json| de.end().map(|()| json));
@@ -64,17 +64,12 @@ pub fn parse(text: &str, name: &str) -> Result<serde_json::Value> {
     }
 }
 
-/// Refuses JSON text nested deeper than [`MAX_NESTING`], before parsing it
-/// (serde_json's own recursion limit is off: typed JSON needs more).
-pub(crate) fn check_nesting(text: &str, name: &str) -> Result<()> {
-    let nesting = nesting(text);
-    if nesting > MAX_NESTING {
-        fail!(
-            ErrorKind::InvalidJson,
-            "invalid JSON in {name}: nested {nesting} deep (at most {MAX_NESTING})"
-        );
-    }
-    Ok(())
+/// The error for an array or object nested deeper than [`MAX_NESTING`]
+/// (serde_json's own recursion limit is off: typed JSON needs more). The
+/// readers count as they go, so it comes at the first array or object too
+/// deep, with serde_json's line and column.
+pub(crate) fn too_deep<E: de::Error>() -> E {
+    E::custom(format_args!("nested more than {MAX_NESTING} deep"))
 }
 
 /// The error for `key` met twice in one object, the object found by
@@ -109,6 +104,8 @@ struct Duplicate {
 /// replacing the earlier value. The path costs nothing unless it is needed.
 struct Reader<'d> {
     duplicate: &'d mut Option<Duplicate>,
+    /// Arrays and objects around the value.
+    depth: usize,
 }
 
 impl Reader<'_> {
@@ -116,6 +113,7 @@ impl Reader<'_> {
     fn inner(&mut self) -> Reader<'_> {
         Reader {
             duplicate: &mut *self.duplicate,
+            depth: self.depth + 1,
         }
     }
 
@@ -172,6 +170,9 @@ impl<'de> Visitor<'de> for Reader<'_> {
     }
 
     fn visit_seq<A: SeqAccess<'de>>(mut self, mut seq: A) -> Result<Self::Value, A::Error> {
+        if self.depth >= MAX_NESTING {
+            return Err(too_deep());
+        }
         let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
         loop {
             match seq.next_element_seed(self.inner()) {
@@ -187,6 +188,9 @@ impl<'de> Visitor<'de> for Reader<'_> {
     }
 
     fn visit_map<A: MapAccess<'de>>(mut self, mut map: A) -> Result<Self::Value, A::Error> {
+        if self.depth >= MAX_NESTING {
+            return Err(too_deep());
+        }
         let mut members = Map::new();
         while let Some(key) = map.next_key::<String>()? {
             if members.contains_key(&key) {
@@ -208,32 +212,6 @@ impl<'de> Visitor<'de> for Reader<'_> {
         }
         Ok(serde_json::Value::Object(members))
     }
-}
-
-/// The deepest nesting of arrays and objects in JSON text (strings skipped).
-fn nesting(text: &str) -> usize {
-    let (mut depth, mut deepest, mut in_string, mut escaped) = (0usize, 0, false, false);
-    for b in text.bytes() {
-        if in_string {
-            match b {
-                _ if escaped => escaped = false,
-                b'\\' => escaped = true,
-                b'"' => in_string = false,
-                _ => {}
-            }
-            continue;
-        }
-        match b {
-            b'"' => in_string = true,
-            b'[' | b'{' => {
-                depth += 1;
-                deepest = deepest.max(depth);
-            }
-            b']' | b'}' => depth = depth.saturating_sub(1),
-            _ => {}
-        }
-    }
-    deepest
 }
 
 /// Converts an LXT value to plain JSON.
@@ -376,13 +354,45 @@ mod tests {
 
     #[test]
     fn nesting_is_bounded_but_deeper_than_serde_json_default() {
-        let deep = format!("{}{}", "[".repeat(300), "]".repeat(300));
-        assert!(parse(&deep, "x").is_ok());
-        let too_deep = format!("{}{}", "[".repeat(2000), "]".repeat(2000));
-        let err = parse(&too_deep, "x").unwrap_err().to_string();
-        assert!(err.contains("nested 2000 deep"), "{err}");
-        assert_eq!(nesting(r#"{"a": "[[[\"[", "b": [{}]}"#), 3);
-        assert!(parse("[1] x", "x").is_err());
+        // 1024 levels of unoptimised frames need more than a test
+        // thread's 2 MiB of stack.
+        let run = move || {
+            let deep = format!("{}{}", "[".repeat(300), "]".repeat(300));
+            assert!(parse(&deep, "x").is_ok());
+            let at_limit = format!("{}{}", "[".repeat(MAX_NESTING), "]".repeat(MAX_NESTING));
+            assert!(parse(&at_limit, "x").is_ok());
+            let limits = luaxt_format::Limits::DEFAULT.with_max_depth(u32::MAX);
+            assert!(crate::plain_to_lxt(&at_limit, "x", &limits).is_ok());
+            for deeper in [MAX_NESTING + 1, 100_000] {
+                let too_deep = format!("{}{}", "[".repeat(deeper), "]".repeat(deeper));
+                let err = parse(&too_deep, "x").unwrap_err();
+                assert_eq!(err.kind(), ErrorKind::InvalidJson);
+                let message = err.to_string();
+                assert!(
+                    message.starts_with(
+                        "invalid JSON in x: nested more than 1024 deep at line 1 column 10"
+                    ),
+                    "{message}"
+                );
+                // Transcoding stops at the same place, whatever the LXT
+                // depth limit.
+                let err = crate::plain_to_lxt(&too_deep, "x", &limits).unwrap_err();
+                assert_eq!(
+                    (err.kind(), err.to_string()),
+                    (ErrorKind::InvalidJson, message)
+                );
+            }
+            // Brackets in strings are not nesting.
+            let quoted = format!(r#"["{}"]"#, "[".repeat(5000));
+            assert!(parse(&quoted, "x").is_ok());
+            assert!(parse("[1] x", "x").is_err());
+        };
+        std::thread::Builder::new()
+            .stack_size(64 << 20)
+            .spawn(run)
+            .unwrap()
+            .join()
+            .unwrap();
     }
 
     #[test]

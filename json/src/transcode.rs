@@ -27,7 +27,6 @@ use crate::{Error, Result};
 /// Converts plain JSON `text` (from `name`, for messages) to an LXT
 /// document within `limits`.
 pub fn plain_to_lxt(text: &str, name: &str, limits: &Limits) -> Result<Vec<u8>> {
-    crate::plain::check_nesting(text, name)?;
     let mut de = serde_json::Deserializer::from_str(text);
     de.disable_recursion_limit();
     let state = State {
@@ -36,6 +35,7 @@ pub fn plain_to_lxt(text: &str, name: &str, limits: &Limits) -> Result<Vec<u8>> 
         failure: RefCell::new(None),
         way_out: RefCell::new(WayOut::default()),
         sizes: Sizes::new(),
+        depth: Cell::new(0),
     };
     let top = Top {
         de: RefCell::new(Some(&mut de)),
@@ -113,11 +113,30 @@ struct State {
     failure: RefCell<Option<Failure>>,
     way_out: RefCell<WayOut>,
     sizes: Sizes,
+    /// Arrays and objects open around the value being read.
+    depth: Cell<usize>,
 }
 
 impl State {
     fn fail(&self, failure: Failure) {
         self.failure.borrow_mut().get_or_insert(failure);
+    }
+
+    /// Enters an array or object, refusing one nested deeper than
+    /// `MAX_NESTING` (serde_json's recursion limit is off; the LXT depth
+    /// limit may be higher than the stack allows).
+    fn enter<E: de::Error>(&self) -> Result<(), E> {
+        let depth = self.depth.get() + 1;
+        if depth > crate::MAX_NESTING {
+            return Err(crate::plain::too_deep());
+        }
+        self.depth.set(depth);
+        Ok(())
+    }
+
+    /// Leaves the array or object entered last.
+    fn leave(&self) {
+        self.depth.set(self.depth.get() - 1);
     }
 
     /// Counts `bytes` more of the document, refusing to go past max_size.
@@ -343,6 +362,7 @@ impl<'de, S: Serializer> Visitor<'de> for Transcode<'_, S> {
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<S::Ok, A::Error> {
+        self.state.enter()?;
         self.add(self.state.sizes.empty_table)?;
         let (slot, state) = (self.slot, self.state);
         let mut out = Self::put(slot, state, self.ser.serialize_seq(None))?;
@@ -365,10 +385,12 @@ impl<'de, S: Serializer> Visitor<'de> for Transcode<'_, S> {
                 }
             }
         }
+        state.leave();
         Self::put(slot, state, out.end())
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<S::Ok, A::Error> {
+        self.state.enter()?;
         self.add(self.state.sizes.empty_table)?;
         let (slot, state) = (self.slot, self.state);
         let mut out = Self::put(slot, state, self.ser.serialize_map(None))?;
@@ -395,6 +417,7 @@ impl<'de, S: Serializer> Visitor<'de> for Transcode<'_, S> {
             }
             seen.insert(key);
         }
+        state.leave();
         Self::put(slot, state, out.end())
     }
 }
