@@ -10,7 +10,7 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use luaxt_format::{Table, Value, ValueRef};
+use luaxt_format::{DecodeOptions, Table, Value, ValueRef};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -259,6 +259,9 @@ fn codecs(c: &mut Criterion) {
     });
     group.bench_function("luaxt_serde", |b| {
         b.iter(|| luaxt_format::from_slice::<Vec<Record>>(black_box(&lxt)).unwrap())
+    });
+    group.bench_function("luaxt_check", |b| {
+        b.iter(|| DecodeOptions::new().check(black_box(&lxt)).unwrap())
     });
     group.bench_function("rmp_named", |b| {
         b.iter(|| rmp_serde::from_slice::<Vec<Record>>(black_box(&rmp_named)).unwrap())
