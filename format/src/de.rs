@@ -804,7 +804,7 @@ fn key_rank(encoded: &[u8]) -> u128 {
             }
             let mut word = [0u8; 8];
             word[..len].copy_from_slice(&encoded[5..]);
-            string_rank(len, short_content(u64::from_le_bytes(word), len))
+            string_rank(len, short_content(word, len))
         }
         Some(tag) if *tag < 0x04 => 0,
         _ => u128::MAX,
@@ -979,7 +979,7 @@ impl<'de> MapView<'_, 'de> {
         let (rank, text) = match input.get(start..).and_then(|rest| rest.first_chunk::<8>()) {
             Some(word) if len <= 8 => {
                 // One load serves the UTF-8 check (ASCII) and the order.
-                let word = short_content(u64::from_le_bytes(*word), len);
+                let word = short_content(*word, len);
                 if word & HIGH_BITS != 0 {
                     return None;
                 }

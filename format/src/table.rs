@@ -3,7 +3,8 @@
 use alloc::vec::Vec;
 use core::cmp::Ordering;
 
-use crate::key::{KeyView, cmp_encoded};
+use crate::key::cmp_encoded;
+use crate::wire::Scalar;
 use crate::{Error, Tag};
 
 /// What the generic table, parser and writer need from a value type.
@@ -33,7 +34,7 @@ pub trait Element: Sized + Clone + sealed::Sealed {
     fn normalised_key(&self) -> Result<Option<Self>, Error>;
     /// A view of a normalised key, for ordering.
     #[doc(hidden)]
-    fn key_view(&self) -> KeyView<'_>;
+    fn key_view(&self) -> Scalar<'_>;
 }
 
 /// The seal of [`Element`]: nameable in the crate (value.rs implements

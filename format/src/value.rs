@@ -5,8 +5,9 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use core::hash::{Hash, Hasher};
 
-use crate::key::{KeyView, float_key_as_int};
+use crate::key::float_key_as_int;
 use crate::table::{Element, Table, View, sealed};
+use crate::wire::Scalar;
 use crate::{Error, ErrorKind, Tag};
 
 /// An owned LXT value.
@@ -233,17 +234,17 @@ macro_rules! impl_value_common {
                 }
             }
 
-            fn key_view(&self) -> KeyView<'_> {
+            fn key_view(&self) -> Scalar<'_> {
                 match self {
-                    $ty::Bool(b) => KeyView::Bool(*b),
-                    $ty::Int(i) => KeyView::Int(*i),
-                    $ty::Float(f) => KeyView::Float(*f),
-                    $ty::Str($s) => KeyView::Str($str),
-                    $ty::Bytes($b) => KeyView::Bytes($bytes),
-                    $ty::Ref(id) => KeyView::Ref(*id),
+                    $ty::Bool(b) => Scalar::Bool(*b),
+                    $ty::Int(i) => Scalar::Int(*i),
+                    $ty::Float(f) => Scalar::Float(*f),
+                    $ty::Str($s) => Scalar::Str($str),
+                    $ty::Bytes($b) => Scalar::Bytes($bytes),
+                    $ty::Ref(id) => Scalar::Ref(*id),
                     // Keys are normalised before they are viewed; nil and
                     // tables never are keys. Order them first, harmlessly.
-                    $ty::Nil | $ty::Table(_) => KeyView::Bool(false),
+                    $ty::Nil | $ty::Table(_) => Scalar::Bool(false),
                 }
             }
         }
@@ -302,6 +303,13 @@ pub fn float_bits(value: f64) -> u64 {
     } else {
         value.to_bits()
     }
+}
+
+/// Whether a float read from the wire is a NaN other than the canonical
+/// one (valid, but noncanonical: §4.3), by its bits.
+#[inline(always)]
+pub(crate) fn is_noncanonical_nan(value: f64) -> bool {
+    value.is_nan() && value.to_bits() != crate::CANONICAL_NAN_BITS
 }
 
 impl ValueRef<'_> {
