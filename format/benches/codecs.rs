@@ -400,6 +400,14 @@ fn quick_table(
         ),
         (
             "decode",
+            "luaxt check (validates, builds nothing)",
+            lxt.len(),
+            Box::new(|| {
+                black_box(DecodeOptions::new().check(black_box(lxt)).unwrap());
+            }),
+        ),
+        (
+            "decode",
             "rmp-serde named (typed)",
             rmp_named.len(),
             Box::new(|| {
@@ -480,13 +488,17 @@ fn quick_table(
         ),
     ];
     // LUAXT_ONLY=<codec name> runs one decode case LUAXT_REPS (50) times and
-    // exits (for profiling it alone).
+    // exits (for profiling it alone); "encode <codec name>" an encode case.
     if let Some(only) = std::env::var_os("LUAXT_ONLY") {
         let only = only.to_string_lossy();
+        let (op, name) = match only.strip_prefix("encode ") {
+            Some(name) => ("encode", name),
+            None => ("decode", &*only),
+        };
         let case = cases
             .iter()
-            .find(|c| c.0 == "decode" && c.1.contains(&*only))
-            .expect("LUAXT_ONLY names a decode case");
+            .find(|c| c.0 == op && c.1.contains(name))
+            .expect("LUAXT_ONLY names a case");
         let reps = std::env::var("LUAXT_REPS").map_or(50, |r| r.parse().unwrap_or(50));
         for _ in 0..reps {
             (case.3)();
