@@ -169,6 +169,28 @@ impl<'a> Cursor<'a> {
         self.bytes.get(self.pos) == Some(&(tag as u8))
     }
 
+    /// Whether the next byte is `tag`, stepping past it if so (`false` at
+    /// the end).
+    #[inline(always)]
+    pub fn take_tag(&mut self, tag: Tag) -> bool {
+        if self.peek_is(tag) {
+            self.pos += 1;
+            return true;
+        }
+        false
+    }
+
+    /// Whether the value at the cursor is nil, stepping past it if so;
+    /// `truncated` at the end.
+    #[inline(always)]
+    pub fn nil(&mut self) -> Result<bool> {
+        if self.peek()? == Tag::Nil as u8 {
+            self.pos += 1;
+            return Ok(true);
+        }
+        Ok(false)
+    }
+
     /// The next byte.
     #[inline(always)]
     pub fn byte(&mut self) -> Result<u8> {
@@ -397,13 +419,13 @@ impl<'a> Cursor<'a> {
     /// past it; `None` if the value has another tag or is cut short.
     #[inline(always)]
     fn tagged<const N: usize>(&mut self, tag: Tag) -> Option<[u8; N]> {
-        let rest = self.bytes.get(self.pos..)?;
-        let (&first, payload) = rest.split_first()?;
-        if first != tag as u8 {
+        let end = self.pos + 1 + N;
+        let value = self.bytes.get(self.pos..end)?;
+        if value[0] != tag as u8 {
             return None;
         }
-        let payload = *payload.first_chunk::<N>()?;
-        self.pos += 1 + N;
+        let payload = value[1..].try_into().ok()?;
+        self.pos = end;
         Some(payload)
     }
 
