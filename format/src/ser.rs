@@ -14,6 +14,7 @@ use serde::ser::{self, Impossible, Serialize};
 use crate::key::{encoded_key_order, float_key_as_int};
 use crate::table::{Element, View};
 use crate::value::float_bits;
+use crate::wire::{int_value, u32_at};
 use crate::write::check_document_len;
 use crate::{Error, ErrorKind, Limits, Result, Table, Tag};
 
@@ -236,14 +237,7 @@ impl Encoder {
     /// Rewrites the `0x02` integer written from `start` on as a `0x07`
     /// reference (the content of a `$luaxt::TableRef` newtype).
     fn int_to_ref(&mut self, start: usize) -> Result<()> {
-        let written = &self.out[start..];
-        let id = match written {
-            [0x02, payload @ ..] if payload.len() == 8 => {
-                let value = i64::from_le_bytes(payload.try_into().unwrap_or_default());
-                u32::try_from(value).ok()
-            }
-            _ => None,
-        };
+        let id = int_value(&self.out[start..]).and_then(|value| u32::try_from(value).ok());
         match id {
             Some(id) => {
                 self.out.truncate(start);
@@ -294,8 +288,7 @@ impl Encoder {
             ));
         }
         let is_nil = |s: &Span| s.end == s.value + 1 && out[s.value] == NIL;
-        let array_start = start + 5;
-        let mut n = u32::from_le_bytes(out[start + 1..array_start].try_into().unwrap_or_default());
+        let mut n = u32_at(out, start + 1).unwrap_or_default();
         scratch.clear();
         scratch.extend_from_slice(&out[start..count_at]);
         // Keys n+1, n+2, … continue the array part.
