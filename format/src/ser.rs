@@ -14,7 +14,7 @@ use serde::ser::{self, Impossible, Serialize};
 use crate::key::{encoded_key_order, float_key_as_int};
 use crate::table::{Element, View};
 use crate::value::float_bits;
-use crate::wire::{int_value, u32_at};
+use crate::wire::{Scalar, int_value, u32_at};
 use crate::write::check_document_len;
 use crate::{Error, ErrorKind, Limits, Result, Table, Tag};
 
@@ -288,7 +288,8 @@ impl Encoder {
             ));
         }
         let is_nil = |s: &Span| s.end == s.value + 1 && out[s.value] == NIL;
-        let mut n = u32_at(out, start + 1).unwrap_or_default();
+        // The array count this encoder wrote after the tag.
+        let mut n = u32_at(&out[start + 1..start + 5], 0).unwrap_or_default();
         scratch.clear();
         scratch.extend_from_slice(&out[start..count_at]);
         // Keys n+1, n+2, … continue the array part.
@@ -940,12 +941,12 @@ impl<V: Element> Serialize for ViewSer<'_, V> {
     fn serialize<S: ser::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self.0.view() {
             View::Nil => serializer.serialize_unit(),
-            View::Bool(b) => serializer.serialize_bool(b),
-            View::Int(i) => serializer.serialize_i64(i),
-            View::Float(f) => serializer.serialize_f64(f),
-            View::Str(s) => serializer.serialize_str(s),
-            View::Bytes(b) => serializer.serialize_bytes(b),
-            View::Ref(id) => serializer.serialize_newtype_struct(TABLE_REF, &id),
+            View::Scalar(Scalar::Bool(b)) => serializer.serialize_bool(b),
+            View::Scalar(Scalar::Int(i)) => serializer.serialize_i64(i),
+            View::Scalar(Scalar::Float(f)) => serializer.serialize_f64(f),
+            View::Scalar(Scalar::Str(s)) => serializer.serialize_str(s),
+            View::Scalar(Scalar::Bytes(b)) => serializer.serialize_bytes(b),
+            View::Scalar(Scalar::Ref(id)) => serializer.serialize_newtype_struct(TABLE_REF, &id),
             View::Table(table) => serialize_table(table, serializer),
         }
     }

@@ -207,13 +207,13 @@ macro_rules! impl_value_common {
             fn view(&self) -> View<'_, Self> {
                 match self {
                     $ty::Nil => View::Nil,
-                    $ty::Bool(b) => View::Bool(*b),
-                    $ty::Int(i) => View::Int(*i),
-                    $ty::Float(f) => View::Float(*f),
-                    $ty::Str($s) => View::Str($str),
-                    $ty::Bytes($b) => View::Bytes($bytes),
+                    $ty::Bool(b) => View::Scalar(Scalar::Bool(*b)),
+                    $ty::Int(i) => View::Scalar(Scalar::Int(*i)),
+                    $ty::Float(f) => View::Scalar(Scalar::Float(*f)),
+                    $ty::Str($s) => View::Scalar(Scalar::Str($str)),
+                    $ty::Bytes($b) => View::Scalar(Scalar::Bytes($bytes)),
                     $ty::Table(t) => View::Table(t),
-                    $ty::Ref(id) => View::Ref(*id),
+                    $ty::Ref(id) => View::Scalar(Scalar::Ref(*id)),
                 }
             }
 
@@ -231,20 +231,6 @@ macro_rules! impl_value_common {
                         None => $ty::Float(*f),
                     })),
                     _ => Ok(None),
-                }
-            }
-
-            fn key_view(&self) -> Scalar<'_> {
-                match self {
-                    $ty::Bool(b) => Scalar::Bool(*b),
-                    $ty::Int(i) => Scalar::Int(*i),
-                    $ty::Float(f) => Scalar::Float(*f),
-                    $ty::Str($s) => Scalar::Str($str),
-                    $ty::Bytes($b) => Scalar::Bytes($bytes),
-                    $ty::Ref(id) => Scalar::Ref(*id),
-                    // Keys are normalised before they are viewed; nil and
-                    // tables never are keys. Order them first, harmlessly.
-                    $ty::Nil | $ty::Table(_) => Scalar::Bool(false),
                 }
             }
         }

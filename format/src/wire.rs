@@ -470,8 +470,8 @@ pub fn tag_at(bytes: &[u8], at: usize) -> Option<Tag> {
 /// checked), if four bytes are there.
 #[inline]
 pub fn u32_at(bytes: &[u8], at: usize) -> Option<u32> {
-    let field = bytes.get(at..)?.first_chunk::<4>()?;
-    Some(u32::from_le_bytes(*field))
+    let field = bytes.get(at..at.checked_add(4)?)?;
+    Some(u32::from_le_bytes(field.try_into().ok()?))
 }
 
 /// The integer when `bytes` are exactly one `0x02` value (an encoded
