@@ -10,7 +10,7 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use luaxt_format::{Table, Value, ValueRef};
+use luaxt_format::{DecodeOptions, Table, Value, ValueRef};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -260,6 +260,9 @@ fn codecs(c: &mut Criterion) {
     group.bench_function("luaxt_serde", |b| {
         b.iter(|| luaxt_format::from_slice::<Vec<Record>>(black_box(&lxt)).unwrap())
     });
+    group.bench_function("luaxt_check", |b| {
+        b.iter(|| DecodeOptions::new().check(black_box(&lxt)).unwrap())
+    });
     group.bench_function("rmp_named", |b| {
         b.iter(|| rmp_serde::from_slice::<Vec<Record>>(black_box(&rmp_named)).unwrap())
     });
@@ -397,6 +400,14 @@ fn quick_table(
         ),
         (
             "decode",
+            "luaxt check (validates, builds nothing)",
+            lxt.len(),
+            Box::new(|| {
+                black_box(DecodeOptions::new().check(black_box(lxt)).unwrap());
+            }),
+        ),
+        (
+            "decode",
             "rmp-serde named (typed)",
             rmp_named.len(),
             Box::new(|| {
@@ -477,13 +488,17 @@ fn quick_table(
         ),
     ];
     // LUAXT_ONLY=<codec name> runs one decode case LUAXT_REPS (50) times and
-    // exits (for profiling it alone).
+    // exits (for profiling it alone); "encode <codec name>" an encode case.
     if let Some(only) = std::env::var_os("LUAXT_ONLY") {
         let only = only.to_string_lossy();
+        let (op, name) = match only.strip_prefix("encode ") {
+            Some(name) => ("encode", name),
+            None => ("decode", &*only),
+        };
         let case = cases
             .iter()
-            .find(|c| c.0 == "decode" && c.1.contains(&*only))
-            .expect("LUAXT_ONLY names a decode case");
+            .find(|c| c.0 == op && c.1.contains(name))
+            .expect("LUAXT_ONLY names a case");
         let reps = std::env::var("LUAXT_REPS").map_or(50, |r| r.parse().unwrap_or(50));
         for _ in 0..reps {
             (case.3)();

@@ -4,7 +4,7 @@
 #
 # Usage: format/benches/instructions.sh ["luaxt serde" "postcard (typed)" ...]
 # (needs valgrind; the arguments name decode cases of benches/codecs.rs,
-# default: the typed decodes). Each case runs twice in one process
+# or encode cases as "encode <name>"; default: the typed decodes). Each case runs twice in one process
 # (LUAXT_ONLY, LUAXT_REPS=2) and only the runs are counted, each with the
 # drop of its output; the table gives the mean of the two.
 set -euo pipefail
@@ -24,7 +24,7 @@ for line in sys.stdin:
 
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
-echo "| decode | instructions per decode |"
+echo "| case | instructions per run |"
 echo "|---|---:|"
 for case in "${cases[@]}"; do
   rm -f "$dir"/cg.*

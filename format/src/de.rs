@@ -18,10 +18,11 @@ use serde::de::value::{BorrowedStrDeserializer, U32Deserializer, UnitDeserialize
 use serde::de::{self, Deserialize, DeserializeSeed, IgnoredAny, Visitor};
 
 use crate::key::encoded_key_order;
-use crate::key::float_key_as_int;
 use crate::ser::{TABLE_REF, TableId};
 use crate::utf8::{self, HIGH_BITS, short_ascii, short_content};
-use crate::{CANONICAL_NAN_BITS, DecodeOptions, Error, ErrorKind, Limits, Result, Table, Value};
+use crate::value::is_noncanonical_nan;
+use crate::wire::{Cursor, Scalar, u32_at};
+use crate::{DecodeOptions, Error, ErrorKind, Limits, Result, Table, Tag, Value};
 
 impl de::Error for Error {
     fn custom<T: fmt::Display>(msg: T) -> Self {
@@ -69,8 +70,7 @@ pub fn from_slice_with<'de, T: Deserialize<'de>>(
             .with_length(bytes.len() as u64, limits.max_size));
     }
     let mut de = Deserializer {
-        input: bytes,
-        pos: 0,
+        cur: Cursor::new(bytes).max_size(limits.max_size),
         depth: 0,
         limits,
         first_noncanonical: None,
@@ -80,8 +80,8 @@ pub fn from_slice_with<'de, T: Deserialize<'de>>(
         hint_budget: PreallocationBudget::new(bytes.len() / 2),
     };
     let value = T::deserialize(&mut de).map_err(|err| *err.0)?;
-    if de.pos < bytes.len() {
-        return Err(Error::at(ErrorKind::TrailingBytes, de.pos));
+    if !de.cur.is_at_end() {
+        return Err(de.cur.error(ErrorKind::TrailingBytes));
     }
     match de.first_noncanonical {
         Some(at) if strict => Err(Error::at(ErrorKind::Noncanonical, at)),
@@ -151,17 +151,6 @@ struct KeyRec {
     normalised_from_float: Option<i64>,
 }
 
-/// The value of a key, already checked.
-#[derive(Debug, Clone, Copy)]
-enum Scalar<'de> {
-    Bool(bool),
-    Int(i64),
-    Float(f64),
-    Str(&'de str),
-    Bytes(&'de [u8]),
-    Ref(u32),
-}
-
 /// What the visitor asked for when a table comes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Hint {
@@ -175,8 +164,8 @@ enum Hint {
 /// The deserializer over one document. Use it through [`from_slice`].
 #[derive(Debug)]
 struct Deserializer<'de> {
-    input: &'de [u8],
-    pos: usize,
+    /// The document, and where the deserializer is in it.
+    cur: Cursor<'de>,
     /// Tables open around the current position.
     depth: u32,
     limits: Limits,
@@ -196,39 +185,6 @@ struct Deserializer<'de> {
 }
 
 impl<'de> Deserializer<'de> {
-    #[inline(always)]
-    fn byte(&mut self) -> DeResult<u8> {
-        match self.input.get(self.pos) {
-            Some(&b) => {
-                self.pos += 1;
-                Ok(b)
-            }
-            None => Err(Error::at(ErrorKind::Truncated, self.pos).into()),
-        }
-    }
-
-    #[inline(always)]
-    fn peek(&self) -> DeResult<u8> {
-        match self.input.get(self.pos) {
-            Some(&b) => Ok(b),
-            None => Err(Error::at(ErrorKind::Truncated, self.pos).into()),
-        }
-    }
-
-    #[inline(always)]
-    fn fixed<const N: usize>(&mut self) -> DeResult<[u8; N]> {
-        let end = self.pos + N;
-        match self.input.get(self.pos..end) {
-            Some(bytes) => {
-                self.pos = end;
-                let mut out = [0u8; N];
-                out.copy_from_slice(bytes);
-                Ok(out)
-            }
-            None => Err(Error::at(ErrorKind::Truncated, self.pos).into()),
-        }
-    }
-
     /// The size hint for a table part that declares `count` more items,
     /// taken from [`Deserializer::hint_budget`].
     fn hint(&self, count: usize) -> usize {
@@ -242,82 +198,11 @@ impl<'de> Deserializer<'de> {
         }
     }
 
-    /// A u32 length or count, checked against the size limit and the bytes
-    /// left (each item needs at least `min_item` bytes).
-    #[inline(always)]
-    fn count(&mut self, min_item: usize) -> DeResult<usize> {
-        let at = self.pos;
-        if let Some(bytes) = self
-            .input
-            .get(at..)
-            .and_then(|rest| rest.first_chunk::<4>())
-        {
-            let declared = u32::from_le_bytes(*bytes) as usize;
-            // The size limit needs no check: the whole document is within it.
-            if declared <= (self.input.len() - at - 4) / min_item {
-                self.pos = at + 4;
-                return Ok(declared);
-            }
-        }
-        self.count_error(min_item)
-    }
-
-    /// The error [`Deserializer::count`] reports.
-    #[cold]
-    #[inline(never)]
-    fn count_error(&mut self, min_item: usize) -> DeResult<usize> {
-        let at = self.pos;
-        let declared = u64::from(u32::from_le_bytes(self.fixed()?));
-        let left = (self.input.len() - self.pos) / min_item;
-        let bound = (left as u64).min(self.limits.max_size);
-        Err(Error::at(ErrorKind::LengthOverflow, at)
-            .with_length(declared, bound)
-            .into())
-    }
-
-    /// A length-prefixed run of bytes.
-    #[inline(always)]
-    fn content(&mut self) -> DeResult<&'de [u8]> {
-        let len = self.count(1)?;
-        let start = self.pos;
-        self.pos += len;
-        Ok(&self.input[start..start + len])
-    }
-
-    /// `0x04` content after the tag.
-    #[inline(always)]
-    fn text(&mut self) -> DeResult<&'de str> {
-        let start = self.pos + 4;
-        let content = self.content()?;
-        if short_ascii(self.input, start, content.len()) {
-            // Short ASCII text (struct keys, names) skips the general
-            // validator, which is slower on it.
-            // SAFETY: ASCII bytes are valid UTF-8.
-            return Ok(unsafe { core::str::from_utf8_unchecked(content) });
-        }
-        utf8::to_str(content)
-            .map_err(|valid_up_to| Error::at(ErrorKind::InvalidUtf8, start + valid_up_to).into())
-    }
-
-    /// `0x01` payload.
-    #[inline]
-    fn boolean(&mut self) -> DeResult<bool> {
-        let at = self.pos;
-        match self.byte()? {
-            0 => Ok(false),
-            1 => Ok(true),
-            other => Err(Error::at(ErrorKind::InvalidBool, at)
-                .with_byte(other)
-                .into()),
-        }
-    }
-
     /// `0x03` payload; `at` is the tag.
     #[inline]
     fn float(&mut self, at: usize) -> DeResult<f64> {
-        let bits = u64::from_le_bytes(self.fixed()?);
-        let value = f64::from_bits(bits);
-        if value.is_nan() && bits != CANONICAL_NAN_BITS {
+        let value = self.cur.f64()?;
+        if is_noncanonical_nan(value) {
             self.noncanonical(at);
         }
         Ok(value)
@@ -330,41 +215,18 @@ impl<'de> Deserializer<'de> {
             return Err(Error::at(ErrorKind::DepthExceeded, at).into());
         }
         self.depth += 1;
-        self.count(1)
+        Ok(self.cur.array_count()?)
     }
 
     /// One hash key (§3): nil, NaN and tables are `invalid_key`; an
     /// integral float stands for its integer.
     fn hash_key(&mut self) -> DeResult<(KeyRec, Scalar<'de>)> {
-        let at = self.pos;
-        let tag = self.byte()?;
-        let mut normalised_from_float = None;
-        let scalar = match tag {
-            0x00 | 0x06 => return Err(Error::at(ErrorKind::InvalidKey, at).into()),
-            0x01 => Scalar::Bool(self.boolean()?),
-            0x02 => Scalar::Int(i64::from_le_bytes(self.fixed()?)),
-            0x03 => {
-                let value = f64::from_bits(u64::from_le_bytes(self.fixed()?));
-                if value.is_nan() {
-                    return Err(Error::at(ErrorKind::InvalidKey, at).into());
-                }
-                match float_key_as_int(value) {
-                    Some(i) => {
-                        normalised_from_float = Some(i);
-                        Scalar::Int(i)
-                    }
-                    None => Scalar::Float(value),
-                }
-            }
-            0x04 => Scalar::Str(self.text()?),
-            0x05 => Scalar::Bytes(self.content()?),
-            0x07 => Scalar::Ref(u32::from_le_bytes(self.fixed()?)),
-            _ => return Err(Error::at(ErrorKind::UnknownTag, at).with_byte(tag).into()),
-        };
+        let at = self.cur.pos();
+        let (scalar, normalised) = self.cur.key()?;
         let rec = KeyRec {
             at,
-            end: self.pos,
-            normalised_from_float,
+            end: self.cur.pos(),
+            normalised_from_float: if normalised { None } else { scalar.as_int() },
         };
         Ok((rec, scalar))
     }
@@ -374,18 +236,19 @@ impl<'de> Deserializer<'de> {
     fn key_bytes<'b>(&'b self, rec: &KeyRec, buf: &'b mut [u8; 9]) -> &'b [u8] {
         match rec.normalised_from_float {
             Some(i) => {
-                buf[0] = 0x02;
+                buf[0] = Tag::Int as u8;
                 buf[1..].copy_from_slice(&i.to_le_bytes());
                 &buf[..]
             }
-            None => &self.input[rec.at..rec.end],
+            None => &self.cur.bytes()[rec.at..rec.end],
         }
     }
 
     #[inline]
     fn cmp_keys(&self, a: &KeyRec, b: &KeyRec) -> Ordering {
         if a.normalised_from_float.is_none() && b.normalised_from_float.is_none() {
-            return encoded_key_order(&self.input[a.at..a.end], &self.input[b.at..b.end]);
+            let input = self.cur.bytes();
+            return encoded_key_order(&input[a.at..a.end], &input[b.at..b.end]);
         }
         let (mut x, mut y) = ([0u8; 9], [0u8; 9]);
         encoded_key_order(self.key_bytes(a, &mut x), self.key_bytes(b, &mut y))
@@ -395,43 +258,29 @@ impl<'de> Deserializer<'de> {
     /// duplicate keys and canonical form. Tables with an array part are
     /// remembered in `memo`.
     fn skip(&mut self, depth: u32) -> DeResult<()> {
-        let at = self.pos;
-        let tag = self.byte()?;
-        match tag {
-            0x00 => {}
-            0x01 => {
-                self.boolean()?;
-            }
-            0x02 | 0x03 => {
-                self.fixed::<8>()?;
-            }
-            0x04 => {
-                self.text()?;
-            }
-            0x05 => {
-                self.content()?;
-            }
-            0x06 => {
+        let at = self.cur.pos();
+        match self.cur.tag()? {
+            Tag::Nil => {}
+            Tag::Table => {
                 if depth >= self.limits.max_depth {
                     return Err(Error::at(ErrorKind::DepthExceeded, at).into());
                 }
-                let n = self.count(1)?;
+                let n = self.cur.array_count()?;
                 for _ in 0..n {
                     self.skip(depth + 1)?;
                 }
                 if n > 0 {
-                    self.memo.push((at, self.pos));
+                    self.memo.push((at, self.cur.pos()));
                 }
-                let m = self.count(2)?;
+                let m = self.cur.hash_count()?;
                 for _ in 0..m {
                     self.hash_key()?;
                     self.skip(depth + 1)?;
                 }
             }
-            0x07 => {
-                self.fixed::<4>()?;
+            tag => {
+                self.cur.scalar(tag)?;
             }
-            _ => return Err(Error::at(ErrorKind::UnknownTag, at).with_byte(tag).into()),
         }
         Ok(())
     }
@@ -442,14 +291,14 @@ impl<'de> Deserializer<'de> {
     /// real reading reports the error.
     fn hash_is_empty(&mut self, at: usize, n: usize) -> bool {
         let hash_count_at = if n == 0 {
-            self.pos
+            self.cur.pos()
         } else if let Ok(i) = self.memo.binary_search_by_key(&at, |e| e.0) {
             self.memo[i].1
         } else {
-            let (saved, batch) = (self.pos, self.memo.len());
+            let (saved, batch) = (self.cur.pos(), self.memo.len());
             let ok = (0..n).all(|_| self.skip(self.depth).is_ok());
-            let count_at = self.pos;
-            self.pos = saved;
+            let count_at = self.cur.pos();
+            self.cur.set_pos(saved);
             if !ok {
                 self.memo.truncate(batch);
                 return true;
@@ -461,44 +310,40 @@ impl<'de> Deserializer<'de> {
             }
             count_at
         };
-        self.input
-            .get(hash_count_at..hash_count_at + 4)
-            .is_none_or(|count| count == [0; 4])
+        u32_at(self.cur.bytes(), hash_count_at).is_none_or(|m| m == 0)
     }
 
     /// Reads one value and hands it to `visitor`.
     #[inline(always)]
     fn value<V: Visitor<'de>>(&mut self, visitor: V, hint: Hint) -> DeResult<V::Value> {
-        let at = self.pos;
-        let tag = self.byte()?;
-        let result = match tag {
-            0x00 => visitor.visit_unit(),
-            0x01 => {
-                let b = self.boolean()?;
+        let at = self.cur.pos();
+        let result = match self.cur.tag()? {
+            Tag::Nil => visitor.visit_unit(),
+            Tag::Bool => {
+                let b = self.cur.boolean()?;
                 visitor.visit_bool(b)
             }
-            0x02 => {
-                let i = i64::from_le_bytes(self.fixed()?);
+            Tag::Int => {
+                let i = self.cur.i64()?;
                 visitor.visit_i64(i)
             }
-            0x03 => {
+            Tag::Float => {
                 let f = self.float(at)?;
                 visitor.visit_f64(f)
             }
-            0x04 => {
-                let s = self.text()?;
+            Tag::Str => {
+                let s = self.cur.str()?;
                 visitor.visit_borrowed_str(s)
             }
-            0x05 => {
-                let b = self.content()?;
+            Tag::Bytes => {
+                let b = self.cur.len_prefixed()?;
                 visitor.visit_borrowed_bytes(b)
             }
-            0x06 => self.table(at, visitor, hint),
-            0x07 => {
-                let id = u32::from_le_bytes(self.fixed()?);
+            Tag::Table => self.table(at, visitor, hint),
+            Tag::Ref => {
+                let id = self.cur.u32()?;
                 visitor.visit_newtype_struct(U32Deserializer::new(id))
             }
-            _ => return Err(Error::at(ErrorKind::UnknownTag, at).with_byte(tag).into()),
         };
         locate_in(result, at)
     }
@@ -604,7 +449,7 @@ impl<'a, 'de> SeqView<'a, 'de> {
     /// integers above the array part; values are checked and located.
     fn read_hash(&mut self) -> DeResult<()> {
         let de = &mut *self.de;
-        let m = de.count(2)?;
+        let m = de.cur.hash_count()?;
         if m == 0 {
             self.state = SeqState::Done;
             return Ok(());
@@ -634,17 +479,16 @@ impl<'a, 'de> SeqView<'a, 'de> {
             } else if k == n + 1 {
                 de.noncanonical(key.at);
             }
-            let value_at = de.pos;
-            if de.peek()? == 0x00 {
+            let value_at = de.cur.pos();
+            if de.cur.nil()? {
                 de.noncanonical(value_at);
-                de.pos += 1;
                 entries.push((k, usize::MAX, key.at));
             } else {
                 de.skip(de.depth)?;
                 entries.push((k, value_at, key.at));
             }
         }
-        let end = de.pos;
+        let end = de.cur.pos();
         entries.sort_unstable_by_key(|&(k, _, at)| (k, at));
         for pair in entries.windows(2) {
             if pair[0].0 == pair[1].0 {
@@ -656,7 +500,7 @@ impl<'a, 'de> SeqView<'a, 'de> {
         }
         // Gaps become nil elements: bound them by the input length, so a
         // key like 2^40 cannot make a visitor allocate without bound.
-        let mut budget = de.input.len() as u64;
+        let mut budget = de.cur.bytes().len() as u64;
         let mut last = n;
         for &(k, value_at, key_at) in &entries {
             if value_at == usize::MAX {
@@ -697,16 +541,16 @@ impl<'de> de::SeqAccess<'de> for SeqView<'_, 'de> {
         if self.left > 0 {
             self.left -= 1;
             // A nil element only matters to strict mode (it is a hole).
-            if self.de.strict && self.de.input.get(self.de.pos) == Some(&0x00) {
-                self.de.noncanonical(self.de.pos);
+            if self.de.strict && self.de.cur.peek_is(Tag::Nil) {
+                self.de.noncanonical(self.de.cur.pos());
             }
             return seed.deserialize(&mut *self.de).map(Some);
         }
         if let SeqState::Array = self.state {
             // Most sequences have no hash part: its empty count ends them.
-            let pos = self.de.pos;
-            if self.de.input.get(pos..pos + 4) == Some(&[0; 4]) {
-                self.de.pos = pos + 4;
+            let pos = self.de.cur.pos();
+            if u32_at(self.de.cur.bytes(), pos) == Some(0) {
+                self.de.cur.set_pos(pos + 4);
                 self.state = SeqState::Done;
             } else {
                 self.read_hash()?;
@@ -727,11 +571,11 @@ impl<'de> de::SeqAccess<'de> for SeqView<'_, 'de> {
                         return seed.deserialize(UnitDeserializer::new()).map(Some);
                     }
                     *next += 1;
-                    self.de.pos = value_at;
+                    self.de.cur.set_pos(value_at);
                     return seed.deserialize(&mut *self.de).map(Some);
                 }
                 None => {
-                    self.de.pos = *end;
+                    self.de.cur.set_pos(*end);
                     self.state = SeqState::Done;
                 }
             }
@@ -797,16 +641,16 @@ const NO_KEY: usize = usize::MAX;
 /// `u128::MAX` (above all, so no string key takes the fast path after them).
 fn key_rank(encoded: &[u8]) -> u128 {
     match encoded.first() {
-        Some(0x04) => {
+        Some(&tag) if tag == Tag::Str as u8 => {
             let len = encoded.len() - 5;
             if len > 8 {
                 return string_rank(len, 0);
             }
             let mut word = [0u8; 8];
             word[..len].copy_from_slice(&encoded[5..]);
-            string_rank(len, short_content(u64::from_le_bytes(word), len))
+            string_rank(len, short_content(word, len))
         }
-        Some(tag) if *tag < 0x04 => 0,
+        Some(&tag) if tag < Tag::Str as u8 => 0,
         _ => u128::MAX,
     }
 }
@@ -876,10 +720,10 @@ impl<'a, 'de> MapView<'a, 'de> {
     /// Reads the hash count, after the array part.
     #[inline]
     fn start_hash(&mut self) -> DeResult<()> {
-        self.m = self.de.count(2)?;
+        self.m = self.de.cur.hash_count()?;
         self.hash_started = true;
         self.fast = self.sorted;
-        self.hash_start = self.de.pos;
+        self.hash_start = self.de.cur.pos();
         Ok(())
     }
 
@@ -920,7 +764,7 @@ impl<'de> de::MapAccess<'de> for MapView<'_, 'de> {
                 if let Some((at, len, rank, text)) = self.fast_str_key() {
                     let end = at + 5 + len;
                     self.j += 1;
-                    self.de.pos = end;
+                    self.de.cur.set_pos(end);
                     self.previous_at = at;
                     self.previous_end = end;
                     self.previous_rank = rank;
@@ -960,13 +804,9 @@ impl<'de> MapView<'_, 'de> {
     /// and its text.
     #[inline(always)]
     fn fast_str_key(&self) -> Option<(usize, usize, u128, &'de str)> {
-        let input = self.de.input;
-        let at = self.de.pos;
-        let header = input.get(at..)?.first_chunk::<5>()?;
-        if header[0] != 0x04 {
-            return None;
-        }
-        let len = u32::from_le_bytes(header[1..].try_into().unwrap()) as usize;
+        let input = self.de.cur.bytes();
+        let at = self.de.cur.pos();
+        let len = self.de.cur.peek_length(Tag::Str)?;
         let start = at + 5;
         // `>=`: the value's tag must follow. The size limit needs no check:
         // the whole document is within it.
@@ -979,7 +819,7 @@ impl<'de> MapView<'_, 'de> {
         let (rank, text) = match input.get(start..).and_then(|rest| rest.first_chunk::<8>()) {
             Some(word) if len <= 8 => {
                 // One load serves the UTF-8 check (ASCII) and the order.
-                let word = short_content(u64::from_le_bytes(*word), len);
+                let word = short_content(*word, len);
                 if word & HIGH_BITS != 0 {
                     return None;
                 }
@@ -1006,7 +846,7 @@ impl<'de> MapView<'_, 'de> {
             rank > self.previous_rank
         };
         // SAFETY: as above, `end < input.len()`.
-        if !after || unsafe { *input.get_unchecked(end) } == 0x00 {
+        if !after || unsafe { *input.get_unchecked(end) } == Tag::Nil as u8 {
             return None;
         }
         Some((at, len, rank, text))
@@ -1018,9 +858,9 @@ impl<'de> MapView<'_, 'de> {
         loop {
             if self.i < self.n {
                 self.i += 1;
-                if self.de.peek()? == 0x00 {
-                    self.de.noncanonical(self.de.pos);
-                    self.de.pos += 1;
+                let at = self.de.cur.pos();
+                if self.de.cur.nil()? {
+                    self.de.noncanonical(at);
                     continue;
                 }
                 return seed
@@ -1062,10 +902,10 @@ impl<'de> MapView<'_, 'de> {
                 // Keys are kept only once the table is out of order: gather
                 // the earlier ones now (their values were checked already).
                 self.keys_kept = true;
-                let resume = de.pos;
+                let resume = de.cur.pos();
                 let memo_len = de.memo.len();
-                de.pos = self.hash_start;
-                while de.pos < key.at {
+                de.cur.set_pos(self.hash_start);
+                while de.cur.pos() < key.at {
                     let (earlier, _) = de.hash_key()?;
                     de.keys.push(earlier);
                     de.skip(de.depth)?;
@@ -1073,7 +913,7 @@ impl<'de> MapView<'_, 'de> {
                 if de.memo.len() != memo_len {
                     de.memo.sort_unstable();
                 }
-                de.pos = resume;
+                de.cur.set_pos(resume);
             }
             if !self.sorted && !duplicate {
                 let earlier = &de.keys[self.key_base..];
@@ -1095,15 +935,14 @@ impl<'de> MapView<'_, 'de> {
             }
             self.previous_at = key.at;
             self.previous_end = key.end;
-            self.previous_rank = key_rank(&de.input[key.at..key.end]);
+            self.previous_rank = key_rank(&de.cur.bytes()[key.at..key.end]);
             self.previous_normalised = key.normalised_from_float;
-            let value_at = de.pos;
+            let value_at = de.cur.pos();
             if duplicate {
                 self.duplicate_at = Some(self.duplicate_at.map_or(key.at, |d| d.min(key.at)));
             }
-            if de.peek()? == 0x00 {
+            if de.cur.nil()? {
                 de.noncanonical(value_at);
-                de.pos += 1;
                 continue;
             }
             if duplicate {
@@ -1145,13 +984,9 @@ macro_rules! expect_int {
         $(
             #[inline]
             fn $method<V: Visitor<'de>>(self, visitor: V) -> DeResult<V::Value> {
-                let at = self.pos;
-                if let Some(bytes) = self.input.get(at..at + 9) {
-                    if bytes[0] == 0x02 {
-                        let i = i64::from_le_bytes(bytes[1..].try_into().unwrap());
-                        self.pos = at + 9;
-                        return locate_in(visitor.visit_i64(i), at);
-                    }
+                let at = self.cur.pos();
+                if let Some(i) = self.cur.next_int() {
+                    return locate_in(visitor.visit_i64(i), at);
                 }
                 self.value_elsewhere(visitor, Hint::Any)
             }
@@ -1165,17 +1000,12 @@ macro_rules! expect_float {
         $(
             #[inline]
             fn $method<V: Visitor<'de>>(self, visitor: V) -> DeResult<V::Value> {
-                let at = self.pos;
-                if let Some(bytes) = self.input.get(at..at + 9) {
-                    if bytes[0] == 0x03 {
-                        let bits = u64::from_le_bytes(bytes[1..].try_into().unwrap());
-                        let value = f64::from_bits(bits);
-                        if value.is_nan() && bits != CANONICAL_NAN_BITS {
-                            self.noncanonical(at);
-                        }
-                        self.pos = at + 9;
-                        return locate_in(visitor.visit_f64(value), at);
+                let at = self.cur.pos();
+                if let Some(value) = self.cur.next_float() {
+                    if is_noncanonical_nan(value) {
+                        self.noncanonical(at);
                     }
+                    return locate_in(visitor.visit_f64(value), at);
                 }
                 self.value_elsewhere(visitor, Hint::Any)
             }
@@ -1189,10 +1019,9 @@ macro_rules! expect_str {
         $(
             #[inline]
             fn $method<V: Visitor<'de>>(self, visitor: V) -> DeResult<V::Value> {
-                let at = self.pos;
-                if self.input.get(at) == Some(&0x04) {
-                    self.pos = at + 1;
-                    let text = self.text()?;
+                let at = self.cur.pos();
+                if self.cur.take_tag(Tag::Str) {
+                    let text = self.cur.str()?;
                     return locate_in(visitor.visit_borrowed_str(text), at);
                 }
                 self.value_elsewhere(visitor, Hint::Any)
@@ -1213,9 +1042,8 @@ impl<'de> Deserializer<'de> {
     /// [`Deserializer::table`].
     #[inline(always)]
     fn expect_table<V: Visitor<'de>>(&mut self, visitor: V, hint: Hint) -> DeResult<V::Value> {
-        let at = self.pos;
-        if self.input.get(at) == Some(&0x06) {
-            self.pos = at + 1;
+        let at = self.cur.pos();
+        if self.cur.take_tag(Tag::Table) {
             return locate_in(self.table(at, visitor, hint), at);
         }
         self.value_elsewhere(visitor, hint)
@@ -1248,10 +1076,9 @@ impl<'de> de::Deserializer<'de> for &mut Deserializer<'de> {
 
     #[inline]
     fn deserialize_bool<V: Visitor<'de>>(self, visitor: V) -> DeResult<V::Value> {
-        let at = self.pos;
-        if let Some(&[0x01, payload @ (0 | 1)]) = self.input.get(at..at + 2) {
-            self.pos = at + 2;
-            return locate_in(visitor.visit_bool(payload == 1), at);
+        let at = self.cur.pos();
+        if let Some(b) = self.cur.next_bool() {
+            return locate_in(visitor.visit_bool(b), at);
         }
         self.value_elsewhere(visitor, Hint::Any)
     }
@@ -1278,8 +1105,7 @@ impl<'de> de::Deserializer<'de> for &mut Deserializer<'de> {
 
     #[inline]
     fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> DeResult<V::Value> {
-        if self.peek()? == 0x00 {
-            self.pos += 1;
+        if self.cur.nil()? {
             visitor.visit_none()
         } else {
             visitor.visit_some(self)
@@ -1304,35 +1130,31 @@ impl<'de> de::Deserializer<'de> for &mut Deserializer<'de> {
         _variants: &'static [&'static str],
         visitor: V,
     ) -> DeResult<V::Value> {
-        let at = self.pos;
-        match self.peek()? {
-            0x04 => {
-                self.pos += 1;
-                let name = self.text()?;
-                visitor
-                    .visit_enum(BorrowedStrDeserializer::new(name))
-                    .map_err(|e| DeError::locate(e, at))
-            }
-            0x06 => {
-                self.pos += 1;
-                let n = self.open_table(at)?;
-                let m = if n == 0 { self.count(2)? } else { 0 };
-                if n != 0 || m != 1 {
-                    return Err(Error::at(ErrorKind::Custom, at)
-                        .with_message_of(
-                            "an enum is a string or a table with one entry {Variant = content}",
-                        )
-                        .into());
-                }
-                let (_, variant) = self.hash_key()?;
-                let value = visitor
-                    .visit_enum(VariantView { de: self, variant })
-                    .map_err(|e| DeError::locate(e, at))?;
-                self.depth -= 1;
-                Ok(value)
-            }
-            _ => self.value(visitor, Hint::Any),
+        let at = self.cur.pos();
+        if self.cur.take_tag(Tag::Str) {
+            let name = self.cur.str()?;
+            return visitor
+                .visit_enum(BorrowedStrDeserializer::new(name))
+                .map_err(|e| DeError::locate(e, at));
         }
+        if !self.cur.take_tag(Tag::Table) {
+            return self.value(visitor, Hint::Any);
+        }
+        let n = self.open_table(at)?;
+        let m = if n == 0 { self.cur.hash_count()? } else { 0 };
+        if n != 0 || m != 1 {
+            return Err(Error::at(ErrorKind::Custom, at)
+                .with_message_of(
+                    "an enum is a string or a table with one entry {Variant = content}",
+                )
+                .into());
+        }
+        let (_, variant) = self.hash_key()?;
+        let value = visitor
+            .visit_enum(VariantView { de: self, variant })
+            .map_err(|e| DeError::locate(e, at))?;
+        self.depth -= 1;
+        Ok(value)
     }
 
     fn is_human_readable(&self) -> bool {

@@ -207,6 +207,7 @@ impl Error {
         self
     }
 
+    #[cfg_attr(not(feature = "serde"), allow(dead_code))]
     pub(crate) fn set_offset(mut self, offset: usize) -> Error {
         self.0.offset = Some(offset);
         self

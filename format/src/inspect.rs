@@ -23,7 +23,9 @@ use core::cmp::Ordering;
 use core::fmt::Write as _;
 
 use crate::key::{encoded_key_order, float_key_as_int};
-use crate::{CANONICAL_NAN_BITS, Canonicity, DecodeOptions, Error, Tag, ValueRef, utf8};
+use crate::value::is_noncanonical_nan;
+use crate::wire::{Cursor, Scalar, u32_at};
+use crate::{Canonicity, DecodeOptions, Error, Tag, ValueRef};
 
 /// A dump and the decoder's verdict on the document.
 #[derive(Debug, Clone)]
@@ -50,7 +52,7 @@ pub fn inspect(bytes: &[u8], options: &DecodeOptions, width: usize) -> Inspectio
     };
     let mut dumper = Dumper {
         bytes,
-        stop,
+        visible: &bytes[..stop.min(bytes.len())],
         width,
         out: String::from("  offset tag\n"),
         first_noncanonical,
@@ -141,9 +143,17 @@ pub fn window(bytes: &[u8], offset: usize, radius: usize) -> String {
 /// Reached the error offset (or the walker's own bounds check failed).
 struct Stop;
 
+impl From<Error> for Stop {
+    fn from(_: Error) -> Stop {
+        Stop
+    }
+}
+
 struct Dumper<'a> {
     bytes: &'a [u8],
-    stop: usize,
+    /// The bytes before the error offset (all of them for valid input):
+    /// the walker reads nothing past them.
+    visible: &'a [u8],
     width: usize,
     out: String,
     first_noncanonical: Option<usize>,
@@ -152,18 +162,9 @@ struct Dumper<'a> {
 }
 
 impl Dumper<'_> {
-    /// `len` bytes at `at`, if they lie before the stop offset.
-    fn take(&self, at: usize, len: usize) -> Result<&[u8], Stop> {
-        let end = at.checked_add(len).ok_or(Stop)?;
-        if end > self.stop || end > self.bytes.len() {
-            return Err(Stop);
-        }
-        Ok(&self.bytes[at..end])
-    }
-
+    /// The u32 count at `at`, if it lies before the stop offset.
     fn u32_at(&self, at: usize) -> Result<usize, Stop> {
-        let b = self.take(at, 4)?;
-        Ok(u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize)
+        u32_at(self.visible, at).map(|n| n as usize).ok_or(Stop)
     }
 
     fn line(&mut self, at: usize, tag: Option<u8>, depth: usize, text: &str) -> Result<(), Stop> {
@@ -180,10 +181,8 @@ impl Dumper<'_> {
 
     /// Dumps the value at `at`; returns the offset after it.
     fn value(&mut self, at: usize, depth: usize, label: &str) -> Result<usize, Stop> {
-        let tag = self.take(at, 1)?[0];
-        let Some(kind) = Tag::from_byte(tag) else {
-            return Err(Stop);
-        };
+        let kind = Cursor::at(self.visible, at).tag()?;
+        let tag = kind as u8;
         if kind == Tag::Table {
             return self.table(at, depth, label);
         }
@@ -198,7 +197,11 @@ impl Dumper<'_> {
         };
         let note = if kind == Tag::Nil && !label.is_empty() {
             "  (noncanonical: nil entry, dropped)"
-        } else if kind == Tag::Float && is_noncanonical_nan(self.bytes, at) {
+        } else if kind == Tag::Float
+            && Cursor::at(self.bytes, at + 1)
+                .f64()
+                .is_ok_and(is_noncanonical_nan)
+        {
             "  (noncanonical NaN bits)"
         } else {
             ""
@@ -209,48 +212,23 @@ impl Dumper<'_> {
 
     /// A scalar's end offset and description, if it lies before the stop.
     fn scalar(&self, at: usize, kind: Tag) -> Result<(usize, String), Stop> {
-        let done = match kind {
-            Tag::Table => return Err(Stop),
-            Tag::Nil => (at + 1, String::from("nil")),
-            Tag::Bool => {
-                let b = self.take(at + 1, 1)?[0];
-                (at + 2, format!("boolean {}", b == 1))
-            }
-            Tag::Int => {
-                let b = self.take(at + 1, 8)?;
-                let i = i64::from_le_bytes(b.try_into().map_err(|_| Stop)?);
-                (at + 9, format!("integer {i}"))
-            }
-            Tag::Float => {
-                let b = self.take(at + 1, 8)?;
-                let bits = u64::from_le_bytes(b.try_into().map_err(|_| Stop)?);
-                (at + 9, describe_float(bits))
-            }
-            Tag::Str => {
-                let len = self.u32_at(at + 1)?;
-                let content = self.take(at + 5, len)?;
-                let text = utf8::to_str(content).map_err(|_| Stop)?;
-                (at + 5 + len, format!("string {}", self.shorten_str(text)))
-            }
-            Tag::Bytes => {
-                let len = self.u32_at(at + 1)?;
-                let content = self.take(at + 5, len)?;
-                (
-                    at + 5 + len,
-                    format!("bytes {}", self.shorten_bytes(content)),
-                )
-            }
-            Tag::Ref => {
-                let id = self.u32_at(at + 1)?;
-                (at + 5, format!("reference {id}"))
-            }
+        if kind == Tag::Nil {
+            return Ok((at + 1, String::from("nil")));
+        }
+        let mut cursor = Cursor::at(self.visible, at + 1);
+        let text = match cursor.scalar(kind)? {
+            Scalar::Bool(b) => format!("boolean {b}"),
+            Scalar::Int(i) => format!("integer {i}"),
+            Scalar::Float(f) => describe_float(f.to_bits()),
+            Scalar::Str(text) => format!("string {}", self.shorten_str(text)),
+            Scalar::Bytes(content) => format!("bytes {}", self.shorten_bytes(content)),
+            Scalar::Ref(id) => format!("reference {id}"),
         };
-        self.take(at, done.0 - at)?;
-        Ok(done)
+        Ok((cursor.pos(), text))
     }
 
     fn table(&mut self, at: usize, depth: usize, label: &str) -> Result<usize, Stop> {
-        if at >= self.stop {
+        if at >= self.visible.len() {
             return Err(Stop);
         }
         self.line(at, Some(0x06), depth, &format!("{label}table"))?;
@@ -276,18 +254,17 @@ impl Dumper<'_> {
 
     /// A note for a noncanonical key at `at`, if its encoding is complete.
     fn key_note(&self, at: usize, n: usize, previous: Option<(usize, usize)>) -> String {
-        let Some(span) = self.key_span(at) else {
+        let mut cursor = Cursor::at(self.visible, at);
+        let Ok(key) = cursor.scalar_value() else {
             return String::new();
         };
-        let Ok(decoded) = DecodeOptions::new().decode_ref(span) else {
-            return String::new();
-        };
-        if let ValueRef::Float(f) = decoded
+        let span = &self.visible[at..cursor.pos()];
+        if let Scalar::Float(f) = key
             && let Some(i) = float_key_as_int(f)
         {
             return format!("  (noncanonical: float key {f:?} is the integer {i})");
         }
-        if decoded.as_i64() == Some(n as i64 + 1) {
+        if key.as_int() == Some(n as i64 + 1) {
             return String::from("  (noncanonical: key n+1 belongs in the array part)");
         }
         if let Some((p_at, p_end)) = previous
@@ -296,20 +273,6 @@ impl Dumper<'_> {
             return String::from("  (noncanonical: out of order)");
         }
         String::new()
-    }
-
-    /// The bytes of the scalar key at `at`, if complete and before stop.
-    fn key_span(&self, at: usize) -> Option<&[u8]> {
-        let tag = Tag::from_byte(*self.bytes.get(at)?)?;
-        let len = match tag {
-            Tag::Nil => 1,
-            Tag::Bool => 2,
-            Tag::Int | Tag::Float => 9,
-            Tag::Ref => 5,
-            Tag::Str | Tag::Bytes => 5 + self.u32_at(at + 1).ok()?,
-            Tag::Table => return None,
-        };
-        self.take(at, len).ok()
     }
 
     fn shorten_str(&self, text: &str) -> String {
@@ -333,14 +296,6 @@ impl Dumper<'_> {
             )
         }
     }
-}
-
-fn is_noncanonical_nan(bytes: &[u8], at: usize) -> bool {
-    bytes
-        .get(at + 1..at + 9)
-        .and_then(|b| b.try_into().ok())
-        .map(u64::from_le_bytes)
-        .is_some_and(|bits| f64::from_bits(bits).is_nan() && bits != CANONICAL_NAN_BITS)
 }
 
 fn describe_float(bits: u64) -> String {

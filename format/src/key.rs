@@ -3,33 +3,7 @@
 
 use core::cmp::Ordering;
 
-use crate::Tag;
-
-/// A borrowed scalar that may be a key. NaN floats never get here.
-#[derive(Debug, Clone, Copy)]
-#[doc(hidden)]
-#[allow(missing_docs)]
-pub enum KeyView<'a> {
-    Bool(bool),
-    Int(i64),
-    Float(f64),
-    Str(&'a str),
-    Bytes(&'a [u8]),
-    Ref(u32),
-}
-
-impl KeyView<'_> {
-    fn tag(self) -> Tag {
-        match self {
-            KeyView::Bool(_) => Tag::Bool,
-            KeyView::Int(_) => Tag::Int,
-            KeyView::Float(_) => Tag::Float,
-            KeyView::Str(_) => Tag::Str,
-            KeyView::Bytes(_) => Tag::Bytes,
-            KeyView::Ref(_) => Tag::Ref,
-        }
-    }
-}
+use crate::wire::Scalar;
 
 /// The integer a float key stands for (§3.2): an exact integer in i64 range
 /// (so -0.0 is 0, 2^63 stays a float). `None` keeps the float key.
@@ -96,21 +70,22 @@ fn first_word(bytes: &[u8]) -> u64 {
 }
 
 /// Compares two normalised keys by the bytewise order of their encodings,
-/// without encoding them.
-pub(crate) fn cmp_encoded(a: KeyView<'_>, b: KeyView<'_>) -> Ordering {
+/// without encoding them. The `to_le_bytes` below make the encodings'
+/// bytes to compare; nothing is read from the wire here.
+pub(crate) fn cmp_encoded(a: Scalar<'_>, b: Scalar<'_>) -> Ordering {
     let by_tag = (a.tag() as u8).cmp(&(b.tag() as u8));
     if by_tag != Ordering::Equal {
         return by_tag;
     }
     match (a, b) {
-        (KeyView::Bool(x), KeyView::Bool(y)) => x.cmp(&y),
-        (KeyView::Int(x), KeyView::Int(y)) => x.to_le_bytes().cmp(&y.to_le_bytes()),
-        (KeyView::Float(x), KeyView::Float(y)) => {
+        (Scalar::Bool(x), Scalar::Bool(y)) => x.cmp(&y),
+        (Scalar::Int(x), Scalar::Int(y)) => x.to_le_bytes().cmp(&y.to_le_bytes()),
+        (Scalar::Float(x), Scalar::Float(y)) => {
             x.to_bits().to_le_bytes().cmp(&y.to_bits().to_le_bytes())
         }
-        (KeyView::Str(x), KeyView::Str(y)) => cmp_counted(x.as_bytes(), y.as_bytes()),
-        (KeyView::Bytes(x), KeyView::Bytes(y)) => cmp_counted(x, y),
-        (KeyView::Ref(x), KeyView::Ref(y)) => x.to_le_bytes().cmp(&y.to_le_bytes()),
+        (Scalar::Str(x), Scalar::Str(y)) => cmp_counted(x.as_bytes(), y.as_bytes()),
+        (Scalar::Bytes(x), Scalar::Bytes(y)) => cmp_counted(x, y),
+        (Scalar::Ref(x), Scalar::Ref(y)) => x.to_le_bytes().cmp(&y.to_le_bytes()),
         _ => Ordering::Equal, // unreachable: the tags are equal
     }
 }
@@ -142,7 +117,7 @@ mod tests {
 
     #[test]
     fn order_follows_encoded_bytes() {
-        use KeyView::*;
+        use Scalar::*;
         // Tag first.
         assert_eq!(cmp_encoded(Bool(true), Int(0)), Ordering::Less);
         // Little-endian bytes: 256 (00 01 ..) sorts before 3 (03 00 ..).

@@ -34,13 +34,18 @@
 //! | `0x06` | table | u32 n, n values; u32 m, m key/value pairs | §2.7 |
 //! | `0x07` | reference | u32 LE external-table id | §2.8 |
 //!
-//! Parsing lives in `parse.rs` (nom, one function per tag), writing in
-//! `write.rs`; both serve [`Value`] (owned) and [`ValueRef`] (borrows
-//! strings and bytes from the input). The rules they share have one home
-//! each: `key.rs` the key normalisation and [`encoded_key_order`], `utf8.rs`
-//! the UTF-8 check ([`utf8_text`]), `table.rs` and `table_builder.rs` the
-//! canonical table. [`inspect`] writes the annotated dump people read
-//! (`luaxt inspect`).
+//! [`wire`] is the one module that reads LXT bytes: a [`wire::Cursor`]
+//! reads tags, scalars, lengths and counts (checked against the bytes
+//! left), string content and keys, with errors at the spec's offsets, and
+//! [`wire::Scalar`] is the one view of a scalar. On top of it: the parser
+//! (`parser.rs`, one function per tag; `parse.rs` runs its passes), the
+//! serde deserializer (`de.rs`), the dump ([`inspect`]) and the runtime's
+//! readers. Writing lives in `write.rs` (and `ser.rs` for serde); both
+//! serve [`Value`] (owned) and [`ValueRef`] (borrows strings and bytes from
+//! the input). The rules they share have one home each: `key.rs` the key
+//! normalisation and [`encoded_key_order`], `utf8.rs` the UTF-8 check
+//! ([`utf8_text`]), `table.rs` and `table_builder.rs` the canonical table.
+//! [`inspect`] writes the annotated dump people read (`luaxt inspect`).
 //!
 //! ## Design decisions
 //! - **Fixed-width numbers and u32 lengths.** Decoding is a bounds check and
@@ -105,6 +110,7 @@ mod table_builder;
 mod tag;
 mod utf8;
 mod value;
+pub mod wire;
 mod write;
 
 #[cfg(feature = "arbitrary")]

@@ -5,6 +5,7 @@
 use core::fmt::{self, Write as _};
 
 use crate::table::{Element, View};
+use crate::wire::Scalar;
 use crate::{Table, Value, ValueRef};
 
 /// Lua's reserved words: a string key spelled like one is written `["end"]`.
@@ -138,22 +139,24 @@ impl<V: Element> fmt::Display for Notation<'_, V> {
         let view = value.view();
         if self.key {
             return match view {
-                View::Str(s) if is_name(s) => f.write_str(s),
+                View::Scalar(Scalar::Str(s)) if is_name(s) => f.write_str(s),
                 _ => write!(f, "[{}]", self.with(self.value)),
             };
         }
         match view {
             View::Nil => f.write_str("nil"),
-            View::Bool(b) => write!(f, "{b}"),
-            View::Int(i) => write!(f, "{i}"),
-            View::Float(x) if x.is_nan() => f.write_str("0/0"),
-            View::Float(x) if x.is_infinite() => f.write_str(if x > 0.0 { "1/0" } else { "-1/0" }),
-            View::Float(x) => write!(f, "{x:?}"),
-            View::Str(s) => match s.char_indices().nth(self.max_chars) {
+            View::Scalar(Scalar::Bool(b)) => write!(f, "{b}"),
+            View::Scalar(Scalar::Int(i)) => write!(f, "{i}"),
+            View::Scalar(Scalar::Float(x)) if x.is_nan() => f.write_str("0/0"),
+            View::Scalar(Scalar::Float(x)) if x.is_infinite() => {
+                f.write_str(if x > 0.0 { "1/0" } else { "-1/0" })
+            }
+            View::Scalar(Scalar::Float(x)) => write!(f, "{x:?}"),
+            View::Scalar(Scalar::Str(s)) => match s.char_indices().nth(self.max_chars) {
                 None => write!(f, "{s:?}"),
                 Some((cut, _)) => write!(f, "{:?}… ({} chars)", &s[..cut], s.chars().count()),
             },
-            View::Bytes(b) => {
+            View::Scalar(Scalar::Bytes(b)) => {
                 f.write_str("<bytes")?;
                 for byte in b.iter().take(self.max_chars) {
                     write!(f, " {byte:02X}")?;
@@ -163,7 +166,7 @@ impl<V: Element> fmt::Display for Notation<'_, V> {
                 }
                 f.write_char('>')
             }
-            View::Ref(id) => write!(f, "<reference {id}>"),
+            View::Scalar(Scalar::Ref(id)) => write!(f, "<reference {id}>"),
             View::Table(t) => self.write_table(f, t),
         }
     }

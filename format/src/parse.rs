@@ -73,10 +73,8 @@ impl DecodeOptions {
     pub fn value_len(&self, bytes: &[u8]) -> Result<usize, Error> {
         let mut walk = Pass::Walk(None);
         let mut parser = Parser::new(bytes, self.limits, &mut walk, true);
-        match parser.value::<Walked<'_>>(bytes, 0) {
-            Ok((rest, _)) => Ok(bytes.len() - rest.len()),
-            Err(err) => Err(document_error(err, bytes)),
-        }
+        parser.value::<Walked<'_>>(0)?;
+        Ok(parser.cur.pos())
     }
 
     /// Where the entries of the table at the start of `bytes` are: the
@@ -101,11 +99,7 @@ impl DecodeOptions {
             return Err(Error::at(ErrorKind::LengthOverflow, 0));
         }
         let mut walk = Pass::Walk(None);
-        let mut parser = Parser::new(bytes, self.limits, &mut walk, true);
-        match parser.spans(bytes) {
-            Ok((_, spans)) => Ok(spans),
-            Err(err) => Err(document_error(err, bytes)),
-        }
+        Parser::new(bytes, self.limits, &mut walk, true).spans()
     }
 
     /// Validates `bytes` and tells whether they are canonical, without
@@ -235,34 +229,17 @@ fn run<'a, V: Build<'a>>(
     keep_offsets: bool,
 ) -> Option<Result<(V, Canonicity), Error>> {
     let mut parser = Parser::new(bytes, options.limits, pass, keep_offsets);
-    let to_document = |err: nom::Err<Error>| document_error(err, bytes);
-    let (rest, value) = match parser.value::<V>(bytes, 0) {
-        Ok(done) => done,
+    let value = match parser.value::<V>(0) {
+        Ok(value) => value,
         Err(_) if parser.restarted => return None,
-        Err(err) => return Some(Err(to_document(err))),
+        Err(err) => return Some(Err(err)),
     };
-    if !rest.is_empty() {
-        return Some(Err(Error::at(
-            ErrorKind::TrailingBytes,
-            bytes.len() - rest.len(),
-        )));
+    if !parser.cur.is_at_end() {
+        return Some(Err(parser.cur.error(ErrorKind::TrailingBytes)));
     }
     Some(match parser.first_noncanonical {
         None => Ok((value, Canonicity::Canonical)),
         Some(offset) if options.strict => Err(Error::at(ErrorKind::Noncanonical, offset)),
         Some(offset) => Ok((value, Canonicity::Noncanonical { offset })),
     })
-}
-
-/// A parser error as an error at an offset of `bytes` (inside the parser an
-/// offset counts the input left).
-fn document_error(err: nom::Err<Error>, bytes: &[u8]) -> Error {
-    match err {
-        nom::Err::Error(e) | nom::Err::Failure(e) => {
-            let left = e.offset().unwrap_or(0);
-            e.set_offset(bytes.len() - left)
-        }
-        // Complete parsers never ask for more input.
-        nom::Err::Incomplete(_) => Error::at(ErrorKind::Truncated, bytes.len()),
-    }
 }

@@ -1,26 +1,22 @@
-//! The parser: nom parsers, one per tag in spec order (§2), with the key,
-//! canonical-form and limit checks of §3–§6. It is generic over what it
-//! builds ([`Build`]): owned [`Value`]s, borrowing [`ValueRef`]s, or
-//! nothing at all ([`Walked`], for `check`), so every rule is written once.
+//! The parser: one function per part of the grammar in spec order (§2),
+//! with the key, canonical-form and limit checks of §3–§6, reading every
+//! field through the wire's [`Cursor`]. It is generic over what it builds
+//! ([`Build`]): owned [`Value`]s, borrowing [`ValueRef`]s, or nothing at all
+//! ([`Walked`], for `check`), so every rule is written once.
 //!
 //! How it reserves memory is the [`Pass`] it runs in; `parse.rs` chooses
-//! the passes (see `decode_with` there for why there are three).
-//!
-//! Inside the parser an [`Error`]'s offset holds the length of the input
-//! that was left where it happened (nom's view); `parse.rs` turns that into
-//! an offset from the start of the document.
+//! the passes (see `decode_with` there for why there are three). Errors
+//! carry offsets from the start of the document.
 
 use alloc::vec::Vec;
 use core::cmp::Ordering;
 
-use nom::IResult;
-use nom::bytes::complete::take;
-use nom::number::complete::{le_i64, le_u8, le_u32, le_u64};
-
 use crate::budget::PreallocationBudget;
-use crate::key::{KeyView, cmp_encoded, encoded_key_order};
+use crate::key::{cmp_encoded, encoded_key_order};
 use crate::table_builder::TableBuilder;
-use crate::{CANONICAL_NAN_BITS, Error, ErrorKind, Limits, Value, ValueRef};
+use crate::value::is_noncanonical_nan;
+use crate::wire::{Cursor, Scalar, error_at};
+use crate::{Error, ErrorKind, Limits, Tag, Value, ValueRef};
 
 /// What the parser builds from what it reads: a value type and how a
 /// table of it is put together.
@@ -28,12 +24,7 @@ pub(crate) trait Build<'a>: Sized {
     /// A table while its entries are read.
     type Parts;
     fn nil() -> Self;
-    fn boolean(value: bool) -> Self;
-    fn int(value: i64) -> Self;
-    fn float(value: f64) -> Self;
-    fn str(value: &'a str) -> Self;
-    fn bytes(value: &'a [u8]) -> Self;
-    fn reference(id: u32) -> Self;
+    fn scalar(value: Scalar<'a>) -> Self;
     fn is_nil(&self) -> bool;
     fn as_int(&self) -> Option<i64>;
     /// An empty table with room for `array` array values and `hash` entries.
@@ -56,29 +47,16 @@ macro_rules! impl_build {
             fn nil() -> Self {
                 Self::Nil
             }
-            #[inline]
-            fn boolean(value: bool) -> Self {
-                Self::Bool(value)
-            }
-            #[inline]
-            fn int(value: i64) -> Self {
-                Self::Int(value)
-            }
-            #[inline]
-            fn float(value: f64) -> Self {
-                Self::Float(value)
-            }
-            #[inline]
-            fn str($s: &'a str) -> Self {
-                Self::Str($str)
-            }
-            #[inline]
-            fn bytes($b: &'a [u8]) -> Self {
-                Self::Bytes($bytes)
-            }
-            #[inline]
-            fn reference(id: u32) -> Self {
-                Self::Ref(id)
+            #[inline(always)]
+            fn scalar(value: Scalar<'a>) -> Self {
+                match value {
+                    Scalar::Bool(b) => Self::Bool(b),
+                    Scalar::Int(i) => Self::Int(i),
+                    Scalar::Float(f) => Self::Float(f),
+                    Scalar::Str($s) => Self::Str($str),
+                    Scalar::Bytes($b) => Self::Bytes($bytes),
+                    Scalar::Ref(id) => Self::Ref(id),
+                }
             }
             #[inline]
             fn is_nil(&self) -> bool {
@@ -127,7 +105,7 @@ impl_build!(ValueRef<'a>, |s| s, |b| b);
 pub(crate) enum Walked<'a> {
     Nil,
     Table,
-    Scalar(KeyView<'a>),
+    Scalar(Scalar<'a>),
 }
 
 impl<'a> Build<'a> for Walked<'a> {
@@ -135,30 +113,15 @@ impl<'a> Build<'a> for Walked<'a> {
     fn nil() -> Self {
         Walked::Nil
     }
-    fn boolean(value: bool) -> Self {
-        Walked::Scalar(KeyView::Bool(value))
-    }
-    fn int(value: i64) -> Self {
-        Walked::Scalar(KeyView::Int(value))
-    }
-    fn float(value: f64) -> Self {
-        Walked::Scalar(KeyView::Float(value))
-    }
-    fn str(value: &'a str) -> Self {
-        Walked::Scalar(KeyView::Str(value))
-    }
-    fn bytes(value: &'a [u8]) -> Self {
-        Walked::Scalar(KeyView::Bytes(value))
-    }
-    fn reference(id: u32) -> Self {
-        Walked::Scalar(KeyView::Ref(id))
+    fn scalar(value: Scalar<'a>) -> Self {
+        Walked::Scalar(value)
     }
     fn is_nil(&self) -> bool {
         matches!(self, Walked::Nil)
     }
     fn as_int(&self) -> Option<i64> {
         match self {
-            Walked::Scalar(KeyView::Int(i)) => Some(*i),
+            Walked::Scalar(scalar) => scalar.as_int(),
             _ => None,
         }
     }
@@ -213,35 +176,6 @@ pub(crate) enum Pass<'s> {
     Exact { sizes: &'s [Sizes], next: usize },
 }
 
-pub(crate) type PResult<'a, T> = IResult<&'a [u8], T, Error>;
-
-/// Implements nom's error trait so nom combinators can carry our errors.
-/// nom only reports running out of input here, which is `truncated`.
-impl<'a> nom::error::ParseError<&'a [u8]> for Error {
-    fn from_error_kind(input: &'a [u8], _kind: nom::error::ErrorKind) -> Self {
-        Error::at(ErrorKind::Truncated, input.len())
-    }
-
-    fn append(_input: &'a [u8], _kind: nom::error::ErrorKind, other: Self) -> Self {
-        other
-    }
-}
-
-/// An error of `kind` at `at` (the input left from the offending field).
-fn fail(kind: ErrorKind, at: &[u8]) -> nom::Err<Error> {
-    nom::Err::Failure(Error::at(kind, at.len()))
-}
-
-/// Runs a nom primitive; running out of input is `truncated` at `at`.
-fn field<'a, O>(
-    at: &'a [u8],
-    mut primitive: impl nom::Parser<&'a [u8], Output = O, Error = Error>,
-) -> PResult<'a, O> {
-    primitive
-        .parse(at)
-        .map_err(|_| fail(ErrorKind::Truncated, at))
-}
-
 /// Counts of one table as it is read, for [`Sizes`].
 #[derive(Debug, Default)]
 struct Tally {
@@ -259,8 +193,8 @@ struct Tally {
 }
 
 pub(crate) struct Parser<'a, 'p, 's> {
-    /// The whole document.
-    doc: &'a [u8],
+    /// The whole document, and where the parser is in it.
+    pub(crate) cur: Cursor<'a>,
     limits: Limits,
     /// Offset of the first noncanonical item seen (§4.6).
     pub(crate) first_noncanonical: Option<usize>,
@@ -285,7 +219,7 @@ impl<'a, 'p, 's> Parser<'a, 'p, 's> {
         keep_offsets: bool,
     ) -> Self {
         Parser {
-            doc,
+            cur: Cursor::new(doc).max_size(limits.max_size),
             limits,
             first_noncanonical: None,
             key_offsets: Vec::new(),
@@ -295,13 +229,9 @@ impl<'a, 'p, 's> Parser<'a, 'p, 's> {
         }
     }
 
-    fn offset_of(&self, at: &[u8]) -> usize {
-        self.doc.len() - at.len()
-    }
-
-    fn noncanonical(&mut self, at: &[u8]) {
+    fn noncanonical(&mut self, at: usize) {
         if self.first_noncanonical.is_none() {
-            self.first_noncanonical = Some(self.offset_of(at));
+            self.first_noncanonical = Some(at);
         }
     }
 
@@ -316,139 +246,72 @@ impl<'a, 'p, 's> Parser<'a, 'p, 's> {
     }
 
     /// Gives up the pass (the error is never reported).
-    fn restart<T>(&mut self, at: &[u8]) -> PResult<'a, T> {
+    fn restart<T>(&mut self) -> Result<T, Error> {
         self.restarted = true;
-        Err(fail(ErrorKind::Custom, at))
+        Err(self.cur.error(ErrorKind::Custom))
     }
 
-    /// One value of any type (§2); `depth` counts the enclosing tables.
-    pub(crate) fn value<V: Build<'a>>(&mut self, input: &'a [u8], depth: u32) -> PResult<'a, V> {
-        let (rest, tag) = field(input, le_u8)?;
-        match tag {
-            0x00 => Ok((rest, V::nil())),
-            0x03 => {
-                let (rest, bits) = field(rest, le_u64)?;
-                let value = f64::from_bits(bits);
-                if value.is_nan() && bits != CANONICAL_NAN_BITS {
-                    self.noncanonical(input);
+    /// One value of any type (§2) at the cursor; `depth` counts the
+    /// enclosing tables.
+    pub(crate) fn value<V: Build<'a>>(&mut self, depth: u32) -> Result<V, Error> {
+        let at = self.cur.pos();
+        match self.cur.tag()? {
+            Tag::Nil => Ok(V::nil()),
+            Tag::Float => {
+                let value = self.cur.f64()?;
+                if is_noncanonical_nan(value) {
+                    self.noncanonical(at);
                 }
-                Ok((rest, V::float(value)))
+                Ok(V::scalar(Scalar::Float(value)))
             }
-            0x06 => self.table(input, rest, depth + 1),
-            _ => self.scalar(input, rest, tag),
-        }
-    }
-
-    /// A value other than nil, a float or a table, whose tag was read:
-    /// what keys and values share. Always inlined: it is most of the work
-    /// of [`Parser::value`], and a call would pass every value through
-    /// memory.
-    #[inline(always)]
-    fn scalar<V: Build<'a>>(&self, input: &'a [u8], rest: &'a [u8], tag: u8) -> PResult<'a, V> {
-        match tag {
-            0x01 => boolean(rest),
-            0x02 => field(rest, le_i64).map(|(rest, i)| (rest, V::int(i))),
-            0x04 => self.string(rest),
-            0x05 => {
-                let (rest, content) = self.counted(rest)?;
-                Ok((rest, V::bytes(content)))
-            }
-            0x07 => field(rest, le_u32).map(|(rest, id)| (rest, V::reference(id))),
-            _ => Err(nom::Err::Failure(
-                Error::at(ErrorKind::UnknownTag, input.len()).with_byte(tag),
-            )),
-        }
-    }
-
-    /// A u32 length or count, checked against the limit and against the
-    /// bytes left (each counted item needs at least `min_item` bytes).
-    fn count<'i>(&self, at: &'i [u8], min_item: u64) -> PResult<'i, usize> {
-        let (rest, declared) = field(at, le_u32)?;
-        let declared = u64::from(declared);
-        let bound = (rest.len() as u64 / min_item).min(self.limits.max_size);
-        if declared > bound {
-            return Err(nom::Err::Failure(
-                Error::at(ErrorKind::LengthOverflow, at.len()).with_length(declared, bound),
-            ));
-        }
-        Ok((rest, declared as usize))
-    }
-
-    /// A length-prefixed byte run (§2.5, §2.6).
-    fn counted(&self, at: &'a [u8]) -> PResult<'a, &'a [u8]> {
-        let (rest, len) = self.count(at, 1)?;
-        field(rest, take(len))
-    }
-
-    /// `0x04`: the content must be UTF-8 (§2.5).
-    fn string<V: Build<'a>>(&self, at: &'a [u8]) -> PResult<'a, V> {
-        let (content_and_rest, len) = self.count(at, 1)?;
-        let (rest, content) = field(content_and_rest, take(len))?;
-        match crate::utf8::to_str(content) {
-            Ok(text) => Ok((rest, V::str(text))),
-            // The offset is that of the first bad byte in the document.
-            Err(valid_up_to) => Err(fail(
-                ErrorKind::InvalidUtf8,
-                &content_and_rest[valid_up_to..],
-            )),
+            Tag::Table => self.table(at, depth + 1),
+            tag => Ok(V::scalar(self.cur.scalar(tag)?)),
         }
     }
 
     /// A hash key (§3): its normalised value, and whether it was written
     /// normalised.
-    fn key<V: Build<'a>>(&self, input: &'a [u8]) -> PResult<'a, (V, bool)> {
-        let (rest, tag) = field(input, le_u8)?;
-        match tag {
-            0x00 | 0x06 => Err(fail(ErrorKind::InvalidKey, input)),
-            0x03 => {
-                let (rest, bits) = field(rest, le_u64)?;
-                let value = f64::from_bits(bits);
-                if value.is_nan() {
-                    return Err(fail(ErrorKind::InvalidKey, input));
-                }
-                match crate::key::float_key_as_int(value) {
-                    Some(i) => Ok((rest, (V::int(i), false))),
-                    None => Ok((rest, (V::float(value), true))),
-                }
-            }
-            _ => self
-                .scalar(input, rest, tag)
-                .map(|(rest, key)| (rest, (key, true))),
-        }
+    #[inline(always)]
+    fn key<V: Build<'a>>(&mut self) -> Result<(V, bool), Error> {
+        let (key, normalised) = self.cur.key()?;
+        Ok((V::scalar(key), normalised))
     }
 
-    /// Where the entries of the table at the start of `input` are (for
-    /// readers that jump to an entry without decoding the others): each
-    /// value and key is checked as a walk checks it. `direct` tells
-    /// whether the spans are the table itself, with no decoding: no nil
-    /// in the array part, normalised keys in canonical order (§4), none of
-    /// them continuing the array part. Offsets count from `input`.
-    pub(crate) fn spans(&mut self, input: &'a [u8]) -> PResult<'a, TableSpans> {
-        let (rest, tag) = field(input, le_u8)?;
-        if tag != 0x06 {
-            return Err(fail(ErrorKind::Custom, input));
+    /// Where the entries of the table at the cursor are (for readers that
+    /// jump to an entry without decoding the others): each value and key
+    /// is checked as a walk checks it. `direct` tells whether the spans are
+    /// the table itself, with no decoding: no nil in the array part,
+    /// normalised keys in canonical order (§4), none of them continuing the
+    /// array part. Offsets count from the table's tag.
+    pub(crate) fn spans(&mut self) -> Result<TableSpans, Error> {
+        let start = self.cur.pos();
+        if self.cur.tag()? != Tag::Table {
+            return Err(error_at(ErrorKind::Custom, start));
         }
-        let offset = |at: &[u8]| (input.len() - at.len()) as u32;
-        let (mut rest, n) = self.count(rest, 1)?;
+        let offset = |at: usize| (at - start) as u32;
+        let n = self.cur.array_count()?;
+        let left = self.cur.bytes().len() - self.cur.pos();
         let mut spans = TableSpans {
-            array: Vec::with_capacity(n.min(rest.len())),
+            array: Vec::with_capacity(n.min(left)),
             hash: Vec::new(),
             len: 0,
             direct: true,
         };
         for _ in 0..n {
-            spans.array.push(offset(rest));
-            let (after, value) = self.value::<Walked<'a>>(rest, 1)?;
+            spans.array.push(offset(self.cur.pos()));
+            let value = self.value::<Walked<'a>>(1)?;
             spans.direct &= !value.is_nil();
-            rest = after;
         }
-        let (mut rest, m) = self.count(rest, 2)?;
-        spans.hash.reserve(m.min(rest.len() / 2));
+        let m = self.cur.hash_count()?;
+        let left = self.cur.bytes().len() - self.cur.pos();
+        spans.hash.reserve(m.min(left / 2));
+        let doc = self.cur.bytes();
         let mut previous: Option<&'a [u8]> = None;
         for _ in 0..m {
-            let key_at = rest;
-            let (after_key, (key, normalised)) = self.key::<Walked<'a>>(rest)?;
-            let span = &key_at[..key_at.len() - after_key.len()];
+            let key_at = self.cur.pos();
+            let (key, normalised) = self.key::<Walked<'a>>()?;
+            let value_at = self.cur.pos();
+            let span = &doc[key_at..value_at];
             let joins_array = key
                 .as_int()
                 .is_some_and(|i| (1..=n as i64 + 1).contains(&i));
@@ -456,21 +319,20 @@ impl<'a, 'p, 's> Parser<'a, 'p, 's> {
                 && !joins_array
                 && previous.is_none_or(|p| encoded_key_order(p, span) == Ordering::Less);
             previous = Some(span);
-            let (after, value) = self.value::<Walked<'a>>(after_key, 1)?;
+            let value = self.value::<Walked<'a>>(1)?;
             spans.direct &= !value.is_nil();
-            spans.hash.push((offset(key_at), offset(after_key)));
-            rest = after;
+            spans.hash.push((offset(key_at), offset(value_at)));
         }
-        spans.len = offset(rest);
-        Ok((rest, spans))
+        spans.len = offset(self.cur.pos());
+        Ok(spans)
     }
 
     /// The key at `offset` of the document, read again (it was valid).
-    fn key_at(&self, offset: usize) -> KeyView<'a> {
-        match self.key::<Walked<'a>>(&self.doc[offset..]) {
-            Ok((_, (Walked::Scalar(view), _))) => view,
-            // Unreachable: keys are scalars and this one was read before.
-            _ => KeyView::Bool(false),
+    fn key_at(&self, offset: usize) -> Scalar<'a> {
+        match Cursor::at(self.cur.bytes(), offset).key() {
+            Ok((key, _)) => key,
+            // Unreachable: this key was read before.
+            Err(_) => Scalar::Bool(false),
         }
     }
 
@@ -493,42 +355,36 @@ impl<'a, 'p, 's> Parser<'a, 'p, 's> {
         }
     }
 
-    /// `0x06` (§2.7), with the canonical checks of §4 and duplicate keys.
-    /// `input` starts at the tag, `rest` after it.
-    fn table<V: Build<'a>>(
-        &mut self,
-        input: &'a [u8],
-        rest: &'a [u8],
-        depth: u32,
-    ) -> PResult<'a, V> {
+    /// `0x06` (§2.7), with the canonical checks of §4 and duplicate keys;
+    /// its tag, at `at`, was read.
+    fn table<V: Build<'a>>(&mut self, at: usize, depth: u32) -> Result<V, Error> {
         if depth > self.limits.max_depth {
-            return Err(fail(ErrorKind::DepthExceeded, input));
+            return Err(error_at(ErrorKind::DepthExceeded, at));
         }
-        let (mut rest, n) = self.count(rest, 1)?;
+        let n = self.cur.array_count()?;
         let Some((room, record)) = self.open(n) else {
-            return self.restart(input);
+            return self.restart();
         };
         let mut parts = V::parts(room.array, room.hash);
         let mut tally = Tally::default();
         for _ in 0..n {
-            let at = rest;
-            let (after, value) = self.value::<V>(rest, depth)?;
+            let at = self.cur.pos();
+            let value = self.value::<V>(depth)?;
             if value.is_nil() {
                 self.noncanonical(at);
                 tally.hole = true;
             } else if tally.hole {
                 if self.optimistic() {
-                    return self.restart(at);
+                    return self.restart();
                 }
                 tally.moved += 1;
             } else {
                 tally.prefix += 1;
             }
             V::push_array(&mut parts, value);
-            rest = after;
         }
 
-        let (mut rest, m) = self.count(rest, 2)?;
+        let m = self.cur.hash_count()?;
         if self.optimistic() {
             // A hash entry holds two values.
             let granted = match &mut *self.pass {
@@ -536,19 +392,21 @@ impl<'a, 'p, 's> Parser<'a, 'p, 's> {
                 _ => true,
             };
             if !granted {
-                return self.restart(rest);
+                return self.restart();
             }
             V::reserve_hash(&mut parts, m);
         }
+        let doc = self.cur.bytes();
         let offsets_start = self.key_offsets.len();
         let mut sorted = true;
         let mut may_extend = false;
         let mut previous_key: Option<&'a [u8]> = None;
         let mut duplicate_at: Option<usize> = None;
         for _ in 0..m {
-            let key_at = rest;
-            let (after_key, (key, normalised)) = self.key::<V>(rest)?;
-            let span = &key_at[..key_at.len() - after_key.len()];
+            let key_at = self.cur.pos();
+            let (key, normalised) = self.key::<V>()?;
+            let value_at = self.cur.pos();
+            let span = &doc[key_at..value_at];
             // A key written other than normalised, or not after the previous
             // key in byte order, makes the hash part noncanonical (§4.2, §4.5).
             if !normalised
@@ -556,7 +414,7 @@ impl<'a, 'p, 's> Parser<'a, 'p, 's> {
             {
                 self.noncanonical(key_at);
                 if !self.keep_offsets && self.checks_duplicates() {
-                    return self.restart(key_at);
+                    return self.restart();
                 }
                 sorted = false;
             }
@@ -564,20 +422,18 @@ impl<'a, 'p, 's> Parser<'a, 'p, 's> {
             let int_key = key.as_int();
             if let Some(i) = int_key {
                 if (1..=n as i64).contains(&i) {
-                    let at = self.offset_of(key_at);
-                    duplicate_at = Some(duplicate_at.map_or(at, |d| d.min(at)));
+                    duplicate_at = Some(duplicate_at.map_or(key_at, |d| d.min(key_at)));
                 } else if i == n as i64 + 1 {
                     self.noncanonical(key_at);
                     if !tally.hole {
                         if self.optimistic() {
-                            return self.restart(key_at);
+                            return self.restart();
                         }
                         may_extend = true;
                     }
                 }
             }
-            let value_at = after_key;
-            let (after, value) = self.value::<V>(after_key, depth)?;
+            let value = self.value::<V>(depth)?;
             if value.is_nil() {
                 self.noncanonical(value_at);
             } else {
@@ -587,10 +443,9 @@ impl<'a, 'p, 's> Parser<'a, 'p, 's> {
                 }
             }
             if self.keep_offsets && self.checks_duplicates() {
-                self.key_offsets.push(self.offset_of(key_at));
+                self.key_offsets.push(key_at);
             }
             V::push_hash(&mut parts, key, value);
-            rest = after;
         }
 
         if !sorted && self.checks_duplicates() {
@@ -600,8 +455,7 @@ impl<'a, 'p, 's> Parser<'a, 'p, 's> {
         }
         self.key_offsets.truncate(offsets_start);
         if let Some(at) = duplicate_at {
-            let left = self.doc.len() - at;
-            return Err(nom::Err::Failure(Error::at(ErrorKind::DuplicateKey, left)));
+            return Err(error_at(ErrorKind::DuplicateKey, at));
         }
         if let (Some(index), Pass::Walk(Some(sizes))) = (record, &mut *self.pass) {
             let extend = if tally.hole { 0 } else { tally.extend };
@@ -610,7 +464,7 @@ impl<'a, 'p, 's> Parser<'a, 'p, 's> {
                 hash: tally.moved + tally.hash,
             };
         }
-        Ok((rest, V::table(parts, !sorted, may_extend)))
+        Ok(V::table(parts, !sorted, may_extend))
     }
 
     /// The offset of the earliest key that repeats an earlier key of the
@@ -632,16 +486,5 @@ impl<'a, 'p, 's> Parser<'a, 'p, 's> {
             .min();
         self.key_offsets = offsets;
         found
-    }
-}
-
-/// `0x01` (§2.2): one byte, 0 or 1.
-fn boolean<'a, V: Build<'a>>(at: &'a [u8]) -> PResult<'a, V> {
-    let (rest, byte) = field(at, le_u8)?;
-    match byte {
-        0 | 1 => Ok((rest, V::boolean(byte == 1))),
-        _ => Err(nom::Err::Failure(
-            Error::at(ErrorKind::InvalidBool, at.len()).with_byte(byte),
-        )),
     }
 }

@@ -15,6 +15,7 @@ use crate::key::{encoded_key_order, float_key_as_int};
 use crate::struct_order::StructOrders;
 use crate::table::{Element, View};
 use crate::value::float_bits;
+use crate::wire::{Scalar, int_value, u32_at};
 use crate::write::check_document_len;
 use crate::{Error, ErrorKind, Limits, Result, Table, Tag};
 
@@ -243,14 +244,7 @@ impl Encoder {
     /// Rewrites the `0x02` integer written from `start` on as a `0x07`
     /// reference (the content of a `$luaxt::TableRef` newtype).
     fn int_to_ref(&mut self, start: usize) -> Result<()> {
-        let written = &self.out[start..];
-        let id = match written {
-            [0x02, payload @ ..] if payload.len() == 8 => {
-                let value = i64::from_le_bytes(payload.try_into().unwrap_or_default());
-                u32::try_from(value).ok()
-            }
-            _ => None,
-        };
+        let id = int_value(&self.out[start..]).and_then(|value| u32::try_from(value).ok());
         match id {
             Some(id) => {
                 self.out.truncate(start);
@@ -333,8 +327,8 @@ impl Encoder {
             ));
         }
         let is_nil = |s: &Span| s.end == s.value + 1 && out[s.value] == NIL;
-        let array_start = start + 5;
-        let mut n = u32::from_le_bytes(out[start + 1..array_start].try_into().unwrap_or_default());
+        // The array count this encoder wrote after the tag.
+        let mut n = u32_at(&out[start + 1..start + 5], 0).unwrap_or_default();
         scratch.clear();
         scratch.extend_from_slice(&out[start..count_at]);
         // Keys n+1, n+2, … continue the array part.
@@ -1065,12 +1059,12 @@ impl<V: Element> Serialize for ViewSer<'_, V> {
     fn serialize<S: ser::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self.0.view() {
             View::Nil => serializer.serialize_unit(),
-            View::Bool(b) => serializer.serialize_bool(b),
-            View::Int(i) => serializer.serialize_i64(i),
-            View::Float(f) => serializer.serialize_f64(f),
-            View::Str(s) => serializer.serialize_str(s),
-            View::Bytes(b) => serializer.serialize_bytes(b),
-            View::Ref(id) => serializer.serialize_newtype_struct(TABLE_REF, &id),
+            View::Scalar(Scalar::Bool(b)) => serializer.serialize_bool(b),
+            View::Scalar(Scalar::Int(i)) => serializer.serialize_i64(i),
+            View::Scalar(Scalar::Float(f)) => serializer.serialize_f64(f),
+            View::Scalar(Scalar::Str(s)) => serializer.serialize_str(s),
+            View::Scalar(Scalar::Bytes(b)) => serializer.serialize_bytes(b),
+            View::Scalar(Scalar::Ref(id)) => serializer.serialize_newtype_struct(TABLE_REF, &id),
             View::Table(table) => serialize_table(table, serializer),
         }
     }

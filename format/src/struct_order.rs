@@ -12,7 +12,6 @@
 use alloc::vec::Vec;
 use core::cmp::Ordering;
 
-use crate::Tag;
 use crate::key::encoded_key_order;
 
 /// At most this many struct types are remembered per serializer.
@@ -95,13 +94,10 @@ impl StructOrders {
     }
 }
 
-/// The encoded key of a field name (a string key, §2).
+/// The encoded key of a field name (a string key, §2), by the writer.
 fn string_key(name: &str) -> Vec<u8> {
-    let mut key = Vec::with_capacity(5 + name.len());
-    key.push(Tag::Str as u8);
-    key.extend_from_slice(&(name.len() as u32).to_le_bytes());
-    key.extend_from_slice(name.as_bytes());
-    key
+    // A string key is always valid and never normalised: no error here.
+    crate::encode_key(&crate::ValueRef::Str(name)).unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -3,7 +3,8 @@
 use alloc::vec::Vec;
 use core::cmp::Ordering;
 
-use crate::key::{KeyView, cmp_encoded};
+use crate::key::cmp_encoded;
+use crate::wire::Scalar;
 use crate::{Error, Tag};
 
 /// What the generic table, parser and writer need from a value type.
@@ -33,7 +34,15 @@ pub trait Element: Sized + Clone + sealed::Sealed {
     fn normalised_key(&self) -> Result<Option<Self>, Error>;
     /// A view of a normalised key, for ordering.
     #[doc(hidden)]
-    fn key_view(&self) -> KeyView<'_>;
+    #[inline(always)]
+    fn key_view(&self) -> Scalar<'_> {
+        match self.view() {
+            View::Scalar(scalar) => scalar,
+            // Keys are normalised before they are viewed; nil and tables
+            // never are keys. Order them first, harmlessly.
+            View::Nil | View::Table(_) => Scalar::Bool(false),
+        }
+    }
 }
 
 /// The seal of [`Element`]: nameable in the crate (value.rs implements
@@ -42,19 +51,15 @@ pub(crate) mod sealed {
     pub trait Sealed {}
 }
 
-/// A borrowed view of either value type, so one writer serves both.
+/// A borrowed view of either value type, so one writer serves both: nil,
+/// a [`Scalar`], or a table.
 #[doc(hidden)]
 #[derive(Debug, Clone, Copy)]
 #[allow(missing_docs)]
 pub enum View<'v, V> {
     Nil,
-    Bool(bool),
-    Int(i64),
-    Float(f64),
-    Str(&'v str),
-    Bytes(&'v [u8]),
+    Scalar(Scalar<'v>),
     Table(&'v Table<V>),
-    Ref(u32),
 }
 
 /// A table by value, kept in canonical form: keys `1..=n` in the array part,

@@ -7,7 +7,6 @@
 //! whose text is ASCII, so it is not a dependency.)
 
 /// The high bit of each byte of a word: set only in non-ASCII bytes.
-#[cfg(feature = "serde")]
 pub(crate) const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
 
 /// Text up to this many bytes is first tried as ASCII.
@@ -33,28 +32,44 @@ pub fn to_str(bytes: &[u8]) -> Result<&str, usize> {
     core::str::from_utf8(bytes).map_err(|e| e.valid_up_to())
 }
 
-/// The first `len` (0 to 8) bytes of a little-endian `word`, moved to
-/// its top: their high bits are the ASCII check, and swapping its bytes
-/// gives their big-endian value.
-#[cfg(feature = "serde")]
+/// The first `len` (0 to 8) bytes of `word` (8 bytes of the input from
+/// the start of some text), loaded little-endian and moved to the top of
+/// the word: their high bits are the ASCII check, and swapping its bytes
+/// gives their big-endian value. (Text loaded as a word, not a number of
+/// the format: `wire.rs` reads those.)
 #[inline(always)]
-pub(crate) fn short_content(word: u64, len: usize) -> u64 {
-    word.checked_shl(64 - 8 * len as u32).unwrap_or(0)
+pub(crate) fn short_content(word: [u8; 8], len: usize) -> u64 {
+    u64::from_le_bytes(word)
+        .checked_shl(64 - 8 * len as u32)
+        .unwrap_or(0)
 }
 
 /// Whether `input[start..start + len]` is short ASCII text (up to 32
 /// bytes); `false` also when it cannot tell, so the caller validates.
 /// The caller has checked that the range is within `input`.
-#[cfg(feature = "serde")]
 #[inline(always)]
 pub(crate) fn short_ascii(input: &[u8], start: usize, len: usize) -> bool {
     if len <= 8 {
         if let Some(word) = input.get(start..).and_then(|rest| rest.first_chunk::<8>()) {
             // The bytes past the text shift out.
-            return short_content(u64::from_le_bytes(*word), len) & HIGH_BITS == 0;
+            return short_content(*word, len) & HIGH_BITS == 0;
         }
     }
     len <= SHORT && input[start..start + len].is_ascii()
+}
+
+/// The string content `input[start..start + len]` as text, or the offset
+/// in it of the first byte that is not part of valid UTF-8: [`to_str`],
+/// after a test for short ASCII text that may load bytes of `input` past
+/// the content. The caller has checked that the range is within `input`.
+#[inline(always)]
+pub(crate) fn content_str(input: &[u8], start: usize, len: usize) -> Result<&str, usize> {
+    let content = &input[start..start + len];
+    if short_ascii(input, start, len) {
+        // SAFETY: ASCII bytes are valid UTF-8.
+        return Ok(unsafe { core::str::from_utf8_unchecked(content) });
+    }
+    to_str(content)
 }
 
 #[cfg(test)]
@@ -82,7 +97,6 @@ mod tests {
         assert_eq!(to_str(&long), Err(257));
     }
 
-    #[cfg(feature = "serde")]
     #[test]
     fn short_ascii_reads_only_the_text() {
         let input = b"abc\xFFdefghijklmnop";

@@ -5,8 +5,9 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use core::hash::{Hash, Hasher};
 
-use crate::key::{KeyView, float_key_as_int};
+use crate::key::float_key_as_int;
 use crate::table::{Element, Table, View, sealed};
+use crate::wire::Scalar;
 use crate::{Error, ErrorKind, Tag};
 
 /// An owned LXT value.
@@ -206,13 +207,13 @@ macro_rules! impl_value_common {
             fn view(&self) -> View<'_, Self> {
                 match self {
                     $ty::Nil => View::Nil,
-                    $ty::Bool(b) => View::Bool(*b),
-                    $ty::Int(i) => View::Int(*i),
-                    $ty::Float(f) => View::Float(*f),
-                    $ty::Str($s) => View::Str($str),
-                    $ty::Bytes($b) => View::Bytes($bytes),
+                    $ty::Bool(b) => View::Scalar(Scalar::Bool(*b)),
+                    $ty::Int(i) => View::Scalar(Scalar::Int(*i)),
+                    $ty::Float(f) => View::Scalar(Scalar::Float(*f)),
+                    $ty::Str($s) => View::Scalar(Scalar::Str($str)),
+                    $ty::Bytes($b) => View::Scalar(Scalar::Bytes($bytes)),
                     $ty::Table(t) => View::Table(t),
-                    $ty::Ref(id) => View::Ref(*id),
+                    $ty::Ref(id) => View::Scalar(Scalar::Ref(*id)),
                 }
             }
 
@@ -230,20 +231,6 @@ macro_rules! impl_value_common {
                         None => $ty::Float(*f),
                     })),
                     _ => Ok(None),
-                }
-            }
-
-            fn key_view(&self) -> KeyView<'_> {
-                match self {
-                    $ty::Bool(b) => KeyView::Bool(*b),
-                    $ty::Int(i) => KeyView::Int(*i),
-                    $ty::Float(f) => KeyView::Float(*f),
-                    $ty::Str($s) => KeyView::Str($str),
-                    $ty::Bytes($b) => KeyView::Bytes($bytes),
-                    $ty::Ref(id) => KeyView::Ref(*id),
-                    // Keys are normalised before they are viewed; nil and
-                    // tables never are keys. Order them first, harmlessly.
-                    $ty::Nil | $ty::Table(_) => KeyView::Bool(false),
                 }
             }
         }
@@ -302,6 +289,13 @@ pub fn float_bits(value: f64) -> u64 {
     } else {
         value.to_bits()
     }
+}
+
+/// Whether a float read from the wire is a NaN other than the canonical
+/// one (valid, but noncanonical: §4.3), by its bits.
+#[inline(always)]
+pub(crate) fn is_noncanonical_nan(value: f64) -> bool {
+    value.is_nan() && value.to_bits() != crate::CANONICAL_NAN_BITS
 }
 
 impl ValueRef<'_> {

@@ -6,6 +6,7 @@ use alloc::vec::Vec;
 
 use crate::table::{Element, View};
 use crate::value::float_bits;
+use crate::wire::Scalar;
 use crate::{Error, ErrorKind, Limits, Tag};
 
 /// Where encoded bytes go.
@@ -120,12 +121,14 @@ fn write_value<V: Element, S: Sink>(
 ) -> Result<(), Error> {
     match value.view() {
         View::Nil => sink.put(&[Tag::Nil as u8]),
-        View::Bool(b) => sink.put(&[Tag::Bool as u8, u8::from(b)]),
-        View::Int(i) => put_tagged(sink, Tag::Int, &i.to_le_bytes()),
-        View::Float(f) => put_tagged(sink, Tag::Float, &float_bits(f).to_le_bytes()),
-        View::Str(s) => put_counted(sink, Tag::Str, s.as_bytes(), limits),
-        View::Bytes(b) => put_counted(sink, Tag::Bytes, b, limits),
-        View::Ref(id) => put_tagged(sink, Tag::Ref, &id.to_le_bytes()),
+        View::Scalar(Scalar::Bool(b)) => sink.put(&[Tag::Bool as u8, u8::from(b)]),
+        View::Scalar(Scalar::Int(i)) => put_tagged(sink, Tag::Int, &i.to_le_bytes()),
+        View::Scalar(Scalar::Float(f)) => {
+            put_tagged(sink, Tag::Float, &float_bits(f).to_le_bytes())
+        }
+        View::Scalar(Scalar::Str(s)) => put_counted(sink, Tag::Str, s.as_bytes(), limits),
+        View::Scalar(Scalar::Bytes(b)) => put_counted(sink, Tag::Bytes, b, limits),
+        View::Scalar(Scalar::Ref(id)) => put_tagged(sink, Tag::Ref, &id.to_le_bytes()),
         View::Table(table) => {
             let depth = depth + 1;
             if depth > limits.max_depth {

@@ -20,8 +20,9 @@ use std::ptr::NonNull;
 
 use std::rc::Rc;
 
+use luaxt_format::wire::tag_at;
 use luaxt_format::{
-    DecodeOptions, Table, Value, encode_array_of, encode_key_into, encoded_key_order,
+    DecodeOptions, Table, Tag, Value, encode_array_of, encode_key_into, encoded_key_order,
 };
 
 use crate::store::StoreError;
@@ -343,7 +344,7 @@ impl LxtInput {
 
     /// The value at `at` as a view item: a table is a node.
     fn item(&self, at: u32) -> Result<ViewItem, StoreError> {
-        if self.bytes.get(at as usize) == Some(&0x06) {
+        if tag_at(&self.bytes, at as usize) == Some(Tag::Table) {
             return Ok(ViewItem::Table(at));
         }
         let value = self
@@ -394,7 +395,7 @@ impl LxtInput {
         // The format crate's canonical form of the entries, with each
         // value standing for the offset of its encoding.
         let offset = |at: u32| Value::Int(i64::from(absolute(at)));
-        let present = |at: u32| self.bytes.get(absolute(at) as usize) != Some(&0x00);
+        let present = |at: u32| tag_at(&self.bytes, absolute(at) as usize) != Some(Tag::Nil);
         let mut entries = Vec::new();
         for (i, &at) in spans.array.iter().enumerate() {
             if present(at) {

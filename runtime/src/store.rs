@@ -190,12 +190,7 @@ pub trait Store {
 /// assert_eq!(int_key(b"\x04\x01\x00\x00\x007"), None); // the string "7"
 /// ```
 pub fn int_key(key: &[u8]) -> Option<i64> {
-    match key {
-        [0x02, rest @ ..] if rest.len() == 8 => {
-            Some(i64::from_le_bytes(rest.try_into().expect("8 bytes")))
-        }
-        _ => None,
-    }
+    luaxt_format::wire::int_value(key)
 }
 
 /// The encoded key of the integer `n` (tag `0x02`, 8 bytes little-endian).

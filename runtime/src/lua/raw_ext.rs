@@ -35,6 +35,7 @@
 use std::ffi::{c_int, c_void};
 use std::rc::Rc;
 
+use luaxt_format::wire::{Cursor, Scalar};
 use luaxt_format::{Limits, float_bits};
 use mlua::{Lua, Table, ffi};
 
@@ -264,26 +265,23 @@ fn string_tag(text: &[u8]) -> u8 {
 /// (tables, references, malformed bytes), which the safe path decodes or
 /// refuses.
 fn scalar(bytes: &[u8], limits: Limits) -> Option<Got> {
-    let (&tag, rest) = bytes.split_first()?;
-    match tag {
-        0x01 => match rest {
-            [0] => Some(Got::Bool(false)),
-            [1] => Some(Got::Bool(true)),
-            _ => None,
-        },
-        0x02 => Some(Got::Int(i64::from_le_bytes(rest.try_into().ok()?))),
-        // Any NaN: the runtime decodes leniently (a NaN other than the
-        // canonical one is noncanonical, not invalid).
-        0x03 => Some(Got::Num(f64::from_le_bytes(rest.try_into().ok()?))),
-        0x04 | 0x05 => {
-            let (len, content) = rest.split_first_chunk::<4>()?;
-            let whole = u32::from_le_bytes(*len) as usize == content.len()
-                && bytes.len() as u64 <= limits.max_size
-                && (tag == 0x05 || luaxt_format::utf8_text(content).is_ok());
-            whole.then_some(Got::Str(content.as_ptr(), content.len()))
-        }
-        _ => None,
+    // The decoder refuses a whole input over max_size (§6.2).
+    if bytes.len() as u64 > limits.max_size {
+        return None;
     }
+    let mut cursor = Cursor::new(bytes);
+    // Any NaN: the runtime decodes leniently (a NaN other than the
+    // canonical one is noncanonical, not invalid).
+    let got = match cursor.scalar_value().ok()? {
+        Scalar::Bool(b) => Got::Bool(b),
+        Scalar::Int(i) => Got::Int(i),
+        Scalar::Float(f) => Got::Num(f),
+        Scalar::Str(text) => Got::Str(text.as_ptr(), text.len()),
+        Scalar::Bytes(content) => Got::Str(content.as_ptr(), content.len()),
+        // References need a proxy: the safe path makes it.
+        Scalar::Ref(_) => return None,
+    };
+    cursor.is_at_end().then_some(got)
 }
 
 /// `__index(proxy, key)`.

@@ -14,7 +14,8 @@
 use std::cmp::Ordering;
 use std::ffi::c_int;
 
-use luaxt_format::encoded_key_order;
+use luaxt_format::wire::{Cursor, tag_at};
+use luaxt_format::{Tag, encoded_key_order};
 use mlua::{Lua, ffi};
 
 use super::raw::{KeyCache, build_raw, push_bytes, size_hint};
@@ -26,7 +27,7 @@ pub(crate) fn table_to_lua(
     bytes: &[u8],
     limits: luaxt_format::Limits,
 ) -> mlua::Result<Option<mlua::Value>> {
-    if bytes.first() != Some(&0x06) || bytes.len() as u64 > limits.max_size {
+    if tag_at(bytes, 0) != Some(Tag::Table) || bytes.len() as u64 > limits.max_size {
         return Ok(None);
     }
     let mut gave_up = false;
@@ -36,8 +37,9 @@ pub(crate) fn table_to_lua(
     let built = unsafe {
         build_raw(lua, (), |state| {
             let mut reader = Reader {
-                bytes,
-                pos: 0,
+                // The whole input is within max_size (checked above), so
+                // every length or count within the bytes left is too.
+                cur: Cursor::new(bytes),
                 // One level of margin: giving up early is always safe.
                 max_depth: limits.max_depth.saturating_sub(1),
             };
@@ -54,57 +56,22 @@ pub(crate) fn table_to_lua(
 /// The fast path met something it leaves to the checked path.
 struct GiveUp;
 
+/// An error of the input gives up too: the checked path reports it.
+impl From<luaxt_format::Error> for GiveUp {
+    fn from(_: luaxt_format::Error) -> GiveUp {
+        GiveUp
+    }
+}
+
 type Step<T = ()> = Result<T, GiveUp>;
 
-/// A cursor over the input.
+/// The input, read through the format crate's wire cursor.
 struct Reader<'b> {
-    bytes: &'b [u8],
-    pos: usize,
+    cur: Cursor<'b>,
     max_depth: u32,
 }
 
 impl<'b> Reader<'b> {
-    fn take(&mut self, n: usize) -> Step<&'b [u8]> {
-        let end = self.pos.checked_add(n).ok_or(GiveUp)?;
-        let slice = self.bytes.get(self.pos..end).ok_or(GiveUp)?;
-        self.pos = end;
-        Ok(slice)
-    }
-
-    fn byte(&mut self) -> Step<u8> {
-        Ok(self.take(1)?[0])
-    }
-
-    fn array<const N: usize>(&mut self) -> Step<[u8; N]> {
-        self.take(N)?.try_into().map_err(|_| GiveUp)
-    }
-
-    /// A count of items at least `min_item` bytes each (so a huge count in
-    /// a short input gives up before anything is allocated).
-    fn count(&mut self, min_item: usize) -> Step<usize> {
-        let n = u32::from_le_bytes(self.array()?) as usize;
-        let left = self.bytes.len() - self.pos;
-        if n.checked_mul(min_item).is_none_or(|need| need > left) {
-            return Err(GiveUp);
-        }
-        Ok(n)
-    }
-
-    /// A boolean payload: 0 or 1.
-    fn boolean(&mut self) -> Step<c_int> {
-        match self.byte()? {
-            b @ (0 | 1) => Ok(c_int::from(b)),
-            _ => Err(GiveUp),
-        }
-    }
-
-    fn text(&mut self) -> Step<&'b [u8]> {
-        let n = self.count(1)?;
-        let text = self.take(n)?;
-        luaxt_format::utf8_text(text).map_err(|_| GiveUp)?;
-        Ok(text)
-    }
-
     /// The whole input: one table and nothing after it.
     ///
     /// # Safety
@@ -113,7 +80,7 @@ impl<'b> Reader<'b> {
         unsafe {
             let mut keys = KeyCache::new(state, 0);
             self.value(state, 0, &mut keys)?;
-            if self.pos != self.bytes.len() {
+            if !self.cur.is_at_end() {
                 return Err(GiveUp);
             }
             ffi::lua_replace(state, 1);
@@ -133,16 +100,13 @@ impl<'b> Reader<'b> {
         keys: &mut KeyCache<'b>,
     ) -> Step {
         unsafe {
-            match self.byte()? {
-                0x01 => ffi::lua_pushboolean(state, self.boolean()?),
-                0x02 => ffi::lua_pushinteger(state, i64::from_le_bytes(self.array()?)),
-                0x03 => ffi::lua_pushnumber(state, f64::from_le_bytes(self.array()?)),
-                0x04 => push_bytes(state, self.text()?),
-                0x05 => {
-                    let n = self.count(1)?;
-                    push_bytes(state, self.take(n)?);
-                }
-                0x06 => self.table(state, depth, keys)?,
+            match self.cur.tag()? {
+                Tag::Bool => ffi::lua_pushboolean(state, c_int::from(self.cur.boolean()?)),
+                Tag::Int => ffi::lua_pushinteger(state, self.cur.i64()?),
+                Tag::Float => ffi::lua_pushnumber(state, self.cur.f64()?),
+                Tag::Str => push_bytes(state, self.cur.str()?.as_bytes()),
+                Tag::Bytes => push_bytes(state, self.cur.len_prefixed()?),
+                Tag::Table => self.table(state, depth, keys)?,
                 // nil (only the checked path knows where it is allowed),
                 // references (they need proxies) and unknown tags.
                 _ => return Err(GiveUp),
@@ -169,14 +133,11 @@ impl<'b> Reader<'b> {
             if ffi::lua_checkstack(state, 4) == 0 {
                 return Err(GiveUp);
             }
-            let n = self.count(1)?;
+            let n = self.cur.array_count()?;
             // Without an array part the hash count comes next: size the
             // table once (records are the common case).
             let hash_hint = if n == 0 {
-                let at = self.pos;
-                let m = self.count(2)?;
-                self.pos = at;
-                m
+                self.cur.clone().hash_count()?
             } else {
                 0
             };
@@ -185,28 +146,28 @@ impl<'b> Reader<'b> {
                 self.value(state, depth + 1, keys)?;
                 ffi::lua_rawseti(state, -2, i as ffi::lua_Integer);
             }
-            let m = self.count(2)?;
+            let m = self.cur.hash_count()?;
             let mut previous: &[u8] = &[];
             for _ in 0..m {
-                let start = self.pos;
-                match self.byte()? {
-                    0x04 => {
-                        let text = self.text()?;
-                        keys.push(state, text);
+                let start = self.cur.pos();
+                match self.cur.tag()? {
+                    Tag::Str => {
+                        let text = self.cur.str()?;
+                        keys.push(state, text.as_bytes());
                     }
-                    0x02 => {
-                        let k = i64::from_le_bytes(self.array()?);
+                    Tag::Int => {
+                        let k = self.cur.i64()?;
                         // 1..=n are the array part's keys.
                         if (1..=n as i64).contains(&k) {
                             return Err(GiveUp);
                         }
                         ffi::lua_pushinteger(state, k);
                     }
-                    0x01 => ffi::lua_pushboolean(state, self.boolean()?),
+                    Tag::Bool => ffi::lua_pushboolean(state, c_int::from(self.cur.boolean()?)),
                     _ => return Err(GiveUp),
                 }
                 // Strictly increasing encoded keys: no two are equal.
-                let key = &self.bytes[start..self.pos];
+                let key = &self.cur.bytes()[start..self.cur.pos()];
                 if encoded_key_order(key, previous) != Ordering::Greater {
                     return Err(GiveUp);
                 }
