@@ -17,7 +17,7 @@ use core::fmt;
 use serde::de::value::{BorrowedStrDeserializer, U32Deserializer, UnitDeserializer};
 use serde::de::{self, Deserialize, DeserializeSeed, IgnoredAny, Visitor};
 
-use crate::key::encoded_key_order;
+use crate::key::{encoded_key_order, key_rank, string_rank};
 use crate::ser::{TABLE_REF, TableId};
 use crate::utf8::{self, HIGH_BITS, short_ascii, short_content};
 use crate::value::is_noncanonical_nan;
@@ -632,37 +632,6 @@ const LINEAR_CHECK: usize = 32;
 
 /// No previous key.
 const NO_KEY: usize = usize::MAX;
-
-/// Where an encoded hash key sorts (§4.2), as far as one number tells:
-/// string keys rank by their length bytes and, up to 8 bytes, their
-/// content, so that for them `a < b` in rank means `a < b` in bytes, and an
-/// equal rank means the same key or (longer than 8 bytes) the same length.
-/// Keys with a tag below `0x04` rank 0 (below every string key), the others
-/// `u128::MAX` (above all, so no string key takes the fast path after them).
-fn key_rank(encoded: &[u8]) -> u128 {
-    match encoded.first() {
-        Some(&tag) if tag == Tag::Str as u8 => {
-            let len = encoded.len() - 5;
-            if len > 8 {
-                return string_rank(len, 0);
-            }
-            let mut word = [0u8; 8];
-            word[..len].copy_from_slice(&encoded[5..]);
-            string_rank(len, short_content(word, len))
-        }
-        Some(&tag) if tag < Tag::Str as u8 => 0,
-        _ => u128::MAX,
-    }
-}
-
-/// The rank of a string key of `len` content bytes; `content` is
-/// [`short_content`] of its first 8 bytes (ignored beyond 8 bytes).
-#[inline(always)]
-fn string_rank(len: usize, content: u64) -> u128 {
-    let length_bytes = u128::from((len as u32).swap_bytes()) + 1;
-    let content = if len <= 8 { content.swap_bytes() } else { 0 };
-    length_bytes << 64 | u128::from(content)
-}
 
 impl<'a, 'de> MapView<'a, 'de> {
     fn new(de: &'a mut Deserializer<'de>, n: usize) -> Self {

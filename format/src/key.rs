@@ -3,6 +3,8 @@
 
 use core::cmp::Ordering;
 
+use crate::Tag;
+use crate::utf8::short_content;
 use crate::wire::Scalar;
 
 /// The integer a float key stands for (§3.2): an exact integer in i64 range
@@ -69,32 +71,85 @@ fn first_word(bytes: &[u8]) -> u64 {
     u64::from_be_bytes(word)
 }
 
-/// Compares two normalised keys by the bytewise order of their encodings,
-/// without encoding them. The `to_le_bytes` below make the encodings'
-/// bytes to compare; nothing is read from the wire here.
-pub(crate) fn cmp_encoded(a: Scalar<'_>, b: Scalar<'_>) -> Ordering {
-    let by_tag = (a.tag() as u8).cmp(&(b.tag() as u8));
-    if by_tag != Ordering::Equal {
-        return by_tag;
-    }
-    match (a, b) {
-        (Scalar::Bool(x), Scalar::Bool(y)) => x.cmp(&y),
-        (Scalar::Int(x), Scalar::Int(y)) => x.to_le_bytes().cmp(&y.to_le_bytes()),
-        (Scalar::Float(x), Scalar::Float(y)) => {
-            x.to_bits().to_le_bytes().cmp(&y.to_bits().to_le_bytes())
+/// Where an encoded hash key sorts, as far as one number tells: the order
+/// of [`encoded_key_order`] as an integer, for the typed decoder's fast
+/// path over string keys (a test below holds the two together).
+/// string keys rank by their length bytes and, up to 8 bytes, their
+/// content, so that for them `a < b` in rank means `a < b` in bytes, and an
+/// equal rank means the same key or (longer than 8 bytes) the same length.
+/// Keys with a tag below `0x04` rank 0 (below every string key), the others
+/// `u128::MAX` (above all, so no string key takes the fast path after them).
+#[cfg_attr(not(feature = "serde"), allow(dead_code))]
+#[inline]
+pub(crate) fn key_rank(encoded: &[u8]) -> u128 {
+    match encoded.first() {
+        Some(&tag) if tag == Tag::Str as u8 => {
+            let len = encoded.len() - 5;
+            if len > 8 {
+                return string_rank(len, 0);
+            }
+            let mut word = [0u8; 8];
+            word[..len].copy_from_slice(&encoded[5..]);
+            string_rank(len, short_content(word, len))
         }
-        (Scalar::Str(x), Scalar::Str(y)) => cmp_counted(x.as_bytes(), y.as_bytes()),
-        (Scalar::Bytes(x), Scalar::Bytes(y)) => cmp_counted(x, y),
-        (Scalar::Ref(x), Scalar::Ref(y)) => x.to_le_bytes().cmp(&y.to_le_bytes()),
-        _ => Ordering::Equal, // unreachable: the tags are equal
+        Some(&tag) if tag < Tag::Str as u8 => 0,
+        _ => u128::MAX,
     }
 }
 
-/// Order of two length-prefixed byte strings: the little-endian u32 length
-/// first, then the content.
-fn cmp_counted(a: &[u8], b: &[u8]) -> Ordering {
-    let len = |s: &[u8]| (s.len() as u32).to_le_bytes();
-    len(a).cmp(&len(b)).then_with(|| a.cmp(b))
+/// The rank of a string key of `len` content bytes; `content` is
+/// [`short_content`] of its first 8 bytes (ignored beyond 8 bytes).
+#[cfg_attr(not(feature = "serde"), allow(dead_code))]
+#[inline(always)]
+pub(crate) fn string_rank(len: usize, content: u64) -> u128 {
+    let length_bytes = u128::from((len as u32).swap_bytes()) + 1;
+    let content = if len <= 8 { content.swap_bytes() } else { 0 };
+    length_bytes << 64 | u128::from(content)
+}
+
+/// Compares two normalised keys by the bytewise order of their encodings,
+/// without encoding them: the encoding's head (the tag and the fixed-width
+/// payload, or the tag and the length) goes through [`encoded_key_order`],
+/// and equal heads (same tag, same length) leave the content bytes.
+pub(crate) fn cmp_encoded(a: Scalar<'_>, b: Scalar<'_>) -> Ordering {
+    let (head_a, content_a) = head_and_content(&a);
+    let (head_b, content_b) = head_and_content(&b);
+    encoded_key_order(head_a.bytes(), head_b.bytes()).then_with(|| content_a.cmp(content_b))
+}
+
+/// The first bytes of a scalar's encoding, on the stack.
+struct Head {
+    bytes: [u8; 9],
+    len: usize,
+}
+
+impl Head {
+    fn bytes(&self) -> &[u8] {
+        &self.bytes[..self.len]
+    }
+}
+
+/// A scalar's encoding split into its head and its content (empty for
+/// fixed-width scalars). The little-endian bytes below are what the writer
+/// puts on the wire (§2); nothing is read from the wire here.
+fn head_and_content<'a>(key: &Scalar<'a>) -> (Head, &'a [u8]) {
+    let mut bytes = [key.tag() as u8, 0, 0, 0, 0, 0, 0, 0, 0];
+    let (payload, content): (&[u8], &'a [u8]) = match *key {
+        Scalar::Bool(b) => (&[b as u8], &[]),
+        Scalar::Int(i) => (&i.to_le_bytes(), &[]),
+        Scalar::Float(f) => (&f.to_bits().to_le_bytes(), &[]),
+        Scalar::Ref(id) => (&id.to_le_bytes(), &[]),
+        Scalar::Str(s) => (&(s.len() as u32).to_le_bytes(), s.as_bytes()),
+        Scalar::Bytes(b) => (&(b.len() as u32).to_le_bytes(), b),
+    };
+    bytes[1..1 + payload.len()].copy_from_slice(payload);
+    (
+        Head {
+            bytes,
+            len: 1 + payload.len(),
+        },
+        content,
+    )
 }
 
 #[cfg(test)]
@@ -129,6 +184,97 @@ mod tests {
         let long = "x".repeat(256);
         assert_eq!(cmp_encoded(Str(&long), Str("a")), Ordering::Less);
         assert_eq!(cmp_encoded(Str("ab"), Str("ab")), Ordering::Equal);
+    }
+
+    /// The rank agrees with the order: a smaller rank is a smaller key,
+    /// and an equal rank of a short string key is the same key.
+    #[test]
+    fn key_rank_is_encoded_key_order_as_a_number() {
+        use crate::{Value, encode_key};
+        let long_a = "a".repeat(9);
+        let long_b = "b".repeat(9);
+        let keys: alloc::vec::Vec<alloc::vec::Vec<u8>> = [
+            Value::Bool(true),
+            Value::Int(3),
+            Value::Float(0.5),
+            Value::from(""),
+            Value::from("a"),
+            Value::from("b"),
+            Value::from("ab"),
+            Value::from("id"),
+            Value::from("bio"),
+            Value::from("abcdefgh"),
+            Value::from("abcdefgi"),
+            Value::from(long_a.as_str()),
+            Value::from(long_b.as_str()),
+            Value::Bytes(alloc::vec![1]),
+            Value::Ref(2),
+        ]
+        .iter()
+        .map(|k| encode_key(k).unwrap())
+        .collect();
+        for a in &keys {
+            for b in &keys {
+                let (ra, rb) = (key_rank(a), key_rank(b));
+                if ra < rb {
+                    assert_eq!(encoded_key_order(a, b), Ordering::Less, "{a:?} {b:?}");
+                }
+                if ra == rb && a[0] == Tag::Str as u8 && a.len() <= 13 {
+                    assert_eq!(a, b);
+                }
+            }
+        }
+    }
+
+    /// On every pair of a spread of keys, the order is that of the
+    /// encoded bytes the writer produces.
+    #[test]
+    fn order_is_the_writers_bytes() {
+        use crate::{Value, encode_key};
+        let long = "x".repeat(256);
+        let keys = [
+            Scalar::Bool(false),
+            Scalar::Bool(true),
+            Scalar::Int(0),
+            Scalar::Int(1),
+            Scalar::Int(256),
+            Scalar::Int(-1),
+            Scalar::Int(i64::MIN),
+            Scalar::Float(0.5),
+            Scalar::Float(-0.5),
+            Scalar::Float(f64::INFINITY),
+            Scalar::Str(""),
+            Scalar::Str("a"),
+            Scalar::Str("ab"),
+            Scalar::Str("b"),
+            Scalar::Str(&long),
+            Scalar::Bytes(b""),
+            Scalar::Bytes(b"a\0"),
+            Scalar::Bytes(&[0xff]),
+            Scalar::Ref(0),
+            Scalar::Ref(1),
+            Scalar::Ref(u32::MAX),
+        ];
+        let encoded = |k: &Scalar<'_>| {
+            let value = match *k {
+                Scalar::Bool(b) => Value::Bool(b),
+                Scalar::Int(i) => Value::Int(i),
+                Scalar::Float(f) => Value::Float(f),
+                Scalar::Str(s) => Value::from(s),
+                Scalar::Bytes(b) => Value::Bytes(b.to_vec()),
+                Scalar::Ref(id) => Value::Ref(id),
+            };
+            encode_key(&value).unwrap()
+        };
+        for a in &keys {
+            for b in &keys {
+                assert_eq!(
+                    cmp_encoded(*a, *b),
+                    encoded(a).cmp(&encoded(b)),
+                    "{a:?} {b:?}"
+                );
+            }
+        }
     }
 }
 
