@@ -18,10 +18,11 @@ use serde::de::value::{BorrowedStrDeserializer, U32Deserializer, UnitDeserialize
 use serde::de::{self, Deserialize, DeserializeSeed, IgnoredAny, Visitor};
 
 use crate::key::{encoded_key_order, key_rank, string_rank};
+use crate::scalar::Scalar;
 use crate::ser::{TABLE_REF, TableId};
 use crate::utf8::{self, HIGH_BITS, short_ascii, short_content};
 use crate::value::is_noncanonical_nan;
-use crate::wire::{Cursor, Scalar, u32_at};
+use crate::wire::{Cursor, u32_at};
 use crate::{DecodeOptions, Error, ErrorKind, Limits, Result, Table, Tag, Value};
 
 impl de::Error for Error {

@@ -23,8 +23,9 @@ use core::cmp::Ordering;
 use core::fmt::Write as _;
 
 use crate::key::{encoded_key_order, float_key_as_int};
+use crate::scalar::Scalar;
 use crate::value::is_noncanonical_nan;
-use crate::wire::{Cursor, Scalar, u32_at};
+use crate::wire::{Cursor, u32_at};
 use crate::{Canonicity, DecodeOptions, Error, Tag, ValueRef};
 
 /// A dump and the decoder's verdict on the document.

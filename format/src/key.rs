@@ -4,8 +4,8 @@
 use core::cmp::Ordering;
 
 use crate::Tag;
+use crate::scalar::Scalar;
 use crate::utf8::short_content;
-use crate::wire::Scalar;
 
 /// The integer a float key stands for (§3.2): an exact integer in i64 range
 /// (so -0.0 is 0, 2^63 stays a float). `None` keeps the float key.

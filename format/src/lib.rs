@@ -37,14 +37,16 @@
 //! [`wire`] is the one module that reads LXT bytes: a [`wire::Cursor`]
 //! reads tags, scalars, lengths and counts (checked against the bytes
 //! left), string content and keys, with errors at the spec's offsets, and
-//! [`wire::Scalar`] is the one view of a scalar. On top of it: the parser
+//! [`wire::Scalar`] (`scalar.rs`, below both the wire and the key rules)
+//! is the one view of a scalar. On top of it: the parser
 //! (`parser.rs`, one function per tag; `parse.rs` runs its passes), the
 //! serde deserializer (`de.rs`), the dump ([`inspect`]) and the runtime's
 //! readers. Writing lives in `write.rs` (and `ser.rs` for serde); both
 //! serve [`Value`] (owned) and [`ValueRef`] (borrows strings and bytes from
 //! the input). The rules they share have one home each: `key.rs` the key
 //! normalisation and [`encoded_key_order`], `utf8.rs` the UTF-8 check
-//! ([`utf8_text`]), `table.rs` and `table_builder.rs` the canonical table.
+//! ([`utf8_text`]), `table.rs` and `table_builder.rs` the canonical table,
+//! `struct_order.rs` a serde struct's fields in canonical order.
 //! [`inspect`] writes the annotated dump people read (`luaxt inspect`).
 //!
 //! ## Design decisions
@@ -105,6 +107,7 @@ mod limits;
 mod notation;
 mod parse;
 mod parser;
+mod scalar;
 mod table;
 mod table_builder;
 mod tag;

@@ -4,8 +4,8 @@
 
 use core::fmt::{self, Write as _};
 
+use crate::scalar::Scalar;
 use crate::table::{Element, View};
-use crate::wire::Scalar;
 use crate::{Table, Value, ValueRef};
 
 /// Lua's reserved words: a string key spelled like one is written `["end"]`.

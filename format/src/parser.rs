@@ -13,9 +13,10 @@ use core::cmp::Ordering;
 
 use crate::budget::PreallocationBudget;
 use crate::key::{cmp_encoded, encoded_key_order};
+use crate::scalar::Scalar;
 use crate::table_builder::TableBuilder;
 use crate::value::is_noncanonical_nan;
-use crate::wire::{Cursor, Scalar, error_at};
+use crate::wire::{Cursor, error_at};
 use crate::{Error, ErrorKind, Limits, Tag, Value, ValueRef};
 
 /// What the parser builds from what it reads: a value type and how a

@@ -12,10 +12,11 @@ use alloc::vec::Vec;
 use serde::ser::{self, Impossible, Serialize};
 
 use crate::key::{encoded_key_order, float_key_as_int};
+use crate::scalar::Scalar;
 use crate::struct_order::StructOrders;
 use crate::table::{Element, View};
 use crate::value::float_bits;
-use crate::wire::{Scalar, int_value, u32_at};
+use crate::wire::{int_value, u32_at};
 use crate::write::check_document_len;
 use crate::{Error, ErrorKind, Limits, Result, Table, Tag};
 

@@ -4,7 +4,7 @@ use alloc::vec::Vec;
 use core::cmp::Ordering;
 
 use crate::key::cmp_encoded;
-use crate::wire::Scalar;
+use crate::scalar::Scalar;
 use crate::{Error, Tag};
 
 /// What the generic table, parser and writer need from a value type.

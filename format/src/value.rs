@@ -6,8 +6,8 @@ use alloc::vec::Vec;
 use core::hash::{Hash, Hasher};
 
 use crate::key::float_key_as_int;
+use crate::scalar::Scalar;
 use crate::table::{Element, Table, View, sealed};
-use crate::wire::Scalar;
 use crate::{Error, ErrorKind, Tag};
 
 /// An owned LXT value.

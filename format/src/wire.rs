@@ -32,57 +32,15 @@
 //! ## What is not LXT
 //!
 //! Other byte layouts of the repository are read where they are defined,
-//! not here: the host ABI's records in `runtime/src/wasm/host_*.rs` (§11),
+//! not here: the host ABI's records in `runtime/wasm/src/host_*.rs` (§11),
 //! the snapshot file's header in `runtime/src/snapshot.rs` (§12), the word
 //! that `utf8.rs` loads to test a few content bytes for ASCII at once (text,
 //! not a number of the format), and the random numbers of the conformance
 //! case generator.
 
 use crate::key::float_key_as_int;
+pub use crate::scalar::Scalar;
 use crate::{Error, ErrorKind, Result, Tag, utf8};
-
-/// A scalar value as read from (or about to be written to) the wire: every
-/// type but nil and tables, with strings and bytes borrowed. It is what a
-/// key can be (§3.1), so keys are compared through it too.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Scalar<'a> {
-    /// `0x01` boolean.
-    Bool(bool),
-    /// `0x02` integer.
-    Int(i64),
-    /// `0x03` float.
-    Float(f64),
-    /// `0x04` UTF-8 string.
-    Str(&'a str),
-    /// `0x05` raw bytes.
-    Bytes(&'a [u8]),
-    /// `0x07` reference to an external table.
-    Ref(u32),
-}
-
-impl Scalar<'_> {
-    /// The tag this scalar encodes with.
-    #[inline]
-    pub const fn tag(&self) -> Tag {
-        match self {
-            Scalar::Bool(_) => Tag::Bool,
-            Scalar::Int(_) => Tag::Int,
-            Scalar::Float(_) => Tag::Float,
-            Scalar::Str(_) => Tag::Str,
-            Scalar::Bytes(_) => Tag::Bytes,
-            Scalar::Ref(_) => Tag::Ref,
-        }
-    }
-
-    /// The integer, if this is one.
-    #[inline]
-    pub const fn as_int(&self) -> Option<i64> {
-        match self {
-            Scalar::Int(i) => Some(*i),
-            _ => None,
-        }
-    }
-}
 
 /// A position in LXT bytes, and the reads that move it. Every read checks
 /// the bytes left; an error is located where the spec says (§5): a value

@@ -4,9 +4,9 @@
 
 use alloc::vec::Vec;
 
+use crate::scalar::Scalar;
 use crate::table::{Element, View};
 use crate::value::float_bits;
-use crate::wire::Scalar;
 use crate::{Error, ErrorKind, Limits, Tag};
 
 /// Where encoded bytes go.

@@ -66,9 +66,8 @@ pub(crate) struct CancelCheck(Rc<dyn Fn() -> bool>);
 
 impl CancelCheck {
     /// A check that calls `f`.
-    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
-    pub(crate) fn new(f: impl Fn() -> bool + 'static) -> CancelCheck {
-        CancelCheck(Rc::new(f))
+    pub(crate) fn shared(f: Rc<dyn Fn() -> bool>) -> CancelCheck {
+        CancelCheck(f)
     }
 
     /// Whether the call should stop.

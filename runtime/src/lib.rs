@@ -138,11 +138,14 @@
 //!
 //! ## Modules
 //! [`store`] (the host trait), [`memory_store`] ([`MemoryStore`]),
-//! `convert` (Lua ↔ LXT), `ext_table` (proxies, `ext`, `_home`, `_io`),
-//! `sandbox` (libraries and the limit hook), `cancel` ([`CancelToken`]),
+//! [`input`] (input views), `lua/` (the Lua binding: sandbox and the limit
+//! hook, proxies, external tables, Lua ↔ LXT), `cancel` ([`CancelToken`]),
 //! `stream` ([`Runtime::process_stream`]), [`snapshot`] (the container),
 //! `persist` (atomic files), `prints` (print capture for the host),
-//! `runtime` ([`Runtime`]), `error`.
+//! `runtime` ([`Runtime`]), `error`; on wasm32, `wasm_host` (what the C
+//! shim of the WebAssembly build calls). The module's JavaScript face
+//! (`LuaRuntime`, the host store and input of spec §11) is the
+//! `luaxt-wasm` crate in `runtime/wasm`, over this crate's public API.
 
 mod cancel;
 mod error;
@@ -158,7 +161,7 @@ pub mod snapshot;
 pub mod store;
 mod stream;
 #[cfg(target_arch = "wasm32")]
-pub mod wasm;
+pub mod wasm_host;
 
 /// The Rust examples of the repository's README, run as doctests.
 #[cfg(doctest)]

@@ -145,11 +145,28 @@ impl<S: Store + 'static> Runtime<S> {
         self.budget.set_cancel(token.map(CancelCheck::from));
     }
 
-    /// Sets the cancel check directly (the WebAssembly build's JavaScript
-    /// check, spec §11.8).
-    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
-    pub(crate) fn set_cancel_check(&mut self, check: Option<CancelCheck>) {
-        self.budget.set_cancel(check);
+    /// Sets a cancel check the budget calls at every charge, as
+    /// [`set_cancel_token`](Runtime::set_cancel_token) does with a token's
+    /// flag: for a host whose "stop" is not a flag another thread sets (the
+    /// WebAssembly build asks a JavaScript function, spec §11.8). `true`
+    /// stops the call with [`LimitKind::Cancelled`]; `None` removes it.
+    ///
+    /// ```
+    /// use std::cell::Cell;
+    /// use std::rc::Rc;
+    /// use luaxt_runtime::{Error, LimitKind, Limits, MemoryStore, Runtime};
+    /// let mut rt = Runtime::new(MemoryStore::new(), Limits::default())?;
+    /// let stop = Rc::new(Cell::new(true));
+    /// let asked = Rc::clone(&stop);
+    /// rt.set_cancel_check(Some(Rc::new(move || asked.get())));
+    /// let err = rt.compute("while true do end").unwrap_err();
+    /// assert!(matches!(err, Error::Limit(LimitKind::Cancelled)));
+    /// stop.set(false);
+    /// assert_eq!(rt.compute("return 1")?, luaxt_format::Value::Int(1));
+    /// # Ok::<(), Error>(())
+    /// ```
+    pub fn set_cancel_check(&mut self, check: Option<Rc<dyn Fn() -> bool>>) {
+        self.budget.set_cancel(check.map(CancelCheck::shared));
     }
 
     /// Stores `bytes`, a complete valid LXT value, as `_io[field]` (nil

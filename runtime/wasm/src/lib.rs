@@ -1,13 +1,15 @@
-//! The WebAssembly module of luaxt: the runtime's wasm-bindgen exports
-//! (`luaxt_runtime::wasm`) and the inspector page's (`inspector`), linked
-//! into one `cdylib`. Build it with `scripts/build-wasm`; the JS package in
-//! `runtime/js` loads the result. Its global allocator grows the memory
-//! geometrically (see `alloc`).
+//! The WebAssembly module of luaxt, one `cdylib`: everything of the
+//! runtime that only exists in the browser lives here, over
+//! `luaxt-runtime`'s public API. Build it with `scripts/build-wasm`; the
+//! JS package in `runtime/js` loads the result.
 //!
+//! - `runtime_exports` (wasm32): `LuaRuntime`, the class JavaScript sees;
+//! - `host_store`, `host_input`, `calls` (wasm32): the runtime's store and
+//!   input answered by JavaScript objects through the host ABI (spec §11);
 //! - `inspector`: the dump, verdict, canonical re-encoding and JSON views
 //!   of a document, and JSON text to LXT, in plain Rust (tested natively);
-//! - `exports` (wasm32 only): their wasm-bindgen wrappers;
-//! - `alloc`: the global allocator.
+//!   `inspector_exports` (wasm32) wraps them;
+//! - `alloc`: the global allocator, growing the memory geometrically.
 //!
 //! ```
 //! // The inspector's functions also run natively.
@@ -18,8 +20,16 @@
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 mod alloc;
 #[cfg(target_arch = "wasm32")]
-mod exports;
+mod calls;
+#[cfg(target_arch = "wasm32")]
+mod host_input;
+#[cfg(target_arch = "wasm32")]
+mod host_store;
 pub mod inspector;
+#[cfg(target_arch = "wasm32")]
+mod inspector_exports;
+#[cfg(target_arch = "wasm32")]
+mod runtime_exports;
 
 #[cfg(target_arch = "wasm32")]
-pub use luaxt_runtime::wasm::exports::LuaRuntime;
+pub use runtime_exports::LuaRuntime;

@@ -4,11 +4,11 @@
 
 use wasm_bindgen::prelude::*;
 
-use super::c_hooks::take_printed;
-use super::host_input::{HostInput, JsInput};
-use super::host_store::{HostStore, JsStore};
-use crate::cancel::CancelCheck;
-use crate::{Error, LimitKind, Limits, Runtime};
+use luaxt_runtime::wasm_host::take_printed;
+use luaxt_runtime::{Error, LimitKind, Limits, Runtime};
+
+use crate::host_input::{HostInput, JsInput};
+use crate::host_store::{HostStore, JsStore};
 
 /// A Lua 5.4 runtime whose external tables live in a JavaScript store.
 #[wasm_bindgen]
@@ -65,11 +65,11 @@ impl LuaRuntime {
     #[wasm_bindgen(js_name = setCancelCheck)]
     pub fn set_cancel_check(&mut self, check: Option<js_sys::Function>) {
         self.inner.set_cancel_check(check.map(|check| {
-            CancelCheck::new(move || {
+            std::rc::Rc::new(move || {
                 check
                     .call0(&JsValue::UNDEFINED)
                     .map_or(true, |answer| answer.is_truthy())
-            })
+            }) as std::rc::Rc<dyn Fn() -> bool>
         }));
     }
 

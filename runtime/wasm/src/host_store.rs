@@ -8,8 +8,9 @@ use std::cell::RefCell;
 
 use wasm_bindgen::prelude::*;
 
-use super::calls::{self, addr, len32};
-use crate::store::{Store, StoreError, StoreResult, TableData, TableId};
+use luaxt_runtime::{Store, StoreError, StoreResult, TableData, TableId};
+
+use crate::calls::{self, addr, len32};
 
 /// Status codes of spec §11.4.
 mod status {
@@ -227,7 +228,7 @@ impl Store for JsStore {
     }
 
     fn replace_all(&mut self, tables: Vec<TableData>) -> StoreResult<()> {
-        let snapshot = crate::snapshot::encode_tables(&tables);
+        let snapshot = luaxt_runtime::snapshot::encode_tables(&tables);
         let status = self.host.replace_all(addr(&snapshot), len32(&snapshot));
         self.check(0, status).map(drop)
     }

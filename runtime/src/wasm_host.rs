@@ -1,5 +1,8 @@
-//! The functions the C shim (`csrc/host.c`) calls: console output and the
-//! clock. Lua's `print` ends up in [`luaxt_host_write`].
+//! The functions the C shim (`csrc/host.c`) calls in the WebAssembly
+//! build: console output and the clock. Lua's `print` ends up in
+//! [`luaxt_host_write`]. They stay beside the shim, which `build.rs`
+//! compiles with Lua; the module's JavaScript face is the `luaxt-wasm`
+//! crate (`runtime/wasm`).
 
 use std::cell::RefCell;
 
@@ -9,14 +12,18 @@ thread_local! {
 }
 
 /// Takes everything printed so far (lossily decoded as UTF-8).
-pub(crate) fn take_printed() -> String {
+pub fn take_printed() -> String {
     let bytes = PRINTED.with(|printed| std::mem::take(&mut *printed.borrow_mut()));
     String::from_utf8_lossy(&bytes).into_owned()
 }
 
 /// Appends `len` bytes at `data` written to stdout (1) or stderr (2).
+///
+/// # Safety
+/// `data` points to `len` initialised bytes that stay alive for the call
+/// (the C shim passes its buffer).
 #[unsafe(no_mangle)]
-pub extern "C" fn luaxt_host_write(_stream: i32, data: *const u8, len: usize) {
+pub unsafe extern "C" fn luaxt_host_write(_stream: i32, data: *const u8, len: usize) {
     if data.is_null() || len == 0 {
         return;
     }

@@ -12,9 +12,10 @@ use std::cell::RefCell;
 use luaxt_format::{DecodeOptions, Value, encode_key};
 use wasm_bindgen::prelude::*;
 
-use super::calls::{self, addr, len32};
-use crate::input::{InputSource, NodeId, ViewItem};
-use crate::store::StoreError;
+use luaxt_runtime::StoreError;
+use luaxt_runtime::input::{InputSource, NodeId, ViewItem};
+
+use crate::calls::{self, addr, len32};
 
 #[wasm_bindgen]
 extern "C" {

@@ -1,5 +1,5 @@
 //! The calling convention of spec §11.2 and §11.5, shared by the host's
-//! store ([`super::host_store`]) and input ([`super::host_input`]):
+//! store ([`crate::host_store`]) and input ([`crate::host_input`]):
 //! buffers are `(pointer, length)` pairs in this module's memory, results
 //! are status codes, and an output that does not fit is reported by its
 //! length and asked for again.
