@@ -432,6 +432,22 @@ pub fn u32_at(bytes: &[u8], at: usize) -> Option<u32> {
     Some(u32::from_le_bytes(field.try_into().ok()?))
 }
 
+/// The encoding of nil, one `0x00` byte (§2.1): what a host stores to
+/// say "no value".
+pub const NIL: [u8; 1] = [Tag::Nil as u8];
+
+/// Whether `bytes` are exactly the encoding of nil ([`NIL`]).
+///
+/// ```
+/// use luaxt_format::wire::{NIL, is_nil};
+/// assert!(is_nil(&NIL));
+/// assert!(!is_nil(&[0x00, 0x00]) && !is_nil(&[]));
+/// ```
+#[inline]
+pub fn is_nil(bytes: &[u8]) -> bool {
+    bytes == NIL
+}
+
 /// The integer when `bytes` are exactly one `0x02` value (an encoded
 /// integer key, as a store keeps it).
 ///

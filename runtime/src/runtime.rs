@@ -4,7 +4,7 @@
 use std::cell::{Ref, RefMut};
 use std::rc::Rc;
 
-use luaxt_format::{DecodeOptions, Value, encode_into_with, encode_key};
+use luaxt_format::{DecodeOptions, Value, encode_into_with, encode_key, wire};
 use mlua::{ChunkMode, Lua};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -172,14 +172,14 @@ impl<S: Store + 'static> Runtime<S> {
     /// Stores `bytes`, a complete valid LXT value, as `_io[field]` (nil
     /// deletes it): the one place the host writes `_io`.
     fn io_put(&mut self, field: &str, bytes: &[u8]) -> Result<()> {
-        self.io_write(field, bytes == [0x00], |store, key| {
+        self.io_write(field, wire::is_nil(bytes), |store, key| {
             store.set(IO_ID, key, bytes)
         })
     }
 
     /// [`io_put`](Runtime::io_put) of bytes the store may keep (no copy).
     fn io_put_vec(&mut self, field: &str, bytes: Vec<u8>) -> Result<()> {
-        self.io_write(field, bytes == [0x00], |store, key| {
+        self.io_write(field, wire::is_nil(&bytes), |store, key| {
             store.set_vec(IO_ID, key, bytes)
         })
     }
@@ -211,7 +211,7 @@ impl<S: Store + 'static> Runtime<S> {
         let bytes = self.io_get_encoded(field)?;
         let options = DecodeOptions::new().limits(self.limits.format);
         Ok(luaxt_format::from_slice_with(
-            bytes.as_deref().unwrap_or(&[0x00]),
+            bytes.as_deref().unwrap_or(&wire::NIL),
             &options,
         )?)
     }
@@ -282,7 +282,7 @@ impl<S: Store + 'static> Runtime<S> {
     /// it (spec §9.7), whatever the input mode. An input in the store is
     /// removed; views of an earlier input stop working.
     pub fn set_input_source(&mut self, source: Rc<dyn InputSource>) -> Result<()> {
-        self.io_put(INPUT, &[0x00])?;
+        self.io_put(INPUT, &wire::NIL)?;
         self.ext.handles.views.set_source(Some(source));
         Ok(())
     }
