@@ -126,7 +126,9 @@ fn print_man_page(subcommand: Option<&str>) -> anyhow::Result<ExitStatus> {
                 .version(VERSION.as_str())
         }
     };
-    clap_mangen::Man::new(page).render(&mut std::io::stdout())?;
+    let mut text = Vec::new();
+    clap_mangen::Man::new(page).render(&mut text)?;
+    io::Output::new(None).write(&text)?;
     Ok(ExitStatus::Ok)
 }
 
@@ -150,8 +152,13 @@ fn main() -> ExitCode {
         Command::Run(args) => run::run(args),
         Command::Conformance(args) => conformance::run(args),
         Command::Completions { shell } => {
-            clap_complete::generate(*shell, &mut Cli::command(), "luaxt", &mut std::io::stdout());
-            Ok(ExitStatus::Ok)
+            // Into a buffer first: clap_complete panics on a write error,
+            // and a reader that stops early (`| head`) is not one.
+            let mut script = Vec::new();
+            clap_complete::generate(*shell, &mut Cli::command(), "luaxt", &mut script);
+            io::Output::new(None)
+                .write(&script)
+                .map(|()| ExitStatus::Ok)
         }
         Command::Man { subcommand } => print_man_page(subcommand.as_deref()),
     };

@@ -619,3 +619,42 @@ fn check_of_an_array_of_nils_needs_no_tree() {
         .success()
         .stdout("[]\n");
 }
+
+/// A reader that stops early (`luaxt completions bash | grep -q x`) is not
+/// an error: every command that writes to stdout ends with status 0 and
+/// no panic when stdout is closed before it writes.
+#[test]
+fn a_closed_stdout_is_not_a_crash() {
+    use std::process::Stdio;
+    let dir = TempDir::new().unwrap();
+    let input = dir.path().join("in.json");
+    std::fs::write(&input, r#"{"a": [1, 2, 3]}"#).unwrap();
+    let lxt = dir.path().join("in.lxt");
+    luaxt()
+        .arg("encode")
+        .arg(&input)
+        .arg("-o")
+        .arg(&lxt)
+        .assert()
+        .success();
+    let commands: [Vec<&std::ffi::OsStr>; 5] = [
+        vec!["completions".as_ref(), "bash".as_ref()],
+        vec!["man".as_ref()],
+        vec!["decode".as_ref(), lxt.as_os_str()],
+        vec!["inspect".as_ref(), lxt.as_os_str()],
+        vec!["encode".as_ref(), input.as_os_str(), "--hex".as_ref()],
+    ];
+    for args in commands {
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("luaxt"))
+            .args(&args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take()); // the reader is gone before a byte is read
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {stderr}");
+    }
+}
