@@ -189,11 +189,8 @@ function readScalar(tag, at, depth) {
       return readBool(at);
     case T_INT:
       return readInt(at);
-    case T_FLOAT: {
-      const v = readFloat(at);
-      if (v !== v && !isCanonicalNaN(at)) noteNoncanonical(at); // §4.3
-      return v;
-    }
+    case T_FLOAT:
+      return readFloatValue(at);
     case T_STR:
       return readString(at, false);
     case T_BYTES:
@@ -234,6 +231,21 @@ function readFloat(at) {
   if (srcEnd - at < 9) throw decodeError('truncated', at + 1);
   rp = at + 9;
   return srcView.getFloat64(at + 1, true);
+}
+
+/** A float value in a table (§2.4), a noncanonical NaN noted (§4.3). */
+function readFloatValue(at) {
+  const v = readFloat(at);
+  if (v !== v && !isCanonicalNaN(at)) noteNoncanonical(at);
+  return v;
+}
+
+/**
+ * The array of an array part whose first value is a float: its own
+ * allocation site, so V8 learns to make such arrays hold unboxed doubles.
+ */
+function newFloatArray(n) {
+  return new Array(n);
 }
 
 /** §4.3: the only canonical NaN is 0x7FF8000000000000. */
@@ -300,7 +312,7 @@ function openTable(depth, at) {
   f.holes = false;
   // Preallocate only small array parts: a declared count is checked against
   // the bytes left, but nested headers could still claim depth × input size.
-  f.arr = n === 0 ? null : n <= PREALLOCATE_MAX ? new Array(n) : [];
+  f.arr = n === 0 ? null : n > PREALLOCATE_MAX ? [] : rp < srcEnd && src[rp] === T_FLOAT ? newFloatArray(n) : new Array(n);
   f.obj = f.map = f.entries = f.seen = f.moved = null;
   f.prevStart = -1;
   f.dupAt = -1;
@@ -318,6 +330,11 @@ function fillTable(f) {
     const at = rp;
     const tag = at < srcEnd ? src[at] : -1;
     if (tag === T_TABLE) return true;
+    if (tag === T_FLOAT && !f.holes) {
+      // Floats straight into the array: no number object per value.
+      f.arr[f.i++] = readFloatValue(at);
+      continue;
+    }
     storeArrayValue(f, readScalar(tag, at, 1));
   }
   if (f.m < 0) readHashCount(f);

@@ -1511,3 +1511,33 @@ describe('§6 limits: memory', () => {
     assert.deepEqual(dec(`06 ${u32(1)} ${E.t} ${u32(2)} ${E.int(3)} ${E.f} ${E.int(2)} ${E.t}`), [true, true, false]);
   });
 });
+
+// --- the decoder's fast paths ------------------------------------------------
+
+describe('decoder fast paths: the same values and errors as the general path', () => {
+  it('arrays that start with a float (their own unboxed-double arrays) take any later value', () => {
+    // Many float arrays first, so that V8 has learnt to make them double arrays.
+    for (let k = 0; k < 200; k++) assert.deepEqual(dec(E.table([E.float(0.5), E.float(k + 0.25)])), [0.5, k + 0.25]);
+    assert.deepEqual(dec(E.table([E.float(1.5), E.str('a'), E.int(2), E.t, E.float(-0)])), [1.5, 'a', 2, true, -0]);
+    assert.ok(Object.is(dec(E.table([E.float(-0)]))[0], -0));
+    const nested = dec(E.table([E.float(1.5), E.table([E.float(2.5)]), E.bytes(1)]));
+    assert.deepEqual(nested, [1.5, [2.5], Uint8Array.of(1)]);
+    assert.deepEqual(dec(E.table([E.float(1.5)], [[E.str('x'), E.float(2.5)]])), new Map([[1, 1.5], ['x', 2.5]]));
+  });
+
+  it('a float array with a nil (lenient: the hash part) or a noncanonical NaN (strict: its tag)', () => {
+    const holes = dec(E.table([E.float(1.5), E.nil, E.float(2.5)]));
+    assert.deepEqual([...holes], [[1, 1.5], [3, 2.5]]);
+    decodeFails(E.table([E.float(1.5), E.nil, E.float(2.5)]), 'noncanonical', 14, { strict: true });
+    const otherNaN = E.floatBits(0x7ff0000000000001n);
+    assert.ok(Number.isNaN(dec(E.table([E.float(1.5), otherNaN]))[1]));
+    decodeFails(E.table([E.float(1.5), otherNaN]), 'noncanonical', 14, { strict: true });
+    assert.ok(Number.isNaN(dec(E.table([E.float(1.5), E.float(NaN)]), { strict: true })[1]));
+  });
+
+  it('a float array cut short: truncated at the payload, a bad tag at its offset', () => {
+    decodeFails(`06 ${u32(2)} ${E.float(1.5)} 03 00 00 00`, 'truncated', 15);
+    decodeFails(`06 ${u32(2)} ${E.float(1.5)}`, 'truncated', 14);
+    decodeFails(`06 ${u32(2)} ${E.float(1.5)} 09`, 'unknown_tag', 14);
+  });
+});
