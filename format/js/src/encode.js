@@ -18,9 +18,9 @@ import {
   finishEncodeError,
 } from './errors.js';
 import { checkOptions, limitOption, ENCODE_OPTIONS } from './limits.js';
-import { isTableRef, isU32 } from './ref.js';
+import { isTableRef, isU32, REF_BRAND } from './ref.js';
 import { encodeUtf8Short, encodeUtf8Long } from './utf8.js';
-import { tableKind, arrayExtent, sparseIndices, mapTable } from './tables.js';
+import { unbrandedTableKind, arrayExtent, sparseIndices, mapTable } from './tables.js';
 import { shapeOf } from './object-keys.js';
 
 const INITIAL_OUT = 64 * 1024;
@@ -223,9 +223,18 @@ function tooLong(what, len) {
  * Objects: the TableRef brand first (§8.2: a branded array is a reference),
  * then Array, bytes, Map, plain object; anything else is unsupported (§8).
  */
-
 function writeObject(v, depth) {
-  switch (tableKind(v)) {
+  writeObjectBranded(v, depth, isTableRef(v));
+}
+
+/**
+ * writeObject with the brand test (`v[REF_BRAND] === true`, isTableRef's)
+ * already made by the caller: the hot callers (array elements, the
+ * generated object writers) make it inline, at a site that sees few kinds
+ * of object, where one shared test sees them all (and is slow).
+ */
+function writeObjectBranded(v, depth, branded) {
+  switch (branded ? null : unbrandedTableKind(v)) {
     case 'array':
       return writeArrayTable(v, depth);
     case 'object':
@@ -306,12 +315,17 @@ function writeArrayTable(a, depth) {
   wp += 5;
   let i = 0;
   try {
-    for (; i < len; i++) {
+    while (i < len) {
       const v = a[i];
-      // Numbers first and directly: a float from a double array then needs no box.
-      if (typeof v === 'number') writeNumber(v);
+      if (typeof v === 'number') {
+        i = (v | 0) === v ? writeIntRun(a, i, len) : writeFloatRun(a, i, len);
+        continue;
+      }
+      if (typeof v === 'string') writeString(v);
       else if (v === null || v === undefined) break;
+      else if (typeof v === 'object') writeObjectBranded(v, depth + 1, v[REF_BRAND] === true);
       else writeValue(v, depth + 1);
+      i++;
     }
   } catch (err) {
     throw withPath(err, indexSegment(i));
@@ -321,6 +335,31 @@ function writeArrayTable(a, depth) {
   writeU32(headerAt + 1, n);
   if (n + 1 >= len) writeCount(0);
   else writeSparseTail(a, n + 1, depth);
+}
+
+/**
+ * Writes the numbers of an array from a[i] on and returns the index of the
+ * first element that is not a number (or `len`). Two copies of one loop,
+ * picked by the first number, so that each reads mostly one kind of array
+ * (small integers, or doubles, which it then reads without a number object
+ * each).
+ */
+function writeIntRun(a, i, len) {
+  for (; i < len; i++) {
+    const v = a[i];
+    if (typeof v !== 'number') break;
+    writeNumber(v);
+  }
+  return i;
+}
+
+function writeFloatRun(a, i, len) {
+  for (; i < len; i++) {
+    const v = a[i];
+    if (typeof v !== 'number') break;
+    writeNumber(v);
+  }
+  return i;
 }
 
 /** The hash part of an array with holes: keys i+1 for present a[i], i ≥ start. */
@@ -398,7 +437,7 @@ function shapeWriter(shape) {
   for (let k = 0; k < shape.sorted.length; k++) {
     lines.push(
       `k = ${k}; v = o[${JSON.stringify(shape.sorted[k])}];`,
-      `if (v !== null && v !== undefined) { ${keyWriterCall(shape, k)}; if (typeof v === 'number') num(v); else value(v, depth); m++; }`,
+      `if (v !== null && v !== undefined) { ${keyWriterCall(shape, k)}; if (typeof v === 'string') str(v); else if (typeof v === 'number') num(v); else if (typeof v === 'object') obj(v, depth, v[B] === true); else value(v, depth); m++; }`,
     );
   }
   const body = `return function (o, depth) {
@@ -411,7 +450,17 @@ function shapeWriter(shape) {
   return m;
 };`;
   try {
-    shape.writer = new Function('key', 'key16', 'value', 'num', 'fail', 'S', body)(writeKey, writeKey16, writeValue, writeNumber, failAt, shape);
+    shape.writer = new Function('key', 'key16', 'value', 'num', 'str', 'obj', 'B', 'fail', 'S', body)(
+      writeKey,
+      writeKey16,
+      writeValue,
+      writeNumber,
+      writeString,
+      writeObjectBranded,
+      REF_BRAND,
+      failAt,
+      shape,
+    );
   } catch {
     canCompile = false;
     shape.writer = false;

@@ -1541,3 +1541,54 @@ describe('decoder fast paths: the same values and errors as the general path', (
     decodeFails(`06 ${u32(2)} ${E.float(1.5)} 09`, 'unknown_tag', 14);
   });
 });
+
+describe('encoder fast paths: the same bytes and errors as the general path', () => {
+  const R = Symbol.for('luaxt.TableRef');
+
+  it('long strings: ASCII, non-ASCII, pairs; a lone surrogate anywhere is invalid_utf8', () => {
+    for (const s of ['a'.repeat(65), 'é'.repeat(65), 'a'.repeat(64) + 'é', '€'.repeat(100), '😀'.repeat(40), 'x'.repeat(300) + '😀']) {
+      assert.equal(enc(s), hex(h(E.str(s))));
+      assert.equal(dec(enc(s)), s);
+    }
+    for (const s of ['\ud800' + 'a'.repeat(70), 'a'.repeat(70) + '\udfff', 'a'.repeat(40) + '\ud83d' + 'b'.repeat(40), '\udc00\ud800'.repeat(40)]) {
+      encodeFails(s, 'invalid_utf8', '$');
+      encodeFails({ k: [1, s] }, 'invalid_utf8', '$.k[1]');
+    }
+  });
+
+  it('arrays: runs of integers and floats, then other values, holes and nils', () => {
+    const a = [1, 2, 2.5, -0, 2 ** 40, 'a', 3, 1.5, NaN, true, [4.5], { x: 1 }];
+    assert.equal(enc(a), hex(h(E.table([E.int(1), E.int(2), E.float(2.5), E.float(-0), E.int(2 ** 40), E.str('a'), E.int(3), E.float(1.5), E.floatBits(0x7ff8000000000000n), E.t, E.table([E.float(4.5)]), E.table([], [[E.str('x'), E.int(1)]])]))));
+    assert.equal(enc([1.5, 2.5, null, 3.5]), hex(h(`06 ${u32(2)} ${E.float(1.5)} ${E.float(2.5)} ${u32(1)} ${E.int(4)} ${E.float(3.5)}`)));
+    assert.equal(enc([7, 8, undefined]), hex(h(E.table([E.int(7), E.int(8)]))));
+    encodeFails([1.5, 2, 3n ** 50n], 'integer_overflow', '$[2]');
+    encodeFails([1, 2.5, () => 1], 'unsupported_type', '$[2]');
+  });
+
+  it('branded objects and arrays are references wherever they sit', () => {
+    const refObj = { id: 5, [R]: true };
+    const refArr = Object.assign([1, 2], { id: 6, [R]: true });
+    const refMap = Object.assign(new Map([[1, 2]]), { id: 7, [R]: true });
+    const want = hex(h(E.table([E.ref(5), E.ref(6), E.ref(7)])));
+    for (let k = 0; k < 20; k++) {
+      assert.equal(enc([refObj, refArr, refMap]), want);
+      assert.equal(enc({ a: refObj, b: refArr, c: refMap }), hex(h(E.table([], [[E.str('a'), E.ref(5)], [E.str('b'), E.ref(6)], [E.str('c'), E.ref(7)]]))));
+    }
+    // Objects of one shape whose value at a key is sometimes a table, sometimes a reference.
+    const rows = Array.from({ length: 30 }, (_, i) => ({ v: i % 2 ? { id: i, [R]: true } : { id: i } }));
+    const back = deserializeObject(serializeObject(rows));
+    for (let i = 0; i < 30; i++) assert.deepEqual(i % 2 ? back[i].v.id : back[i].v, i % 2 ? i : { id: i });
+    encodeFails([{ id: -1, [R]: true }], 'unsupported_type', '$[0]');
+    encodeFails({ a: { id: 1.5, [R]: true } }, 'unsupported_type', '$.a');
+  });
+
+  it('objects of alternating shapes, and shapes that differ only in the last key or key order', () => {
+    const rows = [];
+    for (let i = 0; i < 30; i++) rows.push({ id: i, geo: { lat: 1.5, lon: i } }, { id: i, geo: { lat: 1.5, lom: i } }, { geo: i, id: 'x' });
+    const back = deserializeObject(serializeObject(rows));
+    assert.deepEqual(back, rows);
+    const bytes = serializeObject(rows);
+    assert.equal(hex(serializeObject(rows)), hex(bytes));
+    assert.equal(enc({ b: 1, a: 2 }), enc({ a: 2, b: 1 }));
+  });
+});
