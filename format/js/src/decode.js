@@ -54,6 +54,7 @@ const framePool = [];
 const FRAME_POOL_KEEP = 256; // frames kept between calls (deeper documents allocate more)
 let framesUsed = 0; // frames opened by the current call
 const EMPTY = new Uint8Array(0);
+const LARGE_DOCUMENT = 1 << 20; // bytes
 const EMPTY_VIEW = new DataView(EMPTY.buffer);
 
 let src = EMPTY; // the document
@@ -62,6 +63,7 @@ let srcEnd = 0;
 let rp = 0; // read position
 let decMaxDepth = 128;
 let decMaxSize = 268435456;
+let decLarge = false; // a large document (see buildFromShape)
 let noncanonAt = -1; // first noncanonical item (wire order), -1 if none
 let decoding = false;
 
@@ -93,6 +95,7 @@ export function deserializeObject(bytes, options) {
   src = input;
   srcView = new DataView(input.buffer, input.byteOffset, input.byteLength);
   srcEnd = input.length;
+  decLarge = input.length >= LARGE_DOCUMENT;
   rp = 0;
   decMaxDepth = maxDepth;
   decMaxSize = maxSize;
@@ -596,7 +599,7 @@ function closeTable(f) {
       if (f.m >= 2 && f.m <= SHAPE_MAX_KEYS && f.keys.length === f.m) learnShape(f.keys);
       break;
     case M_SHAPE:
-      result = buildFromShape(f.shape, f.vals);
+      result = buildFromShape(f.shape, f.vals, decLarge);
       break;
     case M_MAP:
       result = f.map;

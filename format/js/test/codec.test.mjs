@@ -1535,6 +1535,21 @@ describe('decoder fast paths: the same values and errors as the general path', (
     assert.ok(Number.isNaN(dec(E.table([E.float(1.5), E.float(NaN)]), { strict: true })[1]));
   });
 
+  it('objects of a learned shape in a large document (builders of their own) and in small ones', () => {
+    const row = (i) => ({ id: i, name: `n${i}`, xs: [i + 0.5, 1.5], geo: { lat: i + 0.25, city: 'c' }, ok: i % 2 === 0 });
+    const rows = Array.from({ length: 12000 }, (_, i) => row(i));
+    const bytes = serializeObject(rows);
+    assert.ok(bytes.length >= 1 << 20);
+    for (let k = 0; k < 3; k++) {
+      assert.deepEqual(deserializeObject(bytes), rows);
+      assert.deepEqual(deserializeObject(bytes, { strict: true }), rows);
+      const small = rows.slice(0, 20);
+      assert.deepEqual(deserializeObject(serializeObject(small)), small);
+    }
+    const big = deserializeObject(bytes);
+    assert.deepEqual(Object.keys(big[5]), ['id', 'ok', 'xs', 'geo', 'name']); // canonical (wire) order
+  });
+
   it('a float array cut short: truncated at the payload, a bad tag at its offset', () => {
     decodeFails(`06 ${u32(2)} ${E.float(1.5)} 03 00 00 00`, 'truncated', 15);
     decodeFails(`06 ${u32(2)} ${E.float(1.5)}`, 'truncated', 14);
