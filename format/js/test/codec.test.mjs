@@ -1576,6 +1576,12 @@ describe('encoder fast paths: the same bytes and errors as the general path', ()
     assert.equal(enc(a), hex(h(E.table([E.int(1), E.int(2), E.float(2.5), E.float(-0), E.int(2 ** 40), E.str('a'), E.int(3), E.float(1.5), E.floatBits(0x7ff8000000000000n), E.t, E.table([E.float(4.5)]), E.table([], [[E.str('x'), E.int(1)]])]))));
     assert.equal(enc([1.5, 2.5, null, 3.5]), hex(h(`06 ${u32(2)} ${E.float(1.5)} ${E.float(2.5)} ${u32(1)} ${E.int(4)} ${E.float(3.5)}`)));
     assert.equal(enc([7, 8, undefined]), hex(h(E.table([E.int(7), E.int(8)]))));
+    // Runs longer than a chunk of room (256 numbers), broken by other values.
+    const long = Array.from({ length: 1000 }, (_, i) => (i === 600 ? 'cut' : i % 7 ? i + 0.5 : i));
+    assert.equal(enc(long), hex(h(E.table(long.map((x) => (typeof x === 'string' ? E.str(x) : Number.isInteger(x) ? E.int(x) : E.float(x)))))));
+    const sparse = [1.5];
+    sparse.length = 1e9; // one number, then a billion holes: no room reserved for them
+    assert.equal(enc(sparse), hex(h(E.table([E.float(1.5)]))));
     encodeFails([1.5, 2, 3n ** 50n], 'integer_overflow', '$[2]');
     encodeFails([1, 2.5, () => 1], 'unsupported_type', '$[2]');
   });
@@ -1595,6 +1601,21 @@ describe('encoder fast paths: the same bytes and errors as the general path', ()
     for (let i = 0; i < 30; i++) assert.deepEqual(i % 2 ? back[i].v.id : back[i].v, i % 2 ? i : { id: i });
     encodeFails([{ id: -1, [R]: true }], 'unsupported_type', '$[0]');
     encodeFails({ a: { id: 1.5, [R]: true } }, 'unsupported_type', '$.a');
+  });
+
+  it('a large result owns a buffer that holds nothing but the document and zeros', () => {
+    // 9 MB of 0xff bytes (handed over: the next buffer is about 10 MB), then
+    // documents of more than half that size, which take their buffer too.
+    for (let k = 0; k < 3; k++) {
+      const junk = serializeObject(new Uint8Array((9 << 20) + k).fill(0xff));
+      assert.equal(junk.length, (9 << 20) + k + 5);
+      const doc = serializeObject(['x'.repeat(1000 * k + 1), new Uint8Array(6 << 20).fill(0xee)]);
+      assert.equal(doc.byteOffset, 0);
+      assert.ok(doc.buffer.byteLength > doc.length, 'the buffer itself, handed over');
+      const tail = new Uint8Array(doc.buffer, doc.length);
+      assert.ok(tail.every((b) => b === 0), `tail of ${tail.length} bytes is not zero`);
+      assert.equal(deserializeObject(doc)[0].length, 1000 * k + 1);
+    }
   });
 
   it('objects of alternating shapes, and shapes that differ only in the last key or key order', () => {
