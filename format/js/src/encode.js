@@ -292,8 +292,13 @@ function enterTable(t, depth) {
   for (let k = 0; k < depth; k++) {
     if (open[k] === t) throw encodeError('cycle');
   }
-  if (depth >= encMaxDepth) throw encodeError('depth_exceeded', ` (more than ${encMaxDepth} nested tables)`);
+  if (depth >= encMaxDepth) throw depthExceeded();
   open[depth] = t;
+}
+
+// Out of enterTable, which is then small enough for V8 to inline.
+function depthExceeded() {
+  return encodeError('depth_exceeded', ` (more than ${encMaxDepth} nested tables)`);
 }
 
 /** A table count (array or hash part) past max_size → `length_overflow`. */

@@ -154,8 +154,21 @@ function decodeUtf8ByHand(src, start, end) {
  * `invalid_utf8`.
  */
 export function encodeUtf8Short(out, p, s) {
+  // ASCII in a loop small enough for V8 to inline at the callers; the rest
+  // from the first other unit on.
   const len = s.length;
   for (let i = 0; i < len; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x80) return encodeUtf8From(out, p, s, i);
+    out[p++] = c;
+  }
+  return p;
+}
+
+/** encodeUtf8Short from the unit at `from` on (written at `p`). */
+function encodeUtf8From(out, p, s, from) {
+  const len = s.length;
+  for (let i = from; i < len; i++) {
     let c = s.charCodeAt(i);
     if (c < 0x80) {
       out[p++] = c;

@@ -1561,11 +1561,11 @@ describe('encoder fast paths: the same bytes and errors as the general path', ()
   const R = Symbol.for('luaxt.TableRef');
 
   it('long strings: ASCII, non-ASCII, pairs; a lone surrogate anywhere is invalid_utf8', () => {
-    for (const s of ['a'.repeat(65), 'é'.repeat(65), 'a'.repeat(64) + 'é', '€'.repeat(100), '😀'.repeat(40), 'x'.repeat(300) + '😀']) {
+    for (const s of ['a'.repeat(65), 'é'.repeat(65), 'a'.repeat(64) + 'é', '€'.repeat(100), '😀'.repeat(40), 'x'.repeat(300) + '😀', 'abcé', 'abc😀d', 'é', 'a'.repeat(63) + '€']) {
       assert.equal(enc(s), hex(h(E.str(s))));
       assert.equal(dec(enc(s)), s);
     }
-    for (const s of ['\ud800' + 'a'.repeat(70), 'a'.repeat(70) + '\udfff', 'a'.repeat(40) + '\ud83d' + 'b'.repeat(40), '\udc00\ud800'.repeat(40)]) {
+    for (const s of ['\ud800' + 'a'.repeat(70), 'a'.repeat(70) + '\udfff', 'a'.repeat(40) + '\ud83d' + 'b'.repeat(40), '\udc00\ud800'.repeat(40), 'abc\ud800', 'abcé\udc00x']) {
       encodeFails(s, 'invalid_utf8', '$');
       encodeFails({ k: [1, s] }, 'invalid_utf8', '$.k[1]');
     }
