@@ -35,6 +35,7 @@ class DecodedShape {
     this.uses = 0;
     this.misses = 0; // objects in a row with this first key that did not follow the shape
     this.build = null; // (values) => object, once compiled
+    this.buildLarge = null; // the same for large documents (its own allocation site)
   }
 }
 
@@ -53,13 +54,23 @@ export function learnShape(keys) {
   shapesByFirstKey.set(keys[0], new DecodedShape(keys));
 }
 
-/** Builds the object of `shape` from its values `vals` (then cleared for reuse). */
-export function buildFromShape(shape, vals) {
+/**
+ * Builds the object of `shape` from its values `vals` (then cleared for
+ * reuse). `large`: the document is large, so its values outlive several
+ * young-generation collections; such objects come from a builder of their
+ * own, whose allocation site V8 can then learn to place in the old
+ * generation directly (objects of small documents, mostly short-lived,
+ * would otherwise teach the shared site the opposite).
+ */
+export function buildFromShape(shape, vals, large) {
   const keys = shape.keys;
   shape.misses = 0;
-  if (shape.build === null && ++shape.uses >= SHAPE_COMPILE_AFTER) shape.build = compileBuilder(keys);
+  if (shape.build === null && ++shape.uses >= SHAPE_COMPILE_AFTER) {
+    shape.build = compileBuilder(keys);
+    shape.buildLarge = compileBuilder(keys);
+  }
   let obj;
-  if (typeof shape.build === 'function') obj = shape.build(vals);
+  if (typeof shape.build === 'function') obj = large ? shape.buildLarge(vals) : shape.build(vals);
   else {
     obj = {};
     for (let k = 0; k < keys.length; k++) setOwn(obj, keys[k], vals[k]);

@@ -54,6 +54,7 @@ const framePool = [];
 const FRAME_POOL_KEEP = 256; // frames kept between calls (deeper documents allocate more)
 let framesUsed = 0; // frames opened by the current call
 const EMPTY = new Uint8Array(0);
+const LARGE_DOCUMENT = 1 << 20; // bytes
 const EMPTY_VIEW = new DataView(EMPTY.buffer);
 
 let src = EMPTY; // the document
@@ -62,6 +63,7 @@ let srcEnd = 0;
 let rp = 0; // read position
 let decMaxDepth = 128;
 let decMaxSize = 268435456;
+let decLarge = false; // a large document (see buildFromShape)
 let noncanonAt = -1; // first noncanonical item (wire order), -1 if none
 let decoding = false;
 
@@ -93,6 +95,7 @@ export function deserializeObject(bytes, options) {
   src = input;
   srcView = new DataView(input.buffer, input.byteOffset, input.byteLength);
   srcEnd = input.length;
+  decLarge = input.length >= LARGE_DOCUMENT;
   rp = 0;
   decMaxDepth = maxDepth;
   decMaxSize = maxSize;
@@ -189,11 +192,8 @@ function readScalar(tag, at, depth) {
       return readBool(at);
     case T_INT:
       return readInt(at);
-    case T_FLOAT: {
-      const v = readFloat(at);
-      if (v !== v && !isCanonicalNaN(at)) noteNoncanonical(at); // §4.3
-      return v;
-    }
+    case T_FLOAT:
+      return readFloatValue(at);
     case T_STR:
       return readString(at, false);
     case T_BYTES:
@@ -234,6 +234,21 @@ function readFloat(at) {
   if (srcEnd - at < 9) throw decodeError('truncated', at + 1);
   rp = at + 9;
   return srcView.getFloat64(at + 1, true);
+}
+
+/** A float value in a table (§2.4), a noncanonical NaN noted (§4.3). */
+function readFloatValue(at) {
+  const v = readFloat(at);
+  if (v !== v && !isCanonicalNaN(at)) noteNoncanonical(at);
+  return v;
+}
+
+/**
+ * The array of an array part whose first value is a float: its own
+ * allocation site, so V8 learns to make such arrays hold unboxed doubles.
+ */
+function newFloatArray(n) {
+  return new Array(n);
 }
 
 /** §4.3: the only canonical NaN is 0x7FF8000000000000. */
@@ -300,7 +315,7 @@ function openTable(depth, at) {
   f.holes = false;
   // Preallocate only small array parts: a declared count is checked against
   // the bytes left, but nested headers could still claim depth × input size.
-  f.arr = n === 0 ? null : n <= PREALLOCATE_MAX ? new Array(n) : [];
+  f.arr = n === 0 ? null : n > PREALLOCATE_MAX ? [] : rp < srcEnd && src[rp] === T_FLOAT ? newFloatArray(n) : new Array(n);
   f.obj = f.map = f.entries = f.seen = f.moved = null;
   f.prevStart = -1;
   f.dupAt = -1;
@@ -318,6 +333,11 @@ function fillTable(f) {
     const at = rp;
     const tag = at < srcEnd ? src[at] : -1;
     if (tag === T_TABLE) return true;
+    if (tag === T_FLOAT && !f.holes) {
+      // Floats straight into the array: no number object per value.
+      f.arr[f.i++] = readFloatValue(at);
+      continue;
+    }
     storeArrayValue(f, readScalar(tag, at, 1));
   }
   if (f.m < 0) readHashCount(f);
@@ -579,7 +599,7 @@ function closeTable(f) {
       if (f.m >= 2 && f.m <= SHAPE_MAX_KEYS && f.keys.length === f.m) learnShape(f.keys);
       break;
     case M_SHAPE:
-      result = buildFromShape(f.shape, f.vals);
+      result = buildFromShape(f.shape, f.vals, decLarge);
       break;
     case M_MAP:
       result = f.map;

@@ -18,9 +18,9 @@ import {
   finishEncodeError,
 } from './errors.js';
 import { checkOptions, limitOption, ENCODE_OPTIONS } from './limits.js';
-import { isTableRef, isU32 } from './ref.js';
+import { isTableRef, isU32, REF_BRAND } from './ref.js';
 import { encodeUtf8Short, encodeUtf8Long } from './utf8.js';
-import { tableKind, arrayExtent, sparseIndices, mapTable } from './tables.js';
+import { unbrandedTableKind, arrayExtent, sparseIndices, mapTable } from './tables.js';
 import { shapeOf } from './object-keys.js';
 
 const INITIAL_OUT = 64 * 1024;
@@ -30,7 +30,20 @@ const HAND_OVER_MIN = 1024 * 1024; // results this large take the buffer itself�
 // twice its length).
 const EMPTY = new Uint8Array(0);
 
-let out = new Uint8Array(INITIAL_OUT);
+// In Node, output buffers come from Buffer.allocUnsafeSlow (an ArrayBuffer
+// of their own, not zero-filled: calloc's zeroing cost about 0.4 ms per
+// 14 MB buffer). The encoder writes every byte of a document and zeroes the
+// rest of a buffer before it hands it over, so no stale memory is ever
+// visible through a result's ArrayBuffer.
+const allocUnsafe = typeof globalThis.Buffer?.allocUnsafeSlow === 'function' ? globalThis.Buffer.allocUnsafeSlow : null;
+
+function newOutput(size) {
+  if (allocUnsafe === null) return new Uint8Array(size);
+  const b = allocUnsafe(size);
+  return new Uint8Array(b.buffer, b.byteOffset, b.length);
+}
+
+let out = newOutput(INITIAL_OUT);
 let nextCapacity = INITIAL_OUT; // the size of a new buffer after a hand-over
 let outView = new DataView(out.buffer);
 let wp = 0; // write position
@@ -59,7 +72,7 @@ export function serializeObject(value, options) {
   wp = 0;
   encMaxDepth = maxDepth;
   encMaxSize = maxSize;
-  if (out.length === 0) setOutput(new Uint8Array(nextCapacity));
+  if (out.length === 0) setOutput(newOutput(nextCapacity));
   try {
     writeValue(value, 0);
     if (wp > maxSize) throw encodeError('length_overflow', ` (document of ${wp} bytes > max_size ${maxSize})`);
@@ -85,6 +98,7 @@ export function serializeObject(value, options) {
  */
 function result() {
   if (wp < HAND_OVER_MIN || wp < out.length >>> 1) return out.slice(0, wp);
+  if (allocUnsafe !== null) out.fill(0, wp);
   const doc = out.subarray(0, wp);
   nextCapacity = Math.max(INITIAL_OUT, wp + (wp >>> 3));
   setOutput(EMPTY);
@@ -119,7 +133,7 @@ function ensure(n) {
 function grow(required) {
   let size = Math.max(out.length * 2, INITIAL_OUT);
   while (size < required) size *= 2;
-  const bigger = new Uint8Array(size);
+  const bigger = newOutput(size);
   bigger.set(out.subarray(0, wp));
   setOutput(bigger);
 }
@@ -165,6 +179,11 @@ function writeValue(v, depth) {
 /** number: a safe integer (not -0) → integer, anything else → float (§8). */
 function writeNumber(x) {
   ensure(9);
+  writeNumberInRoom(x);
+}
+
+/** writeNumber where the room is made (9 bytes). */
+function writeNumberInRoom(x) {
   if ((x | 0) === x) {
     if (x === 0 && 1 / x < 0) {
       writeFloat(x);
@@ -223,9 +242,18 @@ function tooLong(what, len) {
  * Objects: the TableRef brand first (§8.2: a branded array is a reference),
  * then Array, bytes, Map, plain object; anything else is unsupported (§8).
  */
-
 function writeObject(v, depth) {
-  switch (tableKind(v)) {
+  writeObjectBranded(v, depth, isTableRef(v));
+}
+
+/**
+ * writeObject with the brand test (`v[REF_BRAND] === true`, isTableRef's)
+ * already made by the caller: the hot callers (array elements, the
+ * generated object writers) make it inline, at a site that sees few kinds
+ * of object, where one shared test sees them all (and is slow).
+ */
+function writeObjectBranded(v, depth, branded) {
+  switch (branded ? null : unbrandedTableKind(v)) {
     case 'array':
       return writeArrayTable(v, depth);
     case 'object':
@@ -264,8 +292,13 @@ function enterTable(t, depth) {
   for (let k = 0; k < depth; k++) {
     if (open[k] === t) throw encodeError('cycle');
   }
-  if (depth >= encMaxDepth) throw encodeError('depth_exceeded', ` (more than ${encMaxDepth} nested tables)`);
+  if (depth >= encMaxDepth) throw depthExceeded();
   open[depth] = t;
+}
+
+// Out of enterTable, which is then small enough for V8 to inline.
+function depthExceeded() {
+  return encodeError('depth_exceeded', ` (more than ${encMaxDepth} nested tables)`);
 }
 
 /** A table count (array or hash part) past max_size → `length_overflow`. */
@@ -306,12 +339,17 @@ function writeArrayTable(a, depth) {
   wp += 5;
   let i = 0;
   try {
-    for (; i < len; i++) {
+    while (i < len) {
       const v = a[i];
-      // Numbers first and directly: a float from a double array then needs no box.
-      if (typeof v === 'number') writeNumber(v);
+      if (typeof v === 'number') {
+        i = (v | 0) === v ? writeIntRun(a, i, len) : writeFloatRun(a, i, len);
+        continue;
+      }
+      if (typeof v === 'string') writeString(v);
       else if (v === null || v === undefined) break;
+      else if (typeof v === 'object') writeObjectBranded(v, depth + 1, v[REF_BRAND] === true);
       else writeValue(v, depth + 1);
+      i++;
     }
   } catch (err) {
     throw withPath(err, indexSegment(i));
@@ -321,6 +359,41 @@ function writeArrayTable(a, depth) {
   writeU32(headerAt + 1, n);
   if (n + 1 >= len) writeCount(0);
   else writeSparseTail(a, n + 1, depth);
+}
+
+/**
+ * Writes the numbers of an array from a[i] on and returns the index of the
+ * first element that is not a number (or `len`). Two copies of one loop,
+ * picked by the first number, so that each reads mostly one kind of array
+ * (small integers, or doubles, which it then reads without a number object
+ * each). Room is made for a chunk of numbers at a time.
+ */
+const RUN_CHUNK = 256; // numbers written per check for room
+
+function writeIntRun(a, i, len) {
+  while (i < len) {
+    const end = Math.min(len, i + RUN_CHUNK);
+    ensure(9 * (end - i));
+    for (; i < end; i++) {
+      const v = a[i];
+      if (typeof v !== 'number') return i;
+      writeNumberInRoom(v);
+    }
+  }
+  return i;
+}
+
+function writeFloatRun(a, i, len) {
+  while (i < len) {
+    const end = Math.min(len, i + RUN_CHUNK);
+    ensure(9 * (end - i));
+    for (; i < end; i++) {
+      const v = a[i];
+      if (typeof v !== 'number') return i;
+      writeNumberInRoom(v);
+    }
+  }
+  return i;
 }
 
 /** The hash part of an array with holes: keys i+1 for present a[i], i ≥ start. */
@@ -398,7 +471,7 @@ function shapeWriter(shape) {
   for (let k = 0; k < shape.sorted.length; k++) {
     lines.push(
       `k = ${k}; v = o[${JSON.stringify(shape.sorted[k])}];`,
-      `if (v !== null && v !== undefined) { ${keyWriterCall(shape, k)}; if (typeof v === 'number') num(v); else value(v, depth); m++; }`,
+      `if (v !== null && v !== undefined) { ${keyWriterCall(shape, k)}; if (typeof v === 'string') str(v); else if (typeof v === 'number') num(v); else if (typeof v === 'object') obj(v, depth, v[B] === true); else value(v, depth); m++; }`,
     );
   }
   const body = `return function (o, depth) {
@@ -411,7 +484,17 @@ function shapeWriter(shape) {
   return m;
 };`;
   try {
-    shape.writer = new Function('key', 'key16', 'value', 'num', 'fail', 'S', body)(writeKey, writeKey16, writeValue, writeNumber, failAt, shape);
+    shape.writer = new Function('key', 'key16', 'value', 'num', 'str', 'obj', 'B', 'fail', 'S', body)(
+      writeKey,
+      writeKey16,
+      writeValue,
+      writeNumber,
+      writeString,
+      writeObjectBranded,
+      REF_BRAND,
+      failAt,
+      shape,
+    );
   } catch {
     canCompile = false;
     shape.writer = false;

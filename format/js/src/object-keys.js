@@ -47,6 +47,10 @@ class Shape {
   }
 }
 
+const NO_SHAPE = { keys: [] };
+let recent0 = NO_SHAPE;
+let recent1 = NO_SHAPE;
+
 function sameKeys(a, b) {
   if (a.length !== b.length) return false;
   for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return false;
@@ -58,6 +62,22 @@ function sameKeys(a, b) {
  * invalid key (a lone surrogate) is `invalid_utf8` with the key's path.
  */
 export function shapeOf(keys) {
+  // The two shapes used last first: records and the objects in them alternate.
+  if (sameKeys(recent0.keys, keys)) return recent0;
+  if (sameKeys(recent1.keys, keys)) {
+    const shape = recent1;
+    recent1 = recent0;
+    return (recent0 = shape);
+  }
+  const shape = cachedShape(keys);
+  if (keys.length <= SHAPE_CACHE_MAX_KEYS) {
+    recent1 = recent0;
+    recent0 = shape;
+  }
+  return shape;
+}
+
+function cachedShape(keys) {
   let list = shapeCache.get(keys[0]);
   if (list !== undefined) {
     for (let k = 0; k < list.length; k++) if (sameKeys(list[k].keys, keys)) return list[k];

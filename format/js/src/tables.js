@@ -16,6 +16,14 @@ import { shapeOf } from './object-keys.js';
 export function tableKind(v) {
   // A TableRef is branded, so a branded Array or Map is a reference (§8.3).
   if (v === null || typeof v !== 'object' || isTableRef(v)) return null;
+  return unbrandedTableKind(v);
+}
+
+/**
+ * tableKind of an object known not to be branded (the encoder checks the
+ * brand at each of its call sites, where V8 sees only a few kinds of object).
+ */
+export function unbrandedTableKind(v) {
   if (Array.isArray(v)) return 'array';
   // Plain objects before the instanceof checks (a Map or Uint8Array never has
   // these prototypes): they are the common case.

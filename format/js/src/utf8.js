@@ -154,8 +154,21 @@ function decodeUtf8ByHand(src, start, end) {
  * `invalid_utf8`.
  */
 export function encodeUtf8Short(out, p, s) {
+  // ASCII in a loop small enough for V8 to inline at the callers; the rest
+  // from the first other unit on.
   const len = s.length;
   for (let i = 0; i < len; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x80) return encodeUtf8From(out, p, s, i);
+    out[p++] = c;
+  }
+  return p;
+}
+
+/** encodeUtf8Short from the unit at `from` on (written at `p`). */
+function encodeUtf8From(out, p, s, from) {
+  const len = s.length;
+  for (let i = from; i < len; i++) {
     let c = s.charCodeAt(i);
     if (c < 0x80) {
       out[p++] = c;
@@ -184,13 +197,19 @@ export function encodeUtf8Short(out, p, s) {
 
 /**
  * Writes the UTF-8 form of a long `s` into `out` at `p` with
- * TextEncoder.encodeInto and returns the end; a lone surrogate (which
- * encodeInto would replace by U+FFFD) is `invalid_utf8`.
+ * TextEncoder.encodeInto and returns the end; `out` has room for 3 bytes
+ * per UTF-16 unit. A lone surrogate (which encodeInto writes as U+FFFD) is
+ * `invalid_utf8`, found after the write: a string that took one byte per
+ * unit is ASCII and needs no check (every other unit takes 2 or 3 bytes, a
+ * surrogate pair 4), so the common case skips a second pass over it.
  */
 export function encodeUtf8Long(out, p, s) {
-  if (!isWellFormed(s)) throw encodeError('invalid_utf8', ': string with a lone surrogate');
-  if (nodeUtf8Write !== null) return p + nodeUtf8Write.call(out, s, p, s.length * 3);
-  return p + utf8Encoder.encodeInto(s, out.subarray(p, p + s.length * 3)).written;
+  const written =
+    nodeUtf8Write !== null
+      ? nodeUtf8Write.call(out, s, p, s.length * 3)
+      : utf8Encoder.encodeInto(s, out.subarray(p, p + s.length * 3)).written;
+  if (written !== s.length && !isWellFormed(s)) throw encodeError('invalid_utf8', ': string with a lone surrogate');
+  return p + written;
 }
 
 // Node's Buffer#utf8Write works on any Uint8Array and skips encodeInto's

@@ -1511,3 +1511,120 @@ describe('§6 limits: memory', () => {
     assert.deepEqual(dec(`06 ${u32(1)} ${E.t} ${u32(2)} ${E.int(3)} ${E.f} ${E.int(2)} ${E.t}`), [true, true, false]);
   });
 });
+
+// --- the decoder's fast paths ------------------------------------------------
+
+describe('decoder fast paths: the same values and errors as the general path', () => {
+  it('arrays that start with a float (their own unboxed-double arrays) take any later value', () => {
+    // Many float arrays first, so that V8 has learnt to make them double arrays.
+    for (let k = 0; k < 200; k++) assert.deepEqual(dec(E.table([E.float(0.5), E.float(k + 0.25)])), [0.5, k + 0.25]);
+    assert.deepEqual(dec(E.table([E.float(1.5), E.str('a'), E.int(2), E.t, E.float(-0)])), [1.5, 'a', 2, true, -0]);
+    assert.ok(Object.is(dec(E.table([E.float(-0)]))[0], -0));
+    const nested = dec(E.table([E.float(1.5), E.table([E.float(2.5)]), E.bytes(1)]));
+    assert.deepEqual(nested, [1.5, [2.5], Uint8Array.of(1)]);
+    assert.deepEqual(dec(E.table([E.float(1.5)], [[E.str('x'), E.float(2.5)]])), new Map([[1, 1.5], ['x', 2.5]]));
+  });
+
+  it('a float array with a nil (lenient: the hash part) or a noncanonical NaN (strict: its tag)', () => {
+    const holes = dec(E.table([E.float(1.5), E.nil, E.float(2.5)]));
+    assert.deepEqual([...holes], [[1, 1.5], [3, 2.5]]);
+    decodeFails(E.table([E.float(1.5), E.nil, E.float(2.5)]), 'noncanonical', 14, { strict: true });
+    const otherNaN = E.floatBits(0x7ff0000000000001n);
+    assert.ok(Number.isNaN(dec(E.table([E.float(1.5), otherNaN]))[1]));
+    decodeFails(E.table([E.float(1.5), otherNaN]), 'noncanonical', 14, { strict: true });
+    assert.ok(Number.isNaN(dec(E.table([E.float(1.5), E.float(NaN)]), { strict: true })[1]));
+  });
+
+  it('objects of a learned shape in a large document (builders of their own) and in small ones', () => {
+    const row = (i) => ({ id: i, name: `n${i}`, xs: [i + 0.5, 1.5], geo: { lat: i + 0.25, city: 'c' }, ok: i % 2 === 0 });
+    const rows = Array.from({ length: 12000 }, (_, i) => row(i));
+    const bytes = serializeObject(rows);
+    assert.ok(bytes.length >= 1 << 20);
+    for (let k = 0; k < 3; k++) {
+      assert.deepEqual(deserializeObject(bytes), rows);
+      assert.deepEqual(deserializeObject(bytes, { strict: true }), rows);
+      const small = rows.slice(0, 20);
+      assert.deepEqual(deserializeObject(serializeObject(small)), small);
+    }
+    const big = deserializeObject(bytes);
+    assert.deepEqual(Object.keys(big[5]), ['id', 'ok', 'xs', 'geo', 'name']); // canonical (wire) order
+  });
+
+  it('a float array cut short: truncated at the payload, a bad tag at its offset', () => {
+    decodeFails(`06 ${u32(2)} ${E.float(1.5)} 03 00 00 00`, 'truncated', 15);
+    decodeFails(`06 ${u32(2)} ${E.float(1.5)}`, 'truncated', 14);
+    decodeFails(`06 ${u32(2)} ${E.float(1.5)} 09`, 'unknown_tag', 14);
+  });
+});
+
+describe('encoder fast paths: the same bytes and errors as the general path', () => {
+  const R = Symbol.for('luaxt.TableRef');
+
+  it('long strings: ASCII, non-ASCII, pairs; a lone surrogate anywhere is invalid_utf8', () => {
+    for (const s of ['a'.repeat(65), 'é'.repeat(65), 'a'.repeat(64) + 'é', '€'.repeat(100), '😀'.repeat(40), 'x'.repeat(300) + '😀', 'abcé', 'abc😀d', 'é', 'a'.repeat(63) + '€']) {
+      assert.equal(enc(s), hex(h(E.str(s))));
+      assert.equal(dec(enc(s)), s);
+    }
+    for (const s of ['\ud800' + 'a'.repeat(70), 'a'.repeat(70) + '\udfff', 'a'.repeat(40) + '\ud83d' + 'b'.repeat(40), '\udc00\ud800'.repeat(40), 'abc\ud800', 'abcé\udc00x']) {
+      encodeFails(s, 'invalid_utf8', '$');
+      encodeFails({ k: [1, s] }, 'invalid_utf8', '$.k[1]');
+    }
+  });
+
+  it('arrays: runs of integers and floats, then other values, holes and nils', () => {
+    const a = [1, 2, 2.5, -0, 2 ** 40, 'a', 3, 1.5, NaN, true, [4.5], { x: 1 }];
+    assert.equal(enc(a), hex(h(E.table([E.int(1), E.int(2), E.float(2.5), E.float(-0), E.int(2 ** 40), E.str('a'), E.int(3), E.float(1.5), E.floatBits(0x7ff8000000000000n), E.t, E.table([E.float(4.5)]), E.table([], [[E.str('x'), E.int(1)]])]))));
+    assert.equal(enc([1.5, 2.5, null, 3.5]), hex(h(`06 ${u32(2)} ${E.float(1.5)} ${E.float(2.5)} ${u32(1)} ${E.int(4)} ${E.float(3.5)}`)));
+    assert.equal(enc([7, 8, undefined]), hex(h(E.table([E.int(7), E.int(8)]))));
+    // Runs longer than a chunk of room (256 numbers), broken by other values.
+    const long = Array.from({ length: 1000 }, (_, i) => (i === 600 ? 'cut' : i % 7 ? i + 0.5 : i));
+    assert.equal(enc(long), hex(h(E.table(long.map((x) => (typeof x === 'string' ? E.str(x) : Number.isInteger(x) ? E.int(x) : E.float(x)))))));
+    const sparse = [1.5];
+    sparse.length = 1e9; // one number, then a billion holes: no room reserved for them
+    assert.equal(enc(sparse), hex(h(E.table([E.float(1.5)]))));
+    encodeFails([1.5, 2, 3n ** 50n], 'integer_overflow', '$[2]');
+    encodeFails([1, 2.5, () => 1], 'unsupported_type', '$[2]');
+  });
+
+  it('branded objects and arrays are references wherever they sit', () => {
+    const refObj = { id: 5, [R]: true };
+    const refArr = Object.assign([1, 2], { id: 6, [R]: true });
+    const refMap = Object.assign(new Map([[1, 2]]), { id: 7, [R]: true });
+    const want = hex(h(E.table([E.ref(5), E.ref(6), E.ref(7)])));
+    for (let k = 0; k < 20; k++) {
+      assert.equal(enc([refObj, refArr, refMap]), want);
+      assert.equal(enc({ a: refObj, b: refArr, c: refMap }), hex(h(E.table([], [[E.str('a'), E.ref(5)], [E.str('b'), E.ref(6)], [E.str('c'), E.ref(7)]]))));
+    }
+    // Objects of one shape whose value at a key is sometimes a table, sometimes a reference.
+    const rows = Array.from({ length: 30 }, (_, i) => ({ v: i % 2 ? { id: i, [R]: true } : { id: i } }));
+    const back = deserializeObject(serializeObject(rows));
+    for (let i = 0; i < 30; i++) assert.deepEqual(i % 2 ? back[i].v.id : back[i].v, i % 2 ? i : { id: i });
+    encodeFails([{ id: -1, [R]: true }], 'unsupported_type', '$[0]');
+    encodeFails({ a: { id: 1.5, [R]: true } }, 'unsupported_type', '$.a');
+  });
+
+  it('a large result owns a buffer that holds nothing but the document and zeros', () => {
+    // 9 MB of 0xff bytes (handed over: the next buffer is about 10 MB), then
+    // documents of more than half that size, which take their buffer too.
+    for (let k = 0; k < 3; k++) {
+      const junk = serializeObject(new Uint8Array((9 << 20) + k).fill(0xff));
+      assert.equal(junk.length, (9 << 20) + k + 5);
+      const doc = serializeObject(['x'.repeat(1000 * k + 1), new Uint8Array(6 << 20).fill(0xee)]);
+      assert.equal(doc.byteOffset, 0);
+      assert.ok(doc.buffer.byteLength > doc.length, 'the buffer itself, handed over');
+      const tail = new Uint8Array(doc.buffer, doc.length);
+      assert.ok(tail.every((b) => b === 0), `tail of ${tail.length} bytes is not zero`);
+      assert.equal(deserializeObject(doc)[0].length, 1000 * k + 1);
+    }
+  });
+
+  it('objects of alternating shapes, and shapes that differ only in the last key or key order', () => {
+    const rows = [];
+    for (let i = 0; i < 30; i++) rows.push({ id: i, geo: { lat: 1.5, lon: i } }, { id: i, geo: { lat: 1.5, lom: i } }, { geo: i, id: 'x' });
+    const back = deserializeObject(serializeObject(rows));
+    assert.deepEqual(back, rows);
+    const bytes = serializeObject(rows);
+    assert.equal(hex(serializeObject(rows)), hex(bytes));
+    assert.equal(enc({ b: 1, a: 2 }), enc({ a: 2, b: 1 }));
+  });
+});
