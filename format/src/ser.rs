@@ -329,7 +329,7 @@ impl Encoder {
         }
         let is_nil = |s: &Span| s.end == s.value + 1 && out[s.value] == NIL;
         // The array count this encoder wrote after the tag.
-        let mut n = u32_at(&out[start + 1..start + 5], 0).unwrap_or_default();
+        let mut n = u32_at(out, start + 1).unwrap_or_default();
         scratch.clear();
         scratch.extend_from_slice(&out[start..count_at]);
         // Keys n+1, n+2, … continue the array part.
@@ -468,10 +468,12 @@ impl<'a> Compound<'a> {
     fn open_struct(enc: &'a mut Encoder, name: &'static str, variant: bool) -> Result<Self> {
         let order = match enc.orders.find(name) {
             Some(index) => FieldOrder::Known { index, pos: 0 },
-            None => FieldOrder::Learning {
+            None if enc.orders.can_learn() => FieldOrder::Learning {
                 name,
                 fields: Vec::new(),
             },
+            // No room to remember another type: no field list to collect.
+            None => FieldOrder::Compared,
         };
         let mut compound = Compound::open(enc, Shape::Struct, variant)?;
         compound.order = order;

@@ -59,6 +59,12 @@ impl StructOrders {
         }
     }
 
+    /// Whether another struct type's order can still be remembered.
+    #[inline]
+    pub(crate) fn can_learn(&self) -> bool {
+        self.known.len() < MAX_KNOWN
+    }
+
     /// Whether the known order `index` is declaration order.
     #[inline]
     pub(crate) fn in_order(&self, index: usize) -> bool {
@@ -68,7 +74,9 @@ impl StructOrders {
     /// Learns the order of the struct `name` from the field names of one
     /// value, unless two of them are equal (the value was an error then).
     pub(crate) fn learn(&mut self, name: &'static str, fields: Vec<&'static str>) {
-        if self.known.len() >= MAX_KNOWN || self.find(name).is_some() {
+        // A value of the same type nested in this one may have been
+        // learned first, and others since this one was opened.
+        if !self.can_learn() || self.find(name).is_some() {
             return;
         }
         let keys: Vec<Vec<u8>> = fields.iter().map(|f| string_key(f)).collect();
