@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 use clap::{Args, ValueEnum};
+use luaxt_json::{Dialect, json_to_lxt};
 
 use crate::progress::Progress;
 use crate::{ExitStatus, hex, io as cli_io};
@@ -56,23 +57,6 @@ pub struct EncodeArgs {
     pub limits: crate::limits::LimitArgs,
 }
 
-/// Converts JSON `text` (from `name`, for messages) to an LXT document
-/// within `limits`: `luaxt_json::json_to_lxt`, which the inspector page
-/// runs too.
-pub fn json_text_to_lxt(
-    text: &str,
-    name: &str,
-    typed: bool,
-    limits: &luaxt_format::Limits,
-) -> Result<Vec<u8>> {
-    let dialect = if typed {
-        luaxt_json::Dialect::Typed
-    } else {
-        luaxt_json::Dialect::Plain
-    };
-    Ok(luaxt_json::json_to_lxt(text, name, dialect, limits)?)
-}
-
 /// Runs `luaxt encode`.
 pub fn run(args: &EncodeArgs) -> Result<ExitStatus> {
     let From::Json = args.from;
@@ -86,7 +70,8 @@ pub fn run(args: &EncodeArgs) -> Result<ExitStatus> {
     let progress = Progress::start(format!("reading {name}"));
     let text = cli_io::read_text(args.input.as_deref())?;
     progress.set(format!("converting JSON from {name}"));
-    let bytes = json_text_to_lxt(&text, &name, args.typed, &args.limits.limits())?;
+    let dialect = Dialect::from_typed_flag(args.typed);
+    let bytes = json_to_lxt(&text, &name, dialect, &args.limits.limits())?;
     drop(text);
     drop(progress);
     if args.hex {

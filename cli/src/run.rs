@@ -206,7 +206,8 @@ fn run_script(args: &RunArgs, state: Option<&Path>) -> Result<ExitStatus> {
         let name = cli_io::describe(Some(input));
         progress.set(format!("reading {name}"));
         let text = cli_io::read_text(Some(input))?;
-        let bytes = crate::encode::json_text_to_lxt(&text, &name, args.typed, &limits.format)
+        let dialect = luaxt_json::Dialect::from_typed_flag(args.typed);
+        let bytes = luaxt_json::json_to_lxt(&text, &name, dialect, &limits.format)
             .with_context(|| format!("cannot use {name} as the script's input"))?;
         drop(text);
         runtime.set_input_mode(args.input_mode.resolve(bytes.len(), args.memory_limit));

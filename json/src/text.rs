@@ -14,6 +14,18 @@ pub enum Dialect {
     Typed,
 }
 
+impl Dialect {
+    /// `Typed` when `typed` (a `--typed` flag, a page's checkbox), else
+    /// `Plain`.
+    pub const fn from_typed_flag(typed: bool) -> Dialect {
+        if typed {
+            Dialect::Typed
+        } else {
+            Dialect::Plain
+        }
+    }
+}
+
 /// Converts JSON `text` (from `name`, for messages) to an LXT document
 /// within `limits`, refused with `length_overflow` before it gets longer
 /// than `max_size`. Plain JSON is converted as it is parsed (no tree:

@@ -68,11 +68,7 @@ fn pretty(json: &Json) -> String {
 /// JSON text to LXT bytes as `luaxt encode` converts it (plain JSON, or
 /// the typed notation when `typed`), under the default limits.
 pub fn json_to_lxt(text: &str, typed: bool) -> Result<Vec<u8>, luaxt_json::Error> {
-    let dialect = if typed {
-        luaxt_json::Dialect::Typed
-    } else {
-        luaxt_json::Dialect::Plain
-    };
+    let dialect = luaxt_json::Dialect::from_typed_flag(typed);
     luaxt_json::json_to_lxt(text, "the JSON", dialect, &Limits::DEFAULT)
 }
 
