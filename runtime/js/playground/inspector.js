@@ -6,25 +6,9 @@
 // the reference JS codec. The page's fragment can carry the bytes:
 // inspector.html#hex=0601000000… (the playground links here that way).
 import { inspectDocument, jsonToLxt, deserializeObject, TableRef } from '../src/index.js';
+import { parseHex, toHex } from './hex.js';
 
 const $ = (id) => document.getElementById(id);
-
-/** Hex text as bytes: pairs of digits; whitespace and `#` comments ignored. */
-function parseHex(text) {
-  const digits = text
-    .split('\n')
-    .map((line) => line.split('#')[0])
-    .join('')
-    .replace(/\s+/g, '')
-    .replace(/0x/gi, '');
-  if (!/^[0-9a-fA-F]*$/.test(digits)) throw new Error('not hex: only 0-9, a-f, spaces and # comments');
-  if (digits.length % 2 !== 0) throw new Error('an odd number of hex digits');
-  const bytes = new Uint8Array(digits.length / 2);
-  for (let i = 0; i < bytes.length; i++) bytes[i] = parseInt(digits.slice(2 * i, 2 * i + 2), 16);
-  return bytes;
-}
-
-const toHex = (bytes) => [...bytes].map((b) => b.toString(16).padStart(2, '0')).join(' ');
 
 /** A decoded value as text: BigInt, Map, bytes and references readable. */
 function showValue(value) {
@@ -58,7 +42,7 @@ function renderBytes(bytes, marks) {
     offset.textContent = String(row).padStart(8) + ' ';
     out.append(offset);
     for (let at = row; at < Math.min(row + 16, bytes.length); at++) {
-      const text = bytes[at].toString(16).padStart(2, '0');
+      const text = toHex([bytes[at]]);
       const kind = markAt.get(at);
       if (kind) {
         const mark = document.createElement('mark');

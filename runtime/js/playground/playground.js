@@ -10,6 +10,7 @@
 // imported as ES modules.
 import { TableRef, serializeObject } from '../src/index.js';
 import { createWorkerRuntime } from '../src/worker.js';
+import { toHex } from './hex.js';
 import { EXAMPLES } from './examples.js';
 
 const $ = (id) => document.getElementById(id);
@@ -58,7 +59,7 @@ function showError(e) {
 function hexDump(bytes) {
   const lines = [];
   for (let at = 0; at < bytes.length; at += 16) {
-    const row = [...bytes.subarray(at, at + 16)].map((b) => b.toString(16).padStart(2, '0')).join(' ');
+    const row = toHex(bytes.subarray(at, at + 16));
     lines.push(`${at.toString(16).padStart(6, '0')}  ${row}`);
   }
   return lines.join('\n') || '(none)';
@@ -72,7 +73,7 @@ function lxtDump(value, linkId) {
   if (value === undefined) return '(none)';
   try {
     const bytes = serializeObject(value);
-    link.href = `./inspector.html#hex=${[...bytes].map((b) => b.toString(16).padStart(2, '0')).join('')}`;
+    link.href = `./inspector.html#hex=${toHex(bytes, '')}`;
     return hexDump(bytes);
   } catch (e) {
     return `cannot encode: ${e.message}`;
