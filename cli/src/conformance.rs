@@ -155,24 +155,31 @@ fn run_rust(args: &ConformanceArgs) -> Result<ExitStatus> {
     })
 }
 
+/// One of the kit's JS scripts, and the temporary directory it was written
+/// to (if it is the built-in one), which must outlive the run.
+struct JsScript {
+    path: PathBuf,
+    _kit: Option<tempfile::TempDir>,
+}
+
 /// One of the kit's JS scripts: the one given (`--runner`, `--driver`), or
 /// the one built into luaxt (`luaxt_conformance::kit`), written with the
-/// vectors into `kit_dir` (a temporary directory that lives as long as the
-/// run), so an installed luaxt needs no source tree.
+/// vectors into a temporary directory, so an installed luaxt needs no
+/// source tree.
 fn js_script(
     given: Option<&PathBuf>,
     built_in: fn(&luaxt_conformance::kit::KitPaths) -> &PathBuf,
-    kit_dir: &mut Option<tempfile::TempDir>,
     what: &str,
     flag: &str,
-) -> Result<PathBuf> {
+) -> Result<JsScript> {
     let Some(script) = given else {
         let dir = tempfile::Builder::new().prefix("luaxt-kit-").tempdir()?;
         let kit = luaxt_conformance::kit::write_kit(dir.path())
             .with_context(|| format!("cannot write the JS kit to {}", dir.path().display()))?;
-        let script = built_in(&kit).clone();
-        *kit_dir = Some(dir);
-        return Ok(script);
+        return Ok(JsScript {
+            path: built_in(&kit).clone(),
+            _kit: Some(dir),
+        });
     };
     if !script.is_file() {
         return Err(cli_io::usage(format!(
@@ -180,7 +187,10 @@ fn js_script(
             script.display()
         )));
     }
-    Ok(script.clone())
+    Ok(JsScript {
+        path: script.clone(),
+        _kit: None,
+    })
 }
 
 /// A module argument as the JS side imports it: an existing path made
@@ -200,11 +210,9 @@ fn module_specifier(module: &str) -> Result<String> {
 }
 
 fn run_generated(args: &ConformanceArgs, module: &str, cases: u64) -> Result<ExitStatus> {
-    let mut kit_dir = None;
     let driver = js_script(
         args.driver.as_ref(),
         |kit| &kit.driver,
-        &mut kit_dir,
         "driver",
         "--driver PATH/TO/differential.mjs",
     )?;
@@ -214,7 +222,7 @@ fn run_generated(args: &ConformanceArgs, module: &str, cases: u64) -> Result<Exi
     );
     let options = differential::Options {
         node: args.node.clone(),
-        driver,
+        driver: driver.path.clone(),
         module: module_specifier(module)?,
         cases,
         seed,
@@ -276,17 +284,15 @@ fn random_seed() -> u64 {
 }
 
 fn run_js(args: &ConformanceArgs, module: &str) -> Result<ExitStatus> {
-    let mut kit_dir = None;
     let runner = js_script(
         args.runner.as_ref(),
         |kit| &kit.runner,
-        &mut kit_dir,
         "runner",
         "--runner PATH/TO/run.mjs",
     )?;
     let module = module_specifier(module)?;
     let mut command = Command::new(&args.node);
-    command.arg(&runner).arg(&module);
+    command.arg(&runner.path).arg(&module);
     if let Some(filter) = &args.filter {
         command.arg("--filter").arg(filter);
     }
