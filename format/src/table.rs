@@ -3,6 +3,8 @@
 use alloc::vec::Vec;
 use core::cmp::Ordering;
 
+use thin_vec::ThinVec;
+
 use crate::key::cmp_encoded;
 use crate::scalar::Scalar;
 use crate::{Error, Tag};
@@ -77,17 +79,26 @@ pub enum View<'v, V> {
 /// assert_eq!(t.hash(), &[(Value::Int(2), "b".into())]);
 /// # Ok::<(), luaxt_format::Error>(())
 /// ```
+///
+/// Each part is a [`ThinVec`], one pointer wide with its length and
+/// capacity in its allocation: a table is two words, so a [`ValueRef`]
+/// takes three and a [`Value`] four (not seven and eight with `Vec`).
+/// A decoded tree is mostly values, and its size is most of the time a
+/// decode takes.
+///
+/// [`Value`]: crate::Value
+/// [`ValueRef`]: crate::ValueRef
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Table<V> {
-    array: Vec<V>,
-    hash: Vec<(V, V)>,
+    array: ThinVec<V>,
+    hash: ThinVec<(V, V)>,
 }
 
 impl<V> Default for Table<V> {
     fn default() -> Self {
         Table {
-            array: Vec::new(),
-            hash: Vec::new(),
+            array: ThinVec::new(),
+            hash: ThinVec::new(),
         }
     }
 }
@@ -135,13 +146,17 @@ impl<V> Table<V> {
         array.chain(self.hash.iter().map(|(k, v)| (TableKey::Key(k), v)))
     }
 
-    /// The two parts, by value.
+    /// The two parts, moved into `Vec`s (one allocation each, as the
+    /// table keeps them in [`ThinVec`]s).
     pub fn into_parts(self) -> (Vec<V>, Vec<(V, V)>) {
-        (self.array, self.hash)
+        (
+            self.array.into_iter().collect(),
+            self.hash.into_iter().collect(),
+        )
     }
 
     /// Builds a table from parts the caller has already made canonical.
-    pub(crate) fn from_canonical_parts(array: Vec<V>, hash: Vec<(V, V)>) -> Self {
+    pub(crate) fn from_canonical_parts(array: ThinVec<V>, hash: ThinVec<(V, V)>) -> Self {
         Table { array, hash }
     }
 
@@ -258,5 +273,22 @@ trait NilCheck {
 impl<V: Element> NilCheck for V {
     fn view_is_nil(&self) -> bool {
         matches!(self.tag(), crate::Tag::Nil)
+    }
+}
+
+#[cfg(all(test, target_pointer_width = "64"))]
+mod tests {
+    use core::mem::size_of;
+
+    use super::Table;
+    use crate::{Value, ValueRef};
+
+    /// The sizes the type's doc promises: a decoded tree's memory, and so
+    /// the decode's speed, follow from them.
+    #[test]
+    fn tables_and_values_stay_small() {
+        assert_eq!(size_of::<Table<Value>>(), 16);
+        assert_eq!(size_of::<ValueRef<'_>>(), 24);
+        assert_eq!(size_of::<Value>(), 32);
     }
 }

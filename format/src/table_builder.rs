@@ -10,8 +10,9 @@
 //! capacities that match the final table, it allocates nothing else.
 
 use alloc::vec::Vec;
-
 use core::cmp::Ordering;
+
+use thin_vec::ThinVec;
 
 use crate::table::{Element, Table, key_order};
 use crate::{Error, ErrorKind, Tag};
@@ -20,8 +21,8 @@ use crate::{Error, ErrorKind, Tag};
 /// (1, 2, …), then hash entries with normalised, distinct keys.
 #[derive(Debug)]
 pub(crate) struct TableBuilder<V> {
-    array: Vec<V>,
-    hash: Vec<(V, V)>,
+    array: ThinVec<V>,
+    hash: ThinVec<(V, V)>,
     /// Array positions pushed so far (values and nils).
     position: i64,
     /// A nil array value was pushed: the array part ends before it, and
@@ -38,8 +39,8 @@ impl<V: Element> TableBuilder<V> {
     #[inline]
     pub(crate) fn with_capacity(array: usize, hash: usize) -> Self {
         TableBuilder {
-            array: Vec::with_capacity(array),
-            hash: Vec::with_capacity(hash),
+            array: ThinVec::with_capacity(array),
+            hash: ThinVec::with_capacity(hash),
             position: 0,
             hole: false,
             unsorted: false,
@@ -54,8 +55,8 @@ impl<V: Element> TableBuilder<V> {
         entries.retain(|(_, v)| !is_nil(v));
         TableBuilder {
             position: array.len() as i64,
-            array,
-            hash: entries,
+            array: array.into_iter().collect(),
+            hash: entries.into_iter().collect(),
             hole: false,
             unsorted: false,
             may_extend: true,
@@ -160,7 +161,7 @@ impl<V: Element> Table<V> {
     /// (its key is absent, later values keep their keys).
     pub fn from_array(values: Vec<V>) -> Self {
         if !values.iter().any(|v| v.tag() == Tag::Nil) {
-            return Table::from_canonical_parts(values, Vec::new());
+            return Table::from_canonical_parts(values.into_iter().collect(), ThinVec::new());
         }
         let mut builder = TableBuilder::with_capacity(values.len(), 0);
         for value in values {

@@ -271,18 +271,26 @@ impl<S: Store + 'static> Ext<S> {
                 }
                 return nil();
             };
-            let decoded = DecodeOptions::new()
-                .limits(self.limits.get())
-                .decode_ref(&key)
-                .map_err(|e| lua_error(format!("stored key is not valid LXT: {e}")))?;
-            let visited = decoded.as_i64().is_some_and(|k| (1..=*seen).contains(&k));
-            if !visited {
-                let lua_key = to_lua(lua, &self.handles, &decoded)?;
-                let lua_value = decode_to_lua(lua, &self.handles, &value, self.limits.get())?;
+            // The decoded key borrows `key`: it ends before `key` moves.
+            let lua_key = {
+                let decoded = DecodeOptions::new()
+                    .limits(self.limits.get())
+                    .decode_ref(&key)
+                    .map_err(|e| lua_error(format!("stored key is not valid LXT: {e}")))?;
+                let visited = decoded.as_i64().is_some_and(|k| (1..=*seen).contains(&k));
+                if visited {
+                    None
+                } else {
+                    Some(to_lua(lua, &self.handles, &decoded)?)
+                }
+            };
+            let Some(lua_key) = lua_key else {
                 *after = Some(key);
-                return Ok((lua_key, lua_value));
-            }
+                continue;
+            };
+            let lua_value = decode_to_lua(lua, &self.handles, &value, self.limits.get())?;
             *after = Some(key);
+            return Ok((lua_key, lua_value));
         }
     }
 
