@@ -400,6 +400,26 @@ fn quick_table(
         ),
         (
             "decode",
+            "luaxt serde (typed, strict)",
+            lxt.len(),
+            Box::new(|| {
+                let strict = DecodeOptions::new().strict(true);
+                drop(black_box(
+                    luaxt_format::from_slice_with::<Vec<Record>>(black_box(lxt), &strict).unwrap(),
+                ))
+            }),
+        ),
+        (
+            "decode",
+            "luaxt `ValueRef` (dynamic, strict)",
+            lxt.len(),
+            Box::new(|| {
+                let strict = DecodeOptions::new().strict(true);
+                drop(black_box(strict.decode_ref(black_box(lxt)).unwrap()))
+            }),
+        ),
+        (
+            "decode",
             "luaxt check (validates, builds nothing)",
             lxt.len(),
             Box::new(|| {
@@ -558,6 +578,34 @@ fn quick_table(
             "| {name} | {:.3} | {low:.2}–{high:.2} | {faster} of {ROUNDS} |",
             median(ratios)
         );
+    }
+    println!();
+    // Strict mode (§4.6) against lenient, round by round.
+    println!("strict decode ÷ lenient decode, per round ({ROUNDS} rounds):\n");
+    println!("| decode | median | range |");
+    println!("|---|---:|---:|");
+    for (lenient, strict) in [
+        ("luaxt serde (typed)", "luaxt serde (typed, strict)"),
+        (
+            "luaxt `ValueRef` (dynamic, borrowed)",
+            "luaxt `ValueRef` (dynamic, strict)",
+        ),
+    ] {
+        let position = |name: &str| {
+            cases
+                .iter()
+                .position(|c| c.0 == "decode" && c.1 == name)
+                .expect("a strict and a lenient case")
+        };
+        let ratios: Vec<f64> = times[position(strict)]
+            .iter()
+            .zip(&times[position(lenient)])
+            .map(|(s, l)| s / l)
+            .collect();
+        let (low, high) = ratios
+            .iter()
+            .fold((f64::MAX, f64::MIN), |(l, h), r| (l.min(*r), h.max(*r)));
+        println!("| {lenient} | {:.3} | {low:.2}–{high:.2} |", median(ratios));
     }
     println!();
 }

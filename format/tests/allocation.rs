@@ -260,6 +260,50 @@ fn decoding_takes_at_most_48_bytes_per_input_byte() {
     }
 }
 
+/// Records shaped like the benchmark's (`benches/codecs.rs`): nine fields,
+/// a 200-byte text, eight floats, four integers and a nested table.
+fn records(count: usize) -> Vec<u8> {
+    let record = |i: i64| {
+        let mut table = luaxt_format::Table::new();
+        let mut set = |key: &str, value: Value| table.insert(key.into(), value).unwrap();
+        let list = |values: Vec<Value>| Value::Table(luaxt_format::Table::from_array(values));
+        set("id", Value::Int(i));
+        set("name", format!("user_{i}").into());
+        set("score", Value::Float(i as f64 + 0.5));
+        set("active", Value::Bool(i % 2 == 0));
+        set("tags", list(vec!["alpha".into(), "beta".into()]));
+        set("bio", "lorem ipsum ".repeat(17).into());
+        set(
+            "readings",
+            list((0..8).map(|k| Value::Float(k as f64 + 0.25)).collect()),
+        );
+        set("counts", list((0..4).map(Value::Int).collect()));
+        let mut geo = luaxt_format::Table::new();
+        geo.insert("lat".into(), Value::Float(1.5)).unwrap();
+        geo.insert("lon".into(), Value::Float(2.5)).unwrap();
+        geo.insert("city".into(), "city_7".into()).unwrap();
+        set("geo", Value::Table(geo));
+        Value::Table(table)
+    };
+    let all = (0..count as i64).map(record).collect();
+    luaxt_format::encode(&Value::Table(luaxt_format::Table::from_array(all))).unwrap()
+}
+
+/// A decoded tree is mostly values: with two-word tables a `ValueRef` is
+/// three words, and a tree of records takes less than twice its input
+/// (with `Vec` parts, seven words a value, it took 3.4 times).
+#[test]
+#[cfg(target_pointer_width = "64")]
+fn a_tree_of_records_is_smaller_than_twice_its_input() {
+    let input = records(2000);
+    let peak = peak_during(|| drop(ValueRef::decode(&input).unwrap()));
+    assert!(
+        peak < 2 * input.len(),
+        "ValueRef: {peak} bytes for {} input bytes",
+        input.len()
+    );
+}
+
 #[test]
 fn serde_values_take_at_most_96_bytes_per_input_byte() {
     // A fuzzer finding: an array part reserved from its declared count, a
