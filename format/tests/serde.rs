@@ -1189,6 +1189,120 @@ mod learned_field_orders {
         assert_eq!(ser_err(&twice[1]), ErrorKind::DuplicateKey);
     }
 
+    /// Its first field sorts last, and holds structs that are reordered
+    /// too: tables rearranged inside a table being rearranged.
+    #[derive(Serialize, Debug, Clone)]
+    struct Team {
+        zzz_members: Vec<Person>,
+        lead: Option<Person>,
+        id: i64,
+    }
+
+    #[test]
+    fn structs_out_of_declaration_order_nest() {
+        let teams: Vec<Team> = (0..6)
+            .map(|i| Team {
+                zzz_members: (i..i + i % 3).map(person).collect(),
+                lead: (i % 2 == 1).then(|| person(i)),
+                id: i,
+            })
+            .collect();
+        each_as_alone(&teams);
+        each_as_alone(&[teams.clone(), teams]);
+    }
+
+    /// A struct of 70 fields named `f000`, `f001`, … declared from the last
+    /// to the first: every field moves.
+    struct Wide(Vec<i64>);
+
+    fn wide_names() -> &'static [&'static str] {
+        static NAMES: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
+        NAMES.get_or_init(|| {
+            (0..70)
+                .rev()
+                .map(|i| &*Box::leak(format!("f{i:03}").into_boxed_str()))
+                .collect()
+        })
+    }
+
+    impl Serialize for Wide {
+        fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeStruct;
+            let mut s = serializer.serialize_struct("Wide", self.0.len())?;
+            for (name, value) in wide_names().iter().zip(&self.0) {
+                // Every third value nil: a known field that writes nothing.
+                s.serialize_field(name, &(value % 3 != 0).then_some(*value))?;
+            }
+            s.end()
+        }
+    }
+
+    #[test]
+    fn a_wide_struct_declared_in_reverse_order() {
+        let wides: Vec<Wide> = (0..4).map(|k| Wide((k..k + 70).collect())).collect();
+        each_as_alone(&wides);
+        let bytes = to_vec(&wides[1]).unwrap();
+        let value = decode(&bytes).unwrap();
+        let keys: Vec<String> = value
+            .as_table()
+            .unwrap()
+            .hash()
+            .iter()
+            .map(|(k, _)| k.as_str().unwrap().to_owned())
+            .collect();
+        let mut sorted = keys.clone();
+        sorted.sort();
+        assert_eq!(keys, sorted);
+        assert_eq!(keys.len(), 70 - 70 / 3);
+    }
+
+    /// Fails when `fail` is set, after writing part of itself.
+    struct Failing {
+        fail: bool,
+    }
+
+    impl Serialize for Failing {
+        fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            use serde::ser::{Error, SerializeSeq};
+            let mut seq = serializer.serialize_seq(None)?;
+            seq.serialize_element("partly written")?;
+            if self.fail {
+                return Err(S::Error::custom("refused"));
+            }
+            seq.end()
+        }
+    }
+
+    #[derive(Serialize)]
+    struct Holder {
+        zzz_last: Failing,
+        a: i64,
+    }
+
+    #[test]
+    fn an_error_inside_a_known_struct_leaves_the_output_as_it_was() {
+        let values = [
+            Holder {
+                zzz_last: Failing { fail: false },
+                a: 1,
+            },
+            Holder {
+                zzz_last: Failing { fail: true },
+                a: 2,
+            },
+        ];
+        let mut out = b"kept".to_vec();
+        let err = luaxt_format::to_vec_into(&values, &mut out).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Custom);
+        assert_eq!(out, b"kept");
+        // The same serializer state is not reused, but a fresh call works.
+        luaxt_format::to_vec_into(&values[..1], &mut out).unwrap();
+        assert_eq!(
+            decode(&out[4..]).unwrap(),
+            decode(&to_vec(&values[..1]).unwrap()).unwrap()
+        );
+    }
+
     proptest! {
         #[test]
         fn any_mix_of_present_and_absent_fields(picks in proptest::collection::vec(0i64..30, 1..40)) {
