@@ -138,6 +138,72 @@ fn record_value(r: &Record) -> Value {
     Value::Table(table)
 }
 
+/// The data set's LXT written by hand, keys in canonical order, with no
+/// serde and no checks: what producing these bytes costs at least, a
+/// yardstick for the serde encoder (not a codec anyone would use).
+fn by_hand(records: &[Record]) -> Vec<u8> {
+    fn string(out: &mut Vec<u8>, text: &str) {
+        out.push(0x04);
+        out.extend_from_slice(&(text.len() as u32).to_le_bytes());
+        out.extend_from_slice(text.as_bytes());
+    }
+    fn number(out: &mut Vec<u8>, tag: u8, bits: [u8; 8]) {
+        out.push(tag);
+        out.extend_from_slice(&bits);
+    }
+    fn head(out: &mut Vec<u8>, array: usize, hash: Option<usize>) {
+        out.push(0x06);
+        out.extend_from_slice(&(array as u32).to_le_bytes());
+        if let Some(hash) = hash {
+            out.extend_from_slice(&(hash as u32).to_le_bytes());
+        }
+    }
+    const NO_HASH: [u8; 4] = [0; 4];
+    let mut out = Vec::new();
+    head(&mut out, records.len(), None);
+    for r in records {
+        head(&mut out, 0, Some(9));
+        string(&mut out, "id");
+        number(&mut out, 0x02, r.id.to_le_bytes());
+        string(&mut out, "bio");
+        string(&mut out, &r.bio);
+        string(&mut out, "geo");
+        head(&mut out, 0, Some(3));
+        string(&mut out, "lat");
+        number(&mut out, 0x03, r.geo.lat.to_le_bytes());
+        string(&mut out, "lon");
+        number(&mut out, 0x03, r.geo.lon.to_le_bytes());
+        string(&mut out, "city");
+        string(&mut out, &r.geo.city);
+        string(&mut out, "name");
+        string(&mut out, &r.name);
+        string(&mut out, "tags");
+        head(&mut out, r.tags.len(), None);
+        for tag in &r.tags {
+            string(&mut out, tag);
+        }
+        out.extend_from_slice(&NO_HASH);
+        string(&mut out, "score");
+        number(&mut out, 0x03, r.score.to_le_bytes());
+        string(&mut out, "active");
+        out.extend_from_slice(&[0x01, r.active as u8]);
+        string(&mut out, "counts");
+        head(&mut out, r.counts.len(), None);
+        for count in &r.counts {
+            number(&mut out, 0x02, count.to_le_bytes());
+        }
+        out.extend_from_slice(&NO_HASH);
+        string(&mut out, "readings");
+        head(&mut out, r.readings.len(), None);
+        for reading in &r.readings {
+            number(&mut out, 0x03, reading.to_le_bytes());
+        }
+        out.extend_from_slice(&NO_HASH);
+    }
+    out.extend_from_slice(&NO_HASH);
+    out
+}
+
 fn hex(bytes: &[u8]) -> String {
     hex::encode(bytes)
 }
@@ -160,6 +226,10 @@ fn codecs(c: &mut Criterion) {
     assert!(
         typed == lxt,
         "typed serde output must equal the canonical Value encoding"
+    );
+    assert!(
+        by_hand(&records) == lxt,
+        "the hand-written bytes must equal the canonical Value encoding"
     );
     check(
         "luaxt typed",
@@ -333,6 +403,12 @@ fn quick_table(
             "luaxt serde (typed)",
             lxt.len(),
             Box::new(|| drop(black_box(luaxt_format::to_vec(black_box(records)).unwrap()))),
+        ),
+        (
+            "encode",
+            "luaxt by hand (same bytes, no serde; a yardstick)",
+            lxt.len(),
+            Box::new(|| drop(black_box(by_hand(black_box(records))))),
         ),
         (
             "encode",
