@@ -149,6 +149,9 @@ struct Encoder {
     spans: Vec<Span>,
     /// Where a table is rebuilt in canonical order.
     scratch: Vec<u8>,
+    /// For a struct of a known field order: the entry at each canonical
+    /// place (`u32::MAX` for a field that was nil).
+    places: Vec<u32>,
     depth: u32,
     limits: Limits,
     /// The canonical field orders of the struct types met so far.
@@ -163,6 +166,7 @@ impl Encoder {
             out,
             spans: Vec::new(),
             scratch: Vec::new(),
+            places: Vec::new(),
             depth: 0,
             limits,
             orders: StructOrders::default(),
@@ -277,10 +281,16 @@ impl Encoder {
     }
 
     /// Closes a struct table whose entries `spans[base..]` carry their
-    /// canonical places (`rank`, from a known field order): moves them
-    /// into that order. No key is compared; struct fields are distinct
-    /// strings, so nothing else can change.
-    fn close_ranked(&mut self, count_at: usize, base: usize, in_order: bool) -> Result<()> {
+    /// canonical places (`rank`, below `fields`, from a known field
+    /// order): moves them into that order. No key is compared; struct
+    /// fields are distinct strings, so nothing else can change.
+    fn close_ranked(
+        &mut self,
+        count_at: usize,
+        base: usize,
+        fields: usize,
+        in_order: bool,
+    ) -> Result<()> {
         self.depth -= 1;
         let m = self.count(self.spans.len() - base)?;
         self.patch_u32(count_at, m);
@@ -289,19 +299,27 @@ impl Encoder {
                 out,
                 spans,
                 scratch,
+                places,
                 ..
             } = self;
-            // The body once into scratch, then each entry back at its
-            // place: ranks are distinct, so an insertion sort of a few
-            // integers puts them in order.
-            let spans = &mut spans[base..];
-            spans.sort_unstable_by_key(|s| s.rank);
+            // Each entry goes to its place (places are distinct), then the
+            // body once into scratch and each entry back in place order.
+            let spans = &spans[base..];
+            places.clear();
+            places.resize(fields, u32::MAX);
+            for (i, span) in spans.iter().enumerate() {
+                if let Some(place) = places.get_mut(span.rank as usize) {
+                    *place = i as u32;
+                }
+            }
             let body = count_at + 4;
             scratch.clear();
             scratch.extend_from_slice(&out[body..]);
             out.truncate(body);
-            for span in spans.iter() {
-                out.extend_from_slice(&scratch[span.key - body..span.end - body]);
+            for &i in places.iter() {
+                if let Some(span) = spans.get(i as usize) {
+                    out.extend_from_slice(&scratch[span.key - body..span.end - body]);
+                }
             }
         }
         self.spans.truncate(base);
@@ -537,10 +555,12 @@ impl<'a> Compound<'a> {
     }
 
     fn field<T: ?Sized + Serialize>(&mut self, name: &'static str, value: &T) -> Result<()> {
+        let mut head = None;
         let rank = match &mut self.order {
             FieldOrder::Known { index, pos } => match self.enc.orders.rank(*index, *pos, name) {
-                Some(rank) => {
+                Some((rank, key)) => {
                     *pos += 1;
+                    head = Some(key).filter(|key| key.len > 0);
                     Some(rank)
                 }
                 None => {
@@ -559,7 +579,14 @@ impl<'a> Compound<'a> {
             FieldOrder::Compared => None,
         };
         let key = self.enc.out.len();
-        self.enc.put_counted(Tag::Str, name.as_bytes())?;
+        match head {
+            // One fixed-size copy, cut to the key's length.
+            Some(head) => {
+                self.enc.out.extend_from_slice(&head.bytes);
+                self.enc.out.truncate(key + usize::from(head.len));
+            }
+            None => self.enc.put_counted(Tag::Str, name.as_bytes())?,
+        }
         let at = self.enc.out.len();
         value.serialize(&mut *self.enc)?;
         if self.enc.is_nil_from(at) {
@@ -615,8 +642,8 @@ impl<'a> Compound<'a> {
         } else {
             match self.order {
                 FieldOrder::Known { index, .. } => {
-                    let in_order = enc.orders.in_order(index);
-                    enc.close_ranked(self.count_at, self.base, in_order)?;
+                    let (fields, in_order) = enc.orders.shape(index);
+                    enc.close_ranked(self.count_at, self.base, fields, in_order)?;
                 }
                 FieldOrder::Learning { name, fields } => {
                     enc.close_hash(self.start, self.count_at, self.base, self.fast)?;

@@ -30,8 +30,35 @@ struct Known {
     name: &'static str,
     fields: Vec<&'static str>,
     rank: Vec<u32>,
+    /// Each field's encoded key, ready to write (declaration order).
+    heads: Vec<KeyHead>,
     /// Declaration order is canonical order: nothing to move.
     in_order: bool,
+}
+
+/// A field name's encoded key (tag, length, text) in a fixed 16-byte
+/// buffer, so that writing it is one fixed-size copy; `len` 0 when the key
+/// is longer than 16 bytes (then it is written the ordinary way).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct KeyHead {
+    pub(crate) bytes: [u8; 16],
+    pub(crate) len: u8,
+}
+
+impl KeyHead {
+    fn of(key: &[u8]) -> KeyHead {
+        let mut bytes = [0; 16];
+        match bytes.get_mut(..key.len()) {
+            Some(head) => {
+                head.copy_from_slice(key);
+                KeyHead {
+                    bytes,
+                    len: key.len() as u8,
+                }
+            }
+            None => KeyHead { bytes, len: 0 },
+        }
+    }
 }
 
 /// The same `&'static str`: one pointer and length comparison (equal
@@ -48,13 +75,18 @@ impl StructOrders {
         self.known.iter().position(|k| same(k.name, name))
     }
 
-    /// The canonical place of `field`, if it is the field at `pos` of the
-    /// known order `index`.
+    /// The canonical place of `field` and its encoded key, if it is the
+    /// field at `pos` of the known order `index`.
     #[inline]
-    pub(crate) fn rank(&self, index: usize, pos: usize, field: &'static str) -> Option<u32> {
+    pub(crate) fn rank(
+        &self,
+        index: usize,
+        pos: usize,
+        field: &'static str,
+    ) -> Option<(u32, KeyHead)> {
         let known = &self.known[index];
         match known.fields.get(pos) {
-            Some(&expected) if same(expected, field) => Some(known.rank[pos]),
+            Some(&expected) if same(expected, field) => Some((known.rank[pos], known.heads[pos])),
             _ => None,
         }
     }
@@ -65,10 +97,12 @@ impl StructOrders {
         self.known.len() < MAX_KNOWN
     }
 
-    /// Whether the known order `index` is declaration order.
+    /// The number of fields of the known order `index`, and whether it
+    /// is declaration order.
     #[inline]
-    pub(crate) fn in_order(&self, index: usize) -> bool {
-        self.known[index].in_order
+    pub(crate) fn shape(&self, index: usize) -> (usize, bool) {
+        let known = &self.known[index];
+        (known.fields.len(), known.in_order)
     }
 
     /// Learns the order of the struct `name` from the field names of one
@@ -93,10 +127,12 @@ impl StructOrders {
             rank[field] = place as u32;
         }
         let in_order = rank.iter().enumerate().all(|(i, &r)| r as usize == i);
+        let heads = keys.iter().map(|key| KeyHead::of(key)).collect();
         self.known.push(Known {
             name,
             fields,
             rank,
+            heads,
             in_order,
         });
     }
@@ -120,17 +156,29 @@ mod tests {
         let fields: [&'static str; 4] = ["name", "id", "geo", "bio"];
         orders.learn(R, fields.to_vec());
         let r = orders.find(R).unwrap();
-        assert!(!orders.in_order(r));
+        assert!(!orders.shape(r).1);
         let ranks: Vec<u32> = (0..4)
-            .map(|i| orders.rank(r, i, fields[i]).unwrap())
+            .map(|i| orders.rank(r, i, fields[i]).unwrap().0)
             .collect();
         assert_eq!(ranks, [3, 0, 2, 1]);
         // Another field at a place, or past the end: not known.
-        assert_eq!(orders.rank(r, 0, fields[1]), None);
-        assert_eq!(orders.rank(r, 4, "x"), None);
+        assert!(orders.rank(r, 0, fields[1]).is_none());
+        assert!(orders.rank(r, 4, "x").is_none());
         const G: &str = "G";
         orders.learn(G, alloc::vec!["lat", "lon", "city"]);
-        assert!(orders.in_order(orders.find(G).unwrap()));
+        assert_eq!(orders.shape(orders.find(G).unwrap()), (3, true));
+        // Keys are ready to write; one too long for 16 bytes is not.
+        let (_, head) = orders.rank(r, 0, fields[0]).unwrap();
+        assert_eq!(
+            &head.bytes[..usize::from(head.len)],
+            &string_key("name")[..]
+        );
+        const L: &str = "L";
+        static LONG: [&str; 2] = ["eleven_char", "twelve_chars"];
+        orders.learn(L, LONG.to_vec());
+        let l = orders.find(L).unwrap();
+        assert_eq!(orders.rank(l, 0, LONG[0]).unwrap().1.len, 16);
+        assert_eq!(orders.rank(l, 1, LONG[1]).unwrap().1.len, 0);
         // Equal names are not learned.
         const D: &str = "D";
         orders.learn(D, alloc::vec!["a", "a"]);
