@@ -6,6 +6,12 @@
 //! canonical order (§4.2), that held a nil value, or whose keys include the
 //! integer 1 (so it may have an array part, §4.1) is rearranged once at its
 //! end through a reused scratch buffer. Counts are patched in afterwards.
+//!
+//! Structs are the common case and take a shorter way once their type's
+//! field order is known (`struct_order.rs`): keys are written from ready
+//! bytes, and the body of a struct declared out of canonical order is
+//! written to a side buffer of its nesting level and copied to the output
+//! once, each field at its place, with no key compared.
 
 use alloc::vec::Vec;
 
@@ -115,6 +121,11 @@ fn serialize_into<T: ?Sized + Serialize>(
     let result = value
         .serialize(&mut encoder)
         .and_then(|()| check_document_len((encoder.out.len() - start) as u64, limits.max_size));
+    // A struct that failed half-way may still have a side buffer in the
+    // output's place.
+    if let Some(level) = encoder.outermost_side.take() {
+        encoder.out = core::mem::take(&mut encoder.side[level]);
+    }
     *out = encoder.out;
     if result.is_err() {
         out.truncate(start);
@@ -152,6 +163,13 @@ struct Encoder {
     /// For a struct of a known field order: the entry at each canonical
     /// place (`u32::MAX` for a field that was nil).
     places: Vec<u32>,
+    /// Per nesting level, where the body of a struct of a known field
+    /// order that is not declaration order is written, to be copied to
+    /// the output once, in canonical order, at its end.
+    side: Vec<Vec<u8>>,
+    /// The outermost level whose side buffer stands in for the output:
+    /// the output itself is in `side` at that level meanwhile.
+    outermost_side: Option<usize>,
     depth: u32,
     limits: Limits,
     /// The canonical field orders of the struct types met so far.
@@ -167,6 +185,8 @@ impl Encoder {
             spans: Vec::new(),
             scratch: Vec::new(),
             places: Vec::new(),
+            side: Vec::new(),
+            outermost_side: None,
             depth: 0,
             limits,
             orders: StructOrders::default(),
@@ -282,28 +302,30 @@ impl Encoder {
 
     /// Closes a struct table whose entries `spans[base..]` carry their
     /// canonical places (`rank`, below `fields`, from a known field
-    /// order): moves them into that order. No key is compared; struct
-    /// fields are distinct strings, so nothing else can change.
+    /// order). With `side`, the entries were written to the side buffer
+    /// of `level` and are copied to the output in canonical order; without,
+    /// they are in the output in declaration order, which is canonical. No
+    /// key is compared: struct fields are distinct strings.
     fn close_ranked(
         &mut self,
         count_at: usize,
         base: usize,
         fields: usize,
-        in_order: bool,
+        side: Option<usize>,
     ) -> Result<()> {
         self.depth -= 1;
         let m = self.count(self.spans.len() - base)?;
         self.patch_u32(count_at, m);
-        if !in_order {
+        if let Some(level) = side {
             let Encoder {
                 out,
                 spans,
-                scratch,
                 places,
+                side,
                 ..
             } = self;
-            // Each entry goes to its place (places are distinct), then the
-            // body once into scratch and each entry back in place order.
+            // Each entry goes to its place (places are distinct), then
+            // each is copied once, in place order.
             let spans = &spans[base..];
             places.clear();
             places.resize(fields, u32::MAX);
@@ -312,18 +334,35 @@ impl Encoder {
                     *place = i as u32;
                 }
             }
-            let body = count_at + 4;
-            scratch.clear();
-            scratch.extend_from_slice(&out[body..]);
-            out.truncate(body);
+            let body = &mut side[level];
             for &i in places.iter() {
                 if let Some(span) = spans.get(i as usize) {
-                    out.extend_from_slice(&scratch[span.key - body..span.end - body]);
+                    out.extend_from_slice(&body[span.key..span.end]);
                 }
             }
+            body.clear();
         }
         self.spans.truncate(base);
         Ok(())
+    }
+
+    /// Writes the output to the side buffer of `level` from here on (it
+    /// is empty); the output waits in its place.
+    fn begin_side(&mut self, level: usize) {
+        if self.side.len() <= level {
+            self.side.resize_with(level + 1, Vec::new);
+        }
+        core::mem::swap(&mut self.out, &mut self.side[level]);
+        self.outermost_side.get_or_insert(level);
+    }
+
+    /// Puts the output back in place; the side buffer of `level` holds
+    /// what was written since [`Encoder::begin_side`].
+    fn end_side(&mut self, level: usize) {
+        core::mem::swap(&mut self.out, &mut self.side[level]);
+        if self.outermost_side == Some(level) {
+            self.outermost_side = None;
+        }
     }
 
     /// Puts the table that starts at `start` in canonical form: sorts its
@@ -452,6 +491,8 @@ pub struct Compound<'a> {
     variant: bool,
     /// What is known of a struct's field order.
     order: FieldOrder,
+    /// The body is being written to the side buffer of this level.
+    side: Option<usize>,
 }
 
 impl<'a> Compound<'a> {
@@ -478,6 +519,7 @@ impl<'a> Compound<'a> {
             key_at: 0,
             variant,
             order: FieldOrder::Compared,
+            side: None,
         })
     }
 
@@ -494,6 +536,15 @@ impl<'a> Compound<'a> {
             None => FieldOrder::Compared,
         };
         let mut compound = Compound::open(enc, Shape::Struct, variant)?;
+        if let FieldOrder::Known { index, .. } = order {
+            if !compound.enc.orders.shape(index).1 {
+                // Out of declaration order: the body goes aside, to be
+                // copied once in canonical order at the end.
+                let level = compound.enc.depth as usize;
+                compound.enc.begin_side(level);
+                compound.side = Some(level);
+            }
+        }
         compound.order = order;
         Ok(compound)
     }
@@ -566,9 +617,10 @@ impl<'a> Compound<'a> {
                 None => {
                     // Not the known sequence: compare keys from here on,
                     // and sort at the end (earlier entries were not
-                    // compared).
+                    // compared), with the body back in the output.
                     self.order = FieldOrder::Compared;
                     self.fast = false;
+                    self.bring_body_back();
                     None
                 }
             },
@@ -609,6 +661,24 @@ impl<'a> Compound<'a> {
         }
     }
 
+    /// Appends a body written aside to the output, its entries' offsets
+    /// moved along.
+    fn bring_body_back(&mut self) {
+        let Some(level) = self.side.take() else {
+            return;
+        };
+        let enc = &mut *self.enc;
+        enc.end_side(level);
+        let offset = enc.out.len();
+        enc.out.extend_from_slice(&enc.side[level]);
+        enc.side[level].clear();
+        for span in &mut enc.spans[self.base..] {
+            span.key += offset;
+            span.value += offset;
+            span.end += offset;
+        }
+    }
+
     fn map_key<T: ?Sized + Serialize>(&mut self, key: &T) -> Result<()> {
         self.key_at = self.enc.out.len();
         key.serialize(KeySerializer { enc: self.enc })?;
@@ -642,8 +712,11 @@ impl<'a> Compound<'a> {
         } else {
             match self.order {
                 FieldOrder::Known { index, .. } => {
-                    let (fields, in_order) = enc.orders.shape(index);
-                    enc.close_ranked(self.count_at, self.base, fields, in_order)?;
+                    if let Some(level) = self.side {
+                        enc.end_side(level);
+                    }
+                    let (fields, _) = enc.orders.shape(index);
+                    enc.close_ranked(self.count_at, self.base, fields, self.side)?;
                 }
                 FieldOrder::Learning { name, fields } => {
                     enc.close_hash(self.start, self.count_at, self.base, self.fast)?;
