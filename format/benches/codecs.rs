@@ -630,30 +630,33 @@ fn quick_table(
     }
     // Within one round the cases ran seconds apart, so the ratio of two of
     // them is steadier than the ratio of their medians.
-    let typed = cases
-        .iter()
-        .position(|c| c.0 == "decode" && c.1 == "luaxt serde (typed)")
-        .expect("the typed luaxt decode case");
-    println!("\nluaxt typed decode ÷ each typed decode, per round ({ROUNDS} rounds):\n");
-    println!("| ÷ codec | median | range | rounds luaxt was faster |");
-    println!("|---|---:|---:|---:|");
-    for (i, (op, name, _, _)) in cases.iter().enumerate() {
-        if *op != "decode" || i == typed || !name.contains("(typed)") {
-            continue;
+    let position = |op: &str, name: &str| {
+        cases
+            .iter()
+            .position(|c| c.0 == op && c.1 == name)
+            .expect("a case of the bench")
+    };
+    for (op, ours) in [
+        ("decode", "luaxt serde (typed)"),
+        ("encode", "luaxt serde (typed)"),
+    ] {
+        let us = position(op, ours);
+        println!("\nluaxt typed {op} ÷ each other typed {op}, per round ({ROUNDS} rounds):\n");
+        println!("| ÷ codec | median | range | rounds luaxt was faster |");
+        println!("|---|---:|---:|---:|");
+        for (i, (case_op, name, _, _)) in cases.iter().enumerate() {
+            // Typed codecs only: not the dynamic values (`Value`, rmpv…).
+            let typed = if op == "decode" {
+                name.contains("(typed)")
+            } else {
+                !name.contains('`')
+            };
+            if *case_op != op || i == us || !typed {
+                continue;
+            }
+            let (mid, low, high, faster) = per_round(&times[us], &times[i]);
+            println!("| {name} | {mid:.3} | {low:.2}–{high:.2} | {faster} of {ROUNDS} |");
         }
-        let ratios: Vec<f64> = times[typed]
-            .iter()
-            .zip(&times[i])
-            .map(|(ours, theirs)| ours / theirs)
-            .collect();
-        let faster = ratios.iter().filter(|r| **r < 1.0).count();
-        let (low, high) = ratios
-            .iter()
-            .fold((f64::MAX, f64::MIN), |(l, h), r| (l.min(*r), h.max(*r)));
-        println!(
-            "| {name} | {:.3} | {low:.2}–{high:.2} | {faster} of {ROUNDS} |",
-            median(ratios)
-        );
     }
     println!();
     // Strict mode (§4.6) against lenient, round by round.
@@ -667,23 +670,24 @@ fn quick_table(
             "luaxt `ValueRef` (dynamic, strict)",
         ),
     ] {
-        let position = |name: &str| {
-            cases
-                .iter()
-                .position(|c| c.0 == "decode" && c.1 == name)
-                .expect("a strict and a lenient case")
-        };
-        let ratios: Vec<f64> = times[position(strict)]
-            .iter()
-            .zip(&times[position(lenient)])
-            .map(|(s, l)| s / l)
-            .collect();
-        let (low, high) = ratios
-            .iter()
-            .fold((f64::MAX, f64::MIN), |(l, h), r| (l.min(*r), h.max(*r)));
-        println!("| {lenient} | {:.3} | {low:.2}–{high:.2} |", median(ratios));
+        let (mid, low, high, _) = per_round(
+            &times[position("decode", strict)],
+            &times[position("decode", lenient)],
+        );
+        println!("| {lenient} | {mid:.3} | {low:.2}–{high:.2} |");
     }
     println!();
+}
+
+/// One case's time ÷ another's, round by round: the median ratio, the
+/// lowest and highest, and in how many rounds the first was faster.
+fn per_round(ours: &[f64], theirs: &[f64]) -> (f64, f64, f64, usize) {
+    let ratios: Vec<f64> = ours.iter().zip(theirs).map(|(o, t)| o / t).collect();
+    let faster = ratios.iter().filter(|r| **r < 1.0).count();
+    let (low, high) = ratios
+        .iter()
+        .fold((f64::MAX, f64::MIN), |(l, h), r| (l.min(*r), h.max(*r)));
+    (median(ratios), low, high, faster)
 }
 
 /// The median of some timings or ratios.
