@@ -340,7 +340,7 @@ impl Encoder {
                     out.extend_from_slice(&body[span.key..span.end]);
                 }
             }
-            body.clear();
+            empty_side(body);
         }
         self.spans.truncate(base);
         Ok(())
@@ -420,6 +420,20 @@ impl Encoder {
         out.truncate(start);
         out.extend_from_slice(scratch);
         Ok(())
+    }
+}
+
+/// A side buffer keeps at most this much room for the next struct of its
+/// level: a large body is given back, so that nested structs cannot hold
+/// their level's largest body each (depth times the output).
+const SIDE_ROOM: usize = 16 * 1024;
+
+/// Empties a side buffer once its body was copied out.
+fn empty_side(body: &mut Vec<u8>) {
+    if body.capacity() > SIDE_ROOM {
+        *body = Vec::new();
+    } else {
+        body.clear();
     }
 }
 
@@ -671,7 +685,7 @@ impl<'a> Compound<'a> {
         enc.end_side(level);
         let offset = enc.out.len();
         enc.out.extend_from_slice(&enc.side[level]);
-        enc.side[level].clear();
+        empty_side(&mut enc.side[level]);
         for span in &mut enc.spans[self.base..] {
             span.key += offset;
             span.value += offset;

@@ -304,6 +304,37 @@ fn a_tree_of_records_is_smaller_than_twice_its_input() {
     );
 }
 
+/// A struct declared out of canonical order, nested in itself: each
+/// level's body is written aside and copied out at its end.
+#[derive(serde::Serialize)]
+struct Chain {
+    zz_inner: Option<Box<Chain>>,
+    #[serde(with = "serde_bytes")]
+    blob: Vec<u8>,
+}
+
+/// Serializing holds the output and about one more copy of it, whatever
+/// the nesting: a side buffer does not keep the room of a large body.
+#[test]
+fn nested_reordered_structs_encode_in_memory_proportional_to_the_output() {
+    let mut nest = None;
+    for _ in 0..60 {
+        nest = Some(Box::new(Chain {
+            zz_inner: nest,
+            blob: vec![7; 50_000],
+        }));
+    }
+    // A small one first, so that the big one's levels know their order.
+    let first = Chain {
+        zz_inner: None,
+        blob: Vec::new(),
+    };
+    let both = (first, nest.unwrap());
+    let size = luaxt_format::to_vec(&both).unwrap().len();
+    let peak = peak_during(|| drop(luaxt_format::to_vec(&both).unwrap()));
+    assert!(peak < 4 * size, "{peak} bytes to write {size}");
+}
+
 #[test]
 fn serde_values_take_at_most_96_bytes_per_input_byte() {
     // A fuzzer finding: an array part reserved from its declared count, a
