@@ -117,20 +117,43 @@ fn serialize_into<T: ?Sized + Serialize>(
     limits: &Limits,
 ) -> Result<()> {
     let start = out.len();
-    let mut encoder = Encoder::new(core::mem::take(out), *limits);
+    let mut run = Run {
+        encoder: Encoder::new(core::mem::take(out), *limits),
+        out,
+        start,
+        keep: false,
+    };
     let result = value
-        .serialize(&mut encoder)
-        .and_then(|()| check_document_len((encoder.out.len() - start) as u64, limits.max_size));
-    // A struct that failed half-way may still have a side buffer in the
-    // output's place.
-    if let Some(level) = encoder.outermost_side.take() {
-        encoder.out = core::mem::take(&mut encoder.side[level]);
-    }
-    *out = encoder.out;
-    if result.is_err() {
-        out.truncate(start);
-    }
+        .serialize(&mut run.encoder)
+        .and_then(|()| check_document_len((run.encoder.out.len() - start) as u64, limits.max_size));
+    run.keep = result.is_ok();
     result
+}
+
+/// One serialization into a caller's `Vec`, which the encoder holds
+/// meanwhile. However it ends (an error, or a panic in a `Serialize`
+/// impl), the `Vec` goes back to the caller, cut to where it was unless
+/// the document is kept.
+struct Run<'a> {
+    encoder: Encoder,
+    out: &'a mut Vec<u8>,
+    start: usize,
+    keep: bool,
+}
+
+impl Drop for Run<'_> {
+    fn drop(&mut self) {
+        let encoder = &mut self.encoder;
+        // A struct that stopped half-way may still have a side buffer in
+        // the output's place.
+        if let Some(level) = encoder.outermost_side.take() {
+            encoder.out = core::mem::take(&mut encoder.side[level]);
+        }
+        *self.out = core::mem::take(&mut encoder.out);
+        if !self.keep {
+            self.out.truncate(self.start);
+        }
+    }
 }
 
 /// Serializes `value` and writes the bytes to `writer` in one `write_all`.

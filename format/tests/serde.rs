@@ -1303,6 +1303,45 @@ mod learned_field_orders {
         );
     }
 
+    /// Panics half-way through itself, as a `RefCell` already borrowed
+    /// would.
+    struct Panicking;
+
+    impl Serialize for Panicking {
+        fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeSeq;
+            let mut seq = serializer.serialize_seq(None)?;
+            seq.serialize_element("partly written")?;
+            panic!("a Serialize impl panicked");
+        }
+    }
+
+    #[derive(Serialize)]
+    struct PanicHolder {
+        zzz_last: Option<Panicking>,
+        a: i64,
+    }
+
+    #[test]
+    fn a_panic_inside_a_known_struct_leaves_the_output_as_it_was() {
+        let values = [
+            PanicHolder {
+                zzz_last: None,
+                a: 1,
+            },
+            PanicHolder {
+                zzz_last: Some(Panicking),
+                a: 2,
+            },
+        ];
+        let mut out = b"kept".to_vec();
+        let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            luaxt_format::to_vec_into(&values, &mut out)
+        }));
+        assert!(caught.is_err());
+        assert_eq!(out, b"kept");
+    }
+
     proptest! {
         #[test]
         fn any_mix_of_present_and_absent_fields(picks in proptest::collection::vec(0i64..30, 1..40)) {
