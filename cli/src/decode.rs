@@ -74,18 +74,20 @@ pub fn run(args: &DecodeArgs) -> Result<ExitStatus> {
         .decode_ref(&bytes)
         .map_err(|e| crate::decode_error(&name, &bytes, &e))?;
     progress.set("converting");
-    let json = if args.typed {
-        luaxt_json::value_to_typed(&value.to_owned())
+    let mut text = Vec::new();
+    if args.typed {
+        let json = luaxt_json::value_to_typed(&value.to_owned());
+        if args.compact {
+            serde_json::to_writer(&mut text, &json)?;
+        } else {
+            serde_json::to_writer_pretty(&mut text, &json)?;
+        }
     } else {
-        luaxt_json::to_plain(&value)?
-    };
-    let mut text = if args.compact {
-        serde_json::to_string(&json)?
-    } else {
-        serde_json::to_string_pretty(&json)?
-    };
-    text.push('\n');
+        // Straight from the decoded value to the text: no JSON tree.
+        luaxt_json::write_plain(&value, &mut text, !args.compact)?;
+    }
+    text.push(b'\n');
     drop(progress);
-    cli_io::Output::new(args.output.clone()).write(text.as_bytes())?;
+    cli_io::Output::new(args.output.clone()).write(&text)?;
     Ok(ExitStatus::Ok)
 }

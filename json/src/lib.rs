@@ -7,7 +7,7 @@
 //! | JSON | LXT → JSON | JSON → LXT | module |
 //! |---|---|---|---|
 //! | typed notation (§7): every LXT value, lossless | [`value_to_typed`] | [`typed_to_value`] | `typed.rs` |
-//! | plain JSON (the mapping in [`plain`]): what JSON can say | [`to_plain`] | [`plain_to_lxt`] (streamed: no tree of the input) | `plain.rs`, `transcode.rs` |
+//! | plain JSON (the mapping in [`plain`]): what JSON can say | [`to_plain`]; [`write_plain`] (text, no JSON tree) | [`plain_to_lxt`] (streamed: no tree of the input) | `plain.rs`, `transcode.rs` |
 //! | reading JSON text: nesting bound, a key twice is an error | | [`parse`] | `plain.rs` |
 //! | JSON text of either dialect, as `luaxt encode` reads it | | [`json_to_lxt`] | `text.rs` |
 //!
@@ -36,7 +36,7 @@ mod transcode;
 pub mod typed;
 
 pub use error::{Error, ErrorKind, Result};
-pub use plain::{MAX_NESTING, parse, to_plain};
+pub use plain::{MAX_NESTING, parse, to_plain, write_plain};
 pub use text::{Dialect, json_to_lxt};
 pub use transcode::plain_to_lxt;
 pub use typed::{typed_to_value, value_to_typed};

@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-/// A path from the document root, built while walking a value.
+/// A path from the document root, as [`WayOut::path`] gives it.
 #[derive(Debug, Default)]
 pub struct Path {
     parts: Vec<Part>,
@@ -12,28 +12,6 @@ pub struct Path {
 enum Part {
     Index(usize),
     Key(String),
-}
-
-impl Path {
-    /// The root, `$`.
-    pub fn root() -> Path {
-        Path::default()
-    }
-
-    /// Enters array element `i` (0-based, as JSON counts).
-    pub fn push_index(&mut self, i: usize) {
-        self.parts.push(Part::Index(i));
-    }
-
-    /// Enters object member `key`.
-    pub fn push_key(&mut self, key: &str) {
-        self.parts.push(Part::Key(key.to_owned()));
-    }
-
-    /// Leaves the last part.
-    pub fn pop(&mut self) {
-        self.parts.pop();
-    }
 }
 
 /// The way from a value back to the root, recorded while an error about it

@@ -25,18 +25,25 @@
 //! Every error names the JSON path of the value and suggests `--typed`,
 //! whose notation (§7) carries every LXT value.
 //!
+//! The LXT → JSON rules are written once, as a `Serialize` view of a
+//! value: [`to_plain`] collects it into a `serde_json::Value`,
+//! [`write_plain`] writes it as text (what `luaxt decode` does, with no
+//! JSON tree in between).
+//!
 //! An object with the same key twice (`{"a": 1, "a": 2}`) is an error that
 //! names the key and the object's path, not the last value silently: that
 //! holds for the typed notation too, which is read by the same `parse`.
 
+use std::cell::RefCell;
 use std::fmt;
 
 use luaxt_format::{Table, ValueRef};
 use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
+use serde::ser::{self, Serialize, SerializeMap, SerializeSeq, Serializer};
 use serde_json::{Map, Number};
 
 use crate::error::{ErrorKind, fail};
-use crate::path::{Path, WayOut};
+use crate::path::WayOut;
 use crate::{Error, Result};
 
 /// Most JSON nesting `parse` accepts: the typed notation of 128 nested
@@ -216,36 +223,127 @@ impl<'de> Visitor<'de> for Reader<'_> {
 
 /// Converts an LXT value to plain JSON.
 pub fn to_plain(value: &ValueRef<'_>) -> Result<serde_json::Value> {
-    from_in(value, &mut Path::root())
+    let failure = RefCell::new(None);
+    serde_json::to_value(Plain {
+        value,
+        failure: &failure,
+    })
+    .map_err(|e| failed(e, failure))
+}
+
+/// Writes an LXT value as plain JSON text to `out` (indented with
+/// `pretty`), as [`to_plain`] then `serde_json` would, without building
+/// the JSON value first: the text is the only copy. On error `out` keeps
+/// what was written before the value that has no plain form.
+///
+/// ```
+/// use luaxt_format::{Table, Value};
+/// let value = Value::Table(Table::from_entries([("b".into(), Value::Float(2.5))])?);
+/// let mut text = Vec::new();
+/// luaxt_json::write_plain(&value.as_value_ref(), &mut text, false)?;
+/// assert_eq!(text, br#"{"b":2.5}"#);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn write_plain(value: &ValueRef<'_>, out: &mut Vec<u8>, pretty: bool) -> Result<()> {
+    let failure = RefCell::new(None);
+    let plain = Plain {
+        value,
+        failure: &failure,
+    };
+    let written = if pretty {
+        serde_json::to_writer_pretty(out, &plain)
+    } else {
+        serde_json::to_writer(out, &plain)
+    };
+    written.map_err(|e| failed(e, failure))
 }
 
 const HINT: &str = "plain JSON cannot carry it; use --typed for the lossless notation";
 
-fn from_in(value: &ValueRef<'_>, path: &mut Path) -> Result<serde_json::Value> {
-    Ok(match value {
-        ValueRef::Nil => serde_json::Value::Null,
-        ValueRef::Bool(b) => serde_json::Value::Bool(*b),
-        ValueRef::Int(i) => serde_json::Value::Number((*i).into()),
-        ValueRef::Float(f) => match Number::from_f64(*f) {
-            Some(n) => serde_json::Value::Number(n),
-            None => fail!(
-                ErrorKind::NotPlain,
-                "at {path}: the float {f} ({}): {HINT}",
-                float_name(*f)
-            ),
-        },
-        ValueRef::Str(s) => serde_json::Value::String((*s).to_owned()),
-        ValueRef::Bytes(b) => fail!(
+/// Why a value has no plain JSON form, and the way out to it, once one
+/// was met.
+type Failure = RefCell<Option<(String, WayOut)>>;
+
+/// The error of a serialization that stopped at a value with no plain
+/// form (or, with none recorded, the serializer's own error).
+fn failed(e: serde_json::Error, failure: Failure) -> Error {
+    match failure.into_inner() {
+        Some((why, way_out)) => Error::new(
             ErrorKind::NotPlain,
-            "at {path}: bytes ({} bytes): {HINT}",
-            b.len()
+            format!("at {}: {why}: {HINT}", way_out.path()),
         ),
-        ValueRef::Ref(id) => fail!(
-            ErrorKind::NotPlain,
-            "at {path}: a reference to external table {id}: {HINT}"
-        ),
-        ValueRef::Table(t) => table(t, path)?,
-    })
+        None => Error::new(ErrorKind::NotPlain, e.to_string()),
+    }
+}
+
+/// A value as plain JSON: the LXT → JSON rules of this module, in one
+/// place for [`to_plain`] and [`write_plain`].
+struct Plain<'v, 'a> {
+    value: &'v ValueRef<'a>,
+    failure: &'v Failure,
+}
+
+impl Plain<'_, '_> {
+    /// Stops here: `why` the value has no plain form.
+    fn fail<E: ser::Error>(&self, why: String) -> core::result::Result<(), E> {
+        *self.failure.borrow_mut() = Some((why, WayOut::default()));
+        Err(E::custom("no plain JSON form"))
+    }
+
+    /// On the way out of a failure, the step from the parent.
+    fn note(&self, step: impl FnOnce(&mut WayOut)) {
+        if let Some((_, way_out)) = self.failure.borrow_mut().as_mut() {
+            step(way_out);
+        }
+    }
+
+    fn child<'c>(&'c self, value: &'c ValueRef<'_>) -> Plain<'c, 'c> {
+        Plain {
+            value,
+            failure: self.failure,
+        }
+    }
+}
+
+impl Serialize for Plain<'_, '_> {
+    fn serialize<S: Serializer>(&self, s: S) -> core::result::Result<S::Ok, S::Error> {
+        let why = match self.value {
+            ValueRef::Nil => return s.serialize_unit(),
+            ValueRef::Bool(b) => return s.serialize_bool(*b),
+            ValueRef::Int(i) => return s.serialize_i64(*i),
+            ValueRef::Float(f) if f.is_finite() => return s.serialize_f64(*f),
+            ValueRef::Str(text) => return s.serialize_str(text),
+            ValueRef::Table(t) => match table_shape(t) {
+                Ok(Shape::Array) => {
+                    let mut seq = s.serialize_seq(Some(t.array().len()))?;
+                    for (i, v) in t.array().iter().enumerate() {
+                        if let Err(e) = seq.serialize_element(&self.child(v)) {
+                            self.note(|w| w.index(i));
+                            return Err(e);
+                        }
+                    }
+                    return seq.end();
+                }
+                Ok(Shape::Object) => {
+                    let mut map = s.serialize_map(Some(t.hash().len()))?;
+                    for (k, v) in t.hash() {
+                        let key = k.as_str().unwrap_or_default();
+                        if let Err(e) = map.serialize_entry(key, &self.child(v)) {
+                            self.note(|w| w.key(key));
+                            return Err(e);
+                        }
+                    }
+                    return map.end();
+                }
+                Err(why) => why,
+            },
+            ValueRef::Float(f) => format!("the float {f} ({})", float_name(*f)),
+            ValueRef::Bytes(b) => format!("bytes ({} bytes)", b.len()),
+            ValueRef::Ref(id) => format!("a reference to external table {id}"),
+        };
+        self.fail(why)?;
+        unreachable!("`fail` returns an error")
+    }
 }
 
 fn float_name(f: f64) -> &'static str {
@@ -258,25 +356,21 @@ fn float_name(f: f64) -> &'static str {
     }
 }
 
-fn table(t: &Table<ValueRef<'_>>, path: &mut Path) -> Result<serde_json::Value> {
+/// What JSON a table is.
+enum Shape {
+    Array,
+    Object,
+}
+
+/// A table is a JSON array when its hash part is empty (`{}` → `[]`), an
+/// object when its array part is empty and every key is a string; else it
+/// has no plain form, and the message says why.
+fn table_shape(t: &Table<ValueRef<'_>>) -> core::result::Result<Shape, String> {
     if t.hash().is_empty() {
-        let mut items = Vec::with_capacity(t.array().len());
-        for (i, v) in t.array().iter().enumerate() {
-            path.push_index(i);
-            items.push(from_in(v, path)?);
-            path.pop();
-        }
-        return Ok(serde_json::Value::Array(items));
+        return Ok(Shape::Array);
     }
     if t.array().is_empty() && t.hash().iter().all(|(k, _)| k.as_str().is_some()) {
-        let mut members = Map::with_capacity(t.hash().len());
-        for (k, v) in t.hash() {
-            let key = k.as_str().unwrap_or_default();
-            path.push_key(key);
-            members.insert(key.to_owned(), from_in(v, path)?);
-            path.pop();
-        }
-        return Ok(serde_json::Value::Object(members));
+        return Ok(Shape::Object);
     }
     let (first_key, _) = &t.hash()[0];
     let why = if !t.array().is_empty() && t.hash().iter().all(|(k, _)| k.as_i64().is_some()) {
@@ -288,11 +382,10 @@ fn table(t: &Table<ValueRef<'_>>, path: &mut Path) -> Result<serde_json::Value> 
     } else {
         "a table with non-string keys"
     };
-    fail!(
-        ErrorKind::NotPlain,
-        "at {path}: {why} (first hash key: {}): {HINT}",
+    Err(format!(
+        "{why} (first hash key: {})",
         luaxt_format::inspect::describe_scalar(first_key)
-    )
+    ))
 }
 
 #[cfg(test)]
@@ -308,6 +401,87 @@ mod tests {
 
     fn json(value: &Value) -> Result<String> {
         Ok(to_plain(&value.as_value_ref())?.to_string())
+    }
+
+    fn table(entries: Vec<(Value, Value)>) -> Value {
+        Value::Table(Table::from_entries(entries).unwrap())
+    }
+
+    fn array(values: Vec<Value>) -> Value {
+        Value::Table(Table::from_array(values))
+    }
+
+    /// The text `write_plain` writes, or its error's message.
+    fn written(value: &Value, pretty: bool) -> core::result::Result<String, String> {
+        let mut out = Vec::new();
+        match write_plain(&value.as_value_ref(), &mut out, pretty) {
+            Ok(()) => Ok(String::from_utf8(out).unwrap()),
+            Err(e) => Err(e.to_string()),
+        }
+    }
+
+    #[test]
+    fn write_plain_writes_what_to_plain_gives() {
+        let values = [
+            Value::Nil,
+            Value::Bool(true),
+            Value::Int(i64::MIN),
+            Value::Float(-0.0),
+            Value::Float(2.5e-300),
+            Value::from("tab\there \u{e9} \"quoted\""),
+            array(vec![]),
+            array(vec![Value::Int(1), Value::Float(1.0), Value::from("x")]),
+            table(vec![
+                (
+                    "zz".into(),
+                    array(vec![table(vec![("a".into(), 1.into())])]),
+                ),
+                ("b".into(), Value::Bool(false)),
+                ("long key".into(), table(vec![])),
+            ]),
+        ];
+        for value in &values {
+            let json = to_plain(&value.as_value_ref()).unwrap();
+            assert_eq!(written(value, false).unwrap(), json.to_string());
+            assert_eq!(
+                written(value, true).unwrap(),
+                serde_json::to_string_pretty(&json).unwrap()
+            );
+        }
+    }
+
+    #[test]
+    fn values_without_plain_form_are_named_with_their_path() {
+        let nan = table(vec![(
+            "a".into(),
+            array(vec![
+                1.into(),
+                table(vec![("b".into(), Value::Float(f64::NAN))]),
+            ]),
+        )]);
+        let bytes = array(vec![Value::Bytes(vec![1, 2, 3])]);
+        let reference = table(vec![("odd key".into(), Value::Ref(7))]);
+        let mixed = table(vec![(1.into(), 1.into()), ("x".into(), 2.into())]);
+        let expected = [
+            (&nan, "at $.a[1].b: the float NaN (NaN)"),
+            (&bytes, "at $[0]: bytes (3 bytes)"),
+            (
+                &reference,
+                "at $[\"odd key\"]: a reference to external table 7",
+            ),
+            (
+                &mixed,
+                "at $: a table with both an array part and other keys (first hash key: ",
+            ),
+        ];
+        for (value, start) in expected {
+            let err = to_plain(&value.as_value_ref()).unwrap_err();
+            assert_eq!(err.kind(), ErrorKind::NotPlain);
+            let message = err.to_string();
+            assert!(message.starts_with(start), "{message}");
+            assert!(message.ends_with(HINT), "{message}");
+            assert_eq!(written(value, true).unwrap_err(), message);
+        }
     }
 
     #[test]
