@@ -74,19 +74,8 @@ pub fn run(args: &DecodeArgs) -> Result<ExitStatus> {
         .decode_ref(&bytes)
         .map_err(|e| crate::decode_error(&name, &bytes, &e))?;
     progress.set("converting");
-    let mut text = Vec::new();
-    if args.typed {
-        let json = luaxt_json::value_to_typed(&value.to_owned());
-        if args.compact {
-            serde_json::to_writer(&mut text, &json)?;
-        } else {
-            serde_json::to_writer_pretty(&mut text, &json)?;
-        }
-    } else {
-        // Straight from the decoded value to the text: no JSON tree.
-        luaxt_json::write_plain(&value, &mut text, !args.compact)?;
-    }
-    text.push(b'\n');
+    let dialect = luaxt_json::Dialect::from_typed_flag(args.typed);
+    let text = luaxt_json::json_text(&value, dialect, args.compact)?;
     drop(progress);
     cli_io::Output::new(args.output.clone()).write(&text)?;
     Ok(ExitStatus::Ok)

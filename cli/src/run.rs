@@ -238,19 +238,9 @@ fn run_script(args: &RunArgs, state: Option<&Path>) -> Result<ExitStatus> {
     let output = runtime
         .output_value()
         .map_err(|e| anyhow!("cannot read _io.output: {e}"))?;
-    let json = if args.typed {
-        luaxt_json::value_to_typed(&output)
-    } else {
-        luaxt_json::to_plain(&output.as_value_ref()).context(
-            "_io.output cannot be written as plain JSON (the state file was not changed)",
-        )?
-    };
-    let mut text = if args.compact {
-        serde_json::to_string(&json)?
-    } else {
-        serde_json::to_string_pretty(&json)?
-    };
-    text.push('\n');
+    let dialect = luaxt_json::Dialect::from_typed_flag(args.typed);
+    let text = luaxt_json::json_text(&output.as_value_ref(), dialect, args.compact)
+        .context("_io.output cannot be written as plain JSON (the state file was not changed)")?;
 
     if let Some(path) = state {
         let home_empty = runtime
@@ -262,7 +252,7 @@ fn run_script(args: &RunArgs, state: Option<&Path>) -> Result<ExitStatus> {
             runtime.save_state(path).map_err(|e| state_error(path, e))?;
         }
     }
-    cli_io::Output::new(args.output.clone()).write(text.as_bytes())?;
+    cli_io::Output::new(args.output.clone()).write(&text)?;
     Ok(ExitStatus::Ok)
 }
 

@@ -9,7 +9,7 @@
 //! | typed notation (§7): every LXT value, lossless | [`value_to_typed`] | [`typed_to_value`] | `typed.rs` |
 //! | plain JSON (the mapping in [`plain`]): what JSON can say | [`to_plain`]; [`write_plain`] (text, no JSON tree) | [`plain_to_lxt`] (streamed: no tree of the input) | `plain.rs`, `transcode.rs` |
 //! | reading JSON text: nesting bound, a key twice is an error | | [`parse`] | `plain.rs` |
-//! | JSON text of either dialect, as `luaxt encode` reads it | | [`json_to_lxt`] | `text.rs` |
+//! | JSON text of either dialect, as `luaxt encode` reads and `luaxt decode` writes it | [`json_text`] | [`json_to_lxt`] | `text.rs` |
 //!
 //! Errors are one type, [`Error`], classed by [`ErrorKind`]; their
 //! messages name the JSON path of the value (`$.users[3].name`, `path.rs`)
@@ -37,6 +37,6 @@ pub mod typed;
 
 pub use error::{Error, ErrorKind, Result};
 pub use plain::{MAX_NESTING, parse, to_plain, write_plain};
-pub use text::{Dialect, json_to_lxt};
+pub use text::{Dialect, json_text, json_to_lxt};
 pub use transcode::plain_to_lxt;
 pub use typed::{typed_to_value, value_to_typed};

@@ -1,7 +1,8 @@
-//! JSON text of either dialect to LXT bytes: the one entry point that
-//! `luaxt encode`, `luaxt run --input` and the inspector page share.
+//! JSON text of either dialect to LXT bytes, the one entry point that
+//! `luaxt encode`, `luaxt run --input` and the inspector page share, and
+//! an LXT value to JSON text, as `luaxt decode` and `luaxt run` write it.
 
-use luaxt_format::Limits;
+use luaxt_format::{Limits, ValueRef};
 
 use crate::error::{Error, ErrorKind, Result};
 
@@ -57,4 +58,40 @@ pub fn json_to_lxt(text: &str, name: &str, dialect: Dialect, limits: &Limits) ->
         )
     })?;
     Ok(bytes)
+}
+
+/// `value` as JSON text of `dialect`, indented unless `compact`, with a
+/// final newline: what `luaxt decode` and `luaxt run` write. Plain JSON
+/// is written straight from the value ([`crate::write_plain`]); the typed
+/// notation goes through its JSON tree.
+///
+/// ```
+/// use luaxt_format::Value;
+/// use luaxt_json::{Dialect, ErrorKind, json_text};
+/// let float = Value::Float(1.0);
+/// assert_eq!(json_text(&float.as_value_ref(), Dialect::Plain, true)?, b"1.0\n");
+/// // Bytes have no plain form; the typed notation carries them.
+/// let bytes = Value::Bytes(vec![0xff]);
+/// let err = json_text(&bytes.as_value_ref(), Dialect::Plain, true).unwrap_err();
+/// assert_eq!(err.kind(), ErrorKind::NotPlain);
+/// assert_eq!(json_text(&bytes.as_value_ref(), Dialect::Typed, true)?, b"{\"bytes\":\"ff\"}\n");
+/// # Ok::<(), luaxt_json::Error>(())
+/// ```
+pub fn json_text(value: &ValueRef<'_>, dialect: Dialect, compact: bool) -> Result<Vec<u8>> {
+    let mut text = Vec::new();
+    match dialect {
+        Dialect::Plain => crate::write_plain(value, &mut text, !compact)?,
+        Dialect::Typed => {
+            let json = crate::value_to_typed(&value.to_owned());
+            let written = if compact {
+                serde_json::to_writer(&mut text, &json)
+            } else {
+                serde_json::to_writer_pretty(&mut text, &json)
+            };
+            // Writing a JSON tree to a `Vec` cannot fail.
+            written.map_err(|e| Error::new(ErrorKind::NotTyped, e.to_string()))?;
+        }
+    }
+    text.push(b'\n');
+    Ok(text)
 }
