@@ -6,12 +6,6 @@
 //! canonical order (§4.2), that held a nil value, or whose keys include the
 //! integer 1 (so it may have an array part, §4.1) is rearranged once at its
 //! end through a reused scratch buffer. Counts are patched in afterwards.
-//!
-//! Structs are the common case and take a shorter way once their type's
-//! field order is known (`struct_order.rs`): keys are written from ready
-//! bytes, and the body of a struct declared out of canonical order is
-//! written to a side buffer of its nesting level and copied to the output
-//! once, each field at its place, with no key compared.
 
 use alloc::vec::Vec;
 
@@ -123,9 +117,15 @@ fn serialize_into<T: ?Sized + Serialize>(
         start,
         keep: false,
     };
-    let result = value
-        .serialize(&mut run.encoder)
-        .and_then(|()| check_document_len((run.encoder.out.len() - start) as u64, limits.max_size));
+    let result = value.serialize(&mut run.encoder).and_then(|()| {
+        if run.encoder.failed {
+            return Err(Error::with_message(
+                ErrorKind::Custom,
+                "the `Serialize` impl went on after an error of the serializer",
+            ));
+        }
+        check_document_len((run.encoder.out.len() - start) as u64, limits.max_size)
+    });
     run.keep = result.is_ok();
     result
 }
@@ -143,13 +143,7 @@ struct Run<'a> {
 
 impl Drop for Run<'_> {
     fn drop(&mut self) {
-        let encoder = &mut self.encoder;
-        // A struct that stopped half-way may still have a side buffer in
-        // the output's place.
-        if let Some(level) = encoder.outermost_side.take() {
-            encoder.out = core::mem::take(&mut encoder.side[level]);
-        }
-        *self.out = core::mem::take(&mut encoder.out);
+        *self.out = core::mem::take(&mut self.encoder.out);
         if !self.keep {
             self.out.truncate(self.start);
         }
@@ -186,17 +180,13 @@ struct Encoder {
     /// For a struct of a known field order: the entry at each canonical
     /// place (`u32::MAX` for a field that was nil).
     places: Vec<u32>,
-    /// Per nesting level, where the body of a struct of a known field
-    /// order that is not declaration order is written, to be copied to
-    /// the output once, in canonical order, at its end.
-    side: Vec<Vec<u8>>,
-    /// The outermost level whose side buffer stands in for the output:
-    /// the output itself is in `side` at that level meanwhile.
-    outermost_side: Option<usize>,
     depth: u32,
     limits: Limits,
     /// The canonical field orders of the struct types met so far.
     orders: StructOrders,
+    /// A value inside a table failed: whatever the `Serialize` impl does
+    /// next (serde's contract is to give up), the document is not kept.
+    failed: bool,
 }
 
 const NIL: u8 = Tag::Nil as u8;
@@ -208,12 +198,21 @@ impl Encoder {
             spans: Vec::new(),
             scratch: Vec::new(),
             places: Vec::new(),
-            side: Vec::new(),
-            outermost_side: None,
             depth: 0,
             limits,
             orders: StructOrders::default(),
+            failed: false,
         }
+    }
+
+    /// Writes a value inside a table; its failure fails the document.
+    #[inline]
+    fn nested<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<()> {
+        let result = value.serialize(&mut *self);
+        if result.is_err() {
+            self.failed = true;
+        }
+        result
     }
 
     /// Whether what was written from `start` on is exactly one nil.
@@ -325,30 +324,28 @@ impl Encoder {
 
     /// Closes a struct table whose entries `spans[base..]` carry their
     /// canonical places (`rank`, below `fields`, from a known field
-    /// order). With `side`, the entries were written to the side buffer
-    /// of `level` and are copied to the output in canonical order; without,
-    /// they are in the output in declaration order, which is canonical. No
-    /// key is compared: struct fields are distinct strings.
+    /// order): moves them into that order. No key is compared; struct
+    /// fields are distinct strings, so nothing else can change.
     fn close_ranked(
         &mut self,
         count_at: usize,
         base: usize,
         fields: usize,
-        side: Option<usize>,
+        in_order: bool,
     ) -> Result<()> {
         self.depth -= 1;
         let m = self.count(self.spans.len() - base)?;
         self.patch_u32(count_at, m);
-        if let Some(level) = side {
+        if !in_order {
             let Encoder {
                 out,
                 spans,
+                scratch,
                 places,
-                side,
                 ..
             } = self;
-            // Each entry goes to its place (places are distinct), then
-            // each is copied once, in place order.
+            // Each entry goes to its place (places are distinct), then the
+            // body once into scratch and each entry back in place order.
             let spans = &spans[base..];
             places.clear();
             places.resize(fields, u32::MAX);
@@ -357,35 +354,18 @@ impl Encoder {
                     *place = i as u32;
                 }
             }
-            let body = &mut side[level];
+            let body = count_at + 4;
+            scratch.clear();
+            scratch.extend_from_slice(&out[body..]);
+            out.truncate(body);
             for &i in places.iter() {
                 if let Some(span) = spans.get(i as usize) {
-                    out.extend_from_slice(&body[span.key..span.end]);
+                    out.extend_from_slice(&scratch[span.key - body..span.end - body]);
                 }
             }
-            empty_side(body);
         }
         self.spans.truncate(base);
         Ok(())
-    }
-
-    /// Writes the output to the side buffer of `level` from here on (it
-    /// is empty); the output waits in its place.
-    fn begin_side(&mut self, level: usize) {
-        if self.side.len() <= level {
-            self.side.resize_with(level + 1, Vec::new);
-        }
-        core::mem::swap(&mut self.out, &mut self.side[level]);
-        self.outermost_side.get_or_insert(level);
-    }
-
-    /// Puts the output back in place; the side buffer of `level` holds
-    /// what was written since [`Encoder::begin_side`].
-    fn end_side(&mut self, level: usize) {
-        core::mem::swap(&mut self.out, &mut self.side[level]);
-        if self.outermost_side == Some(level) {
-            self.outermost_side = None;
-        }
     }
 
     /// Puts the table that starts at `start` in canonical form: sorts its
@@ -443,20 +423,6 @@ impl Encoder {
         out.truncate(start);
         out.extend_from_slice(scratch);
         Ok(())
-    }
-}
-
-/// A side buffer keeps at most this much room for the next struct of its
-/// level: a large body is given back, so that nested structs cannot hold
-/// their level's largest body each (depth times the output).
-const SIDE_ROOM: usize = 16 * 1024;
-
-/// Empties a side buffer once its body was copied out.
-fn empty_side(body: &mut Vec<u8>) {
-    if body.capacity() > SIDE_ROOM {
-        *body = Vec::new();
-    } else {
-        body.clear();
     }
 }
 
@@ -528,8 +494,6 @@ pub struct Compound<'a> {
     variant: bool,
     /// What is known of a struct's field order.
     order: FieldOrder,
-    /// The body is being written to the side buffer of this level.
-    side: Option<usize>,
 }
 
 impl<'a> Compound<'a> {
@@ -556,7 +520,6 @@ impl<'a> Compound<'a> {
             key_at: 0,
             variant,
             order: FieldOrder::Compared,
-            side: None,
         })
     }
 
@@ -573,15 +536,6 @@ impl<'a> Compound<'a> {
             None => FieldOrder::Compared,
         };
         let mut compound = Compound::open(enc, Shape::Struct, variant)?;
-        if let FieldOrder::Known { index, .. } = order {
-            if !compound.enc.orders.shape(index).1 {
-                // Out of declaration order: the body goes aside, to be
-                // copied once in canonical order at the end.
-                let level = compound.enc.depth as usize;
-                compound.enc.begin_side(level);
-                compound.side = Some(level);
-            }
-        }
         compound.order = order;
         Ok(compound)
     }
@@ -618,7 +572,7 @@ impl<'a> Compound<'a> {
         self.index += 1;
         if !self.in_hash {
             let at = self.enc.out.len();
-            value.serialize(&mut *self.enc)?;
+            self.enc.nested(value)?;
             if !self.enc.is_nil_from(at) {
                 self.n += 1;
                 return Ok(());
@@ -634,7 +588,7 @@ impl<'a> Compound<'a> {
         let key = self.enc.out.len();
         self.enc.put_int(self.index);
         let at = self.enc.out.len();
-        value.serialize(&mut *self.enc)?;
+        self.enc.nested(value)?;
         if self.enc.is_nil_from(at) {
             self.enc.out.truncate(key);
             return Ok(());
@@ -654,10 +608,9 @@ impl<'a> Compound<'a> {
                 None => {
                     // Not the known sequence: compare keys from here on,
                     // and sort at the end (earlier entries were not
-                    // compared), with the body back in the output.
+                    // compared).
                     self.order = FieldOrder::Compared;
                     self.fast = false;
-                    self.bring_body_back();
                     None
                 }
             },
@@ -677,7 +630,7 @@ impl<'a> Compound<'a> {
             None => self.enc.put_counted(Tag::Str, name.as_bytes())?,
         }
         let at = self.enc.out.len();
-        value.serialize(&mut *self.enc)?;
+        self.enc.nested(value)?;
         if self.enc.is_nil_from(at) {
             self.enc.out.truncate(key);
             return Ok(());
@@ -698,27 +651,13 @@ impl<'a> Compound<'a> {
         }
     }
 
-    /// Appends a body written aside to the output, its entries' offsets
-    /// moved along.
-    fn bring_body_back(&mut self) {
-        let Some(level) = self.side.take() else {
-            return;
-        };
-        let enc = &mut *self.enc;
-        enc.end_side(level);
-        let offset = enc.out.len();
-        enc.out.extend_from_slice(&enc.side[level]);
-        empty_side(&mut enc.side[level]);
-        for span in &mut enc.spans[self.base..] {
-            span.key += offset;
-            span.value += offset;
-            span.end += offset;
-        }
-    }
-
     fn map_key<T: ?Sized + Serialize>(&mut self, key: &T) -> Result<()> {
         self.key_at = self.enc.out.len();
-        key.serialize(KeySerializer { enc: self.enc })?;
+        let written = key.serialize(KeySerializer { enc: self.enc });
+        if written.is_err() {
+            self.enc.failed = true;
+        }
+        written?;
         // The integer key 1 may start an array part.
         if self.enc.out[self.key_at..] == [2, 1, 0, 0, 0, 0, 0, 0, 0] {
             self.fast = false;
@@ -728,7 +667,7 @@ impl<'a> Compound<'a> {
 
     fn map_value<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<()> {
         let at = self.enc.out.len();
-        value.serialize(&mut *self.enc)?;
+        self.enc.nested(value)?;
         if self.enc.is_nil_from(at) {
             // Kept until the end so that duplicate keys are still seen.
             self.fast = false;
@@ -749,11 +688,8 @@ impl<'a> Compound<'a> {
         } else {
             match self.order {
                 FieldOrder::Known { index, .. } => {
-                    if let Some(level) = self.side {
-                        enc.end_side(level);
-                    }
-                    let (fields, _) = enc.orders.shape(index);
-                    enc.close_ranked(self.count_at, self.base, fields, self.side)?;
+                    let (fields, in_order) = enc.orders.shape(index);
+                    enc.close_ranked(self.count_at, self.base, fields, in_order)?;
                 }
                 FieldOrder::Learning { name, fields } => {
                     enc.close_hash(self.start, self.count_at, self.base, self.fast)?;
@@ -897,7 +833,7 @@ impl<'a> ser::Serializer for &'a mut Encoder {
         let start = self.out.len();
         open_variant(self, variant)?;
         let at = self.out.len();
-        value.serialize(&mut *self)?;
+        self.nested(value)?;
         self.depth -= 1;
         if self.is_nil_from(at) {
             // {Name = nil} is the empty table.

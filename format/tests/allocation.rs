@@ -304,8 +304,8 @@ fn a_tree_of_records_is_smaller_than_twice_its_input() {
     );
 }
 
-/// A struct declared out of canonical order, nested in itself: each
-/// level's body is written aside and copied out at its end.
+/// A struct declared out of canonical order, nested in itself: every
+/// level is reordered when it ends.
 #[derive(serde::Serialize)]
 struct Chain {
     zz_inner: Option<Box<Chain>>,
@@ -314,7 +314,7 @@ struct Chain {
 }
 
 /// Serializing holds the output and about one more copy of it, whatever
-/// the nesting: a side buffer does not keep the room of a large body.
+/// the nesting: reordering a level does not keep a copy per level.
 #[test]
 fn nested_reordered_structs_encode_in_memory_proportional_to_the_output() {
     let mut nest = None;

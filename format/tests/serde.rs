@@ -1342,6 +1342,38 @@ mod learned_field_orders {
         assert_eq!(out, b"kept");
     }
 
+    /// Goes on after an element failed, against serde's contract: the
+    /// serializer must neither panic nor hand out what it wrote.
+    struct GoesOn;
+
+    impl Serialize for GoesOn {
+        fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeSeq;
+            let mut seq = serializer.serialize_seq(None)?;
+            for fail in [false, true, false] {
+                let _ = seq.serialize_element(&Holder {
+                    zzz_last: Failing { fail },
+                    a: 1,
+                });
+            }
+            seq.end()
+        }
+    }
+
+    #[test]
+    fn a_serialize_impl_that_goes_on_after_an_error_fails_the_document() {
+        let mut out = b"kept".to_vec();
+        let err = luaxt_format::to_vec_into(&GoesOn, &mut out).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Custom);
+        assert_eq!(out, b"kept");
+        assert_eq!(ser_err(&[GoesOn, GoesOn]), ErrorKind::Custom);
+        // The encoder is not left in a state that breaks the next call.
+        each_as_alone(&[Holder {
+            zzz_last: Failing { fail: false },
+            a: 1,
+        }]);
+    }
+
     proptest! {
         #[test]
         fn any_mix_of_present_and_absent_fields(picks in proptest::collection::vec(0i64..30, 1..40)) {
