@@ -285,9 +285,9 @@ struct Plain<'v, 'a> {
 
 impl Plain<'_, '_> {
     /// Stops here: `why` the value has no plain form.
-    fn fail<E: ser::Error>(&self, why: String) -> core::result::Result<(), E> {
+    fn fail<E: ser::Error>(&self, why: String) -> E {
         *self.failure.borrow_mut() = Some((why, WayOut::default()));
-        Err(E::custom("no plain JSON form"))
+        E::custom("no plain JSON form")
     }
 
     /// On the way out of a failure, the step from the parent.
@@ -341,8 +341,7 @@ impl Serialize for Plain<'_, '_> {
             ValueRef::Bytes(b) => format!("bytes ({} bytes)", b.len()),
             ValueRef::Ref(id) => format!("a reference to external table {id}"),
         };
-        self.fail(why)?;
-        unreachable!("`fail` returns an error")
+        Err(self.fail(why))
     }
 }
 

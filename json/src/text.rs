@@ -82,14 +82,14 @@ pub fn json_text(value: &ValueRef<'_>, dialect: Dialect, compact: bool) -> Resul
     match dialect {
         Dialect::Plain => crate::write_plain(value, &mut text, !compact)?,
         Dialect::Typed => {
+            // Every value has a typed form: its text cannot fail.
             let json = crate::value_to_typed(&value.to_owned());
-            let written = if compact {
-                serde_json::to_writer(&mut text, &json)
+            let typed = if compact {
+                json.to_string()
             } else {
-                serde_json::to_writer_pretty(&mut text, &json)
+                format!("{json:#}")
             };
-            // Writing a JSON tree to a `Vec` cannot fail.
-            written.map_err(|e| Error::new(ErrorKind::NotTyped, e.to_string()))?;
+            text.extend_from_slice(typed.as_bytes());
         }
     }
     text.push(b'\n');
