@@ -209,6 +209,13 @@ impl Encoder {
     #[inline]
     fn nested<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<()> {
         let result = value.serialize(&mut *self);
+        self.watch(result)
+    }
+
+    /// Passes on what writing a key or value inside a table gave; an
+    /// error fails the document.
+    #[inline]
+    fn watch(&mut self, result: Result<()>) -> Result<()> {
         if result.is_err() {
             self.failed = true;
         }
@@ -602,7 +609,7 @@ impl<'a> Compound<'a> {
             FieldOrder::Known { index, pos } => match self.enc.orders.rank(*index, *pos, name) {
                 Some((rank, key)) => {
                     *pos += 1;
-                    head = Some(key).filter(|key| key.len > 0);
+                    head = key;
                     Some(rank)
                 }
                 None => {
@@ -654,10 +661,7 @@ impl<'a> Compound<'a> {
     fn map_key<T: ?Sized + Serialize>(&mut self, key: &T) -> Result<()> {
         self.key_at = self.enc.out.len();
         let written = key.serialize(KeySerializer { enc: self.enc });
-        if written.is_err() {
-            self.enc.failed = true;
-        }
-        written?;
+        self.enc.watch(written)?;
         // The integer key 1 may start an array part.
         if self.enc.out[self.key_at..] == [2, 1, 0, 0, 0, 0, 0, 0, 0] {
             self.fast = false;

@@ -30,15 +30,15 @@ struct Known {
     name: &'static str,
     fields: Vec<&'static str>,
     rank: Vec<u32>,
-    /// Each field's encoded key, ready to write (declaration order).
-    heads: Vec<KeyHead>,
+    /// Each field's encoded key, ready to write (declaration order), if
+    /// it fits a [`KeyHead`].
+    heads: Vec<Option<KeyHead>>,
     /// Declaration order is canonical order: nothing to move.
     in_order: bool,
 }
 
 /// A field name's encoded key (tag, length, text) in a fixed 16-byte
-/// buffer, so that writing it is one fixed-size copy; `len` 0 when the key
-/// is longer than 16 bytes (then it is written the ordinary way).
+/// buffer, so that writing it is one fixed-size copy.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct KeyHead {
     pub(crate) bytes: [u8; 16],
@@ -46,18 +46,14 @@ pub(crate) struct KeyHead {
 }
 
 impl KeyHead {
-    fn of(key: &[u8]) -> KeyHead {
+    /// `None` for a key longer than 16 bytes (written the ordinary way).
+    fn of(key: &[u8]) -> Option<KeyHead> {
         let mut bytes = [0; 16];
-        match bytes.get_mut(..key.len()) {
-            Some(head) => {
-                head.copy_from_slice(key);
-                KeyHead {
-                    bytes,
-                    len: key.len() as u8,
-                }
-            }
-            None => KeyHead { bytes, len: 0 },
-        }
+        bytes.get_mut(..key.len())?.copy_from_slice(key);
+        Some(KeyHead {
+            bytes,
+            len: key.len() as u8,
+        })
     }
 }
 
@@ -83,7 +79,7 @@ impl StructOrders {
         index: usize,
         pos: usize,
         field: &'static str,
-    ) -> Option<(u32, KeyHead)> {
+    ) -> Option<(u32, Option<KeyHead>)> {
         let known = &self.known[index];
         match known.fields.get(pos) {
             Some(&expected) if same(expected, field) => Some((known.rank[pos], known.heads[pos])),
@@ -168,7 +164,7 @@ mod tests {
         orders.learn(G, alloc::vec!["lat", "lon", "city"]);
         assert_eq!(orders.shape(orders.find(G).unwrap()), (3, true));
         // Keys are ready to write; one too long for 16 bytes is not.
-        let (_, head) = orders.rank(r, 0, fields[0]).unwrap();
+        let head = orders.rank(r, 0, fields[0]).unwrap().1.unwrap();
         assert_eq!(
             &head.bytes[..usize::from(head.len)],
             &string_key("name")[..]
@@ -177,8 +173,8 @@ mod tests {
         static LONG: [&str; 2] = ["eleven_char", "twelve_chars"];
         orders.learn(L, LONG.to_vec());
         let l = orders.find(L).unwrap();
-        assert_eq!(orders.rank(l, 0, LONG[0]).unwrap().1.len, 16);
-        assert_eq!(orders.rank(l, 1, LONG[1]).unwrap().1.len, 0);
+        assert_eq!(orders.rank(l, 0, LONG[0]).unwrap().1.unwrap().len, 16);
+        assert!(orders.rank(l, 1, LONG[1]).unwrap().1.is_none());
         // Equal names are not learned.
         const D: &str = "D";
         orders.learn(D, alloc::vec!["a", "a"]);
