@@ -361,13 +361,17 @@ impl Encoder {
                     *place = i as u32;
                 }
             }
+            // The entries tile the body, so they go back over it in
+            // place order without changing its length.
             let body = count_at + 4;
             scratch.clear();
             scratch.extend_from_slice(&out[body..]);
-            out.truncate(body);
+            let mut to = body;
             for &i in places.iter() {
                 if let Some(span) = spans.get(i as usize) {
-                    out.extend_from_slice(&scratch[span.key - body..span.end - body]);
+                    let entry = &scratch[span.key - body..span.end - body];
+                    out[to..to + entry.len()].copy_from_slice(entry);
+                    to += entry.len();
                 }
             }
         }
@@ -603,6 +607,7 @@ impl<'a> Compound<'a> {
         self.push_entry(key, at)
     }
 
+    #[inline(always)]
     fn field<T: ?Sized + Serialize>(&mut self, name: &'static str, value: &T) -> Result<()> {
         let mut head = None;
         let rank = match &mut self.order {

@@ -23,18 +23,24 @@ pub(crate) struct StructOrders {
     known: Vec<Known>,
 }
 
-/// One struct type's fields in declaration order, and the place of each
-/// in canonical order.
+/// One struct type's fields in declaration order.
 #[derive(Debug)]
 struct Known {
     name: &'static str,
-    fields: Vec<&'static str>,
-    rank: Vec<u32>,
-    /// Each field's encoded key, ready to write (declaration order), if
-    /// it fits a [`KeyHead`].
-    heads: Vec<Option<KeyHead>>,
+    fields: Vec<KnownField>,
     /// Declaration order is canonical order: nothing to move.
     in_order: bool,
+}
+
+/// A field of a known struct type: all the encoder needs of it, in one
+/// place, so that each field of each value is one lookup.
+#[derive(Debug)]
+struct KnownField {
+    name: &'static str,
+    /// Its place in canonical order.
+    rank: u32,
+    /// Its encoded key, ready to write, if it fits a [`KeyHead`].
+    head: Option<KeyHead>,
 }
 
 /// A field name's encoded key (tag, length, text) in a fixed 16-byte
@@ -80,9 +86,8 @@ impl StructOrders {
         pos: usize,
         field: &'static str,
     ) -> Option<(u32, Option<KeyHead>)> {
-        let known = &self.known[index];
-        match known.fields.get(pos) {
-            Some(&expected) if same(expected, field) => Some((known.rank[pos], known.heads[pos])),
+        match self.known[index].fields.get(pos) {
+            Some(expected) if same(expected.name, field) => Some((expected.rank, expected.head)),
             _ => None,
         }
     }
@@ -123,12 +128,19 @@ impl StructOrders {
             rank[field] = place as u32;
         }
         let in_order = rank.iter().enumerate().all(|(i, &r)| r as usize == i);
-        let heads = keys.iter().map(|key| KeyHead::of(key)).collect();
+        let fields = fields
+            .iter()
+            .zip(&keys)
+            .zip(rank)
+            .map(|((&name, key), rank)| KnownField {
+                name,
+                rank,
+                head: KeyHead::of(key),
+            })
+            .collect();
         self.known.push(Known {
             name,
             fields,
-            rank,
-            heads,
             in_order,
         });
     }

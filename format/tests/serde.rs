@@ -1360,6 +1360,43 @@ mod learned_field_orders {
         }
     }
 
+    /// A struct whose impl ignores a field's error and ends the struct
+    /// anyway, its fields out of canonical order (so a known order moves
+    /// them at the end, past the failed field's partial bytes).
+    struct IgnoresFieldError {
+        fail: bool,
+    }
+
+    impl Serialize for IgnoresFieldError {
+        fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeStruct;
+            let mut s = serializer.serialize_struct("IgnoresFieldError", 3)?;
+            s.serialize_field("zzz", &1)?;
+            let _ = s.serialize_field("middle", &Failing { fail: self.fail });
+            s.serialize_field("a", &2)?;
+            s.end()
+        }
+    }
+
+    #[test]
+    fn a_struct_that_ends_after_a_failed_field_fails_the_document() {
+        // The first value teaches the order; the second fails inside it.
+        let values = [
+            IgnoresFieldError { fail: false },
+            IgnoresFieldError { fail: true },
+            IgnoresFieldError { fail: false },
+        ];
+        let mut out = b"kept".to_vec();
+        let err = luaxt_format::to_vec_into(&values, &mut out).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Custom);
+        assert_eq!(out, b"kept");
+        let good = [
+            IgnoresFieldError { fail: false },
+            IgnoresFieldError { fail: false },
+        ];
+        each_as_alone(&good);
+    }
+
     #[test]
     fn a_serialize_impl_that_goes_on_after_an_error_fails_the_document() {
         let mut out = b"kept".to_vec();
