@@ -2,9 +2,10 @@
 //! reader of a `0x04` string calls ([`to_str`]), and the ASCII tests the
 //! typed decoder's fast paths use before it.
 //!
-//! Longer text goes to `core::str::from_utf8`, which has its own ASCII
-//! fast path. (`simdutf8` was tried: no change on the benchmark's records,
-//! whose text is ASCII, so it is not a dependency.)
+//! Text is first tested as ASCII, 32 bytes a step; only text that is not
+//! goes to `core::str::from_utf8`. (`simdutf8` was tried: no change on
+//! the benchmark's records, whose text is ASCII, so it is not a
+//! dependency.)
 
 /// The high bit of each byte of a word: set only in non-ASCII bytes.
 pub(crate) const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
@@ -23,13 +24,32 @@ const SHORT: usize = 32;
 /// ```
 #[inline]
 pub fn to_str(bytes: &[u8]) -> Result<&str, usize> {
-    // Short ASCII text (keys, names) is checked faster inline than by
-    // the general validator.
-    if bytes.len() <= SHORT && bytes.is_ascii() {
+    // ASCII text (most text) is checked faster than by the general
+    // validator.
+    if is_ascii(bytes) {
         // SAFETY: ASCII bytes are valid UTF-8.
         return Ok(unsafe { core::str::from_utf8_unchecked(bytes) });
     }
     core::str::from_utf8(bytes).map_err(|e| e.valid_up_to())
+}
+
+/// Whether `bytes` is ASCII: 32 bytes a step, as four words whose high
+/// bits are tested at once. Most text is ASCII, and this pass is cheaper
+/// than the validator's own ASCII path; other text pays it up to its
+/// first non-ASCII byte.
+#[inline]
+fn is_ascii(bytes: &[u8]) -> bool {
+    let chunks = bytes.chunks_exact(32);
+    let rest = chunks.remainder();
+    let word = |chunk: &[u8], at: usize| {
+        let mut w = [0; 8];
+        w.copy_from_slice(&chunk[at..at + 8]);
+        u64::from_le_bytes(w)
+    };
+    chunks
+        .map(|chunk| word(chunk, 0) | word(chunk, 8) | word(chunk, 16) | word(chunk, 24))
+        .all(|words| words & HIGH_BITS == 0)
+        && rest.is_ascii()
 }
 
 /// The first `len` (0 to 8) bytes of `word` (8 bytes of the input from
@@ -95,6 +115,23 @@ mod tests {
         let mut long = [b'x'; 300];
         long[257] = 0x80;
         assert_eq!(to_str(&long), Err(257));
+    }
+
+    #[test]
+    fn a_non_ascii_byte_anywhere_in_long_text_is_seen() {
+        // Every word of every 32-byte step, and the tail after the last.
+        for at in 0..100 {
+            let mut bad = [b'x'; 100];
+            bad[at] = 0xFF;
+            assert_eq!(to_str(&bad), Err(at), "0xFF at {at}");
+        }
+        for at in 0..99 {
+            let mut text = [b'x'; 100];
+            text[at..at + 2].copy_from_slice("\u{e9}".as_bytes());
+            assert!(to_str(&text).is_ok(), "e-acute at {at}");
+            text[at + 1] = b'x';
+            assert_eq!(to_str(&text), Err(at), "a cut e-acute at {at}");
+        }
     }
 
     #[test]
