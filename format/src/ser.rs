@@ -330,52 +330,54 @@ impl Encoder {
     }
 
     /// Closes a struct table whose entries `spans[base..]` carry their
-    /// canonical places (`rank`, below `fields`, from a known field
-    /// order): moves them into that order. No key is compared; struct
-    /// fields are distinct strings, so nothing else can change.
-    fn close_ranked(
-        &mut self,
-        count_at: usize,
-        base: usize,
-        fields: usize,
-        in_order: bool,
-    ) -> Result<()> {
+    /// canonical places (`rank`, from the known field order `index`):
+    /// moves them into that order. No key is compared; struct fields are
+    /// distinct strings, so nothing else can change.
+    fn close_ranked(&mut self, count_at: usize, base: usize, index: usize) -> Result<()> {
         self.depth -= 1;
         let m = self.count(self.spans.len() - base)?;
         self.patch_u32(count_at, m);
-        if !in_order {
-            let Encoder {
-                out,
-                spans,
-                scratch,
-                places,
-                ..
-            } = self;
-            // Each entry goes to its place (places are distinct), then the
-            // body once into scratch and each entry back in place order.
-            let spans = &spans[base..];
-            places.clear();
-            places.resize(fields, u32::MAX);
-            for (i, span) in spans.iter().enumerate() {
-                if let Some(place) = places.get_mut(span.rank as usize) {
-                    *place = i as u32;
+        let Encoder {
+            out,
+            spans,
+            scratch,
+            places,
+            orders,
+            ..
+        } = self;
+        let known = orders.order(index);
+        if !known.in_order {
+            let entries = &spans[base..];
+            // With every field there, entry i is field i, and the known
+            // order says which comes where. Otherwise (nil fields) each
+            // entry is put at its place first (places are distinct).
+            let order: &[u32] = if entries.len() == known.by_key.len() {
+                known.by_key
+            } else {
+                places.clear();
+                places.resize(known.by_key.len(), u32::MAX);
+                for (i, span) in entries.iter().enumerate() {
+                    if let Some(place) = places.get_mut(span.rank as usize) {
+                        *place = i as u32;
+                    }
                 }
-            }
+                places
+            };
             // The entries tile the body, so they go back over it in
             // place order without changing its length.
             let body = count_at + 4;
             scratch.clear();
             scratch.extend_from_slice(&out[body..]);
             let mut to = body;
-            for &i in places.iter() {
-                if let Some(span) = spans.get(i as usize) {
+            for &i in order {
+                if let Some(span) = entries.get(i as usize) {
                     let entry = &scratch[span.key - body..span.end - body];
                     out[to..to + entry.len()].copy_from_slice(entry);
                     to += entry.len();
                 }
             }
         }
-        self.spans.truncate(base);
+        spans.truncate(base);
         Ok(())
     }
 
@@ -697,8 +699,7 @@ impl<'a> Compound<'a> {
         } else {
             match self.order {
                 FieldOrder::Known { index, .. } => {
-                    let (fields, in_order) = enc.orders.shape(index);
-                    enc.close_ranked(self.count_at, self.base, fields, in_order)?;
+                    enc.close_ranked(self.count_at, self.base, index)?;
                 }
                 FieldOrder::Learning { name, fields } => {
                     enc.close_hash(self.start, self.count_at, self.base, self.fast)?;

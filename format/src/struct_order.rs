@@ -28,8 +28,18 @@ pub(crate) struct StructOrders {
 struct Known {
     name: &'static str,
     fields: Vec<KnownField>,
+    /// The declaration positions of the fields in canonical order.
+    by_key: Vec<u32>,
     /// Declaration order is canonical order: nothing to move.
     in_order: bool,
+}
+
+/// What closing a struct of a known order needs to know of it.
+pub(crate) struct KnownOrder<'a> {
+    /// The declaration positions of its fields in canonical order.
+    pub(crate) by_key: &'a [u32],
+    /// Declaration order is canonical order: nothing to move.
+    pub(crate) in_order: bool,
 }
 
 /// A field of a known struct type: all the encoder needs of it, in one
@@ -98,12 +108,14 @@ impl StructOrders {
         self.known.len() < MAX_KNOWN
     }
 
-    /// The number of fields of the known order `index`, and whether it
-    /// is declaration order.
+    /// The known order `index`, for closing a struct of it.
     #[inline]
-    pub(crate) fn shape(&self, index: usize) -> (usize, bool) {
+    pub(crate) fn order(&self, index: usize) -> KnownOrder<'_> {
         let known = &self.known[index];
-        (known.fields.len(), known.in_order)
+        KnownOrder {
+            by_key: &known.by_key,
+            in_order: known.in_order,
+        }
     }
 
     /// Learns the order of the struct `name` from the field names of one
@@ -138,9 +150,11 @@ impl StructOrders {
                 head: KeyHead::of(key),
             })
             .collect();
+        let by_key = by_key.into_iter().map(|field| field as u32).collect();
         self.known.push(Known {
             name,
             fields,
+            by_key,
             in_order,
         });
     }
@@ -164,7 +178,9 @@ mod tests {
         let fields: [&'static str; 4] = ["name", "id", "geo", "bio"];
         orders.learn(R, fields.to_vec());
         let r = orders.find(R).unwrap();
-        assert!(!orders.shape(r).1);
+        assert!(!orders.order(r).in_order);
+        // Canonical order by declaration position: id, bio, geo, name.
+        assert_eq!(orders.order(r).by_key, [1, 3, 2, 0]);
         let ranks: Vec<u32> = (0..4)
             .map(|i| orders.rank(r, i, fields[i]).unwrap().0)
             .collect();
@@ -174,7 +190,9 @@ mod tests {
         assert!(orders.rank(r, 4, "x").is_none());
         const G: &str = "G";
         orders.learn(G, alloc::vec!["lat", "lon", "city"]);
-        assert_eq!(orders.shape(orders.find(G).unwrap()), (3, true));
+        let g = orders.order(orders.find(G).unwrap());
+        assert!(g.in_order);
+        assert_eq!(g.by_key, [0, 1, 2]);
         // Keys are ready to write; one too long for 16 bytes is not.
         let head = orders.rank(r, 0, fields[0]).unwrap().1.unwrap();
         assert_eq!(
