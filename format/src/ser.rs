@@ -184,6 +184,8 @@ struct Encoder {
     limits: Limits,
     /// The canonical field orders of the struct types met so far.
     orders: StructOrders,
+    /// The field names of the structs being learned, as a stack.
+    learning: Vec<&'static str>,
     /// A value inside a table failed: whatever the `Serialize` impl does
     /// next (serde's contract is to give up), the document is not kept.
     failed: bool,
@@ -201,6 +203,7 @@ impl Encoder {
             depth: 0,
             limits,
             orders: StructOrders::default(),
+            learning: Vec::new(),
             failed: false,
         }
     }
@@ -471,11 +474,9 @@ enum FieldOrder {
     Compared,
     /// The fields so far are those of the known order `index`, up to `pos`.
     Known { index: usize, pos: usize },
-    /// The first value of this struct type: its field names, to learn.
-    Learning {
-        name: &'static str,
-        fields: Vec<&'static str>,
-    },
+    /// The first value of this struct type: its field names, to learn,
+    /// are `Encoder::learning[from..]`.
+    Learning { name: &'static str, from: usize },
 }
 
 /// A table being written: a sequence, struct or map, possibly inside the
@@ -543,7 +544,7 @@ impl<'a> Compound<'a> {
             Some(index) => FieldOrder::Known { index, pos: 0 },
             None if enc.orders.can_learn() => FieldOrder::Learning {
                 name,
-                fields: Vec::new(),
+                from: enc.learning.len(),
             },
             // No room to remember another type: no field list to collect.
             None => FieldOrder::Compared,
@@ -628,8 +629,8 @@ impl<'a> Compound<'a> {
                     None
                 }
             },
-            FieldOrder::Learning { fields, .. } => {
-                fields.push(name);
+            FieldOrder::Learning { .. } => {
+                self.enc.learning.push(name);
                 None
             }
             FieldOrder::Compared => None,
@@ -701,7 +702,10 @@ impl<'a> Compound<'a> {
                 FieldOrder::Known { index, .. } => {
                     enc.close_ranked(self.count_at, self.base, index)?;
                 }
-                FieldOrder::Learning { name, fields } => {
+                FieldOrder::Learning { name, from } => {
+                    // A nested struct's names were above these and are
+                    // gone: this struct's are the top of the stack.
+                    let fields = enc.learning.split_off(from.min(enc.learning.len()));
                     enc.close_hash(self.start, self.count_at, self.base, self.fast)?;
                     enc.orders.learn(name, fields);
                 }
