@@ -480,12 +480,15 @@ enum FieldOrder {
 }
 
 /// A table being written: a sequence, struct or map, possibly inside the
-/// one-entry table of an enum variant.
+/// one-entry table of an enum variant. Its kind ([`Shape`]) is fixed by
+/// the serde trait it is used through, so each `end` knows how to close
+/// it: sequences in [`Compound::finish_seq`], the others in
+/// [`Compound::finish_hash`] (a small function each, which measured
+/// faster than one that asks).
 #[derive(Debug)]
 #[doc(hidden)]
 pub struct Compound<'a> {
     enc: &'a mut Encoder,
-    shape: Shape,
     /// Offset of the table's tag.
     start: usize,
     /// Offset of the hash count field, once written.
@@ -523,7 +526,6 @@ impl<'a> Compound<'a> {
         let base = enc.spans.len();
         Ok(Compound {
             enc,
-            shape,
             start,
             count_at,
             base,
@@ -687,31 +689,39 @@ impl<'a> Compound<'a> {
         self.push_entry(self.key_at, at)
     }
 
-    fn finish(self) -> Result<()> {
+    /// Closes a sequence (the `end` of sequences and tuples).
+    fn finish_seq(self) -> Result<()> {
         let enc = self.enc;
-        if self.shape == Shape::Seq {
-            enc.patch_u32(self.start + 1, self.n);
-            if !self.in_hash {
-                enc.depth -= 1;
-                enc.out.extend_from_slice(&[0; 4]);
-            } else {
-                enc.close_hash(self.start, self.count_at, self.base, self.fast)?;
-            }
+        enc.patch_u32(self.start + 1, self.n);
+        if !self.in_hash {
+            enc.depth -= 1;
+            enc.out.extend_from_slice(&[0; 4]);
         } else {
-            match self.order {
-                FieldOrder::Known { index, .. } => {
-                    enc.close_ranked(self.count_at, self.base, index)?;
-                }
-                FieldOrder::Learning { name, from } => {
-                    // A nested struct's names were above these and are
-                    // gone: this struct's are the top of the stack.
-                    let fields = enc.learning.split_off(from.min(enc.learning.len()));
-                    enc.close_hash(self.start, self.count_at, self.base, self.fast)?;
-                    enc.orders.learn(name, fields);
-                }
-                FieldOrder::Compared => {
-                    enc.close_hash(self.start, self.count_at, self.base, self.fast)?;
-                }
+            enc.close_hash(self.start, self.count_at, self.base, self.fast)?;
+        }
+        if self.variant {
+            // The one-entry table around the variant's content.
+            enc.depth -= 1;
+        }
+        Ok(())
+    }
+
+    /// Closes a map or struct (the `end` of maps and structs).
+    fn finish_hash(self) -> Result<()> {
+        let enc = self.enc;
+        match self.order {
+            FieldOrder::Known { index, .. } => {
+                enc.close_ranked(self.count_at, self.base, index)?;
+            }
+            FieldOrder::Learning { name, from } => {
+                // A nested struct's names were above these and are
+                // gone: this struct's are the top of the stack.
+                let fields = enc.learning.split_off(from.min(enc.learning.len()));
+                enc.close_hash(self.start, self.count_at, self.base, self.fast)?;
+                enc.orders.learn(name, fields);
+            }
+            FieldOrder::Compared => {
+                enc.close_hash(self.start, self.count_at, self.base, self.fast)?;
             }
         }
         if self.variant {
@@ -905,7 +915,7 @@ impl ser::SerializeSeq for Compound<'_> {
         self.element(value)
     }
     fn end(self) -> Result<()> {
-        self.finish()
+        self.finish_seq()
     }
 }
 
@@ -916,7 +926,7 @@ impl ser::SerializeTuple for Compound<'_> {
         self.element(value)
     }
     fn end(self) -> Result<()> {
-        self.finish()
+        self.finish_seq()
     }
 }
 
@@ -927,7 +937,7 @@ impl ser::SerializeTupleStruct for Compound<'_> {
         self.element(value)
     }
     fn end(self) -> Result<()> {
-        self.finish()
+        self.finish_seq()
     }
 }
 
@@ -938,7 +948,7 @@ impl ser::SerializeTupleVariant for Compound<'_> {
         self.element(value)
     }
     fn end(self) -> Result<()> {
-        self.finish()
+        self.finish_seq()
     }
 }
 
@@ -952,7 +962,7 @@ impl ser::SerializeMap for Compound<'_> {
         self.map_value(value)
     }
     fn end(self) -> Result<()> {
-        self.finish()
+        self.finish_hash()
     }
 }
 
@@ -967,7 +977,7 @@ impl ser::SerializeStruct for Compound<'_> {
         self.field(key, value)
     }
     fn end(self) -> Result<()> {
-        self.finish()
+        self.finish_hash()
     }
 }
 
@@ -982,7 +992,7 @@ impl ser::SerializeStructVariant for Compound<'_> {
         self.field(key, value)
     }
     fn end(self) -> Result<()> {
-        self.finish()
+        self.finish_hash()
     }
 }
 
