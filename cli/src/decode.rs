@@ -75,8 +75,15 @@ pub fn run(args: &DecodeArgs) -> Result<ExitStatus> {
         .map_err(|e| crate::decode_error(&name, &bytes, &e))?;
     progress.set("converting");
     let dialect = luaxt_json::Dialect::from_typed_flag(args.typed);
-    let text = luaxt_json::json_text(&value, dialect, args.compact)?;
+    // Written as it is made: to a file, the text is never whole in memory.
+    cli_io::Output::new(args.output.clone()).write_with(|out| {
+        Ok(luaxt_json::write_json_text(
+            &value,
+            dialect,
+            args.compact,
+            out,
+        )?)
+    })?;
     drop(progress);
-    cli_io::Output::new(args.output.clone()).write(&text)?;
     Ok(ExitStatus::Ok)
 }

@@ -73,8 +73,16 @@ pub fn read_lxt(path: Option<&Path>, hex: bool) -> Result<Vec<u8>> {
     }
 }
 
-/// Where output goes: a file (written only when everything succeeded) or
-/// stdout.
+/// Where output goes: a file or stdout, written only when everything
+/// succeeded.
+///
+/// A regular file (or a new one) is written to a temporary file beside
+/// it, renamed over it at the end: an error half-way (a value with no
+/// JSON form, a full disk) leaves the file as it was. The new file keeps
+/// the old one's permissions, or gets those a new file gets. Anything
+/// else (stdout, a pipe, a device, a symbolic link, which a rename would
+/// replace instead of following) gets the whole output at once, gathered
+/// in memory first.
 #[derive(Debug, Clone)]
 pub struct Output {
     path: Option<PathBuf>,
@@ -92,8 +100,26 @@ impl Output {
         self.path.is_none() && io::stdout().is_terminal()
     }
 
+    /// Writes what `write` writes to the [`Sink`]; nothing at all if it
+    /// fails.
+    pub fn write_with(&self, write: impl FnOnce(&mut Sink) -> Result<()>) -> Result<()> {
+        match &self.path {
+            Some(path) if is_replaceable(path) => replace(path, write),
+            _ => {
+                let mut sink = Sink::in_memory();
+                write(&mut sink)?;
+                self.write_in_place(&sink.buf)
+            }
+        }
+    }
+
     /// Writes all of `bytes`.
     pub fn write(&self, bytes: &[u8]) -> Result<()> {
+        self.write_with(|out| Ok(out.write_all(bytes)?))
+    }
+
+    /// Writes `bytes` to the path itself or to stdout.
+    fn write_in_place(&self, bytes: &[u8]) -> Result<()> {
         match &self.path {
             Some(path) => {
                 fs::write(path, bytes).with_context(|| format!("cannot write {}", path.display()))
@@ -105,5 +131,115 @@ impl Output {
                     .context("cannot write <stdout>")
             }
         }
+    }
+}
+
+/// Whether `path` is a regular file or nothing yet (not a link, a pipe or
+/// a device): what a rename can replace as a write would.
+fn is_replaceable(path: &Path) -> bool {
+    match fs::symlink_metadata(path) {
+        Ok(meta) => meta.file_type().is_file(),
+        Err(e) => e.kind() == io::ErrorKind::NotFound,
+    }
+}
+
+/// Writes through a temporary file in `path`'s directory, renamed over
+/// `path` once `write` succeeded; on any error the temporary file goes.
+/// An error of the file itself is reported as the file's, whatever
+/// `write` made of it; any other error of `write` is passed on as it is.
+fn replace(path: &Path, write: impl FnOnce(&mut Sink) -> Result<()>) -> Result<()> {
+    let context = || format!("cannot write {}", path.display());
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".luaxt-").suffix(".tmp");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        // What `File::create` gives: 0666 less the umask, which the
+        // system applies when the file is created.
+        builder.permissions(fs::Permissions::from_mode(0o666));
+    }
+    let temp = builder.tempfile_in(dir).with_context(context)?;
+    if let Ok(meta) = fs::metadata(path) {
+        temp.as_file()
+            .set_permissions(meta.permissions())
+            .with_context(context)?;
+    }
+    let mut sink = Sink {
+        buf: Vec::with_capacity(Sink::CHUNK),
+        file: Some(temp),
+        error: None,
+    };
+    let written = write(&mut sink).and_then(|()| Ok(sink.flush()?));
+    if let Some(e) = sink.error {
+        return Err(e).with_context(context);
+    }
+    written?;
+    if let Some(temp) = sink.file {
+        temp.persist(path).with_context(context)?;
+    }
+    Ok(())
+}
+
+/// What [`Output::write_with`] writes to: memory, passed on to the
+/// temporary file a chunk at a time when there is one. Small writes (a
+/// JSON token) are one copy, with no call through a trait object.
+#[derive(Debug)]
+pub struct Sink {
+    buf: Vec<u8>,
+    file: Option<tempfile::NamedTempFile>,
+    /// The first error of the file, reported as the file's.
+    error: Option<io::Error>,
+}
+
+impl Sink {
+    /// Bytes gathered before they go to the file.
+    const CHUNK: usize = 1 << 20;
+
+    fn in_memory() -> Sink {
+        Sink {
+            buf: Vec::new(),
+            file: None,
+            error: None,
+        }
+    }
+
+    /// Writes what was gathered to the file, if there is one.
+    fn pass_on(&mut self) -> io::Result<()> {
+        let Some(file) = &mut self.file else {
+            return Ok(());
+        };
+        let result = file.write_all(&self.buf);
+        self.buf.clear();
+        if let Err(e) = &result
+            && self.error.is_none()
+        {
+            self.error = Some(io::Error::new(e.kind(), e.to_string()));
+        }
+        result
+    }
+}
+
+impl Write for Sink {
+    #[inline]
+    fn write(&mut self, data: &[u8]) -> io::Result<usize> {
+        self.write_all(data)?;
+        Ok(data.len())
+    }
+
+    #[inline]
+    fn write_all(&mut self, data: &[u8]) -> io::Result<()> {
+        self.buf.extend_from_slice(data);
+        if self.file.is_some() && self.buf.len() >= Sink::CHUNK {
+            self.pass_on()?;
+        }
+        Ok(())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.pass_on()
     }
 }

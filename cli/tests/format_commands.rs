@@ -658,3 +658,119 @@ fn a_closed_stdout_is_not_a_crash() {
         assert_eq!(out.status.code(), Some(0), "{args:?}: {stderr}");
     }
 }
+
+/// `[1, <bytes ff>]`: decodes, but has no plain JSON form.
+const NOT_PLAIN: &str = "06 02 00 00 00 02 01 00 00 00 00 00 00 00 05 01 00 00 00 ff 00 00 00 00";
+
+/// The names in `dir`, sorted.
+fn names_in(dir: &std::path::Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn a_decode_that_fails_half_way_leaves_the_output_file_as_it_was() {
+    let dir = TempDir::new().unwrap();
+    let input = dir.path().join("in.lxt");
+    let out = dir.path().join("out.json");
+    std::fs::write(&input, hex(NOT_PLAIN)).unwrap();
+    std::fs::write(&out, "the old output\n").unwrap();
+    // The first element is written before the second fails.
+    luaxt()
+        .arg("decode")
+        .arg(&input)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .code(2)
+        .stderr(contains("at $[1]: bytes"));
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), "the old output\n");
+    // No temporary file is left beside it.
+    assert_eq!(names_in(dir.path()), ["in.lxt", "out.json"]);
+    // The same output with --typed replaces it whole.
+    luaxt()
+        .args(["decode", "--typed", "--compact"])
+        .arg(&input)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success();
+    assert_eq!(
+        std::fs::read_to_string(&out).unwrap(),
+        "{\"table\":{\"array\":[{\"int\":\"1\"},{\"bytes\":\"ff\"}],\"hash\":[]}}\n"
+    );
+    assert_eq!(names_in(dir.path()), ["in.lxt", "out.json"]);
+}
+
+#[test]
+fn output_that_cannot_be_written_is_an_io_error() {
+    let dir = TempDir::new().unwrap();
+    let input = dir.path().join("in.lxt");
+    std::fs::write(&input, hex(ARRAY)).unwrap();
+    luaxt()
+        .arg("decode")
+        .arg(&input)
+        .arg("-o")
+        .arg(dir.path().join("no-such-dir").join("out.json"))
+        .assert()
+        .code(3)
+        .stderr(contains("cannot write"));
+    if std::path::Path::new("/dev/full").exists() {
+        luaxt()
+            .arg("decode")
+            .arg(&input)
+            .args(["-o", "/dev/full"])
+            .assert()
+            .code(3)
+            .stderr(contains("cannot write /dev/full"));
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn output_files_keep_their_permissions_and_links_are_followed() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = TempDir::new().unwrap();
+    let input = dir.path().join("in.lxt");
+    std::fs::write(&input, hex(ARRAY)).unwrap();
+    let decode_to = |out: &std::path::Path| {
+        luaxt()
+            .args(["decode", "--compact"])
+            .arg(&input)
+            .arg("-o")
+            .arg(out)
+            .assert()
+            .success();
+    };
+    let mode =
+        |path: &std::path::Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
+    // A new file gets what a file the tool creates gets anywhere else.
+    let fresh = dir.path().join("fresh.json");
+    decode_to(&fresh);
+    let usual = dir.path().join("usual");
+    std::fs::File::create(&usual).unwrap();
+    assert_eq!(mode(&fresh), mode(&usual));
+    // A private file stays private.
+    let private = dir.path().join("private.json");
+    std::fs::write(&private, "old").unwrap();
+    std::fs::set_permissions(&private, std::fs::Permissions::from_mode(0o600)).unwrap();
+    decode_to(&private);
+    assert_eq!(mode(&private), 0o600);
+    assert_eq!(std::fs::read_to_string(&private).unwrap(), "[10,20]\n");
+    // A symbolic link is written through, not replaced by a file.
+    let link = dir.path().join("link.json");
+    std::os::unix::fs::symlink(&private, &link).unwrap();
+    std::fs::write(&private, "old").unwrap();
+    decode_to(&link);
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert_eq!(std::fs::read_to_string(&private).unwrap(), "[10,20]\n");
+}

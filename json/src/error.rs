@@ -21,11 +21,14 @@ pub enum ErrorKind {
     NotPlain,
     /// JSON that is not the typed notation of §7 (or not its one spelling).
     NotTyped,
+    /// The text could not be written: the writer's own error (a full
+    /// disk, a closed pipe).
+    Io,
 }
 
 impl ErrorKind {
     /// A stable snake_case name, for scripts and other languages
-    /// (`invalid_json`, `cannot_encode`, `not_plain`, `not_typed`).
+    /// (`invalid_json`, `cannot_encode`, `not_plain`, `not_typed`, `io`).
     ///
     /// ```
     /// use luaxt_json::{Dialect, ErrorKind, json_to_lxt};
@@ -39,6 +42,7 @@ impl ErrorKind {
             ErrorKind::CannotEncode(_) => "cannot_encode",
             ErrorKind::NotPlain => "not_plain",
             ErrorKind::NotTyped => "not_typed",
+            ErrorKind::Io => "io",
         }
     }
 }
@@ -57,6 +61,11 @@ impl Error {
             kind,
             message: message.to_string(),
         }
+    }
+
+    /// An `io` error: the writer failed with `cause`.
+    pub(crate) fn io(cause: impl fmt::Display) -> Error {
+        Error::new(ErrorKind::Io, format_args!("cannot write: {cause}"))
     }
 
     /// The class of the error.

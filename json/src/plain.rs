@@ -36,6 +36,7 @@
 
 use std::cell::RefCell;
 use std::fmt;
+use std::io;
 
 use luaxt_format::{Table, ValueRef};
 use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
@@ -234,7 +235,8 @@ pub fn to_plain(value: &ValueRef<'_>) -> Result<serde_json::Value> {
 /// Writes an LXT value as plain JSON text to `out` (indented with
 /// `pretty`), as [`to_plain`] then `serde_json` would, without building
 /// the JSON value first: the text is the only copy. On error `out` keeps
-/// what was written before the value that has no plain form.
+/// what was written before the value that has no plain form (`not_plain`)
+/// or before the writer failed (`io`).
 ///
 /// ```
 /// use luaxt_format::{Table, Value};
@@ -244,7 +246,7 @@ pub fn to_plain(value: &ValueRef<'_>) -> Result<serde_json::Value> {
 /// assert_eq!(text, br#"{"b":2.5}"#);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-pub fn write_plain(value: &ValueRef<'_>, out: &mut Vec<u8>, pretty: bool) -> Result<()> {
+pub fn write_plain<W: io::Write>(value: &ValueRef<'_>, out: W, pretty: bool) -> Result<()> {
     let failure = RefCell::new(None);
     let plain = Plain {
         value,
@@ -272,6 +274,7 @@ fn failed(e: serde_json::Error, failure: Failure) -> Error {
             ErrorKind::NotPlain,
             format!("at {}: {why}: {HINT}", way_out.path()),
         ),
+        None if e.is_io() => Error::io(e),
         None => Error::new(ErrorKind::NotPlain, e.to_string()),
     }
 }

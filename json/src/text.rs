@@ -2,6 +2,8 @@
 //! `luaxt encode`, `luaxt run --input` and the inspector page share, and
 //! an LXT value to JSON text, as `luaxt decode` and `luaxt run` write it.
 
+use std::io;
+
 use luaxt_format::{Limits, ValueRef};
 
 use crate::error::{Error, ErrorKind, Result};
@@ -61,9 +63,8 @@ pub fn json_to_lxt(text: &str, name: &str, dialect: Dialect, limits: &Limits) ->
 }
 
 /// `value` as JSON text of `dialect`, indented unless `compact`, with a
-/// final newline: what `luaxt decode` and `luaxt run` write. Plain JSON
-/// is written straight from the value ([`crate::write_plain`]); the typed
-/// notation goes through its JSON tree.
+/// final newline: what `luaxt decode` and `luaxt run` write, gathered in
+/// memory ([`write_json_text`] writes it to a writer).
 ///
 /// ```
 /// use luaxt_format::Value;
@@ -79,19 +80,81 @@ pub fn json_to_lxt(text: &str, name: &str, dialect: Dialect, limits: &Limits) ->
 /// ```
 pub fn json_text(value: &ValueRef<'_>, dialect: Dialect, compact: bool) -> Result<Vec<u8>> {
     let mut text = Vec::new();
+    write_json_text(value, dialect, compact, &mut text)?;
+    Ok(text)
+}
+
+/// Writes the text [`json_text`] gives to `out`. Plain JSON is written
+/// straight from the value ([`crate::write_plain`]); the typed notation
+/// goes through its JSON tree. On error (`not_plain`, `io`) `out` holds
+/// the text up to it: a caller that must not leave half a document
+/// writes to a temporary place first.
+///
+/// ```
+/// use luaxt_format::Value;
+/// use luaxt_json::{Dialect, write_json_text};
+/// let mut out = Vec::new();
+/// write_json_text(&Value::Int(7).as_value_ref(), Dialect::Plain, true, &mut out)?;
+/// write_json_text(&Value::Int(7).as_value_ref(), Dialect::Typed, true, &mut out)?;
+/// assert_eq!(out, b"7\n{\"int\":\"7\"}\n");
+/// # Ok::<(), luaxt_json::Error>(())
+/// ```
+pub fn write_json_text<W: io::Write>(
+    value: &ValueRef<'_>,
+    dialect: Dialect,
+    compact: bool,
+    mut out: W,
+) -> Result<()> {
     match dialect {
-        Dialect::Plain => crate::write_plain(value, &mut text, !compact)?,
+        Dialect::Plain => crate::write_plain(value, &mut out, !compact)?,
         Dialect::Typed => {
-            // Every value has a typed form: its text cannot fail.
+            // Every value has a typed form: only the writer can fail.
             let json = crate::value_to_typed(&value.to_owned());
-            let typed = if compact {
-                json.to_string()
+            let written = if compact {
+                serde_json::to_writer(&mut out, &json)
             } else {
-                format!("{json:#}")
+                serde_json::to_writer_pretty(&mut out, &json)
             };
-            text.extend_from_slice(typed.as_bytes());
+            written.map_err(Error::io)?;
         }
     }
-    text.push(b'\n');
-    Ok(text)
+    out.write_all(b"\n").map_err(Error::io)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use luaxt_format::Value;
+
+    /// Takes `room` bytes, then fails.
+    struct Full {
+        room: usize,
+    }
+
+    impl io::Write for Full {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            if self.room == 0 {
+                return Err(io::Error::new(io::ErrorKind::StorageFull, "full"));
+            }
+            let n = buf.len().min(self.room);
+            self.room -= n;
+            Ok(n)
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_failing_writer_is_an_io_error_not_a_plain_json_one() {
+        let value = Value::from("a string longer than the room");
+        for dialect in [Dialect::Plain, Dialect::Typed] {
+            for room in [0, 5, 20] {
+                let err = write_json_text(&value.as_value_ref(), dialect, true, Full { room })
+                    .unwrap_err();
+                assert_eq!(err.kind(), ErrorKind::Io, "{dialect:?}, room {room}");
+                assert!(err.message().contains("full"), "{}", err.message());
+            }
+        }
+    }
 }
