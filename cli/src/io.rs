@@ -81,8 +81,9 @@ pub fn read_lxt(path: Option<&Path>, hex: bool) -> Result<Vec<u8>> {
 /// JSON form, a full disk) leaves the file as it was. The new file keeps
 /// the old one's permissions, or gets those a new file gets. Anything
 /// else (stdout, a pipe, a device, a symbolic link, which a rename would
-/// replace instead of following) gets the whole output at once, gathered
-/// in memory first.
+/// replace instead of following, or a file in a directory where no new
+/// file can be made) gets the whole output at once, gathered in memory
+/// first.
 #[derive(Debug, Clone)]
 pub struct Output {
     path: Option<PathBuf>,
@@ -103,14 +104,17 @@ impl Output {
     /// Writes what `write` writes to the [`Sink`]; nothing at all if it
     /// fails.
     pub fn write_with(&self, write: impl FnOnce(&mut Sink) -> Result<()>) -> Result<()> {
-        match &self.path {
-            Some(path) if is_replaceable(path) => replace(path, write),
-            _ => {
-                let mut sink = Sink::in_memory();
-                write(&mut sink)?;
-                self.write_in_place(&sink.buf)
-            }
+        if let Some(path) = &self.path
+            && is_replaceable(path)
+            // A directory no file can be added to still lets a file in
+            // it be written in place, as below.
+            && let Ok(temp) = temp_file_beside(path)
+        {
+            return replace(path, temp, write);
         }
+        let mut sink = Sink::in_memory();
+        write(&mut sink)?;
+        self.write_in_place(&sink.buf)
     }
 
     /// Writes all of `bytes`.
@@ -143,12 +147,9 @@ fn is_replaceable(path: &Path) -> bool {
     }
 }
 
-/// Writes through a temporary file in `path`'s directory, renamed over
-/// `path` once `write` succeeded; on any error the temporary file goes.
-/// An error of the file itself is reported as the file's, whatever
-/// `write` made of it; any other error of `write` is passed on as it is.
-fn replace(path: &Path, write: impl FnOnce(&mut Sink) -> Result<()>) -> Result<()> {
-    let context = || format!("cannot write {}", path.display());
+/// A new file in `path`'s directory, with `path`'s permissions if it
+/// exists, else those a new file gets.
+fn temp_file_beside(path: &Path) -> io::Result<tempfile::NamedTempFile> {
     let dir = match path.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir,
         _ => Path::new("."),
@@ -162,12 +163,23 @@ fn replace(path: &Path, write: impl FnOnce(&mut Sink) -> Result<()>) -> Result<(
         // system applies when the file is created.
         builder.permissions(fs::Permissions::from_mode(0o666));
     }
-    let temp = builder.tempfile_in(dir).with_context(context)?;
+    let temp = builder.tempfile_in(dir)?;
     if let Ok(meta) = fs::metadata(path) {
-        temp.as_file()
-            .set_permissions(meta.permissions())
-            .with_context(context)?;
+        temp.as_file().set_permissions(meta.permissions())?;
     }
+    Ok(temp)
+}
+
+/// Writes through `temp`, renamed over `path` once `write` succeeded; on
+/// any error `temp` goes. An error of the file itself is reported as the
+/// file's, whatever `write` made of it; any other error of `write` is
+/// passed on as it is.
+fn replace(
+    path: &Path,
+    temp: tempfile::NamedTempFile,
+    write: impl FnOnce(&mut Sink) -> Result<()>,
+) -> Result<()> {
+    let context = || format!("cannot write {}", path.display());
     let mut sink = Sink {
         buf: Vec::with_capacity(Sink::CHUNK),
         file: Some(temp),

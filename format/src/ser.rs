@@ -73,6 +73,30 @@ impl ser::Error for Error {
 /// assert_eq!(table.get(&"label".into()), None);
 /// # Ok::<(), luaxt_format::Error>(())
 /// ```
+///
+/// **Speed.** A struct's fields are written in canonical key order:
+/// shorter names first, names of one length in byte order. Fields
+/// declared in another order are moved into it at the end of each value,
+/// which is most of what this serializer does beyond a format without
+/// that rule (about 15 % of the instructions on the crate's benchmark
+/// records). Declaring the fields in canonical order skips the move; the
+/// bytes are the same either way.
+///
+/// ```
+/// use serde::Serialize;
+///
+/// #[derive(Serialize)]
+/// struct AsWritten { name: String, id: u32, tags: Vec<String> }
+/// // The same fields in canonical order: "id" (2 bytes), then "name" and
+/// // "tags" (4 bytes each, in byte order).
+/// #[derive(Serialize)]
+/// struct Canonical { id: u32, name: String, tags: Vec<String> }
+///
+/// let a = AsWritten { name: "x".into(), id: 7, tags: vec![] };
+/// let c = Canonical { id: 7, name: "x".into(), tags: vec![] };
+/// assert_eq!(luaxt_format::to_vec(&a)?, luaxt_format::to_vec(&c)?);
+/// # Ok::<(), luaxt_format::Error>(())
+/// ```
 pub fn to_vec<T: ?Sized + Serialize>(value: &T) -> Result<Vec<u8>> {
     to_vec_with(value, &Limits::DEFAULT)
 }
