@@ -39,4 +39,4 @@ pub use error::{Error, ErrorKind, Result};
 pub use plain::{MAX_NESTING, parse, to_plain, write_plain};
 pub use text::{Dialect, json_text, json_to_lxt, write_json_text};
 pub use transcode::plain_to_lxt;
-pub use typed::{typed_to_value, value_to_typed};
+pub use typed::{typed_to_value, value_to_typed, write_typed};

@@ -84,11 +84,10 @@ pub fn json_text(value: &ValueRef<'_>, dialect: Dialect, compact: bool) -> Resul
     Ok(text)
 }
 
-/// Writes the text [`json_text`] gives to `out`. Plain JSON is written
-/// straight from the value ([`crate::write_plain`]); the typed notation
-/// goes through its JSON tree. On error (`not_plain`, `io`) `out` holds
-/// the text up to it: a caller that must not leave half a document
-/// writes to a temporary place first.
+/// Writes the text [`json_text`] gives to `out`, straight from the value
+/// ([`crate::write_plain`], [`crate::write_typed`]): no JSON tree. On
+/// error (`not_plain`, `io`) `out` holds the text up to it: a caller that
+/// must not leave half a document writes to a temporary place first.
 ///
 /// ```
 /// use luaxt_format::Value;
@@ -107,16 +106,8 @@ pub fn write_json_text<W: io::Write>(
 ) -> Result<()> {
     match dialect {
         Dialect::Plain => crate::write_plain(value, &mut out, !compact)?,
-        Dialect::Typed => {
-            // Every value has a typed form: only the writer can fail.
-            let json = crate::value_to_typed(&value.to_owned());
-            let written = if compact {
-                serde_json::to_writer(&mut out, &json)
-            } else {
-                serde_json::to_writer_pretty(&mut out, &json)
-            };
-            written.map_err(Error::io)?;
-        }
+        // Every value has a typed form: only the writer can fail.
+        Dialect::Typed => crate::write_typed(value, &mut out, !compact)?,
     }
     out.write_all(b"\n").map_err(Error::io)
 }

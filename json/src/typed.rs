@@ -7,8 +7,11 @@
 //! `{"table": {"array": [...], "hash": [[k, v], ...]}}` (canonical order) ·
 //! `{"ref": 7}`.
 
-use luaxt_format::{Table, Value, float_bits};
-use serde_json::{Value as Json, json};
+use std::io;
+
+use luaxt_format::{Table, Value, ValueRef, float_bits};
+use serde::ser::{Serialize, SerializeMap, Serializer};
+use serde_json::Value as Json;
 
 use crate::error::{Error, ErrorKind, Result};
 
@@ -21,34 +24,91 @@ use crate::error::{Error, ErrorKind, Result};
 /// assert_eq!(value_to_typed(&Value::Float(1.5)).to_string(), r#"{"float":"0x3ff8000000000000"}"#);
 /// ```
 pub fn value_to_typed(value: &Value) -> Json {
-    match value {
-        Value::Nil => Json::Null,
-        Value::Bool(b) => Json::Bool(*b),
-        Value::Int(i) => json!({ "int": i.to_string() }),
-        Value::Float(f) => json!({ "float": format!("0x{:016x}", float_bits(*f)) }),
-        Value::Str(s) => json!({ "str": s }),
-        Value::Bytes(b) => json!({ "bytes": hex::encode(b) }),
-        Value::Ref(id) => json!({ "ref": id }),
-        Value::Table(t) => {
-            let array = t.array().iter().map(value_to_typed).collect();
-            let hash = t
-                .hash()
-                .iter()
-                .map(|(k, v)| Json::Array(vec![value_to_typed(k), value_to_typed(v)]))
-                .collect();
-            // Built by hand: `json!` would serialize (deep-copy) the parts.
-            let mut parts = serde_json::Map::new();
-            parts.insert("array".into(), Json::Array(array));
-            parts.insert("hash".into(), Json::Array(hash));
-            object("table", Json::Object(parts))
+    match serde_json::to_value(Typed(&value.as_value_ref())) {
+        Ok(json) => json,
+        // The view writes only maps with string keys and no custom errors:
+        // the two things `to_value` refuses.
+        Err(e) => unreachable!("typed JSON is always a JSON value: {e}"),
+    }
+}
+
+/// Writes the typed JSON of `value` (§7) as text to `out` (indented with
+/// `pretty`), as [`value_to_typed`] then `serde_json` would, without
+/// building the JSON value: only the writer can fail (`io`).
+///
+/// ```
+/// use luaxt_format::{Table, Value};
+/// let value = Value::Table(Table::from_array(vec![Value::Bool(true)]));
+/// let mut text = Vec::new();
+/// luaxt_json::write_typed(&value.as_value_ref(), &mut text, false)?;
+/// assert_eq!(text, br#"{"table":{"array":[true],"hash":[]}}"#);
+/// # Ok::<(), luaxt_json::Error>(())
+/// ```
+pub fn write_typed<W: io::Write>(value: &ValueRef<'_>, out: W, pretty: bool) -> Result<()> {
+    let written = if pretty {
+        serde_json::to_writer_pretty(out, &Typed(value))
+    } else {
+        serde_json::to_writer(out, &Typed(value))
+    };
+    written.map_err(Error::io)
+}
+
+/// A value as typed JSON: the LXT → typed JSON rules, in one place for
+/// [`value_to_typed`] and [`write_typed`].
+struct Typed<'v, 'a>(&'v ValueRef<'a>);
+
+impl Serialize for Typed<'_, '_> {
+    fn serialize<S: Serializer>(&self, s: S) -> core::result::Result<S::Ok, S::Error> {
+        match self.0 {
+            ValueRef::Nil => s.serialize_unit(),
+            ValueRef::Bool(b) => s.serialize_bool(*b),
+            ValueRef::Int(i) => one_entry(s, "int", &i.to_string()),
+            ValueRef::Float(f) => one_entry(s, "float", &format!("0x{:016x}", float_bits(*f))),
+            ValueRef::Str(text) => one_entry(s, "str", text),
+            ValueRef::Bytes(b) => one_entry(s, "bytes", &hex::encode(b)),
+            ValueRef::Ref(id) => one_entry(s, "ref", id),
+            ValueRef::Table(t) => one_entry(s, "table", &TypedTable(t)),
         }
     }
 }
 
-fn object(key: &str, value: Json) -> Json {
-    let mut map = serde_json::Map::new();
-    map.insert(key.into(), value);
-    Json::Object(map)
+/// A table's `{"array": [...], "hash": [[k, v], ...]}`.
+struct TypedTable<'v, 'a>(&'v Table<ValueRef<'a>>);
+
+impl Serialize for TypedTable<'_, '_> {
+    fn serialize<S: Serializer>(&self, s: S) -> core::result::Result<S::Ok, S::Error> {
+        let mut parts = s.serialize_map(Some(2))?;
+        parts.serialize_entry("array", &Elements(self.0.array()))?;
+        parts.serialize_entry("hash", &Entries(self.0.hash()))?;
+        parts.end()
+    }
+}
+
+struct Elements<'v, 'a>(&'v [ValueRef<'a>]);
+
+impl Serialize for Elements<'_, '_> {
+    fn serialize<S: Serializer>(&self, s: S) -> core::result::Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.iter().map(Typed))
+    }
+}
+
+struct Entries<'v, 'a>(&'v [(ValueRef<'a>, ValueRef<'a>)]);
+
+impl Serialize for Entries<'_, '_> {
+    fn serialize<S: Serializer>(&self, s: S) -> core::result::Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.iter().map(|(k, v)| (Typed(k), Typed(v))))
+    }
+}
+
+/// `{key: value}`.
+fn one_entry<S: Serializer, T: Serialize + ?Sized>(
+    s: S,
+    key: &str,
+    value: &T,
+) -> core::result::Result<S::Ok, S::Error> {
+    let mut map = s.serialize_map(Some(1))?;
+    map.serialize_entry(key, value)?;
+    map.end()
 }
 
 /// The value of typed JSON (§7). Only the one spelling of §7.3 is read:
@@ -274,6 +334,37 @@ mod tests {
             let text = value_to_typed(&value).to_string();
             let back = typed_to_value(&serde_json::from_str(&text).expect("valid JSON"));
             assert_eq!(back, Ok(value), "{text}");
+        }
+    }
+
+    #[test]
+    fn write_typed_writes_what_value_to_typed_gives() {
+        let mut t = Table::from_array(vec![Value::Float(f64::NAN), Value::Nil]);
+        t.insert(Value::Int(-3), Value::Bytes(vec![0, 0xff]))
+            .expect("valid key");
+        t.insert("nested".into(), Value::Table(Table::from_array(vec![])))
+            .expect("valid key");
+        let values = [
+            Value::Nil,
+            Value::Bool(false),
+            Value::Int(i64::MAX),
+            Value::Float(1e300),
+            Value::Str("tab\t \"q\" \u{e9}".into()),
+            Value::Ref(u32::MAX),
+            Value::Table(t),
+        ];
+        for value in &values {
+            let json = value_to_typed(value);
+            for pretty in [false, true] {
+                let mut text = Vec::new();
+                write_typed(&value.as_value_ref(), &mut text, pretty).expect("a Vec takes it");
+                let expected = if pretty {
+                    serde_json::to_string_pretty(&json).expect("JSON")
+                } else {
+                    json.to_string()
+                };
+                assert_eq!(String::from_utf8(text).expect("UTF-8"), expected);
+            }
         }
     }
 }
