@@ -135,7 +135,7 @@ impl<'a> Build<'a> for Walked<'a> {
     }
 }
 
-/// Where the entries of one table are ([`Parser::spans`]), as offsets from
+/// Where the entries of one table are (`Parser::spans`), as offsets from
 /// its `0x06` tag.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TableSpans {

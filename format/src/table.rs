@@ -10,7 +10,7 @@ use crate::scalar::Scalar;
 use crate::{Error, Tag};
 
 /// What the generic table, parser and writer need from a value type.
-/// Sealed: implemented by [`Value`] and [`ValueRef`] only.
+/// Sealed: implemented by [`Value`](crate::Value) and [`ValueRef`](crate::ValueRef) only.
 pub trait Element: Sized + Clone + sealed::Sealed {
     /// The tag this value encodes with.
     fn tag(&self) -> Tag;

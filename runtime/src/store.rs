@@ -15,7 +15,7 @@
 ///
 /// Inside a Lua metamethod a store error becomes a Lua error with this
 /// message (scripts can catch it with `pcall`); from the host API it comes
-/// back as [`Error::Store`].
+/// back as [`Error::Store`](crate::Error::Store).
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum StoreError {
