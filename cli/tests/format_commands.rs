@@ -500,6 +500,17 @@ fn the_example_data_set_round_trips_byte_for_byte() {
         .stdout
         .clone();
     assert!(back == std::fs::read(&data).unwrap());
+    // To a file the text goes out a megabyte at a time: the same bytes.
+    let json = dir.path().join("data.json");
+    luaxt()
+        .args(["decode", "--compact"])
+        .arg(&lxt)
+        .arg("-o")
+        .arg(&json)
+        .assert()
+        .success();
+    assert!(back.len() > 2 << 20, "the text spans chunks");
+    assert!(std::fs::read(&json).unwrap() == back);
 }
 
 /// About 3 MB of JSON records (each about 60 bytes of JSON, 90 of LXT).
