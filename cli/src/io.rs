@@ -224,7 +224,9 @@ impl Sink {
         let Some(file) = &mut self.file else {
             return Ok(());
         };
-        let result = file.write_all(&self.buf);
+        // Through the `File`: tempfile's own writer would add the
+        // temporary file's name, which the user never sees otherwise.
+        let result = file.as_file_mut().write_all(&self.buf);
         self.buf.clear();
         if let Err(e) = &result
             && self.error.is_none()

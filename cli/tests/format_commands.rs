@@ -741,6 +741,58 @@ fn output_that_cannot_be_written_is_an_io_error() {
     }
 }
 
+/// A file system that fills up half-way through the output: the process's
+/// file size limit (`RLIMIT_FSIZE`, with `SIGXFSZ` ignored so a write past
+/// it fails with `EFBIG` instead of killing the process) lets the first
+/// megabyte chunk through and stops the second. The error is the output
+/// file's, the old file stays whole and the temporary file goes.
+#[cfg(unix)]
+#[test]
+fn a_file_that_fills_up_half_way_keeps_its_old_contents() {
+    use std::os::unix::process::CommandExt;
+    const LIMIT: u64 = 1_500_000;
+    let dir = TempDir::new().unwrap();
+    let input = dir.path().join("in.lxt");
+    let out = dir.path().join("out.json");
+    // An array of 3 000 strings of 1 000 bytes: about 3 MB of JSON.
+    let (n, len) = (3_000u32, 1_000u32);
+    let mut lxt = vec![0x06];
+    lxt.extend_from_slice(&n.to_le_bytes());
+    for _ in 0..n {
+        lxt.push(0x04);
+        lxt.extend_from_slice(&len.to_le_bytes());
+        lxt.extend(std::iter::repeat_n(b'a', len as usize));
+    }
+    lxt.extend_from_slice(&0u32.to_le_bytes());
+    std::fs::write(&input, &lxt).unwrap();
+    std::fs::write(&out, "the old output\n").unwrap();
+    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("luaxt"));
+    cmd.arg("decode").arg(&input).arg("-o").arg(&out);
+    // SAFETY: between fork and exec only async-signal-safe calls are
+    // made (setrlimit, signal), and no memory is allocated.
+    unsafe {
+        cmd.pre_exec(|| {
+            let limit = libc::rlimit {
+                rlim_cur: LIMIT,
+                rlim_max: LIMIT,
+            };
+            if libc::setrlimit(libc::RLIMIT_FSIZE, &limit) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+            Ok(())
+        });
+    }
+    Command::from_std(cmd)
+        .assert()
+        .code(3)
+        .stderr(contains(format!("cannot write {}: ", out.display())))
+        // The temporary file is not named: it is gone.
+        .stderr(contains(".luaxt-").not());
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), "the old output\n");
+    assert_eq!(names_in(dir.path()), ["in.lxt", "out.json"]);
+}
+
 #[cfg(unix)]
 #[test]
 fn output_files_keep_their_permissions_and_links_are_followed() {
