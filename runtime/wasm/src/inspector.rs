@@ -51,18 +51,26 @@ pub fn document(bytes: &[u8], strict: bool, width: usize) -> String {
             Ok(canonical) => out.insert("canonicalHex".into(), hex::encode(canonical).into()),
             Err(e) => out.insert("canonicalError".into(), e.to_string().into()),
         };
-        let typed = luaxt_json::value_to_typed(&value.to_owned());
-        out.insert("typed".into(), pretty(&typed).into());
-        match luaxt_json::to_plain(&value) {
-            Ok(plain) => out.insert("plain".into(), pretty(&plain).into()),
+        // Written straight from the value, as `luaxt decode` writes them.
+        // Every value has a typed form, and a `Vec` takes every write.
+        let mut typed = Vec::new();
+        let typed = match luaxt_json::write_typed(&value, &mut typed, true) {
+            Ok(()) => text(typed),
+            Err(e) => format!("({})", e.message()),
+        };
+        out.insert("typed".into(), typed.into());
+        let mut plain = Vec::new();
+        match luaxt_json::write_plain(&value, &mut plain, true) {
+            Ok(()) => out.insert("plain".into(), text(plain).into()),
             Err(e) => out.insert("plainError".into(), e.message().into()),
         };
     }
     Json::Object(out).to_string()
 }
 
-fn pretty(json: &Json) -> String {
-    serde_json::to_string_pretty(json).unwrap_or_else(|e| format!("({e})"))
+/// JSON text serde_json wrote (always UTF-8).
+fn text(bytes: Vec<u8>) -> String {
+    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
 /// JSON text to LXT bytes as `luaxt encode` converts it (plain JSON, or
