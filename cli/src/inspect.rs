@@ -51,7 +51,7 @@ pub fn run(args: &InspectArgs) -> Result<ExitStatus> {
     if crate::state::is_snapshot(&bytes) {
         let stdout = io::stdout();
         let mut out = io::BufWriter::new(stdout.lock());
-        let status = crate::state::dump(&bytes, args.width, &mut out)?;
+        let status = crate::state::dump(&bytes, &args.limits.limits(), args.width, &mut out)?;
         out.flush()?;
         return Ok(status);
     }

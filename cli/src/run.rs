@@ -9,8 +9,8 @@ use anyhow::{Context, Result, anyhow};
 use clap::Args;
 use luaxt_runtime::persist;
 use luaxt_runtime::{
-    Error as RtError, HOME_ID, InputMode, LimitKind, Limits, MemoryStore, Runtime, Store,
-    StoreError,
+    Error as RtError, HOME_ID, InputMode, LimitKind, Limits, MemoryStore, Runtime, SnapshotError,
+    Store, StoreError,
 };
 
 use crate::limits::parse_bytes;
@@ -242,17 +242,41 @@ fn run_script(args: &RunArgs, state: Option<&Path>) -> Result<ExitStatus> {
     let text = luaxt_json::json_text(&output.as_value_ref(), dialect, args.compact)
         .context("_io.output cannot be written as plain JSON (the state file was not changed)")?;
 
-    if let Some(path) = state {
-        let home_empty = runtime
-            .store()
-            .next(HOME_ID, None)
-            .map(|entry| entry.is_none())
-            .unwrap_or(false);
-        if state_existed || !home_empty {
-            runtime.save_state(path).map_err(|e| state_error(path, e))?;
+    // The output goes first and the state last: a run whose output
+    // cannot be written leaves the state as it was, so running it again
+    // neither loses that output nor applies the script's update twice.
+    // (Saved first, the state would move on with the output lost.)
+    let snapshot = match state {
+        Some(path) => {
+            let home_empty = runtime
+                .store()
+                .next(HOME_ID, None)
+                .map(|entry| entry.is_none())
+                .unwrap_or(false);
+            (state_existed || !home_empty)
+                .then(|| runtime.snapshot().map(|bytes| (path, bytes)))
+                .transpose()
+                .map_err(|e| state_error(path, e))?
         }
+        None => None,
+    };
+    cli_io::Output::new(args.output.clone())
+        .write(&text)
+        .map_err(|e| match &snapshot {
+            Some((path, _)) => e.context(format!(
+                "the output could not be written, so state file {} was not changed",
+                path.display()
+            )),
+            None => e,
+        })?;
+    if let Some((path, bytes)) = snapshot {
+        persist::write_atomic(path, &bytes).map_err(|e| {
+            anyhow::Error::new(e).context(format!(
+                "state file {}: not saved (the output was written)",
+                path.display()
+            ))
+        })?;
     }
-    cli_io::Output::new(args.output.clone()).write(&text)?;
     Ok(ExitStatus::Ok)
 }
 
@@ -287,6 +311,15 @@ fn skip_shebang(code: &str) -> &str {
 fn state_error(path: &Path, e: RtError) -> anyhow::Error {
     match e {
         RtError::Io(io) => anyhow::Error::new(io).context(format!("state file {}", path.display())),
+        RtError::Snapshot(SnapshotError::OverLimit {
+            table,
+            what,
+            reason,
+            ..
+        }) => anyhow!(
+            "state file {}: table {table}: a {what} is over this run's --max-depth or --max-size ({reason}): give the limits of the run that saved it",
+            path.display()
+        ),
         other => anyhow!("state file {}: {other}", path.display()),
     }
 }

@@ -5,7 +5,7 @@
 use std::io::Write;
 
 use anyhow::Result;
-use luaxt_format::{DecodeOptions, Notation, ValueRef};
+use luaxt_format::{DecodeOptions, Limits, Notation, ValueRef};
 use luaxt_runtime::snapshot;
 use luaxt_runtime::{HOME_ID, IO_ID};
 
@@ -19,9 +19,15 @@ pub fn is_snapshot(bytes: &[u8]) -> bool {
 /// The hint added to LXT errors on a snapshot file.
 pub const HINT: &str = "this is a luaxt state file (a snapshot, spec §12), not one LXT value: `luaxt inspect FILE` shows it";
 
-/// Dumps a snapshot: each table and its entries.
-pub fn dump(bytes: &[u8], width: usize, out: &mut impl Write) -> Result<ExitStatus> {
-    let tables = match snapshot::read(bytes) {
+/// Dumps a snapshot: each table and its entries, read under `limits`
+/// (`--max-depth`, `--max-size`: those of the run that wrote it).
+pub fn dump(
+    bytes: &[u8],
+    limits: &Limits,
+    width: usize,
+    out: &mut impl Write,
+) -> Result<ExitStatus> {
+    let tables = match snapshot::read_with(bytes, limits) {
         Ok(tables) => tables,
         Err(e) => {
             writeln!(out, "snapshot (spec §12), {} bytes", bytes.len())?;
@@ -46,7 +52,7 @@ pub fn dump(bytes: &[u8], width: usize, out: &mut impl Write) -> Result<ExitStat
         writeln!(out, "{name}: {} entries", table.entries.len())?;
         for (key, value) in &table.entries {
             // `snapshot::read` has checked both.
-            let options = DecodeOptions::new();
+            let options = DecodeOptions::new().limits(*limits);
             let (Ok(key), Ok(value)) = (options.decode_ref(key), options.decode_ref(value)) else {
                 continue;
             };

@@ -397,3 +397,108 @@ _home.n = n
          ({temps_left} of them during the save, leaving its temporary file), the rest after"
     );
 }
+
+/// A run whose output cannot be written leaves the state as it was: the
+/// output comes first and the state last, so running it again neither
+/// loses that output nor counts twice (before, the state moved on and the
+/// output was lost).
+#[test]
+fn a_run_whose_output_cannot_be_written_does_not_move_the_state_on() {
+    let dir = TempDir::new().unwrap();
+    let counter = script(
+        &dir,
+        "counter.lua",
+        "_home.n = (_home.n or 0) + 1\n_io.output = _home.n\n",
+    );
+    let state = dir.path().join("state");
+    let run = |extra: &[&str]| {
+        luaxt()
+            .arg("run")
+            .arg(&counter)
+            .arg("--state")
+            .arg(&state)
+            .arg("--compact")
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    assert!(run(&[]).status.success());
+    assert_eq!(counter_in(&state), 1);
+    let missing = dir.path().join("no-such-dir").join("out.json");
+    let failed = run(&["-o", missing.to_str().unwrap()]);
+    assert_eq!(failed.status.code(), Some(3));
+    let message = String::from_utf8_lossy(&failed.stderr);
+    assert!(
+        message.contains("state file") && message.contains("was not changed"),
+        "{message}"
+    );
+    assert_eq!(counter_in(&state), 1);
+    if Path::new("/dev/full").exists() {
+        let full = luaxt()
+            .arg("run")
+            .arg(&counter)
+            .arg("--state")
+            .arg(&state)
+            .stdout(File::create("/dev/full").unwrap())
+            .output()
+            .unwrap();
+        assert_eq!(full.status.code(), Some(3));
+        assert_eq!(counter_in(&state), 1);
+    }
+    let next = run(&[]);
+    assert!(next.status.success());
+    assert_eq!(String::from_utf8_lossy(&next.stdout).trim(), "2");
+}
+
+/// A state saved under a larger `--max-depth` loads again under it (it
+/// was read under the default limits, so the run that saved it could
+/// never load it), and under the default a clear error names the way out.
+#[test]
+fn a_state_saved_under_larger_limits_loads_under_them() {
+    let dir = TempDir::new().unwrap();
+    let deep = script(
+        &dir,
+        "deep.lua",
+        "local t = {} for i = 1, 200 do t = {t} end\n\
+         _home.deep = t\n_home.n = (_home.n or 0) + 1\n_io.output = _home.n\n",
+    );
+    let state = dir.path().join("state");
+    let run = |extra: &[&str]| {
+        luaxt()
+            .arg("run")
+            .arg(&deep)
+            .arg("--state")
+            .arg(&state)
+            .arg("--compact")
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    for expected in ["1", "2"] {
+        let out = run(&["--max-depth", "500"]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), expected);
+    }
+    let refused = run(&[]);
+    assert_eq!(refused.status.code(), Some(2));
+    let message = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        message.contains("over this run's --max-depth or --max-size"),
+        "{message}"
+    );
+    // `luaxt inspect` reads it under the limits it is given too.
+    let shown = luaxt()
+        .args(["inspect", "--max-depth", "500"])
+        .arg(&state)
+        .output()
+        .unwrap();
+    assert!(
+        shown.status.success(),
+        "{}",
+        String::from_utf8_lossy(&shown.stdout)
+    );
+}

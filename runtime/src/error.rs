@@ -57,6 +57,23 @@ pub enum SnapshotError {
     /// breaks a rule of spec §12 (order, duplicates, invalid LXT, …).
     #[error("invalid snapshot: {0}")]
     Invalid(String),
+    /// A key or value is valid LXT but deeper or longer than the format
+    /// limits it was read under: the snapshot was written under larger
+    /// ones, and reads back under those.
+    #[error(
+        "snapshot table {table}: a {what} is over the format limits it was read under ({reason}); read it under the limits it was written under"
+    )]
+    OverLimit {
+        /// The table that holds it.
+        table: u32,
+        /// `"key"` or `"value"`.
+        what: &'static str,
+        /// The limit: [`DepthExceeded`](luaxt_format::ErrorKind::DepthExceeded)
+        /// or [`LengthOverflow`](luaxt_format::ErrorKind::LengthOverflow).
+        kind: luaxt_format::ErrorKind,
+        /// The decoder's message, with the offset.
+        reason: String,
+    },
 }
 
 /// The error type of the host API.

@@ -445,8 +445,10 @@ impl<S: Store + 'static> Runtime<S> {
     /// completely first: if it is refused, nothing changes. Afterwards
     /// `_io` is empty and tables not in the snapshot are gone (Lua handles
     /// to them give "does not exist" errors; their ids are never reused).
+    /// Keys and values are read under this runtime's format limits
+    /// ([`Limits::format`]), the ones they were stored under.
     pub fn restore(&mut self, bytes: &[u8]) -> Result<()> {
-        let tables = snapshot::read(bytes)?;
+        let tables = snapshot::read_with(bytes, &self.limits.format)?;
         self.ext.invalidate_input();
         self.ext.store.borrow_mut().replace_all(tables)?;
         Ok(())

@@ -19,7 +19,7 @@
 
 use std::collections::{BTreeSet, VecDeque};
 
-use luaxt_format::{DecodeOptions, encode_key};
+use luaxt_format::{DecodeOptions, ErrorKind, Limits, encode_key};
 
 use crate::error::SnapshotError;
 use crate::store::{HOME_ID, Store, StoreResult, TableData, TableId};
@@ -134,7 +134,17 @@ impl<'a> Reader<'a> {
 /// ids not strictly ascending, a snapshot without `_home`, entries not in
 /// strictly ascending key order, a key that is not a canonical LXT key, a
 /// value that is not valid LXT or is nil, and bytes after the last table.
+/// Keys and values are read under the default LXT limits; a host that
+/// writes under other limits reads with [`read_with`].
 pub fn read(bytes: &[u8]) -> Result<Vec<TableData>, SnapshotError> {
+    read_with(bytes, &Limits::DEFAULT)
+}
+
+/// [`read`], with keys and values decoded under `limits`: a runtime reads
+/// its state under the limits its values were written under, so a value
+/// deeper or longer than the defaults that it was allowed to store comes
+/// back.
+pub fn read_with(bytes: &[u8], limits: &Limits) -> Result<Vec<TableData>, SnapshotError> {
     if bytes.len() < MAGIC.len() || bytes[..MAGIC.len()] != MAGIC {
         if bytes.len() < MAGIC.len() && MAGIC.starts_with(bytes) {
             return Err(SnapshotError::Truncated("magic"));
@@ -183,8 +193,8 @@ pub fn read(bytes: &[u8]) -> Result<Vec<TableData>, SnapshotError> {
             let key = r.take(key_len, "key")?;
             let value_len = r.u32("value length")? as usize;
             let value = r.take(value_len, "value")?;
-            check_key(id, key)?;
-            check_value(id, value)?;
+            check_key(id, key, limits)?;
+            check_value(id, value, limits)?;
             if entries
                 .last()
                 .is_some_and(|(last, _)| key <= last.as_slice())
@@ -209,11 +219,40 @@ pub fn read(bytes: &[u8]) -> Result<Vec<TableData>, SnapshotError> {
     Ok(tables)
 }
 
-fn check_key(id: TableId, key: &[u8]) -> Result<(), SnapshotError> {
+/// The error of a key or value (`bytes`) the decoder refused under
+/// `limits`: over them, or not LXT at all. A length is over the size
+/// limit only when the whole document is: inside a document no longer
+/// than the limit, a length that overflows overflows the bytes left.
+fn refused(
+    id: TableId,
+    what: &'static str,
+    bytes: &[u8],
+    limits: &Limits,
+    error: luaxt_format::Error,
+) -> SnapshotError {
+    let over_limit = match error.kind() {
+        ErrorKind::DepthExceeded => true,
+        ErrorKind::LengthOverflow => bytes.len() as u64 > limits.max_size,
+        _ => false,
+    };
+    if over_limit {
+        SnapshotError::OverLimit {
+            table: id,
+            what,
+            kind: error.kind(),
+            reason: error.to_string(),
+        }
+    } else {
+        SnapshotError::Invalid(format!("table {id}: {what} is not LXT: {error}"))
+    }
+}
+
+fn check_key(id: TableId, key: &[u8], limits: &Limits) -> Result<(), SnapshotError> {
     let invalid = |why: String| SnapshotError::Invalid(format!("table {id}: {why}"));
     let decoded = DecodeOptions::new()
+        .limits(*limits)
         .decode(key)
-        .map_err(|e| invalid(format!("key is not LXT: {e}")))?;
+        .map_err(|e| refused(id, "key", key, limits, e))?;
     let canonical = encode_key(&decoded).map_err(|e| invalid(format!("bad key: {e}")))?;
     if canonical != key {
         return Err(invalid("key is not in canonical form".into()));
@@ -221,10 +260,11 @@ fn check_key(id: TableId, key: &[u8]) -> Result<(), SnapshotError> {
     Ok(())
 }
 
-fn check_value(id: TableId, value: &[u8]) -> Result<(), SnapshotError> {
+fn check_value(id: TableId, value: &[u8], limits: &Limits) -> Result<(), SnapshotError> {
     let decoded = DecodeOptions::new()
+        .limits(*limits)
         .decode_ref(value)
-        .map_err(|e| SnapshotError::Invalid(format!("table {id}: value is not LXT: {e}")))?;
+        .map_err(|e| refused(id, "value", value, limits, e))?;
     if decoded.is_nil() {
         return Err(SnapshotError::Invalid(format!("table {id}: nil value")));
     }
@@ -270,6 +310,54 @@ mod tests {
         let bytes = write(&store).unwrap();
         assert_eq!(bytes, expected);
         assert_eq!(bytes.len(), 60);
+    }
+
+    /// A snapshot whose `_home` holds `key = value` (raw bytes).
+    fn holding(value: &[u8]) -> Vec<u8> {
+        let key = encode_key(&luaxt_format::Value::from("k")).unwrap();
+        encode_tables(&[TableData {
+            id: HOME_ID,
+            entries: vec![(key, value.to_vec())],
+        }])
+    }
+
+    #[test]
+    fn values_over_the_readers_limits_are_over_limit_and_read_under_the_writers() {
+        // {{{}}}: depth 3.
+        let mut deep = luaxt_format::Value::Table(luaxt_format::Table::new());
+        for _ in 0..2 {
+            deep = luaxt_format::Value::Table(luaxt_format::Table::from_array(vec![deep]));
+        }
+        let bytes = holding(&luaxt_format::encode(&deep).unwrap());
+        let shallow = Limits::DEFAULT.with_max_depth(2);
+        assert!(matches!(
+            read_with(&bytes, &shallow),
+            Err(SnapshotError::OverLimit {
+                table: 1,
+                what: "value",
+                kind: ErrorKind::DepthExceeded,
+                ..
+            })
+        ));
+        assert!(read_with(&bytes, &Limits::DEFAULT.with_max_depth(3)).is_ok());
+        // A 20-byte string over a 16-byte size limit.
+        let long = luaxt_format::encode(&luaxt_format::Value::from("x".repeat(20))).unwrap();
+        let small = Limits::DEFAULT.with_max_size(16);
+        assert!(matches!(
+            read_with(&holding(&long), &small),
+            Err(SnapshotError::OverLimit {
+                kind: ErrorKind::LengthOverflow,
+                ..
+            })
+        ));
+        // A length reaching past the value's bytes is damage, not a limit.
+        let mut cut = long.clone();
+        cut.truncate(10);
+        cut[1] = 9;
+        assert!(matches!(
+            read_with(&holding(&cut), &Limits::DEFAULT),
+            Err(SnapshotError::Invalid(_))
+        ));
     }
 
     #[test]
