@@ -137,8 +137,8 @@
 //! tables reachable from it, so tables no longer referenced do not pile up.
 //!
 //! ## Modules
-//! [`store`] (the host trait), [`memory_store`] ([`MemoryStore`]),
-//! [`input`] (input views), `lua/` (the Lua binding: sandbox and the limit
+//! [`store`] (the host trait), [`memory_store`] ([`MemoryStore`]; its
+//! array parts' holes in `array_holes`), [`input`] (input views), `lua/` (the Lua binding: sandbox and the limit
 //! hook, proxies, external tables, Lua ↔ LXT), `cancel` ([`CancelToken`]),
 //! `stream` ([`Runtime::process_stream`]), [`snapshot`] (the container),
 //! `persist` (atomic files), `prints` (print capture for the host),
@@ -147,6 +147,7 @@
 //! (`LuaRuntime`, the host store and input of spec §11) is the
 //! `luaxt-wasm` crate in `runtime/wasm`, over this crate's public API.
 
+mod array_holes;
 mod cancel;
 mod error;
 pub mod input;

@@ -3,6 +3,8 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::Bound;
 
+use crate::array_holes::Holes;
+
 use crate::store::{
     HOME_ID, IO_ID, Store, StoreError, StoreResult, TABLE_COST, TableData, TableId, entry_size,
     int_key, int_key_bytes,
@@ -104,6 +106,9 @@ struct MemTable {
     arr: Vec<Option<Val>>,
     /// Keys present in `arr`.
     arr_count: usize,
+    /// Positions absent from `arr`: the border and `next` find their way
+    /// past a run of them, or of present ones, without walking it.
+    holes: Holes,
     /// Every other key.
     entries: HashMap<Box<[u8]>, Val>,
     /// The keys of `entries`, in iteration order.
@@ -179,6 +184,7 @@ impl MemTable {
             debug_assert!(self.arr[k - 1].is_none());
             self.arr[k - 1] = Some(value);
             self.arr_count += 1;
+            self.holes.remove(k);
         } else {
             if self.arr.len() >= SPARSE_MIN && self.arr_count * 4 < self.arr.len() {
                 self.spill();
@@ -205,6 +211,7 @@ impl MemTable {
             Some(k) if k <= self.arr.len() => {
                 let old = self.arr[k - 1].take()?;
                 self.arr_count -= 1;
+                self.holes.insert(k);
                 old
             }
             Some(_) if self.hash_ints == 0 => return None,
@@ -237,7 +244,11 @@ impl MemTable {
 
     /// Moves the border past the key `border + 1` just added.
     fn advance_border(&mut self) {
-        self.border += 1;
+        // Up to the first hole after it, or the end of the array part.
+        self.border = match self.holes.first_after(self.border as usize + 1) {
+            Some(hole) => hole as u64 - 1,
+            None => self.arr.len() as u64,
+        };
         while self.has_index(self.border + 1) {
             self.border += 1;
         }
@@ -271,6 +282,7 @@ impl MemTable {
             }
         }
         self.arr_count = border;
+        self.holes.truncate(border);
     }
 
     /// The entry after `after` (the first for `None`): the array part in
@@ -289,10 +301,10 @@ impl MemTable {
                 }
             },
         };
-        for (i, slot) in self.arr.iter().enumerate().skip(start) {
-            if let Some(value) = slot {
-                return Some((position_key(i + 1).to_vec(), value.bytes().to_vec()));
-            }
+        if let Some(k) = self.holes.present_after(start, self.arr.len())
+            && let Some(value) = &self.arr[k - 1]
+        {
+            return Some((position_key(k).to_vec(), value.bytes().to_vec()));
         }
         let key = self.order.iter().next()?;
         Some((key.to_vec(), self.entries[key].bytes().to_vec()))

@@ -15,7 +15,6 @@ use crate::input::{InputMode, InputSource, LxtInput};
 use crate::limits::Limits;
 use crate::lua::ext_table::Ext;
 use crate::lua::sandbox::{self, Budget};
-use crate::lua::to_lxt::ToLxt;
 use crate::snapshot;
 use crate::store::{IO_ID, Store, StoreError, TableId};
 
@@ -60,7 +59,8 @@ impl<S: Store + 'static> Runtime<S> {
         }
         let budget = Rc::new(Budget::default());
         let lua = sandbox::new_lua(&limits, &budget).map_err(Error::from_lua)?;
-        let ext = crate::lua::install_ext(&lua, store, limits.format).map_err(Error::from_lua)?;
+        let ext = crate::lua::install_ext(&lua, store, &limits, Rc::clone(&budget))
+            .map_err(Error::from_lua)?;
         Ok(Runtime {
             lua,
             ext,
@@ -84,7 +84,7 @@ impl<S: Store + 'static> Runtime<S> {
         self.lua
             .set_memory_limit(limits.memory.unwrap_or(0))
             .map_err(Error::from_lua)?;
-        self.ext.set_format_limits(limits.format);
+        self.ext.set_limits(&limits);
         self.limits = limits;
         Ok(())
     }
@@ -127,11 +127,19 @@ impl<S: Store + 'static> Runtime<S> {
                 return Err(err);
             }
         };
-        ToLxt::new(&self.ext.handles, self.limits.format.max_depth)
-            .value(&value)
-            .map_err(|e| {
-                luaxt_format::Error::with_message(e.kind, e.describe(Some("return value"))).into()
-            })
+        // Bound and charged as a value the script stores: a returned table
+        // is converted inside the call's limits too.
+        self.ext.converter(&self.lua).value(&value).map_err(|e| {
+            if let Some(kind) = self.budget.tripped() {
+                return Error::Limit(kind);
+            }
+            let message = e.describe(Some("return value"));
+            if e.memory {
+                Error::Memory(message)
+            } else {
+                luaxt_format::Error::with_message(e.kind, message).into()
+            }
+        })
     }
 
     /// Sets the token that cancels this runtime's calls (`None`: calls

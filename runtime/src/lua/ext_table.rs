@@ -31,10 +31,12 @@ use luaxt_format::{DecodeOptions, Value, encode_into_with, encode_key};
 use mlua::{IntoLua, Lua, Table};
 
 use super::handles::Handles;
+use super::sandbox::Budget;
 use super::to_lua::{decode_to_lua, to_lua};
 use super::to_lxt::{ConvError, ToLxt, describe_key};
 use super::view::{VIEW_NAME, item_to_lua};
 use crate::input::ViewItem;
+use crate::limits::Limits;
 use crate::store::{HOME_ID, IO_ID, Store, StoreError, TableId};
 
 /// The encoded key `"input"` of `_io`.
@@ -66,6 +68,11 @@ pub(crate) struct Ext<S> {
     input_key: Vec<u8>,
     /// The raw metamethods' buffer for the value read or written.
     pub(crate) value_buf: RefCell<Vec<u8>>,
+    /// The instruction budget and deadline, charged with the store's work.
+    pub(crate) budget: Rc<Budget>,
+    /// The memory limit of the Lua heap: a value being stored is built in
+    /// host memory first, and may take what the limit leaves.
+    pub(crate) memory: Cell<Option<usize>>,
     /// What a raw metamethod hands to the safe one it falls back to.
     pub(crate) handoff: RefCell<Option<Handoff>>,
 }
@@ -84,25 +91,55 @@ impl<S: Store + 'static> Ext<S> {
     pub(crate) fn new(
         lua: &Lua,
         store: S,
-        limits: luaxt_format::Limits,
+        limits: &Limits,
+        budget: Rc<Budget>,
     ) -> mlua::Result<Rc<Ext<S>>> {
         let ext = Rc::new(Ext {
             store: RefCell::new(store),
             handles: Handles::new(lua)?,
-            limits: Cell::new(limits),
+            limits: Cell::new(limits.format),
             input_cache: RefCell::new(None),
             cache_input: Cell::new(false),
             input_key: input_key(),
             value_buf: value_buf(),
             handoff: RefCell::new(None),
+            budget,
+            memory: Cell::new(limits.memory),
         });
         ext.install(lua)?;
         Ok(ext)
     }
 
-    /// Replaces the LXT limits of values Lua reads and writes.
-    pub(crate) fn set_format_limits(&self, limits: luaxt_format::Limits) {
-        self.limits.set(limits);
+    /// Replaces the limits of values Lua reads and writes.
+    pub(crate) fn set_limits(&self, limits: &Limits) {
+        self.limits.set(limits.format);
+        self.memory.set(limits.memory);
+    }
+
+    /// A converter for a value the script stores or returns: bound by the
+    /// format limits, by the host memory the memory limit leaves, and
+    /// charged to the budget as it goes.
+    pub(crate) fn converter(&self, lua: &Lua) -> ToLxt<'_> {
+        let limits = self.limits.get();
+        let room = self
+            .memory
+            .get()
+            .map(|limit| limit.saturating_sub(lua.used_memory()));
+        ToLxt::new(&self.handles, limits.max_depth).within(limits.max_size, room, &self.budget)
+    }
+
+    /// Charges `bytes` of the store's work (a value copied in or out) to
+    /// the budget: an error once a limit has tripped.
+    pub(crate) fn charge(&self, bytes: usize) -> mlua::Result<()> {
+        self.budget
+            .charge_bytes(bytes)
+            .map_err(|kind| mlua::Error::runtime(kind.to_string()))
+    }
+
+    /// A stored value's bytes as a Lua value, its copy charged first.
+    pub(crate) fn decode(&self, lua: &Lua, bytes: &[u8]) -> mlua::Result<mlua::Value> {
+        self.charge(bytes.len())?;
+        decode_to_lua(lua, &self.handles, bytes, self.limits.get())
     }
 
     /// Forgets the decoded `_io.input`.
@@ -162,7 +199,7 @@ impl<S: Store + 'static> Ext<S> {
             .store
             .borrow()
             .read(id, &key, |bytes| match bytes {
-                Some(bytes) => decode_to_lua(lua, &self.handles, bytes, self.limits.get()),
+                Some(bytes) => self.decode(lua, bytes),
                 None => Ok(mlua::Value::Nil),
             })
             .map_err(store_error)??;
@@ -174,6 +211,7 @@ impl<S: Store + 'static> Ext<S> {
 
     pub(crate) fn new_index(
         &self,
+        lua: &Lua,
         proxy: &Table,
         key: &mlua::Value,
         value: &mlua::Value,
@@ -192,14 +230,10 @@ impl<S: Store + 'static> Ext<S> {
                 .map_err(store_error);
         }
         let fail = |e: ConvError| {
-            lua_error(format!(
-                "ext.table {id}: {}",
-                e.describe(Some(&describe_key(key)))
-            ))
+            let message = format!("ext.table {id}: {}", e.describe(Some(&describe_key(key))));
+            e.into_lua(message)
         };
-        let converted = ToLxt::new(&self.handles, self.limits.get().max_depth)
-            .value(value)
-            .map_err(fail)?;
+        let converted = self.converter(lua).value(value).map_err(fail)?;
         let mut bytes = Vec::new();
         encode_into_with(&converted, &mut bytes, &self.limits.get()).map_err(|e| {
             lua_error(format!(
@@ -239,7 +273,7 @@ impl<S: Store + 'static> Ext<S> {
             match found {
                 Some(value) => {
                     *cursor = Cursor::Sequence(i + 1);
-                    let value = decode_to_lua(lua, &self.handles, &value, self.limits.get())?;
+                    let value = self.decode(lua, &value)?;
                     return Ok((mlua::Value::Integer(i), value));
                 }
                 None => {
@@ -288,7 +322,7 @@ impl<S: Store + 'static> Ext<S> {
                 *after = Some(key);
                 continue;
             };
-            let lua_value = decode_to_lua(lua, &self.handles, &value, self.limits.get())?;
+            let lua_value = self.decode(lua, &value)?;
             *after = Some(key);
             return Ok((lua_key, lua_value));
         }
@@ -370,7 +404,7 @@ impl<S: Store + 'static> Ext<S> {
             .decode_ref(&key)
             .map_err(|e| lua_error(format!("stored key is not valid LXT: {e}")))?;
         let lua_key = to_lua(lua, &self.handles, &key)?;
-        let lua_value = decode_to_lua(lua, &self.handles, &value, self.limits.get())?;
+        let lua_value = self.decode(lua, &value)?;
         Ok((lua_key, lua_value))
     }
 
@@ -446,7 +480,7 @@ impl<S: Store + 'static> Ext<S> {
                 let bytes = source
                     .chunk(node, i as u64, n as u64)
                     .map_err(store_error)?;
-                let chunk = match decode_to_lua(lua, &ext.handles, &bytes, ext.limits.get())? {
+                let chunk = match ext.decode(lua, &bytes)? {
                     mlua::Value::Table(chunk) => chunk,
                     _ => {
                         return Err(lua_error(

@@ -36,9 +36,10 @@ use crate::store::Store;
 pub(crate) fn install_ext<S: Store + 'static>(
     lua: &Lua,
     store: S,
-    limits: luaxt_format::Limits,
+    limits: &crate::Limits,
+    budget: Rc<sandbox::Budget>,
 ) -> mlua::Result<Rc<ext_table::Ext<S>>> {
-    let ext = ext_table::Ext::new(lua, store, limits)?;
+    let ext = ext_table::Ext::new(lua, store, limits, budget)?;
     raw_ext::install(&ext, lua)?;
     Ok(ext)
 }

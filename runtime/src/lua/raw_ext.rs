@@ -40,7 +40,7 @@ use luaxt_format::{Limits, float_bits};
 use mlua::{Lua, Table, ffi};
 
 use super::ext_table::{Ext, Handoff, store_error, take_handoff, trim};
-use super::to_lua::decode_to_lua;
+use super::sandbox::record_work;
 use crate::store::{IO_ID, Store, TableId};
 
 /// Longest key the raw functions encode, in bytes.
@@ -92,7 +92,7 @@ pub(crate) fn install<S: Store + 'static>(ext_rc: &Rc<Ext<S>>, lua: &Lua) -> mlu
             Some(Handoff::Error(e)) => Err(store_error(e)),
             Some(Handoff::Value) => {
                 let mut bytes = ext.value_buf.borrow_mut();
-                let value = decode_to_lua(lua, &ext.handles, &bytes, ext.limits.get());
+                let value = ext.decode(lua, &bytes);
                 trim(&mut bytes);
                 value
             }
@@ -102,9 +102,10 @@ pub(crate) fn install<S: Store + 'static>(ext_rc: &Rc<Ext<S>>, lua: &Lua) -> mlu
     meta.raw_set("__index", metamethod(ext_rc, lua, index::<S>, safe_index)?)?;
     let ext = Rc::clone(ext_rc);
     let safe_new_index = lua.create_function(
-        move |_, (proxy, key, value): (Table, mlua::Value, mlua::Value)| match take_handoff(&ext) {
+        move |lua, (proxy, key, value): (Table, mlua::Value, mlua::Value)| match take_handoff(&ext)
+        {
             Some(Handoff::Error(e)) => Err(store_error(e)),
-            _ => ext.new_index(&proxy, &key, &value),
+            _ => ext.new_index(lua, &proxy, &key, &value),
         },
     )?;
     meta.raw_set(
@@ -334,10 +335,16 @@ unsafe fn read<S: Store>(ext: &Ext<S>, state: *mut ffi::lua_State) -> Got {
     trim(&mut value);
     match store.get_into(id, key, &mut value) {
         Ok(false) => Got::Nil,
-        Ok(true) => match scalar(&value, ext.limits.get()) {
-            Some(got) => got,
-            None => safe(ext, Some(Handoff::Value)),
-        },
+        Ok(true) => {
+            // The copy out of the store, for the budget (a loop reading a
+            // big value is as slow as one copying it).
+            // SAFETY: `state` is the thread running this metamethod.
+            unsafe { record_work(state, value.len()) };
+            match scalar(&value, ext.limits.get()) {
+                Some(got) => got,
+                None => safe(ext, Some(Handoff::Value)),
+            }
+        }
         Err(e) => safe(ext, Some(Handoff::Error(e))),
     }
 }
@@ -414,6 +421,8 @@ unsafe fn write<S: Store>(ext: &Ext<S>, state: *mut ffi::lua_State) -> bool {
                 value.push(string_tag(text));
                 value.extend_from_slice(&(text.len() as u32).to_le_bytes());
                 value.extend_from_slice(text);
+                // Copied twice: into the buffer, into the store.
+                record_work(state, 2 * value.len());
                 store.set(id, key, &value)
             }
             _ => return fall_back(None),

@@ -107,6 +107,27 @@ unsafe extern "C-unwind" {
     fn luaxt_hook(state: *mut mlua::ffi::lua_State, debug: *mut mlua::ffi::lua_Debug);
 }
 
+unsafe extern "C" {
+    fn luaxt_vm_work(state: *mut mlua::ffi::lua_State, bytes: usize);
+}
+
+/// Bytes copied or scanned that make one step of the budget
+/// (`LUAXT_BYTES_PER_STEP` in `lua/luaxt_budget.h`).
+const BYTES_PER_STEP: usize = 16;
+
+/// Records `bytes` of work done for the running Lua code outside the VM
+/// (a copy into or out of the store) for the hook's next charge, which it
+/// brings forward to the next instruction once enough has built up.
+/// Raises nothing, so it suits code that must not unwind (the raw
+/// metamethods); small amounts cost nothing.
+///
+/// # Safety
+/// `state` is the running Lua thread.
+pub(crate) unsafe fn record_work(state: *mut mlua::ffi::lua_State, bytes: usize) {
+    // SAFETY: the caller's; the C function only reads the hook fields.
+    unsafe { luaxt_vm_work(state, bytes) }
+}
+
 /// Creates the sandboxed Lua state with `budget`'s hook installed.
 pub(crate) fn new_lua(limits: &Limits, budget: &Rc<Budget>) -> mlua::Result<Lua> {
     // The string and table libraries are the patched ones of `lua/`.
@@ -180,6 +201,13 @@ impl Budget {
     /// The limit that stopped the current call, if any.
     pub(crate) fn tripped(&self) -> Option<LimitKind> {
         self.tripped.get()
+    }
+
+    /// Charges `bytes` of host work done for the script (converting a value
+    /// it stores or returns, copying a value it reads) as
+    /// `bytes / BYTES_PER_STEP` steps: the limit that has tripped, if any.
+    pub(crate) fn charge_bytes(&self, bytes: usize) -> Result<(), LimitKind> {
+        self.charge((bytes / BYTES_PER_STEP) as u64).map(|_| ())
     }
 
     /// Charges `steps` to the instruction budget and checks the deadline.

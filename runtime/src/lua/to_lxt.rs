@@ -18,6 +18,7 @@ use luaxt_format::{ErrorKind, Table as LxtTable, Value};
 use mlua::Table;
 
 use super::handles::Handles;
+use super::sandbox::Budget;
 
 /// A conversion error with the path of keys that led to it.
 #[derive(Debug)]
@@ -26,6 +27,8 @@ pub(crate) struct ConvError {
     pub(crate) message: String,
     /// Keys from the outermost table inward (filled while unwinding).
     pub(crate) path: Vec<String>,
+    /// Whether the memory limit stopped it.
+    pub(crate) memory: bool,
 }
 
 impl ConvError {
@@ -34,6 +37,31 @@ impl ConvError {
             kind,
             message: message.into(),
             path: Vec::new(),
+            memory: false,
+        }
+    }
+
+    /// The value needs more host memory than the `room` the memory limit
+    /// leaves.
+    fn memory(room: usize) -> ConvError {
+        ConvError {
+            memory: true,
+            ..ConvError::new(
+                ErrorKind::Custom,
+                format!(
+                    "not enough memory: the value needs more than the {room} bytes the memory limit leaves"
+                ),
+            )
+        }
+    }
+
+    /// As a Lua error: a memory error stays one (the host sees the memory
+    /// limit), the rest are runtime errors with `message`.
+    pub(crate) fn into_lua(self, message: String) -> mlua::Error {
+        if self.memory {
+            mlua::Error::MemoryError(message)
+        } else {
+            mlua::Error::external(message)
         }
     }
 
@@ -78,15 +106,102 @@ pub(crate) struct ToLxt<'h> {
     max_depth: u32,
     /// Tables on the current path (cycle detection).
     path: Vec<*const c_void>,
+    /// What the value being built may take ([`ToLxt::within`]).
+    room: Room<'h>,
 }
 
+/// The bounds of one conversion. A value is built whole in host memory
+/// before it is encoded, outside the Lua heap and its memory limit, and a
+/// table reachable twice is copied twice, so a few lines of Lua (a table
+/// holding itself twice, forty levels down) would ask for 2^40 copies:
+/// the conversion counts what it builds as it goes and stops at the first
+/// bound, before the memory is taken.
+struct Room<'h> {
+    /// Most bytes the encoding may take (the size limit): the conversion
+    /// counts a lower bound of it, one byte a value plus the content of
+    /// strings.
+    max_size: u64,
+    /// Most bytes of host memory the value may take (what the memory
+    /// limit leaves), if any bound.
+    memory: Option<usize>,
+    /// The instruction budget and deadline, charged as the value grows.
+    budget: Option<&'h Budget>,
+    size: u64,
+    held: usize,
+    /// Bytes of work not yet charged.
+    work: usize,
+}
+
+/// Host memory a value takes in the tree being built, beside its content:
+/// its slot in the entries being gathered and in the table they become.
+const VALUE_COST: usize = 2 * std::mem::size_of::<Value>();
+
+/// Bytes of conversion work charged at once to the budget.
+const WORK_BATCH: usize = 64 * 1024;
+
 impl<'h> ToLxt<'h> {
+    /// A converter bound by nesting only (keys, tests); see
+    /// [`ToLxt::within`] for values a script stores or returns.
     pub(crate) fn new(handles: &'h Handles, max_depth: u32) -> ToLxt<'h> {
         ToLxt {
             handles,
             max_depth,
             path: Vec::new(),
+            room: Room {
+                max_size: u64::MAX,
+                memory: None,
+                budget: None,
+                size: 0,
+                held: 0,
+                work: 0,
+            },
         }
+    }
+
+    /// Bounds the value by the size limit `max_size`, by `memory` bytes of
+    /// host memory (what the memory limit leaves; `None`, no bound), and
+    /// charges the work of building it to `budget`.
+    pub(crate) fn within(
+        mut self,
+        max_size: u64,
+        memory: Option<usize>,
+        budget: &'h Budget,
+    ) -> Self {
+        self.room.max_size = max_size;
+        self.room.memory = memory;
+        self.room.budget = Some(budget);
+        self
+    }
+
+    /// Counts one value of `content` bytes (strings) against the bounds.
+    fn count(&mut self, content: usize) -> Result<(), ConvError> {
+        let room = &mut self.room;
+        room.size = room.size.saturating_add(1 + content as u64);
+        room.held = room.held.saturating_add(VALUE_COST + content);
+        room.work = room.work.saturating_add(VALUE_COST + content);
+        if room.size > room.max_size {
+            return Err(ConvError::new(
+                ErrorKind::LengthOverflow,
+                format!(
+                    "length overflow: the value is longer than the size limit of {} bytes",
+                    room.max_size
+                ),
+            ));
+        }
+        if let Some(memory) = room.memory
+            && room.held > memory
+        {
+            return Err(ConvError::memory(memory));
+        }
+        if room.work >= WORK_BATCH {
+            let work = std::mem::take(&mut room.work);
+            if let Some(budget) = room.budget {
+                budget
+                    .charge_bytes(work)
+                    .map_err(|kind| ConvError::new(ErrorKind::Custom, kind.to_string()))?;
+            }
+        }
+        Ok(())
     }
 
     /// A Lua string as `0x04` (UTF-8) or `0x05`.
@@ -100,6 +215,18 @@ impl<'h> ToLxt<'h> {
 
     /// Converts a value to be stored (nil allowed: it means "delete").
     pub(crate) fn value(&mut self, value: &mlua::Value) -> Result<Value, ConvError> {
+        let converted = self.uncounted(value)?;
+        match &converted {
+            Value::Str(text) => self.count(text.len())?,
+            Value::Bytes(bytes) => self.count(bytes.len())?,
+            // Counted as they were built.
+            Value::Table(_) => {}
+            _ => self.count(0)?,
+        }
+        Ok(converted)
+    }
+
+    fn uncounted(&mut self, value: &mlua::Value) -> Result<Value, ConvError> {
         Ok(match value {
             mlua::Value::Nil => Value::Nil,
             mlua::Value::Boolean(b) => Value::Bool(*b),
@@ -109,8 +236,14 @@ impl<'h> ToLxt<'h> {
             mlua::Value::Table(t) => match self.handles.id_of(t) {
                 Some(id) => Value::Ref(id),
                 None => match self.handles.views.materialize(t) {
-                    // A view stands for the input's table: a copy of it.
-                    Ok(Some(value)) => value,
+                    // A view stands for the input's table: a copy of it,
+                    // built at once (no bigger than the input), counted
+                    // as a whole.
+                    Ok(Some(value)) => {
+                        let size = luaxt_format::encoded_len(&value).unwrap_or(usize::MAX);
+                        self.count(size.saturating_mul(4))?;
+                        value
+                    }
                     Ok(None) => self.table(t)?,
                     Err(e) => return Err(ConvError::new(ErrorKind::Custom, e.to_string())),
                 },
@@ -154,6 +287,7 @@ impl<'h> ToLxt<'h> {
                 format!("more than {} nested tables", self.max_depth),
             ));
         }
+        self.count(0)?;
         self.path.push(pointer);
         let mut entries = Vec::new();
         let mut result = Ok(());
@@ -161,10 +295,20 @@ impl<'h> ToLxt<'h> {
             let converted = pair
                 .map_err(|e| ConvError::new(ErrorKind::Custom, e.to_string()))
                 .and_then(|(k, v)| {
-                    let key = self.key(&k).map_err(|mut e| {
-                        e.path.push(describe_key(&k));
-                        e
-                    })?;
+                    let key = self
+                        .key(&k)
+                        .and_then(|key| {
+                            let content = match &key {
+                                Value::Str(text) => text.len(),
+                                Value::Bytes(bytes) => bytes.len(),
+                                _ => 0,
+                            };
+                            self.count(content).map(|()| key)
+                        })
+                        .map_err(|mut e| {
+                            e.path.push(describe_key(&k));
+                            e
+                        })?;
                     let value = self.value(&v).map_err(|mut e| {
                         e.path.push(describe_key(&k));
                         e
