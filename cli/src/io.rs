@@ -112,9 +112,39 @@ impl Output {
         {
             return replace(path, temp, write);
         }
-        let mut sink = Sink::in_memory();
+        let mut sink = Sink::to(Dest::Memory);
         write(&mut sink)?;
         self.write_in_place(&sink.buf)
+    }
+
+    /// Writes what `write` writes as it goes, for output `write` cannot
+    /// fail to make half-way (it was checked before, say by a run into
+    /// [`io::sink`]): a regular or new file as [`Output::write_with`] does,
+    /// anything else (stdout, a pipe, a device) straight through, a chunk
+    /// at a time. The output is never whole in memory, so its size is
+    /// bounded by the destination only; an error of the destination half-way
+    /// leaves there what was written before it.
+    pub fn stream(&self, write: impl FnOnce(&mut Sink) -> Result<()>) -> Result<()> {
+        if let Some(path) = &self.path
+            && is_replaceable(path)
+            && let Ok(temp) = temp_file_beside(path)
+        {
+            return replace(path, temp, write);
+        }
+        let (dest, name): (Box<dyn Write>, String) = match &self.path {
+            Some(path) => {
+                let file = fs::File::create(path)
+                    .with_context(|| format!("cannot write {}", path.display()))?;
+                (Box::new(file), path.display().to_string())
+            }
+            None => (Box::new(io::stdout()), "<stdout>".into()),
+        };
+        let mut sink = Sink::to(Dest::Direct(dest));
+        let written = write(&mut sink).and_then(|()| Ok(sink.flush()?));
+        if let Some(e) = sink.error {
+            return Err(e).with_context(|| format!("cannot write {name}"));
+        }
+        written
     }
 
     /// Writes all of `bytes`.
@@ -180,53 +210,72 @@ fn replace(
     write: impl FnOnce(&mut Sink) -> Result<()>,
 ) -> Result<()> {
     let context = || format!("cannot write {}", path.display());
-    let mut sink = Sink {
-        buf: Vec::with_capacity(Sink::CHUNK),
-        file: Some(temp),
-        error: None,
-    };
+    let mut sink = Sink::to(Dest::Temp(temp));
     let written = write(&mut sink).and_then(|()| Ok(sink.flush()?));
     if let Some(e) = sink.error {
         return Err(e).with_context(context);
     }
     written?;
-    if let Some(temp) = sink.file {
+    if let Dest::Temp(temp) = sink.dest {
         temp.persist(path).with_context(context)?;
     }
     Ok(())
 }
 
-/// What [`Output::write_with`] writes to: memory, passed on to the
-/// temporary file a chunk at a time when there is one. Small writes (a
-/// JSON token) are one copy, with no call through a trait object.
-#[derive(Debug)]
+/// Where a [`Sink`] passes its chunks on.
+enum Dest {
+    /// Nowhere: the caller takes the whole output at the end.
+    Memory,
+    /// A temporary file, renamed over the output at the end.
+    Temp(tempfile::NamedTempFile),
+    /// The output itself (stdout, a pipe, a device).
+    Direct(Box<dyn Write>),
+}
+
+/// What [`Output::write_with`] and [`Output::stream`] write to: memory,
+/// passed on to the destination a chunk at a time when there is one.
+/// Small writes (a JSON token) are one copy, with no call through a trait
+/// object.
 pub struct Sink {
     buf: Vec<u8>,
-    file: Option<tempfile::NamedTempFile>,
-    /// The first error of the file, reported as the file's.
+    dest: Dest,
+    /// The first error of the destination, reported as its own.
     error: Option<io::Error>,
 }
 
+impl fmt::Debug for Sink {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Sink")
+            .field("buffered", &self.buf.len())
+            .finish_non_exhaustive()
+    }
+}
+
 impl Sink {
-    /// Bytes gathered before they go to the file.
+    /// Bytes gathered before they go to the destination.
     const CHUNK: usize = 1 << 20;
 
-    fn in_memory() -> Sink {
+    fn to(dest: Dest) -> Sink {
+        let buf = match dest {
+            Dest::Memory => Vec::new(),
+            _ => Vec::with_capacity(Sink::CHUNK),
+        };
         Sink {
-            buf: Vec::new(),
-            file: None,
+            buf,
+            dest,
             error: None,
         }
     }
 
-    /// Writes what was gathered to the file, if there is one.
+    /// Writes what was gathered to the destination, if there is one.
     fn pass_on(&mut self) -> io::Result<()> {
-        let Some(file) = &mut self.file else {
-            return Ok(());
+        let result = match &mut self.dest {
+            Dest::Memory => return Ok(()),
+            // Through the `File`: tempfile's own writer would add the
+            // temporary file's name, which the user never sees otherwise.
+            Dest::Temp(temp) => temp.as_file_mut().write_all(&self.buf),
+            Dest::Direct(out) => out.write_all(&self.buf).and_then(|()| out.flush()),
         };
-        // Through the `File`: tempfile's own writer would add the
-        // temporary file's name, which the user never sees otherwise.
-        let result = file.as_file_mut().write_all(&self.buf);
         self.buf.clear();
         if let Err(e) = &result
             && self.error.is_none()
@@ -247,7 +296,7 @@ impl Write for Sink {
     #[inline]
     fn write_all(&mut self, data: &[u8]) -> io::Result<()> {
         self.buf.extend_from_slice(data);
-        if self.file.is_some() && self.buf.len() >= Sink::CHUNK {
+        if self.buf.len() >= Sink::CHUNK && !matches!(self.dest, Dest::Memory) {
             self.pass_on()?;
         }
         Ok(())

@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use anyhow::{Context, Result, anyhow};
 use clap::Args;
+use luaxt_format::{DecodeOptions, Tag};
 use luaxt_runtime::persist;
 use luaxt_runtime::{
     Error as RtError, HOME_ID, InputMode, LimitKind, Limits, MemoryStore, Runtime, SnapshotError,
@@ -235,11 +236,20 @@ fn run_script(args: &RunArgs, state: Option<&Path>) -> Result<ExitStatus> {
         return Err(script_error(&script_name, args, e));
     }
 
-    let output = runtime
-        .output_value()
+    // Read where the store's copy is (no second tree of owned strings),
+    // and checked by writing it nowhere before it is written anywhere: the
+    // text is then streamed, never whole in memory (a script's output
+    // can grow six times as JSON, a control character becoming `\u0001`).
+    let encoded = runtime
+        .output_encoded()
+        .map_err(|e| anyhow!("cannot read _io.output: {e}"))?;
+    let encoded = encoded.as_deref().unwrap_or(&[Tag::Nil as u8]);
+    let output = DecodeOptions::new()
+        .limits(limits.format)
+        .decode_ref(encoded)
         .map_err(|e| anyhow!("cannot read _io.output: {e}"))?;
     let dialect = luaxt_json::Dialect::from_typed_flag(args.typed);
-    let text = luaxt_json::json_text(&output.as_value_ref(), dialect, args.compact)
+    luaxt_json::write_json_text(&output, dialect, args.compact, std::io::sink())
         .context("_io.output cannot be written as plain JSON (the state file was not changed)")?;
 
     // The output goes first and the state last: a run whose output
@@ -260,15 +270,29 @@ fn run_script(args: &RunArgs, state: Option<&Path>) -> Result<ExitStatus> {
         }
         None => None,
     };
-    cli_io::Output::new(args.output.clone())
-        .write(&text)
-        .map_err(|e| match &snapshot {
-            Some((path, _)) => e.context(format!(
-                "the output could not be written, so state file {} was not changed",
-                path.display()
-            )),
-            None => e,
-        })?;
+    let written = cli_io::Output::new(args.output.clone()).stream(|sink| {
+        Ok(luaxt_json::write_json_text(
+            &output,
+            dialect,
+            args.compact,
+            sink,
+        )?)
+    });
+    match written {
+        Ok(()) => {}
+        // A reader that stops early (`| head`) took what it wanted: the
+        // run succeeded, as `main` reports it, so its state is saved.
+        Err(e) if is_broken_pipe(&e) => {}
+        Err(e) => {
+            return Err(match &snapshot {
+                Some((path, _)) => e.context(format!(
+                    "the output could not be written, so state file {} was not changed",
+                    path.display()
+                )),
+                None => e,
+            });
+        }
+    }
     if let Some((path, bytes)) = snapshot {
         persist::write_atomic(path, &bytes).map_err(|e| {
             anyhow::Error::new(e).context(format!(
@@ -278,6 +302,15 @@ fn run_script(args: &RunArgs, state: Option<&Path>) -> Result<ExitStatus> {
         })?;
     }
     Ok(ExitStatus::Ok)
+}
+
+/// Whether `e` is a write to a pipe whose reader has gone.
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }
 
 /// Writes what the script printed to stderr: lines kept by the runtime's

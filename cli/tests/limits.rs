@@ -202,3 +202,35 @@ fn slow_instructions_stop_at_the_time_limit() {
         ended.stderr
     );
 }
+
+/// What a script makes the host build stays within the memory limit's
+/// reach: a table reachable twice forty levels down (2^40 copies, an
+/// out-of-memory abort before), and output that grows six times as JSON
+/// (each byte 1 becomes `\u0001`; the text was gathered whole, and the
+/// tree copied, before it was written).
+#[test]
+fn what_the_host_builds_for_a_script_stays_within_the_memory_limit() {
+    let limit: u64 = 64 << 20;
+    let bound = limit + 2 * limit + (64 << 20);
+    let shared = "local t = {1} for i = 1, 40 do t = {t, t} end _home.x = t";
+    let ended = run(shared, &["--memory-limit", "64M"], OUTER);
+    assert_stopped(&ended, "memory limit of 67108864 bytes exceeded", shared);
+    assert!(
+        ended.peak_rss <= bound,
+        "peak RSS {} MiB",
+        ended.peak_rss >> 20
+    );
+
+    let escapes = r#"_io.output = string.rep("\1", 24 * 2^20)"#;
+    let ended = run(escapes, &["--memory-limit", "64M", "--compact"], OUTER);
+    assert_eq!(ended.code, Some(0), "{}", ended.stderr);
+    assert_eq!(ended.stdout.len(), 6 * (24 << 20) + 3);
+    // The string in the heap, in the store, and read back once: the text
+    // (144 MiB) is never whole. Gathered, it took 245 MiB here.
+    let bound = 3 * limit;
+    assert!(
+        ended.peak_rss <= bound,
+        "peak RSS {} MiB",
+        ended.peak_rss >> 20
+    );
+}

@@ -502,3 +502,39 @@ fn a_state_saved_under_larger_limits_loads_under_them() {
         String::from_utf8_lossy(&shown.stdout)
     );
 }
+
+/// A reader that stops early (`luaxt run job.lua | head`) took what it
+/// wanted: the run succeeds, as `luaxt` reports it, and its state is
+/// saved (the output is written before the state, so this is the one
+/// write error that does not keep the state as it was).
+#[test]
+fn a_reader_that_stops_early_still_gets_the_state_saved() {
+    use std::io::Read;
+    let dir = TempDir::new().unwrap();
+    let job = script(
+        &dir,
+        "big.lua",
+        "_home.n = (_home.n or 0) + 1\n\
+         local t = {} for i = 1, 300000 do t[i] = i end _io.output = t\n",
+    );
+    let state = dir.path().join("state");
+    let mut child = luaxt()
+        .arg("run")
+        .arg(&job)
+        .arg("--state")
+        .arg(&state)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 16];
+    child.stdout.take().unwrap().read_exact(&mut first).unwrap();
+    // The pipe's reader is gone (dropped above) long before 3 MB of JSON.
+    let ended = child.wait_with_output().unwrap();
+    assert!(
+        ended.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ended.stderr)
+    );
+    assert_eq!(counter_in(&state), 1);
+}
