@@ -194,6 +194,13 @@ fn run_script(args: &RunArgs, state: Option<&Path>) -> Result<ExitStatus> {
 
     let state_existed = match state {
         Some(path) if path.exists() => {
+            // A pipe or a device would block the read, or never end it.
+            if !path.is_file() {
+                return Err(cli_io::usage(format!(
+                    "state file {} is not a regular file",
+                    path.display()
+                )));
+            }
             runtime.load_state(path).map_err(|e| state_error(path, e))?;
             true
         }

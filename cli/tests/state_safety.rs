@@ -538,3 +538,36 @@ fn a_reader_that_stops_early_still_gets_the_state_saved() {
     );
     assert_eq!(counter_in(&state), 1);
 }
+
+/// A state path that is a pipe is refused at once (reading it blocked
+/// until a writer came, forever in a script's loop).
+#[cfg(unix)]
+#[test]
+fn a_state_file_that_is_a_pipe_is_refused_at_once() {
+    let dir = TempDir::new().unwrap();
+    let job = script(&dir, "job.lua", "_home.n = 1\n");
+    let fifo = dir.path().join("state");
+    let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success());
+    let mut child = luaxt()
+        .arg("run")
+        .arg(&job)
+        .arg("--state")
+        .arg(&fifo)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed() > std::time::Duration::from_secs(20) {
+            let _ = child.kill();
+            panic!("still blocked on the pipe");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    let ended = child.wait_with_output().unwrap();
+    assert_eq!(ended.status.code(), Some(3));
+    let message = String::from_utf8_lossy(&ended.stderr);
+    assert!(message.contains("is not a regular file"), "{message}");
+}
