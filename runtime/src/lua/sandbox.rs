@@ -123,9 +123,14 @@ const BYTES_PER_STEP: usize = 16;
 ///
 /// # Safety
 /// `state` is the running Lua thread.
+#[inline]
 pub(crate) unsafe fn record_work(state: *mut mlua::ffi::lua_State, bytes: usize) {
-    // SAFETY: the caller's; the C function only reads the hook fields.
-    unsafe { luaxt_vm_work(state, bytes) }
+    // The C side ignores less (`VM_WORK_MIN`); the test here spares the
+    // call on every small read.
+    if bytes >= 1024 {
+        // SAFETY: the caller's; the C function only touches the hook fields.
+        unsafe { luaxt_vm_work(state, bytes) }
+    }
 }
 
 /// Creates the sandboxed Lua state with `budget`'s hook installed.
