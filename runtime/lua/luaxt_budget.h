@@ -59,9 +59,19 @@ static inline void luaxt_count (lua_State *L, size_t *pending, size_t steps) {
    again (the next compute call). */
 void luaxt_hook (lua_State *L, lua_Debug *ar);
 
-/* Work of 'bytes' done inside one VM instruction (lvm.c): counted for
-   the hook's next charge, which it brings forward to the next
-   instruction once a batch has built up. Short strings cost nothing. */
+/* Work of 'bytes' done inside one VM instruction (lvm.c) or outside any
+   function that may raise an error (creating a long string, lstring.c):
+   counted for the hook's next charge, which it brings forward to the next
+   instruction once a batch has built up. Short strings cost nothing.
+   Never raises an error, so it is safe anywhere. */
 void luaxt_vm_work (lua_State *L, size_t bytes);
+
+/* luaxt_vm_work counted in steps rather than bytes, however few. */
+void luaxt_vm_steps (lua_State *L, size_t steps);
+
+/* Forgets the work counted but not charged yet (the runtime calls it as
+   a call starts: work the host did between two calls, such as parsing
+   the sandbox's own code or a garbage collection, is not the script's). */
+void luaxt_forget_work (void);
 
 #endif

@@ -107,6 +107,11 @@ unsafe extern "C-unwind" {
     fn luaxt_hook(state: *mut mlua::ffi::lua_State, debug: *mut mlua::ffi::lua_Debug);
 }
 
+// Forgets the C work counted but not charged yet (`lua/luaxt_budget.c`).
+unsafe extern "C" {
+    fn luaxt_forget_work();
+}
+
 /// Creates the sandboxed Lua state with `budget`'s hook installed.
 pub(crate) fn new_lua(limits: &Limits, budget: &Rc<Budget>) -> mlua::Result<Lua> {
     // The string and table libraries are the patched ones of `lua/`.
@@ -157,6 +162,11 @@ const CHECK_EVERY: Duration = Duration::from_millis(1);
 impl Budget {
     /// Starts a new `compute` call.
     pub(crate) fn start(&self, limits: &Limits) {
+        // Work the C side counted since the last charge (the host parsing
+        // its own code, a collection after a memory error) is not this
+        // call's.
+        // SAFETY: resets a counter of this thread; takes no Lua state.
+        unsafe { luaxt_forget_work() };
         self.limit.set(limits.instructions);
         self.used.set(0);
         self.tripped.set(None);
