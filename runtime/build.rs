@@ -15,9 +15,9 @@ use std::process::Command;
 
 /// Lua's files that `lua/` replaces with patched copies (each says at its
 /// top what it charges to the budget): the VM's long-string compares, the
-/// creation of long strings, and the loops of the string and table
+/// creation of long strings, and the loops of the string, utf8 and table
 /// libraries.
-const PATCHED: [&str; 4] = ["lvm.c", "lstring.c", "lstrlib.c", "ltablib.c"];
+const PATCHED: [&str; 5] = ["lvm.c", "lstring.c", "lstrlib.c", "lutf8lib.c", "ltablib.c"];
 
 /// luaxt's own C file beside them.
 const GLUE: &str = "lua/luaxt_budget.c";
