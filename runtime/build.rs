@@ -15,9 +15,16 @@ use std::process::Command;
 
 /// Lua's files that `lua/` replaces with patched copies (each says at its
 /// top what it charges to the budget): the VM's long-string compares, the
-/// creation of long strings, and the loops of the string, utf8 and table
-/// libraries.
-const PATCHED: [&str; 5] = ["lvm.c", "lstring.c", "lstrlib.c", "lutf8lib.c", "ltablib.c"];
+/// creation of long strings, the parser's input, and the loops of the
+/// string, utf8 and table libraries.
+const PATCHED: [&str; 6] = [
+    "lvm.c",
+    "lstring.c",
+    "lzio.c",
+    "lstrlib.c",
+    "lutf8lib.c",
+    "ltablib.c",
+];
 
 /// luaxt's own C file beside them.
 const GLUE: &str = "lua/luaxt_budget.c";
