@@ -15,12 +15,15 @@ use std::process::Command;
 
 /// Lua's files that `lua/` replaces with patched copies (each says at its
 /// top what it charges to the budget): the VM's long-string compares, the
-/// creation of long strings, the parser's input, and the loops of the
-/// string, utf8 and table libraries.
-const PATCHED: [&str; 6] = [
+/// creation of long strings, the parser's input, full garbage collections
+/// and large collection steps, and the loops of the string, utf8 and
+/// table libraries.
+const PATCHED: [&str; 8] = [
     "lvm.c",
     "lstring.c",
     "lzio.c",
+    "lgc.c",
+    "lapi.c",
     "lstrlib.c",
     "lutf8lib.c",
     "ltablib.c",
