@@ -1,10 +1,11 @@
 /*
 ** luaxt: Lua 5.4.8's lgc.c (from the lua-src crate 550.0.0), changed so
-** that a full collection (collectgarbage(), and the emergency collection
-** an allocation over the memory limit runs) and a switch of the
+** that a full collection (collectgarbage()) and a switch of the
 ** collector's mode count the heap's size as work (luaxt_vm_work in
 ** luaxt_budget.c, LUAXT_BYTES_PER_STEP bytes to a step): they traverse
 ** the whole heap, and a loop of them is otherwise a few instructions.
+** The emergency collection an allocation over the memory limit runs
+** counts a sixteenth of that.
 ** The work is charged to the instruction budget at the next instruction
 ** (never here: an emergency collection runs inside the allocator).
 ** Every change is marked "luaxt:". Lua's licence: see LICENSE in this
@@ -1745,7 +1746,10 @@ static void fullinc (lua_State *L, global_State *g) {
 void luaC_fullgc (lua_State *L, int isemergency) {
   global_State *g = G(L);
   lua_assert(!g->gcemergency);
-  luaxt_vm_work(L, gettotalbytes(g));  /* luaxt: never raises */
+  /* luaxt: never raises. An emergency collection at 1/16 of the rate: a
+     memory bomb runs a dozen of them back to back at the limit before
+     its allocation fails, and should end with the memory error. */
+  luaxt_vm_work(L, isemergency ? gettotalbytes(g) / 16 : gettotalbytes(g));
   g->gcemergency = isemergency;  /* set flag */
   if (g->gckind == KGC_INC)
     fullinc(L, g);
