@@ -1,7 +1,7 @@
 //! Builds the runtime's Lua: Lua 5.4.8's C sources from the `lua-src`
 //! crate (the sources mlua vendors), with the files patched in `lua/` in
-//! place of their originals (`lvm.c`, `lstrlib.c`, `ltablib.c`: they charge
-//! their work to the sandbox's budget) and the budget glue
+//! place of their originals (`PATCHED`: they charge their work to the
+//! sandbox's budget) and the budget glue
 //! (`luaxt_budget.c`). mlua links it through mlua-sys's `external` feature.
 //!
 //! On `wasm32-unknown-unknown` (see shared/design/lua-on-wasm32.md) the
@@ -13,8 +13,21 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// Lua's files that `lua/` replaces with patched copies.
-const PATCHED: [&str; 3] = ["lvm.c", "lstrlib.c", "ltablib.c"];
+/// Lua's files that `lua/` replaces with patched copies (each says at its
+/// top what it charges to the budget): the VM's long-string compares, the
+/// creation of long strings, the parser's input, full garbage collections
+/// and large collection steps, and the loops of the string, utf8 and
+/// table libraries.
+const PATCHED: [&str; 8] = [
+    "lvm.c",
+    "lstring.c",
+    "lzio.c",
+    "lgc.c",
+    "lapi.c",
+    "lstrlib.c",
+    "lutf8lib.c",
+    "ltablib.c",
+];
 
 /// luaxt's own C file beside them.
 const GLUE: &str = "lua/luaxt_budget.c";

@@ -61,8 +61,8 @@ that leaves no state file removes it.
 
 A Lua error prints the message and the traceback and exits with 2; so does a \
 limit: --memory-limit (Lua heap), --time-limit (wall clock), \
---instruction-limit (VM instructions, and the work of the string and table \
-libraries) and --store-limit (what `_home`, `_io` and `ext.table()` tables \
+--instruction-limit (VM instructions, and the work of the string, utf8 and \
+table libraries, of making long strings, of parsing and of garbage collections) and --store-limit (what `_home`, `_io` and `ext.table()` tables \
 hold: keys and values, plus 64 bytes per entry and 256 per table; by default \
 the memory limit; a script can catch a write over it with pcall). With --time-limit, a watchdog also \
 ends the process (exit 2) if the script is still running at the limit plus \

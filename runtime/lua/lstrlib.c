@@ -8,7 +8,9 @@
 ** - 'lmemfind' (plain find) charges the bytes it scans and compares;
 ** - 'str_rep' of an empty string and separator returns at once instead of
 **   looping n times (n may be 2^62) without allocating;
-** - '%q' in string.format charges a step per byte it quotes.
+** - '%q' in string.format charges a step per byte it quotes;
+** - string.byte charges a step per result, string.char a step per
+**   argument, string.unpack a step per item and the bytes 'z' scans.
 ** Lua's licence: see LICENSE in this folder.
 */
 /*
@@ -196,11 +198,13 @@ static int str_byte (lua_State *L) {
   size_t posi = posrelatI(pi, l);
   size_t pose = getendpos(L, 3, pi, l);
   int n, i;
+  size_t work = 0;  /* luaxt */
   if (posi > pose) return 0;  /* empty interval; return no values */
   if (l_unlikely(pose - posi >= (size_t)INT_MAX))  /* arithmetic overflow? */
     return luaL_error(L, "string slice too long");
   n = (int)(pose -  posi) + 1;
   luaL_checkstack(L, n, "string slice too long");
+  luaxt_count(L, &work, (size_t)n);  /* luaxt: a step per result */
   for (i=0; i<n; i++)
     lua_pushinteger(L, uchar(s[posi+i-1]));
   return n;
@@ -210,8 +214,11 @@ static int str_byte (lua_State *L) {
 static int str_char (lua_State *L) {
   int n = lua_gettop(L);  /* number of arguments */
   int i;
+  size_t work = 0;  /* luaxt */
   luaL_Buffer b;
-  char *p = luaL_buffinitsize(L, &b, n);
+  char *p;  /* luaxt: set below the charge */
+  luaxt_count(L, &work, (size_t)n);  /* luaxt: a step per argument */
+  p = luaL_buffinitsize(L, &b, n);
   for (i=1; i<=n; i++) {
     lua_Unsigned c = (lua_Unsigned)luaL_checkinteger(L, i);
     luaL_argcheck(L, c <= (lua_Unsigned)UCHAR_MAX, i, "value out of range");
@@ -1789,11 +1796,13 @@ static int str_unpack (lua_State *L) {
   const char *data = luaL_checklstring(L, 2, &ld);
   size_t pos = posrelatI(luaL_optinteger(L, 3, 1), ld) - 1;
   int n = 0;  /* number of results */
+  size_t work = 0;  /* luaxt */
   luaL_argcheck(L, pos <= ld, 3, "initial position out of string");
   initheader(L, &h);
   while (*fmt != '\0') {
     int size, ntoalign;
     KOption opt = getdetails(&h, pos, &fmt, &size, &ntoalign);
+    luaxt_count(L, &work, 1);  /* luaxt: a step per item */
     luaL_argcheck(L, (size_t)ntoalign + size <= ld - pos, 2,
                     "data string too short");
     pos += ntoalign;  /* skip alignment */
@@ -1839,6 +1848,7 @@ static int str_unpack (lua_State *L) {
       }
       case Kzstr: {
         size_t len = strlen(data + pos);
+        luaxt_count(L, &work, len / LUAXT_BYTES_PER_STEP);  /* luaxt */
         luaL_argcheck(L, pos + len < ld, 2,
                          "unfinished string for format 'z'");
         lua_pushlstring(L, data + pos, len);

@@ -1,12 +1,12 @@
 /*
 ** luaxt: Lua 5.4.8's ltablib.c (from the lua-src crate 550.0.0), changed
 ** so that its loops are charged to the sandbox's budget (luaxt_budget.h):
-** table.insert, table.remove, table.move and table.concat charge a step
-** per element, table.sort a step per element of every interval it
-** partitions. Their loops can run through metamethods over ranges no
-** memory backs (table.move({}, 1, 2^40, 2)), where the count hook never
-** runs. Every change is marked "luaxt:". Lua's licence: see LICENSE in
-** this folder.
+** table.insert, table.remove, table.move, table.concat and table.unpack
+** charge a step per element, table.sort a step per element of every
+** interval it partitions. Their loops can run through metamethods over
+** ranges no memory backs (table.move({}, 1, 2^40, 2)), where the count
+** hook never runs. Every change is marked "luaxt:". Lua's licence: see
+** LICENSE in this folder.
 */
 /*
 ** $Id: ltablib.c $
@@ -218,6 +218,7 @@ static int tpack (lua_State *L) {
 
 static int tunpack (lua_State *L) {
   lua_Unsigned n;
+  size_t work = 0;  /* luaxt */
   lua_Integer i = luaL_optinteger(L, 2, 1);
   lua_Integer e = luaL_opt(L, luaL_checkinteger, 3, luaL_len(L, 1));
   if (i > e) return 0;  /* empty range */
@@ -225,6 +226,7 @@ static int tunpack (lua_State *L) {
   if (l_unlikely(n >= (unsigned int)INT_MAX  ||
                  !lua_checkstack(L, (int)(++n))))
     return luaL_error(L, "too many results to unpack");
+  luaxt_count(L, &work, (size_t)n);  /* luaxt: a step per result */
   for (; i < e; i++) {  /* push arg[i..e - 1] (to avoid overflows) */
     lua_geti(L, 1, i);
   }

@@ -21,14 +21,19 @@ static _Thread_local size_t vm_work;
 /* Below this many bytes, an instruction's work is not counted. */
 #define VM_WORK_MIN 1024
 
-void luaxt_vm_work (lua_State *L, size_t bytes) {
-  size_t steps;
-  if (bytes < VM_WORK_MIN)
-    return;
-  steps = bytes / LUAXT_BYTES_PER_STEP;
-  vm_work += steps;
+void luaxt_vm_steps (lua_State *L, size_t steps) {
+  vm_work = (vm_work + steps < vm_work) ? (size_t)-1 : vm_work + steps;
   if (vm_work >= LUAXT_BATCH && (L->hookmask & LUA_MASKCOUNT))
     L->hookcount = 1;  /* the count hook runs at the next instruction */
+}
+
+void luaxt_vm_work (lua_State *L, size_t bytes) {
+  if (bytes >= VM_WORK_MIN)
+    luaxt_vm_steps(L, bytes / LUAXT_BYTES_PER_STEP);
+}
+
+void luaxt_forget_work (void) {
+  vm_work = 0;
 }
 
 void luaxt_charge (lua_State *L, size_t steps) {
@@ -54,7 +59,9 @@ void luaxt_hook (lua_State *L, lua_Debug *ar) {
     lua_pop(L, 1);
     return;
   }
-  lua_pushinteger(L, (lua_Integer)count + (lua_Integer)vm_work);
+  lua_pushinteger(L, (lua_Unsigned)vm_work >= (lua_Unsigned)(LUA_MAXINTEGER - count)
+                       ? LUA_MAXINTEGER
+                       : (lua_Integer)count + (lua_Integer)vm_work);
   vm_work = 0;
   if (lua_pcall(L, 1, 1, 0) != LUA_OK) {
     /* A limit has tripped: from now on this thread checks at every

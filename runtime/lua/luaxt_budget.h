@@ -9,12 +9,21 @@
 ** The patched libraries in this folder count their own work in steps and
 ** charge it here, and the patched VM counts the work of such
 ** instructions; the charge checks the budget and the deadline and raises
-** the limit error when one has tripped.
+** the limit error when one has tripped. Work done where no error may be
+** raised (creating a long string, inside the allocator or an API
+** function; the parser reading its input; a garbage collection) is only
+** counted, with luaxt_vm_work, and charged by the hook at the next
+** instruction, which it brings forward.
 **
 ** One step is about the time of one VM instruction: one call of the
 ** pattern matcher, one character it expands over, one table element moved,
-** compared or concatenated, one character quoted by %q, or
-** LUAXT_BYTES_PER_STEP bytes scanned or compared by memchr/memcmp.
+** compared, concatenated or unpacked, one character quoted by %q or
+** decoded by utf8.len/codepoint, one result of string.byte, one argument
+** of string.char/utf8.char, one item of string.unpack, one byte the
+** parser reads (lzio.c), or LUAXT_BYTES_PER_STEP bytes scanned or compared
+** by memchr/memcmp, walked over by utf8.offset/codes, held by a new long
+** string (lstring.c) or in the heap a full collection traverses (lgc.c,
+** lapi.c).
 */
 
 #ifndef luaxt_budget_h
@@ -59,9 +68,19 @@ static inline void luaxt_count (lua_State *L, size_t *pending, size_t steps) {
    again (the next compute call). */
 void luaxt_hook (lua_State *L, lua_Debug *ar);
 
-/* Work of 'bytes' done inside one VM instruction (lvm.c): counted for
-   the hook's next charge, which it brings forward to the next
-   instruction once a batch has built up. Short strings cost nothing. */
+/* Work of 'bytes' done inside one VM instruction (lvm.c) or outside any
+   function that may raise an error (creating a long string, lstring.c):
+   counted for the hook's next charge, which it brings forward to the next
+   instruction once a batch has built up. Short strings cost nothing.
+   Never raises an error, so it is safe anywhere. */
 void luaxt_vm_work (lua_State *L, size_t bytes);
+
+/* luaxt_vm_work counted in steps rather than bytes, however few. */
+void luaxt_vm_steps (lua_State *L, size_t steps);
+
+/* Forgets the work counted but not charged yet (the runtime calls it as
+   a call starts: work the host did between two calls, such as parsing
+   the sandbox's own code or a garbage collection, is not the script's). */
+void luaxt_forget_work (void);
 
 #endif

@@ -1,12 +1,14 @@
 /*
 ** luaxt: Lua 5.4.8's lvm.c (from the lua-src crate 550.0.0), changed so
 ** that single instructions whose work grows with the length of a string
-** (comparing two long strings with ==, <, <=, and concatenating into a
-** long string) count that work (luaxt_vm_work in luaxt_budget.c): it is
-** charged to the instruction budget and brings the count hook forward, so
-** a loop of such instructions cannot run thousands of them, each taking
-** milliseconds, between two checks of the budget and the deadline. Every
-** change is marked "luaxt:". Lua's licence: see LICENSE in this folder.
+** (comparing two long strings with ==, <, <=) count that work
+** (luaxt_vm_work in luaxt_budget.c): it is charged to the instruction
+** budget and brings the count hook forward, so a loop of such
+** instructions cannot run thousands of them, each taking milliseconds,
+** between two checks of the budget and the deadline. (Concatenating into
+** a long string is counted where the string is made, in lstring.c.)
+** Every change is marked "luaxt:". Lua's licence: see LICENSE in this
+** folder.
 */
 /*
 ** $Id: lvm.c $
@@ -695,7 +697,6 @@ void luaV_concat (lua_State *L, int total) {
         ts = luaS_newlstr(L, buff, tl);
       }
       else {  /* long string; copy strings directly to final result */
-        luaxt_vm_work(L, tl);  /* luaxt */
         ts = luaS_createlngstrobj(L, tl);
         copy2buff(top, n, getlngstr(ts));
       }

@@ -89,10 +89,12 @@
 //! [`Error::Memory`] or [`Error::Limit`], and the runtime stays usable
 //! with every store write made before it kept. Spec §6.7 says exactly what
 //! each covers. In short, they hold whatever the script does: the
-//! string and table libraries and the VM are built from Lua's sources with
-//! a few patched files (`runtime/lua/`) that charge the work done inside
-//! one instruction or C function (backtracking patterns, `table.move` over
-//! huge ranges, comparing long strings) to the budget; finalizers are
+//! string, utf8 and table libraries, the VM, the parser and the collector
+//! are built from Lua's sources with a few patched files (`runtime/lua/`)
+//! that charge the work done inside one instruction or C function
+//! (backtracking patterns, `table.move` over huge ranges, comparing or
+//! making long strings, parsing, full collections) to the budget; the
+//! collector's parameters are fixed; finalizers are
 //! refused; a limit error cannot be caught by `pcall`, `xpcall`,
 //! `coroutine.resume`/`close` or `load`; and every store write is counted
 //! against the store limit by one rule ([`store::entry_size`]).

@@ -12,12 +12,24 @@
 //! - the count hook (`luaxt_hook`, `lua/luaxt_budget.c`) charges every
 //!   [`Limits::HOOK_INTERVAL`] instructions, and once a limit has tripped
 //!   it runs at every instruction;
-//! - the string and table libraries are Lua's own, patched (`lua/`) to
-//!   charge the work of their loops (pattern backtracking, plain `find`,
-//!   `%q`, `table.move`/`insert`/`remove`/`concat`/`sort`), so a limit
+//! - the string, utf8 and table libraries are Lua's own, patched (`lua/`)
+//!   to charge the work of their loops (pattern backtracking, plain
+//!   `find`, `%q`, `string.byte`/`char`/`unpack`, `utf8.len`/`codepoint`/
+//!   `offset`/`char` and the `utf8.codes` iterator,
+//!   `table.move`/`insert`/`remove`/`concat`/`sort`/`unpack`), so a limit
 //!   holds inside them too, and the patched VM charges instructions that
-//!   compare or concatenate long strings by their length, bringing the
-//!   hook forward;
+//!   compare long strings by their length, bringing the hook forward;
+//! - work that may happen where no error can be raised is counted where it
+//!   happens and charged at the next instruction (`luaxt_vm_work`):
+//!   creating a long string costs its length (`lstring.c`: `string.rep`,
+//!   `upper`, `sub`, `format`, concatenation, every `luaL_Buffer` result),
+//!   parsing a chunk its bytes (`lzio.c`), a full collection (also the
+//!   emergency one at the memory limit) or a switch of the collector's
+//!   mode the heap (`lgc.c`), `collectgarbage("step", n)` its n KB
+//!   (`lapi.c`);
+//! - the collector's parameters cannot be changed (`setpause`,
+//!   `setstepmul`, `incremental`/`generational` with arguments): a pause of
+//!   0 would run a whole collection at every allocation;
 //! - where Lua runs code with hooks off: `setmetatable` refuses a
 //!   metatable with a `__gc` field (finalizers run with hooks off), and
 //!   once a limit has tripped `xpcall` does not call the script's message
@@ -85,6 +97,17 @@ setmetatable = function(t, mt)
   end
   return rawsetmetatable(t, mt)
 end
+-- The collector's parameters could make every allocation run a whole
+-- collection, work no budget sees: they stay Lua's defaults. (Full
+-- collections and large steps are charged by the patched lgc.c/lapi.c.)
+local rawcollectgarbage = collectgarbage
+collectgarbage = function(opt, ...)
+  if opt == "setpause" or opt == "setstepmul"
+    or ((opt == "incremental" or opt == "generational") and select('#', ...) > 0) then
+    error("collectgarbage: the collector's parameters cannot be changed in the sandbox", 2)
+  end
+  return rawcollectgarbage(opt, ...)
+end
 -- A field rawset into an external table or an input view would hide the
 -- host's entry behind a Lua one: refused (their metatables are locked to
 -- these names).
@@ -107,8 +130,11 @@ unsafe extern "C-unwind" {
     fn luaxt_hook(state: *mut mlua::ffi::lua_State, debug: *mut mlua::ffi::lua_Debug);
 }
 
+// Records C work for the hook's next charge, and forgets the work
+// counted but not charged yet (`lua/luaxt_budget.c`).
 unsafe extern "C" {
     fn luaxt_vm_work(state: *mut mlua::ffi::lua_State, bytes: usize);
+    fn luaxt_forget_work();
 }
 
 /// Bytes copied or scanned that make one step of the budget
@@ -135,7 +161,7 @@ pub(crate) unsafe fn record_work(state: *mut mlua::ffi::lua_State, bytes: usize)
 
 /// Creates the sandboxed Lua state with `budget`'s hook installed.
 pub(crate) fn new_lua(limits: &Limits, budget: &Rc<Budget>) -> mlua::Result<Lua> {
-    // The string and table libraries are the patched ones of `lua/`.
+    // The string, utf8 and table libraries are the patched ones of `lua/`.
     let libs = StdLib::TABLE
         | StdLib::STRING
         | StdLib::MATH
@@ -183,6 +209,11 @@ const CHECK_EVERY: Duration = Duration::from_millis(1);
 impl Budget {
     /// Starts a new `compute` call.
     pub(crate) fn start(&self, limits: &Limits) {
+        // Work the C side counted since the last charge (the host parsing
+        // its own code, a collection after a memory error) is not this
+        // call's.
+        // SAFETY: resets a counter of this thread; takes no Lua state.
+        unsafe { luaxt_forget_work() };
         self.limit.set(limits.instructions);
         self.used.set(0);
         self.tripped.set(None);

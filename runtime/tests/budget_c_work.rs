@@ -1,0 +1,329 @@
+//! Work inside single C functions that makes no VM instruction of its own
+//! (creating long strings, pushing many results, parsing, collecting
+//! garbage) is charged to the instruction budget, so a loop of a few
+//! instructions, each doing milliseconds of C work, stops at the budget
+//! and at the deadline (`runtime/lua/`: lstring.c, lzio.c, lgc.c, lapi.c,
+//! lstrlib.c, lutf8lib.c, ltablib.c).
+//!
+//! Every loop below runs forever. Its limits are an instruction budget far
+//! below what the loop would need if its C work were not charged, plus a
+//! deadline as a backstop: a loop whose work is not charged runs into the
+//! deadline instead, and the test fails on the error's kind (never on
+//! elapsed time). A run that ends at neither fails the test after a minute
+//! rather than hanging.
+
+use std::time::Duration;
+
+use luaxt_format::Value;
+use luaxt_runtime::{Error, LimitKind, Limits, MemoryStore, Runtime};
+
+/// Runs `setup` without limits, then `work` with `limits`, as two
+/// `compute` calls on another thread; a run still going after a minute
+/// fails the test.
+fn run(limits: Limits, setup: &str, work: &str) -> Result<Value, Error> {
+    let (setup, code) = (setup.to_owned(), work.to_owned());
+    let (send, receive) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut rt = Runtime::new(MemoryStore::new(), Limits::unlimited()).unwrap();
+        rt.compute(&setup).expect("the setup runs");
+        rt.set_limits(limits).unwrap();
+        let _ = send.send(rt.compute(&code));
+    });
+    let outer = Duration::from_secs(60);
+    receive
+        .recv_timeout(outer)
+        .unwrap_or_else(|_| panic!("still running after {outer:?}: {work}"))
+}
+
+/// 1 million instructions (each loop below does at most a few hundred of
+/// its own before the budget should stop it; uncharged, it would run
+/// hundreds of thousands of iterations, each taking milliseconds), and a
+/// 20 s deadline as the backstop.
+fn budget() -> Limits {
+    Limits::default()
+        .with_memory(Some(256 << 20))
+        .with_instructions(Some(1_000_000))
+        .with_deadline(Some(Duration::from_secs(20)))
+}
+
+/// No instruction budget; a 300 ms deadline.
+fn deadline() -> Limits {
+    Limits::default()
+        .with_memory(Some(256 << 20))
+        .with_instructions(None)
+        .with_deadline(Some(Duration::from_millis(300)))
+}
+
+/// Asserts that every `(what, setup, work)` stops with `kind`.
+fn assert_stops(limits: fn() -> Limits, kind: LimitKind, cases: &[(&str, &str, &str)]) {
+    for (what, setup, work) in cases {
+        let err = run(limits(), setup, work).expect_err(what);
+        assert!(
+            matches!(err, Error::Limit(k) if k == kind),
+            "{what}: expected {kind:?}, got {err}"
+        );
+    }
+}
+
+/// An 8 MiB string.
+const BIG: &str = r#"s = string.rep("x", 1 << 23)"#;
+
+/// Loops whose instructions each make a long string (charged by its
+/// length where Lua creates it, lstring.c).
+const NEW_LONG_STRINGS: &[(&str, &str, &str)] = &[
+    (
+        "string.rep",
+        "",
+        r#"while true do local r = string.rep("x", 1 << 23) end"#,
+    ),
+    ("upper", BIG, "while true do local r = s:upper() end"),
+    ("lower", BIG, "while true do local r = s:lower() end"),
+    ("reverse", BIG, "while true do local r = s:reverse() end"),
+    (
+        "string.format %s",
+        BIG,
+        r#"while true do local r = string.format("%s", s) end"#,
+    ),
+    (
+        "string.pack s",
+        BIG,
+        r#"while true do local r = string.pack("s", s) end"#,
+    ),
+    (
+        "table.concat",
+        r#"t = {string.rep("x", 1 << 22), string.rep("y", 1 << 22)}"#,
+        "while true do local r = table.concat(t) end",
+    ),
+    (
+        "gsub of an anchored empty match",
+        BIG,
+        r#"while true do local r = s:gsub("^", "y") end"#,
+    ),
+    (
+        "sub of the whole string",
+        BIG,
+        "while true do local r = s:sub(1, -1) end",
+    ),
+    (
+        "string.unpack of a long string",
+        r#"p = string.pack("s", string.rep("x", 1 << 23))"#,
+        r#"while true do local r = string.unpack("s", p) end"#,
+    ),
+];
+
+/// Loops whose C functions make no long string: charged per result, per
+/// argument, per character or per byte scanned.
+const NO_LONG_STRING: &[(&str, &str, &str)] = &[
+    (
+        "string.byte of every byte",
+        r#"s = string.rep("x", 500000)"#,
+        "while true do local n = select('#', s:byte(1, -1)) end",
+    ),
+    (
+        "string.char of many arguments",
+        "t = {} for i = 1, 200000 do t[i] = 120 end",
+        "local function f(...) while true do local c = string.char(...) end end
+         f(table.unpack(t))",
+    ),
+    (
+        "table.unpack",
+        "t = {} for i = 1, 500000 do t[i] = i end",
+        "while true do local n = select('#', table.unpack(t)) end",
+    ),
+    (
+        "string.unpack of many items",
+        r#"fmt, s = string.rep("b", 200000), string.rep("x", 200000)"#,
+        "while true do local n = select('#', string.unpack(fmt, s)) end",
+    ),
+    (
+        "string.unpack z over a string without a zero",
+        BIG,
+        r#"while true do pcall(string.unpack, "z", s) end"#,
+    ),
+    ("utf8.len", BIG, "while true do local n = utf8.len(s) end"),
+    (
+        "utf8.codepoint of every character",
+        r#"s = string.rep("x", 500000)"#,
+        "while true do local n = select('#', utf8.codepoint(s, 1, -1)) end",
+    ),
+    (
+        "utf8.offset to the last character",
+        BIG,
+        "while true do local n = utf8.offset(s, 1 << 23) end",
+    ),
+    (
+        "utf8.offset back over continuation bytes",
+        r#"s = string.rep("\x80", 1 << 23)"#,
+        "while true do local n = utf8.offset(s, 0, 1 << 23) end",
+    ),
+    (
+        "the utf8.codes iterator over continuation bytes",
+        r#"s = string.rep("\x80", 1 << 23)"#,
+        r#"local step = utf8.codes("a") while true do step(s, 0) end"#,
+    ),
+    (
+        "utf8.char of many arguments",
+        "t = {} for i = 1, 200000 do t[i] = 0x263A end",
+        "local function f(...) while true do local c = utf8.char(...) end end
+         f(table.unpack(t))",
+    ),
+];
+
+/// Loops of `load`: the parser is charged a step per byte it reads.
+const PARSING: &[(&str, &str, &str)] = &[
+    (
+        "load of a 1 MiB chunk",
+        r#"src = "local x = 1 " .. string.rep("x = x + 1 ", 100000)"#,
+        "while true do load(src) end",
+    ),
+    (
+        "load through a reader of short pieces",
+        // 1020 bytes a piece: each is charged, however short.
+        r#"piece = string.rep("x = 1 ", 170)"#,
+        "while true do
+           local n = 0
+           load(function() n = n + 1 if n <= 1000 then return piece end end)
+         end",
+    ),
+];
+
+/// About 300 000 live tables: a heap of some 20 MiB to traverse.
+const HEAP: &str = "keep = {} for i = 1, 300000 do keep[i] = {} end";
+
+/// Loops of the collector's work: charged by the heap it traverses.
+const COLLECTING: &[(&str, &str, &str)] = &[
+    (
+        "collectgarbage()",
+        HEAP,
+        "while true do collectgarbage() end",
+    ),
+    (
+        "collectgarbage('step', n) with a large n",
+        HEAP,
+        r#"while true do collectgarbage("step", 1 << 20) end"#,
+    ),
+    (
+        "switching the collector's mode",
+        HEAP,
+        r#"while true do collectgarbage("generational") collectgarbage("incremental") end"#,
+    ),
+];
+
+#[test]
+fn creating_long_strings_stops_at_the_instruction_budget() {
+    assert_stops(budget, LimitKind::Instructions, NEW_LONG_STRINGS);
+}
+
+#[test]
+fn creating_long_strings_stops_at_the_deadline() {
+    assert_stops(deadline, LimitKind::Deadline, &NEW_LONG_STRINGS[..3]);
+}
+
+#[test]
+fn results_arguments_and_scans_stop_at_the_instruction_budget() {
+    assert_stops(budget, LimitKind::Instructions, NO_LONG_STRING);
+}
+
+#[test]
+fn results_arguments_and_scans_stop_at_the_deadline() {
+    assert_stops(deadline, LimitKind::Deadline, &NO_LONG_STRING[..3]);
+}
+
+#[test]
+fn parsing_stops_at_the_instruction_budget() {
+    assert_stops(budget, LimitKind::Instructions, PARSING);
+}
+
+#[test]
+fn parsing_stops_at_the_deadline() {
+    assert_stops(deadline, LimitKind::Deadline, PARSING);
+}
+
+#[test]
+fn collecting_garbage_stops_at_the_instruction_budget() {
+    assert_stops(budget, LimitKind::Instructions, COLLECTING);
+}
+
+#[test]
+fn collecting_garbage_stops_at_the_deadline() {
+    assert_stops(deadline, LimitKind::Deadline, &COLLECTING[..1]);
+}
+
+#[test]
+fn failing_allocations_stop_at_the_instruction_budget() {
+    // Each try to grow the 32 MiB array past the memory limit runs an
+    // emergency collection of the whole heap before the memory error,
+    // which the script catches.
+    let setup = "big = {} for i = 1, 1 << 21 do big[i] = i end
+                 keep = {} for i = 1, 100000 do keep[i] = {} end";
+    let work = "local function grow() big[#big + 1] = 1 end
+                while true do pcall(grow) end";
+    let err = run(budget().with_memory(Some(60 << 20)), setup, work).unwrap_err();
+    assert!(
+        matches!(err, Error::Limit(LimitKind::Instructions)),
+        "{err}"
+    );
+}
+
+#[test]
+fn the_collectors_parameters_cannot_be_changed() {
+    // A pause of 0 (or a huge step size) would run a whole collection at
+    // every allocation, work no budget sees.
+    let mut rt = Runtime::new(MemoryStore::new(), budget()).unwrap();
+    for call in [
+        r#"collectgarbage("setpause", 0)"#,
+        r#"collectgarbage("setstepmul", 1000)"#,
+        r#"collectgarbage("incremental", 1, 1000, 40)"#,
+        r#"collectgarbage("generational", 1, 1)"#,
+    ] {
+        let err = rt.compute(call).expect_err(call);
+        assert!(
+            matches!(err, Error::Lua { ref message, .. } if message.contains("parameters")),
+            "{call}: {err:?}"
+        );
+    }
+    let code = r#"
+        assert(collectgarbage("generational") == "incremental")
+        assert(collectgarbage("incremental") == "generational")
+        assert(collectgarbage() == 0)
+        assert(type(collectgarbage("count")) == "number")
+        assert(collectgarbage("step") ~= nil)
+        assert(collectgarbage("isrunning") == true)
+        return true"#;
+    assert_eq!(rt.compute(code).unwrap(), Value::Bool(true));
+}
+
+#[test]
+fn ordinary_string_work_costs_about_its_instructions() {
+    // Short and middling strings cost nothing beyond their instructions
+    // (below 1 KiB a string's copy is not counted): 10 000 iterations of
+    // a few dozen instructions each stay within 1 million.
+    let limits = Limits::default().with_instructions(Some(1_000_000));
+    let mut rt = Runtime::new(MemoryStore::new(), limits).unwrap();
+    let code = r#"
+        local n = 0
+        for i = 1, 10000 do
+          local s = string.rep("x", 500) .. i
+          n = n + #s:upper() + #string.format("%d", i) + s:byte(1)
+        end
+        return n > 0"#;
+    assert_eq!(rt.compute(code).unwrap(), Value::Bool(true));
+}
+
+#[test]
+fn work_done_between_calls_is_not_charged_to_the_next() {
+    // After a memory error the host collects the garbage (a full
+    // collection of some 32 MiB, counted as 2 million steps of work): the
+    // next call, under a budget of 1 million, must not pay for it.
+    let limits = Limits::default()
+        .with_memory(Some(32 << 20))
+        .with_instructions(Some(20_000_000));
+    let mut rt = Runtime::new(MemoryStore::new(), limits).unwrap();
+    let bomb = r#"local t = {} for i = 1, 1e9 do t[i] = string.rep("x", 1024) .. i end"#;
+    let err = rt.compute(bomb).unwrap_err();
+    assert!(matches!(err, Error::Memory(_)), "{err:?}");
+    rt.set_limits(limits.with_instructions(Some(1_000_000)))
+        .unwrap();
+    let code = "local n = 0 for i = 1, 2000 do n = n + i end return n";
+    assert_eq!(rt.compute(code).unwrap(), Value::Int(2_001_000));
+}
