@@ -162,6 +162,12 @@ const NO_LONG_STRING: &[(&str, &str, &str)] = &[
         r#"local step = utf8.codes("a") while true do step(s, 0) end"#,
     ),
     (
+        "... copied by a vararg function",
+        "t = {} for i = 1, 200000 do t[i] = i end",
+        "local function f(...) while true do local n = select('#', ...) end end
+         f(table.unpack(t))",
+    ),
+    (
         "utf8.char of many arguments",
         "t = {} for i = 1, 200000 do t[i] = 0x263A end",
         "local function f(...) while true do local c = utf8.char(...) end end
