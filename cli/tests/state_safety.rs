@@ -398,6 +398,19 @@ _home.n = n
     );
 }
 
+/// `luaxt run SCRIPT --state STATE --compact EXTRA…`, to its end.
+fn run_with_state(script: &Path, state: &Path, extra: &[&str]) -> Output {
+    luaxt()
+        .arg("run")
+        .arg(script)
+        .arg("--state")
+        .arg(state)
+        .arg("--compact")
+        .args(extra)
+        .output()
+        .unwrap()
+}
+
 /// A run whose output cannot be written leaves the state as it was: the
 /// output comes first and the state last, so running it again neither
 /// loses that output nor counts twice (before, the state moved on and the
@@ -411,17 +424,7 @@ fn a_run_whose_output_cannot_be_written_does_not_move_the_state_on() {
         "_home.n = (_home.n or 0) + 1\n_io.output = _home.n\n",
     );
     let state = dir.path().join("state");
-    let run = |extra: &[&str]| {
-        luaxt()
-            .arg("run")
-            .arg(&counter)
-            .arg("--state")
-            .arg(&state)
-            .arg("--compact")
-            .args(extra)
-            .output()
-            .unwrap()
-    };
+    let run = |extra: &[&str]| run_with_state(&counter, &state, extra);
     assert!(run(&[]).status.success());
     assert_eq!(counter_in(&state), 1);
     let missing = dir.path().join("no-such-dir").join("out.json");
@@ -463,17 +466,7 @@ fn a_state_saved_under_larger_limits_loads_under_them() {
          _home.deep = t\n_home.n = (_home.n or 0) + 1\n_io.output = _home.n\n",
     );
     let state = dir.path().join("state");
-    let run = |extra: &[&str]| {
-        luaxt()
-            .arg("run")
-            .arg(&deep)
-            .arg("--state")
-            .arg(&state)
-            .arg("--compact")
-            .args(extra)
-            .output()
-            .unwrap()
-    };
+    let run = |extra: &[&str]| run_with_state(&deep, &state, extra);
     for expected in ["1", "2"] {
         let out = run(&["--max-depth", "500"]);
         assert!(
