@@ -84,6 +84,32 @@ for (const [what, code] of ESCAPES) {
   });
 }
 
+// What a script makes the host do (the store here is JavaScript's): a value
+// built for the store within the memory limit's room, store copies and the
+// C work an attack pass found uncharged (session 9), in the same runtime.
+test('a table reachable twice forty levels down stops at the memory limit', async () => {
+  const code = 'local t = {1} for i = 1, 40 do t = {t, t} end _home.x = t';
+  const result = await runLimited({ memoryLimit: 32 << 20 }, '', code);
+  assert.deepEqual([result.ok, result.kind], [false, 'memory'], result.message);
+  assert.match(result.message, /not enough memory/);
+});
+
+const HOST_WORK = [
+  ['a string written to the store', 's = string.rep("x", 1 << 20)', 'while true do _home.s = s end'],
+  ['a string read from the store', '_home.s = string.rep("x", 1 << 20)', 'while true do local s = _home.s end'],
+  ['a table converted for the store', 't = {} for i = 1, 20000 do t[i] = i end', 'while true do _home.t = t end'],
+  ['long strings made', '', 'while true do local s = string.rep("x", 1 << 22) end'],
+  ['utf8.len', 's = string.rep("x", 1 << 22)', 'while true do local n = utf8.len(s) end'],
+  ['parsing', 'src = "return " .. string.rep("1 + ", 200000) .. "1"', 'while true do load(src) end'],
+];
+
+for (const [what, setup, work] of HOST_WORK) {
+  test(`${what}: stops at the instruction budget`, async () => {
+    const result = await runLimited({ memoryLimit: 256 << 20, instructionLimit: 1_000_000, timeLimitMs: 20_000 }, setup, work);
+    assert.deepEqual([result.ok, result.kind, result.limitKind], [false, 'limit', 'instructions'], result.message);
+  });
+}
+
 test('finalizers are refused', async () => {
   const rt = await createRuntime();
   assert.match(rt.compute('return select(2, pcall(setmetatable, {}, {__gc = function() end}))'), /__gc metamethods are not allowed/);
