@@ -97,6 +97,14 @@ pub trait InputSource {
     /// Table `node` as a whole value (when a script stores or returns a
     /// view, it stores or returns a copy).
     fn value(&self, node: NodeId) -> Result<Value, StoreError>;
+
+    /// Table `node`'s LXT encoding: what a script that stores or returns
+    /// a view copies, its size known before any tree of it is built (the
+    /// runtime checks it against the limits first). The default encodes
+    /// [`InputSource::value`]; a source that holds the bytes gives them.
+    fn value_encoded(&self, node: NodeId) -> Result<Vec<u8>, StoreError> {
+        luaxt_format::encode(&self.value(node)?).map_err(|e| StoreError::Invalid(e.to_string()))
+    }
 }
 
 /// An [`InputSource`] over the decoded input, in host memory.
@@ -596,6 +604,10 @@ impl InputSource for LxtInput {
         self.options
             .decode(self.value_bytes(node)?)
             .map_err(invalid)
+    }
+
+    fn value_encoded(&self, node: NodeId) -> Result<Vec<u8>, StoreError> {
+        Ok(self.value_bytes(node)?.to_vec())
     }
 }
 

@@ -122,3 +122,35 @@ fn store_work_counts_against_the_deadline() {
     let err = rt.compute(code).unwrap_err();
     assert!(matches!(err, Error::Limit(LimitKind::Deadline)), "{err}");
 }
+
+/// A script that stores an input view stores a copy of it: counted from
+/// the view's encoding before its tree is built, and charged (a loop of
+/// them under `pcall` copied the whole input each time, uncounted).
+#[test]
+fn a_stored_view_is_counted_before_its_copy_is_built() {
+    let zeros = vec![0i64; 1 << 20];
+    let code = "local n = 0
+                for i = 1, 100 do pcall(function() _home.x = _io.input end) n = n + 1 end
+                return n";
+    let limits = Limits::default()
+        .with_memory(Some(16 << 20))
+        .with_instructions(Some(100_000))
+        .with_deadline(Some(Duration::from_secs(20)));
+    let mut rt = runtime(limits);
+    rt.set_input_mode(luaxt_runtime::InputMode::View);
+    rt.set_input(&zeros).unwrap();
+    let err = rt.compute(code).unwrap_err();
+    assert!(
+        matches!(err, Error::Limit(LimitKind::Instructions)),
+        "{err}"
+    );
+    // Stored once, with no budget to run out first: the memory limit's.
+    rt.set_limits(Limits::default().with_memory(Some(16 << 20)))
+        .unwrap();
+    let err = rt.compute("_home.x = _io.input").unwrap_err();
+    assert!(matches!(err, Error::Memory(_)), "{err}");
+    // A small part of the input is stored as before.
+    rt.compute("_home.x = {_io.input[1], _io.input[2]}")
+        .unwrap();
+    assert_eq!(rt.compute("return #_home.x").unwrap(), Value::Int(2));
+}

@@ -30,6 +30,8 @@
 //! - the collector's parameters cannot be changed (`setpause`,
 //!   `setstepmul`, `incremental`/`generational` with arguments): a pause of
 //!   0 would run a whole collection at every allocation;
+//! - tables with weak keys and strong values are kept strong (`lgc.c`):
+//!   settling them is quadratic work inside one collector step;
 //! - where Lua runs code with hooks off: `setmetatable` refuses a
 //!   metatable with a `__gc` field (finalizers run with hooks off), and
 //!   once a limit has tripped `xpcall` does not call the script's message

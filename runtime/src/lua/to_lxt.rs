@@ -14,7 +14,7 @@
 
 use std::ffi::c_void;
 
-use luaxt_format::{ErrorKind, Table as LxtTable, Value};
+use luaxt_format::{DecodeOptions, ErrorKind, Table as LxtTable, Value};
 use mlua::Table;
 
 use super::handles::Handles;
@@ -139,6 +139,10 @@ const VALUE_COST: usize = 2 * std::mem::size_of::<Value>();
 /// Bytes of conversion work charged at once to the budget.
 const WORK_BATCH: usize = 64 * 1024;
 
+/// Host memory a decoded tree may take per byte of its encoding: a
+/// 9-byte integer in a hash part is two `Value`s and their slots.
+const TREE_PER_BYTE: usize = 8;
+
 impl<'h> ToLxt<'h> {
     /// A converter bound by nesting only (keys, tests); see
     /// [`ToLxt::within`] for values a script stores or returns.
@@ -173,13 +177,48 @@ impl<'h> ToLxt<'h> {
         self
     }
 
+    /// The copy of an input view from its `bytes`: counted as its
+    /// encoding's size, and as the tree it decodes to (at most a few
+    /// `Value`s for each of its smallest values), before it is decoded.
+    fn copy_of_view(&mut self, bytes: &[u8]) -> Result<Value, ConvError> {
+        self.count_as(
+            bytes.len() as u64,
+            bytes.len().saturating_mul(TREE_PER_BYTE),
+        )?;
+        // Nested where it is stored: the depth left here.
+        let limits = luaxt_format::Limits::DEFAULT
+            .with_max_depth(self.max_depth.saturating_sub(self.path.len() as u32))
+            .with_max_size(self.room.max_size);
+        DecodeOptions::new()
+            .limits(limits)
+            .decode(bytes)
+            .map_err(|e| ConvError::new(e.kind(), e.to_string()))
+    }
+
     /// Counts one value of `content` bytes (strings) against the bounds.
     fn count(&mut self, content: usize) -> Result<(), ConvError> {
+        self.count_as(1 + content as u64, VALUE_COST + content)
+    }
+
+    /// Counts `size` bytes of encoding and `memory` bytes of tree against
+    /// the bounds, and the work of building them against the budget (also
+    /// when a bound stops the conversion: its work was done).
+    fn count_as(&mut self, size: u64, memory: usize) -> Result<(), ConvError> {
         let room = &mut self.room;
-        room.size = room.size.saturating_add(1 + content as u64);
-        room.held = room.held.saturating_add(VALUE_COST + content);
-        room.work = room.work.saturating_add(VALUE_COST + content);
-        if room.size > room.max_size {
+        room.size = room.size.saturating_add(size);
+        room.held = room.held.saturating_add(memory);
+        room.work = room.work.saturating_add(memory);
+        let over_size = room.size > room.max_size;
+        let over_memory = room.memory.is_some_and(|memory| room.held > memory);
+        if room.work >= WORK_BATCH || over_size || over_memory {
+            let work = std::mem::take(&mut room.work);
+            if let Some(budget) = room.budget {
+                budget
+                    .charge_bytes(work)
+                    .map_err(|kind| ConvError::new(ErrorKind::Custom, kind.to_string()))?;
+            }
+        }
+        if over_size {
             return Err(ConvError::new(
                 ErrorKind::LengthOverflow,
                 format!(
@@ -189,17 +228,9 @@ impl<'h> ToLxt<'h> {
             ));
         }
         if let Some(memory) = room.memory
-            && room.held > memory
+            && over_memory
         {
             return Err(ConvError::memory(memory));
-        }
-        if room.work >= WORK_BATCH {
-            let work = std::mem::take(&mut room.work);
-            if let Some(budget) = room.budget {
-                budget
-                    .charge_bytes(work)
-                    .map_err(|kind| ConvError::new(ErrorKind::Custom, kind.to_string()))?;
-            }
         }
         Ok(())
     }
@@ -237,13 +268,8 @@ impl<'h> ToLxt<'h> {
                 Some(id) => Value::Ref(id),
                 None => match self.handles.views.materialize(t) {
                     // A view stands for the input's table: a copy of it,
-                    // built at once (no bigger than the input), counted
-                    // as a whole.
-                    Ok(Some(value)) => {
-                        let size = luaxt_format::encoded_len(&value).unwrap_or(usize::MAX);
-                        self.count(size.saturating_mul(4))?;
-                        value
-                    }
+                    // from its encoding, counted before its tree is built.
+                    Ok(Some(bytes)) => self.copy_of_view(&bytes)?,
                     Ok(None) => self.table(t)?,
                     Err(e) => return Err(ConvError::new(ErrorKind::Custom, e.to_string())),
                 },

@@ -105,14 +105,17 @@ impl Views {
         Ok((source, node))
     }
 
-    /// The whole value a view stands for, when a script stores or returns
-    /// it: `None` if `table` is no view.
-    pub(crate) fn materialize(&self, table: &Table) -> mlua::Result<Option<Value>> {
+    /// The encoding of the whole value a view stands for, when a script
+    /// stores or returns it: `None` if `table` is no view.
+    pub(crate) fn materialize(&self, table: &Table) -> mlua::Result<Option<Vec<u8>>> {
         if self.node_of(table)?.is_none() {
             return Ok(None);
         }
         let (source, node) = self.open(table)?;
-        source.value(node).map(Some).map_err(mlua::Error::external)
+        source
+            .value_encoded(node)
+            .map(Some)
+            .map_err(mlua::Error::external)
     }
 }
 

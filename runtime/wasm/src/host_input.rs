@@ -166,7 +166,11 @@ impl InputSource for JsInput {
     }
 
     fn value(&self, node: NodeId) -> Result<Value, StoreError> {
+        decode(&self.value_encoded(node)?)
+    }
+
+    fn value_encoded(&self, node: NodeId) -> Result<Vec<u8>, StoreError> {
         let bytes = self.fetch(|out, cap| self.host.value(node, out, cap))?;
-        decode(&bytes.ok_or_else(|| malformed("value"))?)
+        bytes.ok_or_else(|| malformed("value"))
     }
 }
