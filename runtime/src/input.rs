@@ -105,6 +105,14 @@ pub trait InputSource {
     fn value_encoded(&self, node: NodeId) -> Result<Vec<u8>, StoreError> {
         luaxt_format::encode(&self.value(node)?).map_err(|e| StoreError::Invalid(e.to_string()))
     }
+
+    /// Bytes of work done since the last call (tables read to find their
+    /// entries, say), which the runtime charges to the script's budget: a
+    /// script that makes the source do more than a lookup's worth per
+    /// access pays for it. The default: none worth counting.
+    fn take_work(&self) -> u64 {
+        0
+    }
 }
 
 /// An [`InputSource`] over the decoded input, in host memory.
@@ -276,6 +284,8 @@ pub struct LxtInput {
     cursor: Cell<Option<(NodeId, usize)>>,
     /// The encoded key of a lookup, reused.
     key_buf: RefCell<Vec<u8>>,
+    /// Bytes of tables laid out since [`InputSource::take_work`] last ran.
+    work: Cell<u64>,
 }
 
 /// Layouts kept beside the top table's; the cache starts over when full.
@@ -337,6 +347,7 @@ impl LxtInput {
             layouts: RefCell::new(HashMap::new()),
             cursor: Cell::new(None),
             key_buf: RefCell::new(Vec::new()),
+            work: Cell::new(0),
         })
     }
 
@@ -389,6 +400,9 @@ impl LxtInput {
             .get(node as usize..)
             .ok_or_else(|| invalid("no such table"))?;
         let spans = self.options.table_spans(table).map_err(invalid)?;
+        // Finding the spans walked the whole table, nested values too.
+        self.work
+            .set(self.work.get().saturating_add(u64::from(spans.len)));
         let absolute = |at: u32| node + at;
         if spans.direct {
             return Ok(Layout::Direct {
@@ -608,6 +622,10 @@ impl InputSource for LxtInput {
 
     fn value_encoded(&self, node: NodeId) -> Result<Vec<u8>, StoreError> {
         Ok(self.value_bytes(node)?.to_vec())
+    }
+
+    fn take_work(&self) -> u64 {
+        self.work.take()
     }
 }
 

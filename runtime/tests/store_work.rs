@@ -154,3 +154,31 @@ fn a_stored_view_is_counted_before_its_copy_is_built() {
         .unwrap();
     assert_eq!(rt.compute("return #_home.x").unwrap(), Value::Int(2));
 }
+
+/// Reading an input view makes the source find the table's entries (its
+/// layout, kept for the last 512 tables): reads that cycle through more
+/// tables than that rebuild one each time, and pay for it.
+#[test]
+fn reads_that_make_the_input_read_its_tables_again_are_charged() {
+    let arrays = vec![vec![1i64; 1000]; 520];
+    let code = "local input = _io.input
+                local subs = {}
+                for i = 1, 520 do subs[i] = input[i] end
+                local s = 0
+                for round = 1, 20 do
+                  for i = 1, 520 do s = s + subs[i][1] end
+                end
+                return s";
+    let limits = Limits::default().with_instructions(Some(1_000_000));
+    let mut rt = runtime(limits);
+    rt.set_input_mode(luaxt_runtime::InputMode::View);
+    rt.set_input(&arrays).unwrap();
+    let err = rt.compute(code).unwrap_err();
+    assert!(
+        matches!(err, Error::Limit(LimitKind::Instructions)),
+        "{err}"
+    );
+    // Within the 512 tables kept, each is read once: the same loop fits.
+    let kept = code.replace("520", "500");
+    assert_eq!(rt.compute(&kept).unwrap(), Value::Int(20 * 500));
+}

@@ -35,7 +35,7 @@ use super::sandbox::Budget;
 use super::to_lua::{decode_to_lua, to_lua};
 use super::to_lxt::{ConvError, ToLxt, describe_key};
 use super::view::{VIEW_NAME, item_to_lua};
-use crate::input::ViewItem;
+use crate::input::{InputSource, ViewItem};
 use crate::limits::Limits;
 use crate::store::{HOME_ID, IO_ID, Store, StoreError, TableId};
 
@@ -134,6 +134,13 @@ impl<S: Store + 'static> Ext<S> {
         self.budget
             .charge_bytes(bytes)
             .map_err(|kind| mlua::Error::runtime(kind.to_string()))
+    }
+
+    /// Charges the work an input source did for the last access (tables
+    /// it read to find their entries) to the budget.
+    fn charge_source(&self, source: &dyn InputSource) -> mlua::Result<()> {
+        let work = usize::try_from(source.take_work()).unwrap_or(usize::MAX);
+        self.charge(work)
     }
 
     /// A stored value's bytes as a Lua value, its copy charged first.
@@ -350,6 +357,7 @@ impl<S: Store + 'static> Ext<S> {
                 .get(node, &Value::Bytes(text.into_bytes()))
                 .map_err(store_error)?;
         }
+        self.charge_source(&*source)?;
         match found {
             Some(item) => self.view_item(lua, item),
             None => Ok(mlua::Value::Nil),
@@ -365,7 +373,9 @@ impl<S: Store + 'static> Ext<S> {
     ) -> mlua::Result<(mlua::Value, mlua::Value)> {
         let (source, node) = self.handles.views.open(view)?;
         let mut after = after.borrow_mut();
-        match source.next(node, after.as_ref()).map_err(store_error)? {
+        let next = source.next(node, after.as_ref()).map_err(store_error)?;
+        self.charge_source(&*source)?;
+        match next {
             Some((key, item)) => {
                 let lua_key = to_lua(lua, &self.handles, &key.as_value_ref())?;
                 let value = self.view_item(lua, item)?;
@@ -429,6 +439,7 @@ impl<S: Store + 'static> Ext<S> {
             // A Lua string names a bytes key too (spec §9.5).
             next = source.next(node, Some(&Value::Bytes(text.clone().into_bytes())));
         }
+        self.charge_source(&*source)?;
         match next.map_err(store_error)? {
             Some((key, item)) => Ok((
                 to_lua(lua, &self.handles, &key.as_value_ref())?,
@@ -480,6 +491,7 @@ impl<S: Store + 'static> Ext<S> {
                 let bytes = source
                     .chunk(node, i as u64, n as u64)
                     .map_err(store_error)?;
+                ext.charge_source(&*source)?;
                 let chunk = match ext.decode(lua, &bytes)? {
                     mlua::Value::Table(chunk) => chunk,
                     _ => {
@@ -523,6 +535,7 @@ impl<S: Store + 'static> Ext<S> {
             lua.create_function(move |_, view: Table| {
                 let (source, node) = ext.handles.views.open(&view)?;
                 let n = source.len(node).map_err(store_error)?;
+                ext.charge_source(&*source)?;
                 Ok(i64::try_from(n).unwrap_or(i64::MAX))
             })?,
         )?;
