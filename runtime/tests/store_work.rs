@@ -182,3 +182,24 @@ fn reads_that_make_the_input_read_its_tables_again_are_charged() {
     let kept = code.replace("520", "500");
     assert_eq!(rt.compute(&kept).unwrap(), Value::Int(20 * 500));
 }
+
+/// The runtime's own weak table of proxies (views, external tables) lets
+/// collected ones go: with tables of weak keys kept strong in the sandbox,
+/// it is weak both ways (100 000 views read leaked about 10 MiB before).
+#[test]
+fn proxies_of_views_no_longer_reachable_are_collected() {
+    let rows = vec![vec![1i64]; 100_000];
+    let mut rt = runtime(Limits::default());
+    rt.set_input_mode(luaxt_runtime::InputMode::View);
+    rt.set_input(&rows).unwrap();
+    let code = "collectgarbage() collectgarbage()
+                local before = collectgarbage('count')
+                local input = _io.input
+                for i = 1, #input do local row = input[i] end
+                collectgarbage() collectgarbage()
+                return math.floor(collectgarbage('count') - before)";
+    let Value::Int(grown_kib) = rt.compute(code).unwrap() else {
+        panic!()
+    };
+    assert!(grown_kib < 1024, "the heap grew by {grown_kib} KiB");
+}

@@ -9,7 +9,7 @@ use mlua::{Lua, Table};
 /// weak, and the metatable every proxy has.
 #[derive(Debug, Clone)]
 pub(crate) struct Proxies {
-    /// proxy → key, weak keys.
+    /// proxy → key, weak keys (and values, which are integers).
     keys: Table,
     /// key (or slot, see `proxy_in_slot`) → proxy, weak values (one proxy
     /// per key while it is reachable).
@@ -28,13 +28,16 @@ impl Proxies {
             Ok(t)
         };
         Ok(Proxies {
-            keys: weak("k")?,
+            // "kv", not "k": its values are integers, so the two mean the
+            // same here, and the sandbox keeps tables of weak keys and
+            // strong values (ephemerons) strong (lgc.c).
+            keys: weak("kv")?,
             by_key: weak("v")?,
             meta: lua.create_table()?,
         })
     }
 
-    /// The table `proxy → key` (weak keys), for the raw metamethods.
+    /// The table `proxy → key` (weak), for the raw metamethods.
     pub(crate) fn keys(&self) -> &Table {
         &self.keys
     }
