@@ -16,10 +16,12 @@ use std::process::Command;
 /// Lua's files that `lua/` replaces with patched copies (each says at its
 /// top what it charges to the budget): the VM's long-string compares, the
 /// creation of long strings, the parser's input, full garbage collections
-/// and large collection steps, and the loops of the string, utf8 and
-/// table libraries.
-const PATCHED: [&str; 8] = [
+/// and large collection steps, the loops of the string, utf8 and table
+/// libraries, and walks along long collision chains of hash parts and
+/// rehashes.
+const PATCHED: [&str; 9] = [
     "lvm.c",
+    "ltable.c",
     "lstring.c",
     "lzio.c",
     "lgc.c",

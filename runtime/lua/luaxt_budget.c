@@ -32,6 +32,10 @@ void luaxt_vm_work (lua_State *L, size_t bytes) {
     luaxt_vm_steps(L, bytes / LUAXT_BYTES_PER_STEP);
 }
 
+void luaxt_table_work (size_t steps) {
+  vm_work = (vm_work + steps < vm_work) ? (size_t)-1 : vm_work + steps;
+}
+
 void luaxt_forget_work (void) {
   vm_work = 0;
 }

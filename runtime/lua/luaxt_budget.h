@@ -78,6 +78,15 @@ void luaxt_vm_work (lua_State *L, size_t bytes);
 /* luaxt_vm_work counted in steps rather than bytes, however few. */
 void luaxt_vm_steps (lua_State *L, size_t steps);
 
+/* Steps of a walk along a long collision chain of a table's hash part
+   (ltable.c), where no lua_State is at hand: counted for the hook's next
+   charge, within the 1000 instructions between two runs of the hook. Never raises. */
+void luaxt_table_work (size_t steps);
+
+/* Collision chains up to this long are not counted (ltable.c): Lua's
+   own chains are a node or two; only keys chosen to collide make more. */
+#define LUAXT_CHAIN_FREE 32
+
 /* Forgets the work counted but not charged yet (the runtime calls it as
    a call starts: work the host did between two calls, such as parsing
    the sandbox's own code or a garbage collection, is not the script's). */

@@ -352,3 +352,33 @@ fn weak_keys_are_kept_strong_and_weak_values_still_go() {
     };
     assert_eq!(seen.array(), &[Value::Bool(true), Value::Bool(true)]);
 }
+
+/// Keys chosen to collide in a plain table's hash part (multiples of
+/// 2^14 - 1 in a part of 2^14 nodes all land in one chain) make each
+/// lookup walk the chain: the walk is counted (ltable.c).
+#[test]
+fn lookups_along_a_collision_chain_stop_at_the_instruction_budget() {
+    let setup = "t = {} for i = 1, 8193 do t[i * 16383] = true end";
+    let work = "while true do local x = t[16383 * 9000] end";
+    // Uncounted, the budget's 250 000 lookups of 8 193 steps each take
+    // seconds: a 1 s deadline comes first. Counted, about 120 of them.
+    let limits = budget().with_deadline(Some(Duration::from_secs(1)));
+    let err = run(limits, setup, work).expect_err("an endless loop");
+    assert!(
+        matches!(err, Error::Limit(LimitKind::Instructions)),
+        "expected the instruction budget, got {err}"
+    );
+}
+
+/// A hash part kept full, a key added and removed in turn, is rehashed
+/// whole at every insert: each rehash counts the keys it moves.
+#[test]
+fn rehashing_a_full_table_again_and_again_stops_at_the_instruction_budget() {
+    let setup = "t = {} for i = 1, 65535 do t[-i] = true end";
+    let work = "local i = 0 while true do i = i + 1 t[i + 0.5] = true t[i + 0.5] = nil end";
+    let err = run(budget(), setup, work).expect_err("an endless loop");
+    assert!(
+        matches!(err, Error::Limit(LimitKind::Instructions)),
+        "expected the instruction budget, got {err}"
+    );
+}
