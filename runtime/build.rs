@@ -18,10 +18,12 @@ use std::process::Command;
 /// creation of long strings, the parser's input, full garbage collections
 /// and large collection steps, the loops of the string, utf8 and table
 /// libraries, and walks along long collision chains of hash parts and
-/// rehashes.
-const PATCHED: [&str; 9] = [
+/// rehashes; and the hash of number keys takes a secret (`lstate.c`,
+/// `ltable.c`).
+const PATCHED: [&str; 10] = [
     "lvm.c",
     "ltable.c",
+    "lstate.c",
     "lstring.c",
     "lzio.c",
     "lgc.c",

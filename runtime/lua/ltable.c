@@ -7,7 +7,9 @@
 ** chain, seconds of work in a few instructions. Chains up to
 ** LUAXT_CHAIN_FREE nodes, all Lua makes on its own, cost nothing. A
 ** rehash counts the keys it moves (luaxt_vm_steps): a full table that
-** gains and loses a key in turn rehashed all of them each time.
+** gains and loses a key in turn rehashed all of them each time. And the
+** hash of integer and float keys mixes in a secret of the process
+** (luaxt_mix_key), so that keys cannot be chosen to collide at all.
 ** Every change is marked "luaxt:". Lua's licence: see LICENSE in this
 ** folder.
 */
@@ -121,7 +123,7 @@ static const TValue absentkey = {ABSTKEYCONSTANT};
 ** remainder, which uses all bits and ensures a non-negative result.
 */
 static Node *hashint (const Table *t, lua_Integer i) {
-  lua_Unsigned ui = l_castS2U(i);
+  lua_Unsigned ui = luaxt_mix_key(l_castS2U(i));  /* luaxt */
   if (ui <= cast_uint(INT_MAX))
     return hashmod(t, cast_int(ui));
   else
@@ -171,7 +173,8 @@ static Node *mainpositionTV (const Table *t, const TValue *key) {
     }
     case LUA_VNUMFLT: {
       lua_Number n = fltvalue(key);
-      return hashmod(t, l_hashfloat(n));
+      /* luaxt: mixed, as integers are */
+      return hashmod(t, luaxt_mix_key(cast(lua_Unsigned, l_hashfloat(n))));
     }
     case LUA_VSHRSTR: {
       TString *ts = tsvalue(key);

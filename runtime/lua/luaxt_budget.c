@@ -32,6 +32,8 @@ void luaxt_vm_work (lua_State *L, size_t bytes) {
     luaxt_vm_steps(L, bytes / LUAXT_BYTES_PER_STEP);
 }
 
+lua_Unsigned luaxt_key_secret;
+
 void luaxt_table_work (size_t steps) {
   vm_work = (vm_work + steps < vm_work) ? (size_t)-1 : vm_work + steps;
 }

@@ -87,6 +87,24 @@ void luaxt_table_work (size_t steps);
    own chains are a node or two; only keys chosen to collide make more. */
 #define LUAXT_CHAIN_FREE 32
 
+/* The secret mixed into the hash of integer and float keys (ltable.c),
+   so a script cannot choose keys that collide: with Lua's own hash,
+   multiples of 2^k - 1 all land in one chain of a part of 2^k nodes, and
+   one rehash then walks chains of every key, quadratic work inside a
+   single instruction. Random per process (luaxt_process_secret, in the
+   runtime's Rust code), the same for every state, set as each is created
+   (lstate.c), so no table ever sees it change. */
+extern lua_Unsigned luaxt_key_secret;
+unsigned long long luaxt_process_secret (void);
+
+/* A number key's bits mixed with the secret: the multiply spreads every
+   bit upwards, the shift brings the high bits down to the low ones the
+   modulo of a hash part keeps. */
+static inline lua_Unsigned luaxt_mix_key (lua_Unsigned x) {
+  x = (x ^ luaxt_key_secret) * (lua_Unsigned)0x9E3779B97F4A7C15u;
+  return x ^ (x >> 32);
+}
+
 /* Forgets the work counted but not charged yet (the runtime calls it as
    a call starts: work the host did between two calls, such as parsing
    the sandbox's own code or a garbage collection, is not the script's). */

@@ -139,6 +139,32 @@ unsafe extern "C" {
     fn luaxt_forget_work();
 }
 
+/// The process's secret for the hash of number keys (`luaxt_key_secret`
+/// in `lua/luaxt_budget.h`): each new Lua state takes it (the patched
+/// `lstate.c`), so it is the same for every state and never changes under
+/// a table. Random: with Lua's own hash a script could choose keys that
+/// all collide, and one rehash would walk chains of all of them.
+#[unsafe(no_mangle)]
+pub extern "C" fn luaxt_process_secret() -> u64 {
+    static SECRET: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
+    *SECRET.get_or_init(random_secret)
+}
+
+/// 64 random bits: the system's, through std's hash seeds.
+#[cfg(not(target_arch = "wasm32"))]
+fn random_secret() -> u64 {
+    use std::hash::BuildHasher;
+    std::hash::RandomState::new().hash_one("luaxt key secret")
+}
+
+/// 64 random bits from the host's `Math.random` (std has no source of
+/// randomness on `wasm32-unknown-unknown`).
+#[cfg(target_arch = "wasm32")]
+fn random_secret() -> u64 {
+    let half = || (js_sys::Math::random() * 4_294_967_296.0) as u64;
+    (half() << 32) | half()
+}
+
 /// Bytes copied or scanned that make one step of the budget
 /// (`LUAXT_BYTES_PER_STEP` in `lua/luaxt_budget.h`).
 const BYTES_PER_STEP: usize = 16;
