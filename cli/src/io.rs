@@ -104,12 +104,7 @@ impl Output {
     /// Writes what `write` writes to the [`Sink`]; nothing at all if it
     /// fails.
     pub fn write_with(&self, write: impl FnOnce(&mut Sink) -> Result<()>) -> Result<()> {
-        if let Some(path) = &self.path
-            && is_replaceable(path)
-            // A directory no file can be added to still lets a file in
-            // it be written in place, as below.
-            && let Ok(temp) = temp_file_beside(path)
-        {
+        if let Some((path, temp)) = self.replaceable() {
             return replace(path, temp, write);
         }
         let mut sink = Sink::to(Dest::Memory);
@@ -125,10 +120,7 @@ impl Output {
     /// bounded by the destination only; an error of the destination half-way
     /// leaves there what was written before it.
     pub fn stream(&self, write: impl FnOnce(&mut Sink) -> Result<()>) -> Result<()> {
-        if let Some(path) = &self.path
-            && is_replaceable(path)
-            && let Ok(temp) = temp_file_beside(path)
-        {
+        if let Some((path, temp)) = self.replaceable() {
             return replace(path, temp, write);
         }
         let (dest, name): (Box<dyn Write>, String) = match &self.path {
@@ -139,12 +131,19 @@ impl Output {
             }
             None => (Box::new(io::stdout()), "<stdout>".into()),
         };
-        let mut sink = Sink::to(Dest::Direct(dest));
-        let written = write(&mut sink).and_then(|()| Ok(sink.flush()?));
-        if let Some(e) = sink.error {
-            return Err(e).with_context(|| format!("cannot write {name}"));
+        Sink::to(Dest::Direct(dest)).run(write, &name)?;
+        Ok(())
+    }
+
+    /// The output file and a temporary file beside it to write instead,
+    /// when a rename can replace it. A directory no file can be added to
+    /// still lets a file in it be written in place.
+    fn replaceable(&self) -> Option<(&Path, tempfile::NamedTempFile)> {
+        let path = self.path.as_deref()?;
+        if !is_replaceable(path) {
+            return None;
         }
-        written
+        Some((path, temp_file_beside(path).ok()?))
     }
 
     /// Writes all of `bytes`.
@@ -166,6 +165,16 @@ impl Output {
             }
         }
     }
+}
+
+/// Whether `e` is a write to a pipe whose reader has gone (`| head`):
+/// the reader took what it wanted, and the command succeeded.
+pub fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|cause| {
+        cause
+            .downcast_ref::<io::Error>()
+            .is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe)
+    })
 }
 
 /// Whether `path` is a regular file or nothing yet (not a link, a pipe or
@@ -201,23 +210,16 @@ fn temp_file_beside(path: &Path) -> io::Result<tempfile::NamedTempFile> {
 }
 
 /// Writes through `temp`, renamed over `path` once `write` succeeded; on
-/// any error `temp` goes. An error of the file itself is reported as the
-/// file's, whatever `write` made of it; any other error of `write` is
-/// passed on as it is.
+/// any error `temp` goes (errors as [`Sink::run`] reports them).
 fn replace(
     path: &Path,
     temp: tempfile::NamedTempFile,
     write: impl FnOnce(&mut Sink) -> Result<()>,
 ) -> Result<()> {
-    let context = || format!("cannot write {}", path.display());
-    let mut sink = Sink::to(Dest::Temp(temp));
-    let written = write(&mut sink).and_then(|()| Ok(sink.flush()?));
-    if let Some(e) = sink.error {
-        return Err(e).with_context(context);
-    }
-    written?;
-    if let Dest::Temp(temp) = sink.dest {
-        temp.persist(path).with_context(context)?;
+    let name = path.display().to_string();
+    if let Dest::Temp(temp) = Sink::to(Dest::Temp(temp)).run(write, &name)? {
+        temp.persist(path)
+            .with_context(|| format!("cannot write {name}"))?;
     }
     Ok(())
 }
@@ -265,6 +267,18 @@ impl Sink {
             dest,
             error: None,
         }
+    }
+
+    /// Runs `write` into this sink and flushes it; its destination, for
+    /// the caller to finish. An error of the destination is reported as
+    /// `name`'s, whatever `write` made of it; any other error of `write`
+    /// is passed on as it is.
+    fn run(mut self, write: impl FnOnce(&mut Sink) -> Result<()>, name: &str) -> Result<Dest> {
+        let written = write(&mut self).and_then(|()| Ok(self.flush()?));
+        if let Some(e) = self.error {
+            return Err(e).with_context(|| format!("cannot write {name}"));
+        }
+        written.map(|()| self.dest)
     }
 
     /// Writes what was gathered to the destination, if there is one.

@@ -165,9 +165,7 @@ fn main() -> ExitCode {
     match result {
         Ok(status) => ExitCode::from(status as u8),
         Err(e) => {
-            if let Some(io) = e.downcast_ref::<std::io::Error>()
-                && io.kind() == std::io::ErrorKind::BrokenPipe
-            {
+            if io::is_broken_pipe(&e) {
                 return ExitCode::SUCCESS;
             }
             eprintln!("luaxt: {e:#}");

@@ -289,7 +289,7 @@ fn run_script(args: &RunArgs, state: Option<&Path>) -> Result<ExitStatus> {
         Ok(()) => {}
         // A reader that stops early (`| head`) took what it wanted: the
         // run succeeded, as `main` reports it, so its state is saved.
-        Err(e) if is_broken_pipe(&e) => {}
+        Err(e) if cli_io::is_broken_pipe(&e) => {}
         Err(e) => {
             return Err(match &snapshot {
                 Some((path, _)) => e.context(format!(
@@ -309,15 +309,6 @@ fn run_script(args: &RunArgs, state: Option<&Path>) -> Result<ExitStatus> {
         })?;
     }
     Ok(ExitStatus::Ok)
-}
-
-/// Whether `e` is a write to a pipe whose reader has gone.
-fn is_broken_pipe(e: &anyhow::Error) -> bool {
-    e.chain().any(|cause| {
-        cause
-            .downcast_ref::<std::io::Error>()
-            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
-    })
 }
 
 /// Writes what the script printed to stderr: lines kept by the runtime's
