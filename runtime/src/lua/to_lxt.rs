@@ -200,6 +200,17 @@ impl<'h> ToLxt<'h> {
         self.count_as(1 + content as u64, VALUE_COST + content)
     }
 
+    /// Counts a converted key or value; a table was counted as it was
+    /// built.
+    fn count_value(&mut self, value: &Value) -> Result<(), ConvError> {
+        match value {
+            Value::Str(text) => self.count(text.len()),
+            Value::Bytes(bytes) => self.count(bytes.len()),
+            Value::Table(_) => Ok(()),
+            _ => self.count(0),
+        }
+    }
+
     /// Counts `size` bytes of encoding and `memory` bytes of tree against
     /// the bounds, and the work of building them against the budget (also
     /// when a bound stops the conversion: its work was done).
@@ -247,13 +258,7 @@ impl<'h> ToLxt<'h> {
     /// Converts a value to be stored (nil allowed: it means "delete").
     pub(crate) fn value(&mut self, value: &mlua::Value) -> Result<Value, ConvError> {
         let converted = self.uncounted(value)?;
-        match &converted {
-            Value::Str(text) => self.count(text.len())?,
-            Value::Bytes(bytes) => self.count(bytes.len())?,
-            // Counted as they were built.
-            Value::Table(_) => {}
-            _ => self.count(0)?,
-        }
+        self.count_value(&converted)?;
         Ok(converted)
     }
 
@@ -323,14 +328,7 @@ impl<'h> ToLxt<'h> {
                 .and_then(|(k, v)| {
                     let key = self
                         .key(&k)
-                        .and_then(|key| {
-                            let content = match &key {
-                                Value::Str(text) => text.len(),
-                                Value::Bytes(bytes) => bytes.len(),
-                                _ => 0,
-                            };
-                            self.count(content).map(|()| key)
-                        })
+                        .and_then(|key| self.count_value(&key).map(|()| key))
                         .map_err(|mut e| {
                             e.path.push(describe_key(&k));
                             e
