@@ -21,8 +21,12 @@ static _Thread_local size_t vm_work;
 /* Below this many bytes, an instruction's work is not counted. */
 #define VM_WORK_MIN 1024
 
-void luaxt_vm_steps (lua_State *L, size_t steps) {
+void luaxt_table_work (size_t steps) {
   vm_work = (vm_work + steps < vm_work) ? (size_t)-1 : vm_work + steps;
+}
+
+void luaxt_vm_steps (lua_State *L, size_t steps) {
+  luaxt_table_work(steps);
   if (vm_work >= LUAXT_BATCH && (L->hookmask & LUA_MASKCOUNT))
     L->hookcount = 1;  /* the count hook runs at the next instruction */
 }
@@ -33,10 +37,6 @@ void luaxt_vm_work (lua_State *L, size_t bytes) {
 }
 
 lua_Unsigned luaxt_key_secret;
-
-void luaxt_table_work (size_t steps) {
-  vm_work = (vm_work + steps < vm_work) ? (size_t)-1 : vm_work + steps;
-}
 
 void luaxt_forget_work (void) {
   vm_work = 0;
