@@ -17,23 +17,8 @@ use std::time::Duration;
 use luaxt_format::Value;
 use luaxt_runtime::{Error, LimitKind, Limits, MemoryStore, Runtime};
 
-/// Runs `setup` without limits, then `work` with `limits`, as two
-/// `compute` calls on another thread; a run still going after a minute
-/// fails the test.
-fn run(limits: Limits, setup: &str, work: &str) -> Result<Value, Error> {
-    let (setup, code) = (setup.to_owned(), work.to_owned());
-    let (send, receive) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let mut rt = Runtime::new(MemoryStore::new(), Limits::unlimited()).unwrap();
-        rt.compute(&setup).expect("the setup runs");
-        rt.set_limits(limits).unwrap();
-        let _ = send.send(rt.compute(&code));
-    });
-    let outer = Duration::from_secs(60);
-    receive
-        .recv_timeout(outer)
-        .unwrap_or_else(|_| panic!("still running after {outer:?}: {work}"))
-}
+mod limited;
+use limited::run_limited;
 
 /// 1 million instructions (each loop below does at most a few hundred of
 /// its own before the budget should stop it; uncharged, it would run
@@ -57,7 +42,7 @@ fn deadline() -> Limits {
 /// Asserts that every `(what, setup, work)` stops with `kind`.
 fn assert_stops(limits: fn() -> Limits, kind: LimitKind, cases: &[(&str, &str, &str)]) {
     for (what, setup, work) in cases {
-        let err = run(limits(), setup, work).expect_err(what);
+        let err = run_limited(limits(), setup, work).expect_err(what);
         assert!(
             matches!(err, Error::Limit(k) if k == kind),
             "{what}: expected {kind:?}, got {err}"
@@ -264,7 +249,7 @@ fn failing_allocations_stop_at_the_instruction_budget() {
                  keep = {} for i = 1, 100000 do keep[i] = {} end";
     let work = "local function grow() big[#big + 1] = 1 end
                 while true do pcall(grow) end";
-    let err = run(budget().with_memory(Some(60 << 20)), setup, work).unwrap_err();
+    let err = run_limited(budget().with_memory(Some(60 << 20)), setup, work).unwrap_err();
     assert!(
         matches!(err, Error::Limit(LimitKind::Instructions)),
         "{err}"
@@ -347,7 +332,7 @@ fn weak_keys_are_kept_strong_and_weak_values_still_go() {
         values[1] = {}
         collectgarbage()
         return {next(keys) ~= nil, values[1] == nil}"#;
-    let Value::Table(seen) = run(budget(), "", code).unwrap() else {
+    let Value::Table(seen) = run_limited(budget(), "", code).unwrap() else {
         panic!()
     };
     assert_eq!(seen.array(), &[Value::Bool(true), Value::Bool(true)]);
@@ -367,7 +352,7 @@ fn keys_chosen_to_collide_do_not() {
                 for j = 1, 100000 do if t[131071 * 70000] then n = n + 1 end end
                 return n";
     let limits = Limits::default().with_instructions(Some(3_000_000));
-    assert_eq!(run(limits, "", code).unwrap(), Value::Int(0));
+    assert_eq!(run_limited(limits, "", code).unwrap(), Value::Int(0));
 }
 
 /// A hash part kept full, a key added and removed in turn, is rehashed
@@ -376,7 +361,7 @@ fn keys_chosen_to_collide_do_not() {
 fn rehashing_a_full_table_again_and_again_stops_at_the_instruction_budget() {
     let setup = "t = {} for i = 1, 65535 do t[-i] = true end";
     let work = "local i = 0 while true do i = i + 1 t[i + 0.5] = true t[i + 0.5] = nil end";
-    let err = run(budget(), setup, work).expect_err("an endless loop");
+    let err = run_limited(budget(), setup, work).expect_err("an endless loop");
     assert!(
         matches!(err, Error::Limit(LimitKind::Instructions)),
         "expected the instruction budget, got {err}"

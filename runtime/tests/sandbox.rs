@@ -5,6 +5,9 @@ use std::time::{Duration, Instant};
 use luaxt_format::Value;
 use luaxt_runtime::{Error, LimitKind, Limits, MemoryStore, Runtime};
 
+mod limited;
+use limited::{run_limited, run_within};
+
 fn limited() -> Runtime<MemoryStore> {
     let limits = Limits::default()
         .with_memory(Some(32 << 20))
@@ -221,31 +224,6 @@ fn finalizers_are_refused() {
         .compute("return setmetatable({}, {__index = function(_, k) return k * 2 end})[21]")
         .unwrap();
     assert_eq!(out, Value::Int(42));
-}
-
-/// Runs `setup` without limits, then `work` with `limits`, as two
-/// `compute` calls on another thread, and returns the result of `work`. A run that does not end within 60 s fails
-/// the test (a backstop far above the limits under test, never a timed
-/// pass).
-fn run_limited(limits: Limits, setup: &str, work: &str) -> Result<Value, Error> {
-    run_within(limits, setup, work, Duration::from_secs(60))
-}
-
-/// [`run_limited`] with another backstop.
-fn run_within(limits: Limits, setup: &str, work: &str, outer: Duration) -> Result<Value, Error> {
-    let (setup, code) = (setup.to_owned(), work.to_owned());
-    let (send, receive) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        // The setup runs without limits (its time depends on how busy
-        // the machine is), the work under `limits`.
-        let mut rt = Runtime::new(MemoryStore::new(), Limits::unlimited()).unwrap();
-        rt.compute(&setup).expect("the setup runs");
-        rt.set_limits(limits).unwrap();
-        let _ = send.send(rt.compute(&code));
-    });
-    receive
-        .recv_timeout(outer)
-        .unwrap_or_else(|_| panic!("still running after {outer:?}: {work}"))
 }
 
 /// Only an instruction budget (20 million) and a large heap.
