@@ -57,10 +57,10 @@ const EMPTY = new Uint8Array(0);
 const LARGE_DOCUMENT = 1 << 20; // bytes
 const EMPTY_VIEW = new DataView(EMPTY.buffer);
 
-let src = EMPTY; // the document
-let srcView = EMPTY_VIEW;
-let srcEnd = 0;
-let rp = 0; // read position
+// The document, a DataView of it, its length and the read position: fields
+// of one constant object rather than module-level `let`s, which V8 reaches
+// more slowly from the many functions that read them (as in encode.js).
+const doc = { src: EMPTY, view: EMPTY_VIEW, end: 0, rp: 0 };
 let decMaxDepth = 128;
 let decMaxSize = 268435456;
 let decLarge = false; // a large document (see buildFromShape)
@@ -92,18 +92,18 @@ export function deserializeObject(bytes, options) {
   }
   if (decoding) throw new Error('deserializeObject is not re-entrant');
   decoding = true;
-  src = input;
-  srcView = new DataView(input.buffer, input.byteOffset, input.byteLength);
-  srcEnd = input.length;
+  doc.src = input;
+  doc.view = new DataView(input.buffer, input.byteOffset, input.byteLength);
+  doc.end = input.length;
   decLarge = input.length >= LARGE_DOCUMENT;
-  rp = 0;
+  doc.rp = 0;
   decMaxDepth = maxDepth;
   decMaxSize = maxSize;
   noncanonAt = -1;
   framesUsed = 0;
   try {
     const value = decodeDocument();
-    if (rp < srcEnd) throw decodeError('trailing_bytes', rp);
+    if (doc.rp < doc.end) throw decodeError('trailing_bytes', doc.rp);
     if (strict && noncanonAt >= 0) throw decodeError('noncanonical', noncanonAt);
     return value;
   } catch (err) {
@@ -111,8 +111,8 @@ export function deserializeObject(bytes, options) {
     throw err;
   } finally {
     if (framePool.length > FRAME_POOL_KEEP) framePool.length = FRAME_POOL_KEEP;
-    src = EMPTY;
-    srcView = EMPTY_VIEW;
+    doc.src = EMPTY;
+    doc.view = EMPTY_VIEW;
     decoding = false;
   }
 }
@@ -145,7 +145,7 @@ function noteNoncanonical(at) {
 
 /** u32 little-endian at `at` (the caller has checked the bounds). */
 function u32At(at) {
-  return (src[at] | (src[at + 1] << 8) | (src[at + 2] << 16)) + src[at + 3] * 0x1000000;
+  return (doc.src[at] | (doc.src[at + 1] << 8) | (doc.src[at + 2] << 16)) + doc.src[at + 3] * 0x1000000;
 }
 
 /**
@@ -156,8 +156,8 @@ function decodeDocument() {
   let depth = 0;
   let value;
   outer: for (;;) {
-    const at = rp;
-    const tag = at < srcEnd ? src[at] : -1;
+    const at = doc.rp;
+    const tag = at < doc.end ? doc.src[at] : -1;
     if (tag === T_TABLE) {
       if (depth >= decMaxDepth) {
         throw decodeError('depth_exceeded', at, ` (more than ${decMaxDepth} nested tables)`);
@@ -186,7 +186,7 @@ function readScalar(tag, at, depth) {
   switch (tag) {
     case T_NIL:
       if (depth > 0) noteNoncanonical(at); // §4.4: a table never holds nil
-      rp = at + 1;
+      doc.rp = at + 1;
       return null;
     case T_BOOL:
       return readBool(at);
@@ -209,19 +209,19 @@ function readScalar(tag, at, depth) {
 
 /** §2.2 boolean: one payload byte, 0x00 or 0x01. */
 function readBool(at) {
-  if (srcEnd - at < 2) throw decodeError('truncated', at + 1);
-  const b = src[at + 1];
+  if (doc.end - at < 2) throw decodeError('truncated', at + 1);
+  const b = doc.src[at + 1];
   if (b > 1) throw decodeError('invalid_bool', at + 1, hexByte(b));
-  rp = at + 2;
+  doc.rp = at + 2;
   return b === 1;
 }
 
 /** §2.3 integer: i64 LE → number when |v| ≤ 2^53−1, else BigInt (§8). */
 function readInt(at) {
-  if (srcEnd - at < 9) throw decodeError('truncated', at + 1);
+  if (doc.end - at < 9) throw decodeError('truncated', at + 1);
   const lo = u32At(at + 1);
-  const hi = srcView.getInt32(at + 5, true);
-  rp = at + 9;
+  const hi = doc.view.getInt32(at + 5, true);
+  doc.rp = at + 9;
   if (hi >= -0x200000 && hi < 0x200000) {
     const v = hi * TWO_32 + lo;
     if (v !== -9007199254740992) return v;
@@ -231,9 +231,9 @@ function readInt(at) {
 
 /** §2.4 float: binary64 LE → number (-0, NaN, ±Infinity, subnormals exact). */
 function readFloat(at) {
-  if (srcEnd - at < 9) throw decodeError('truncated', at + 1);
-  rp = at + 9;
-  return srcView.getFloat64(at + 1, true);
+  if (doc.end - at < 9) throw decodeError('truncated', at + 1);
+  doc.rp = at + 9;
+  return doc.view.getFloat64(at + 1, true);
 }
 
 /** A float value in a table (§2.4), a noncanonical NaN noted (§4.3). */
@@ -262,35 +262,35 @@ function isCanonicalNaN(at) {
  * Returns the content start; `rp` moves past the content.
  */
 function readLengthPrefixed(at) {
-  if (srcEnd - at < 5) throw decodeError('truncated', at + 1);
+  if (doc.end - at < 5) throw decodeError('truncated', at + 1);
   const len = u32At(at + 1);
   const start = at + 5;
-  if (len > srcEnd - start) throw decodeError('length_overflow', at + 1, ` (${len} > ${srcEnd - start})`);
+  if (len > doc.end - start) throw decodeError('length_overflow', at + 1, ` (${len} > ${doc.end - start})`);
   if (len > decMaxSize) throw decodeError('length_overflow', at + 1, ` (${len} > max_size ${decMaxSize})`);
-  rp = start + len;
+  doc.rp = start + len;
   return start;
 }
 
 /** §2.6 bytes → a Uint8Array copy. */
 function readBytes(at) {
   const start = readLengthPrefixed(at);
-  return src.slice(start, rp);
+  return doc.src.slice(start, doc.rp);
 }
 
 /** §2.8 reference → TableRef. */
 function readRef(at) {
-  if (srcEnd - at < 5) throw decodeError('truncated', at + 1);
-  rp = at + 5;
+  if (doc.end - at < 5) throw decodeError('truncated', at + 1);
+  doc.rp = at + 5;
   return new TableRef(u32At(at + 1));
 }
 
 /** §2.5: reads a string value (or, with `isKey`, a string key) whose tag is at `at`. */
 function readString(at, isKey) {
   const start = readLengthPrefixed(at);
-  const len = rp - start;
+  const len = doc.rp - start;
   if (len === 0) return '';
-  if (isKey && len <= KEY_CACHE_MAX_LEN) return cachedKey(src, start, len);
-  return decodeUtf8(src, start, len);
+  if (isKey && len <= KEY_CACHE_MAX_LEN) return cachedKey(doc.src, start, len);
+  return decodeUtf8(doc.src, start, len);
 }
 
 // §2.7 tables.
@@ -298,10 +298,10 @@ const PREALLOCATE_MAX = 256;
 
 /** Opens the table whose 0x06 tag is at `at`: reads and checks the array count. */
 function openTable(depth, at) {
-  if (srcEnd - at < 5) throw decodeError('truncated', at + 1);
+  if (doc.end - at < 5) throw decodeError('truncated', at + 1);
   const n = u32At(at + 1);
-  rp = at + 5;
-  if (n > srcEnd - rp) throw decodeError('length_overflow', at + 1, ` (${n} values > ${srcEnd - rp} bytes left)`);
+  doc.rp = at + 5;
+  if (n > doc.end - doc.rp) throw decodeError('length_overflow', at + 1, ` (${n} values > ${doc.end - doc.rp} bytes left)`);
   if (n > decMaxSize) throw decodeError('length_overflow', at + 1, ` (${n} > max_size ${decMaxSize})`);
   let f = framePool[depth];
   if (f === undefined) f = framePool[depth] = new Frame();
@@ -315,7 +315,7 @@ function openTable(depth, at) {
   f.holes = false;
   // Preallocate only small array parts: a declared count is checked against
   // the bytes left, but nested headers could still claim depth × input size.
-  f.arr = n === 0 ? null : n > PREALLOCATE_MAX ? [] : rp < srcEnd && src[rp] === T_FLOAT ? newFloatArray(n) : new Array(n);
+  f.arr = n === 0 ? null : n > PREALLOCATE_MAX ? [] : doc.rp < doc.end && doc.src[doc.rp] === T_FLOAT ? newFloatArray(n) : new Array(n);
   f.obj = f.map = f.entries = f.seen = f.moved = null;
   f.prevStart = -1;
   f.dupAt = -1;
@@ -330,8 +330,8 @@ function openTable(depth, at) {
  */
 function fillTable(f) {
   while (f.i < f.n) {
-    const at = rp;
-    const tag = at < srcEnd ? src[at] : -1;
+    const at = doc.rp;
+    const tag = at < doc.end ? doc.src[at] : -1;
     if (tag === T_TABLE) return true;
     if (tag === T_FLOAT && !f.holes) {
       // Floats straight into the array: no number object per value.
@@ -343,8 +343,8 @@ function fillTable(f) {
   if (f.m < 0) readHashCount(f);
   while (f.j < f.m) {
     readKey(f);
-    const at = rp;
-    const tag = at < srcEnd ? src[at] : -1;
+    const at = doc.rp;
+    const tag = at < doc.end ? doc.src[at] : -1;
     if (tag === T_TABLE) return true;
     storeHashValue(f, readScalar(tag, at, 1));
   }
@@ -400,11 +400,11 @@ function storeHashValue(f, value) {
 
 /** Reads the hash count (after the array part) and picks how to build the table. */
 function readHashCount(f) {
-  const at = rp;
-  if (srcEnd - at < 4) throw decodeError('truncated', at);
+  const at = doc.rp;
+  if (doc.end - at < 4) throw decodeError('truncated', at);
   const m = u32At(at);
-  rp = at + 4;
-  if (2 * m > srcEnd - rp) throw decodeError('length_overflow', at, ` (${m} pairs need ${2 * m} bytes > ${srcEnd - rp} left)`);
+  doc.rp = at + 4;
+  if (2 * m > doc.end - doc.rp) throw decodeError('length_overflow', at, ` (${m} pairs need ${2 * m} bytes > ${doc.end - doc.rp} left)`);
   if (m > decMaxSize) throw decodeError('length_overflow', at, ` (${m} > max_size ${decMaxSize})`);
   f.m = m;
   if (m === 0) return;
@@ -428,12 +428,12 @@ function readHashCount(f) {
  * reported when the table ends.
  */
 function readKey(f) {
-  const at = rp;
+  const at = doc.rp;
   if (f.mode === M_SHAPE) {
     if (matchShapeKey(f, at)) return;
     leaveShape(f, f.j);
   }
-  const tag = at < srcEnd ? src[at] : -1;
+  const tag = at < doc.end ? doc.src[at] : -1;
   let key;
   let normalised = false;
   switch (tag) {
@@ -484,9 +484,9 @@ function readKey(f) {
  * (the same bytes as the previous key) or KEY_ABOVE.
  */
 function checkKeyRules(f, key, tag, at, normalised) {
-  const c = f.prevStart >= 0 ? keyOrderAt(src, f.prevStart, f.prevEnd, at, rp) : -1;
+  const c = f.prevStart >= 0 ? keyOrderAt(doc.src, f.prevStart, f.prevEnd, at, doc.rp) : -1;
   f.prevStart = at;
-  f.prevEnd = rp;
+  f.prevEnd = doc.rp;
   if (normalised || (tag === T_INT && key === f.n + 1) || c > 0) {
     noteNoncanonical(at);
     return KEY_NONCANONICAL;
@@ -619,20 +619,20 @@ function matchShapeKey(f, at) {
   const shape = f.shape;
   const from = shape.offsets[f.j];
   const len = shape.offsets[f.j + 1] - from;
-  if (srcEnd - at < len) return false;
+  if (doc.end - at < len) return false;
   // Four bytes at a time, then the tail.
   const view = shape.view;
   let k = 0;
   for (; k + 4 <= len; k += 4) {
-    if (srcView.getInt32(at + k, true) !== view.getInt32(from + k, true)) return false;
+    if (doc.view.getInt32(at + k, true) !== view.getInt32(from + k, true)) return false;
   }
   const encoded = shape.encoded;
   for (; k < len; k++) {
-    if (src[at + k] !== encoded[from + k]) return false;
+    if (doc.src[at + k] !== encoded[from + k]) return false;
   }
   f.key = shape.keys[f.j];
   f.prevStart = at;
-  f.prevEnd = rp = at + len;
+  f.prevEnd = doc.rp = at + len;
   return true;
 }
 
