@@ -2,7 +2,7 @@
 // @msgpack/msgpack and JSON, in one process, at several sizes.
 //
 //   node bench/codec.bench.mjs [--sets 1k,20k,1MB,10MB,100MB] [--rounds 7]
-//                              [--warmup 2] [--codec MODULE]
+//                              [--warmup 10] [--codec MODULE]
 //
 // Data sets:
 // - `1k`, `20k` (any `<n>k` or plain count): records of the shared data set
@@ -15,6 +15,10 @@
 //   256 MiB document limit and V8's longest string, which JSON needs.)
 //
 // Each codec encodes the whole value as one document and decodes it back.
+// Ten warm-up rounds by default: msgpackr's encoder reaches its steady
+// speed only after about ten calls of the 20 k set (it ran 18–20 ms in the
+// first rounds and 14 ms from about the tenth on), so fewer would flatter
+// this codec.
 // After warm-up the rounds run interleaved (codec A, B, C…, then again) so
 // that load on the machine hits every codec alike; the tables show medians.
 // A full garbage collection runs before each timed call, so no call pays for
@@ -41,7 +45,7 @@ import { recordsOfSize } from './records.mjs';
 const args = parseArgs(process.argv.slice(2), {
   sets: '1k,20k,1MB,10MB,100MB',
   rounds: '7',
-  warmup: '2',
+  warmup: '10',
   codec: 'luaxt-format',
 });
 const ROUNDS = Number(args.rounds);
