@@ -8,7 +8,8 @@
 ** - 'lmemfind' (plain find) charges the bytes it scans and compares;
 ** - 'str_rep' of an empty string and separator returns at once instead of
 **   looping n times (n may be 2^62) without allocating;
-** - '%q' in string.format charges a step per byte it quotes;
+** - string.format charges LUAXT_ITEM_STEPS per item (LUAXT_FLOAT_ITEM_STEPS
+**   for a float), the bytes '%s' copies, and a step per byte '%q' quotes;
 ** - string.byte charges a step per result, string.char a step per
 **   argument, string.unpack a step per item and the bytes 'z' scans.
 ** Lua's licence: see LICENSE in this folder.
@@ -198,13 +199,12 @@ static int str_byte (lua_State *L) {
   size_t posi = posrelatI(pi, l);
   size_t pose = getendpos(L, 3, pi, l);
   int n, i;
-  size_t work = 0;  /* luaxt */
   if (posi > pose) return 0;  /* empty interval; return no values */
   if (l_unlikely(pose - posi >= (size_t)INT_MAX))  /* arithmetic overflow? */
     return luaL_error(L, "string slice too long");
   n = (int)(pose -  posi) + 1;
   luaL_checkstack(L, n, "string slice too long");
-  luaxt_count(L, &work, (size_t)n);  /* luaxt: a step per result */
+  luaxt_count(L, (size_t)n);  /* luaxt: a step per result */
   for (i=0; i<n; i++)
     lua_pushinteger(L, uchar(s[posi+i-1]));
   return n;
@@ -214,10 +214,9 @@ static int str_byte (lua_State *L) {
 static int str_char (lua_State *L) {
   int n = lua_gettop(L);  /* number of arguments */
   int i;
-  size_t work = 0;  /* luaxt */
   luaL_Buffer b;
   char *p;  /* luaxt: set below the charge */
-  luaxt_count(L, &work, (size_t)n);  /* luaxt: a step per argument */
+  luaxt_count(L, (size_t)n);  /* luaxt: a step per argument */
   p = luaL_buffinitsize(L, &b, n);
   for (i=1; i<=n; i++) {
     lua_Unsigned c = (lua_Unsigned)luaL_checkinteger(L, i);
@@ -383,7 +382,6 @@ typedef struct MatchState {
   const char *p_end;  /* end ('\0') of pattern */
   lua_State *L;
   int matchdepth;  /* control for recursive depth (to avoid C stack overflow) */
-  size_t work;  /* luaxt: steps not yet charged to the budget */
   unsigned char level;  /* total number of captures (finished or unfinished) */
   struct {
     const char *init;
@@ -519,13 +517,13 @@ static const char *matchbalance (MatchState *ms, const char *s,
     while (++s < ms->src_end) {
       if (*s == e) {
         if (--cont == 0) {
-          luaxt_count(ms->L, &ms->work, (size_t)(s - start));  /* luaxt */
+          luaxt_count(ms->L, (size_t)(s - start));  /* luaxt */
           return s+1;
         }
       }
       else if (*s == b) cont++;
     }
-    luaxt_count(ms->L, &ms->work, (size_t)(s - start));  /* luaxt */
+    luaxt_count(ms->L, (size_t)(s - start));  /* luaxt */
   }
   return NULL;  /* string ends out of balance */
 }
@@ -536,7 +534,7 @@ static const char *max_expand (MatchState *ms, const char *s,
   ptrdiff_t i = 0;  /* counts maximum expand for item */
   while (singlematch(ms, s + i, p, ep))
     i++;
-  luaxt_count(ms->L, &ms->work, (size_t)i);  /* luaxt */
+  luaxt_count(ms->L, (size_t)i);  /* luaxt */
   /* keeps trying to match with the maximum repetitions */
   while (i>=0) {
     const char *res = match(ms, (s+i), ep+1);
@@ -589,7 +587,7 @@ static const char *match_capture (MatchState *ms, const char *s, int l) {
   size_t len;
   l = check_capture(ms, l);
   len = ms->capture[l].len;
-  luaxt_count(ms->L, &ms->work, 1 + len / LUAXT_BYTES_PER_STEP);  /* luaxt */
+  luaxt_count(ms->L, 1 + len / LUAXT_BYTES_PER_STEP);  /* luaxt */
   if ((size_t)(ms->src_end-s) >= len &&
       memcmp(ms->capture[l].init, s, len) == 0)
     return s+len;
@@ -601,7 +599,7 @@ static const char *match (MatchState *ms, const char *s, const char *p) {
   if (l_unlikely(ms->matchdepth-- == 0))
     luaL_error(ms->L, "pattern too complex");
   init: /* using goto to optimize tail recursion */
-  luaxt_count(ms->L, &ms->work, 1);  /* luaxt: one step per item tried */
+  luaxt_count(ms->L, 1);  /* luaxt: one step per item tried */
   if (p != ms->p_end) {  /* end of pattern? */
     switch (*p) {
       case '(': {  /* start capture */
@@ -708,13 +706,12 @@ static const char *lmemfind (lua_State *L,  /* luaxt: for the budget */
   else if (l2 > l1) return NULL;  /* avoids a negative 'l1' */
   else {
     const char *init;  /* to search for a '*s2' inside 's1' */
-    size_t work = 0;  /* luaxt */
     l2--;  /* 1st char will be checked by 'memchr' */
     l1 = l1-l2;  /* 's2' cannot be found after that */
     while (l1 > 0 && (init = (const char *)memchr(s1, *s2, l1)) != NULL) {
       init++;   /* 1st char is already checked */
       /* luaxt: the bytes memchr skipped and the compare below */
-      luaxt_count(L, &work, 1 + ((size_t)(init - s1) + l2) / LUAXT_BYTES_PER_STEP);
+      luaxt_count(L, 1 + ((size_t)(init - s1) + l2) / LUAXT_BYTES_PER_STEP);
       if (memcmp(init, s2+1, l2) == 0)
         return init-1;
       else {  /* correct 'l1' and 's1' to try again */
@@ -793,7 +790,6 @@ static void prepstate (MatchState *ms, lua_State *L,
                        const char *s, size_t ls, const char *p, size_t lp) {
   ms->L = L;
   ms->matchdepth = MAXCCALLS;
-  ms->work = 0;  /* luaxt */
   ms->src_init = s;
   ms->src_end = s + ls;
   ms->p_end = p + lp;
@@ -1156,10 +1152,9 @@ static int lua_number2strx (lua_State *L, char *buff, int sz,
 
 
 static void addquoted (luaL_Buffer *b, const char *s, size_t len) {
-  size_t work = 0;  /* luaxt */
   luaL_addchar(b, '"');
   while (len--) {
-    luaxt_count(b->L, &work, 1);  /* luaxt */
+    luaxt_count(b->L, 1);  /* luaxt */
     if (*s == '"' || *s == '\\' || *s == '\n') {
       luaL_addchar(b, '\\');
       luaL_addchar(b, *s);
@@ -1308,6 +1303,21 @@ static void addlenmod (char *form, const char *lenmod) {
 }
 
 
+/*
+** luaxt: the steps of one string.format item with the conversion 'c'
+** (luaxt_budget.h): a float takes longer to format.
+*/
+static size_t format_steps (int c) {
+  switch (c) {
+    case 'a': case 'A': case 'e': case 'E':
+    case 'f': case 'F': case 'g': case 'G':
+      return LUAXT_FLOAT_ITEM_STEPS;
+    default:
+      return LUAXT_ITEM_STEPS;
+  }
+}
+
+
 static int str_format (lua_State *L) {
   int top = lua_gettop(L);
   int arg = 1;
@@ -1330,6 +1340,7 @@ static int str_format (lua_State *L) {
       if (++arg > top)
         return luaL_argerror(L, arg, "no value");
       strfrmt = getformat(L, strfrmt, form);
+      luaxt_count(L, format_steps(*strfrmt));  /* luaxt */
       switch (*strfrmt++) {
         case 'c': {
           checkformat(L, form, L_FMTFLAGSC, 0);
@@ -1387,6 +1398,7 @@ static int str_format (lua_State *L) {
         case 's': {
           size_t l;
           const char *s = luaL_tolstring(L, arg, &l);
+          luaxt_count(L, l / LUAXT_BYTES_PER_STEP);  /* luaxt: the copy */
           if (form[2] == '\0')  /* no modifiers? */
             luaL_addvalue(&b);  /* keep entire string */
           else {
@@ -1796,13 +1808,12 @@ static int str_unpack (lua_State *L) {
   const char *data = luaL_checklstring(L, 2, &ld);
   size_t pos = posrelatI(luaL_optinteger(L, 3, 1), ld) - 1;
   int n = 0;  /* number of results */
-  size_t work = 0;  /* luaxt */
   luaL_argcheck(L, pos <= ld, 3, "initial position out of string");
   initheader(L, &h);
   while (*fmt != '\0') {
     int size, ntoalign;
     KOption opt = getdetails(&h, pos, &fmt, &size, &ntoalign);
-    luaxt_count(L, &work, 1);  /* luaxt: a step per item */
+    luaxt_count(L, 1);  /* luaxt: a step per item */
     luaL_argcheck(L, (size_t)ntoalign + size <= ld - pos, 2,
                     "data string too short");
     pos += ntoalign;  /* skip alignment */
@@ -1848,7 +1859,7 @@ static int str_unpack (lua_State *L) {
       }
       case Kzstr: {
         size_t len = strlen(data + pos);
-        luaxt_count(L, &work, len / LUAXT_BYTES_PER_STEP);  /* luaxt */
+        luaxt_count(L, len / LUAXT_BYTES_PER_STEP);  /* luaxt */
         luaL_argcheck(L, pos + len < ld, 2,
                          "unfinished string for format 'z'");
         lua_pushlstring(L, data + pos, len);

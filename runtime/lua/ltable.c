@@ -1,7 +1,7 @@
 /*
 ** luaxt: Lua 5.4.8's ltable.c (from the lua-src crate 550.0.0), changed so
 ** that a walk along a long collision chain of a hash part counts its
-** steps (luaxt_table_work in luaxt_budget.c): keys a script chooses to
+** steps (luaxt_add_pending in luaxt_budget.h): keys a script chooses to
 ** collide (t[i * 131071] for 65 537 values of i all land in one chain of
 ** a table of 2^17 nodes) make every lookup, insert and rehash walk the
 ** chain, seconds of work in a few instructions. Chains up to
@@ -316,7 +316,7 @@ static unsigned int setlimittosize (Table *t) {
 */
 /* luaxt: counts the hops of a chain walk past LUAXT_CHAIN_FREE. */
 #define countchain(hops) \
-  { if (l_unlikely(hops > LUAXT_CHAIN_FREE)) luaxt_table_work(hops); }
+  { if (l_unlikely(hops > LUAXT_CHAIN_FREE)) luaxt_add_pending(hops); }
 
 static const TValue *getgeneric (Table *t, const TValue *key, int deadok) {
   Node *n = mainpositionTV(t, key);

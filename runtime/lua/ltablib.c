@@ -85,13 +85,12 @@ static int tinsert (lua_State *L) {
     }
     case 3: {
       lua_Integer i;
-      size_t work = 0;  /* luaxt */
       pos = luaL_checkinteger(L, 2);  /* 2nd argument is the position */
       /* check whether 'pos' is in [1, e] */
       luaL_argcheck(L, (lua_Unsigned)pos - 1u < (lua_Unsigned)e, 2,
                        "position out of bounds");
       for (i = e; i > pos; i--) {  /* move up elements */
-        luaxt_count(L, &work, 1);  /* luaxt */
+        luaxt_count(L, 1);  /* luaxt */
         lua_geti(L, 1, i - 1);
         lua_seti(L, 1, i);  /* t[i] = t[i - 1] */
       }
@@ -109,14 +108,13 @@ static int tinsert (lua_State *L) {
 static int tremove (lua_State *L) {
   lua_Integer size = aux_getn(L, 1, TAB_RW);
   lua_Integer pos = luaL_optinteger(L, 2, size);
-  size_t work = 0;  /* luaxt */
   if (pos != size)  /* validate 'pos' if given */
     /* check whether 'pos' is in [1, size + 1] */
     luaL_argcheck(L, (lua_Unsigned)pos - 1u <= (lua_Unsigned)size, 2,
                      "position out of bounds");
   lua_geti(L, 1, pos);  /* result = t[pos] */
   for ( ; pos < size; pos++) {
-    luaxt_count(L, &work, 1);  /* luaxt */
+    luaxt_count(L, 1);  /* luaxt */
     lua_geti(L, 1, pos + 1);
     lua_seti(L, 1, pos);  /* t[pos] = t[pos + 1] */
   }
@@ -141,7 +139,6 @@ static int tmove (lua_State *L) {
   checktab(L, tt, TAB_W);
   if (e >= f) {  /* otherwise, nothing to move */
     lua_Integer n, i;
-    size_t work = 0;  /* luaxt */
     luaL_argcheck(L, f > 0 || e < LUA_MAXINTEGER + f, 3,
                   "too many elements to move");
     n = e - f + 1;  /* number of elements to move */
@@ -149,14 +146,14 @@ static int tmove (lua_State *L) {
                   "destination wrap around");
     if (t > e || t <= f || (tt != 1 && !lua_compare(L, 1, tt, LUA_OPEQ))) {
       for (i = 0; i < n; i++) {
-        luaxt_count(L, &work, 1);  /* luaxt */
+        luaxt_count(L, 1);  /* luaxt */
         lua_geti(L, 1, f + i);
         lua_seti(L, tt, t + i);
       }
     }
     else {
       for (i = n - 1; i >= 0; i--) {
-        luaxt_count(L, &work, 1);  /* luaxt */
+        luaxt_count(L, 1);  /* luaxt */
         lua_geti(L, 1, f + i);
         lua_seti(L, tt, t + i);
       }
@@ -182,11 +179,10 @@ static int tconcat (lua_State *L) {
   size_t lsep;
   const char *sep = luaL_optlstring(L, 2, "", &lsep);
   lua_Integer i = luaL_optinteger(L, 3, 1);
-  size_t work = 0;  /* luaxt */
   last = luaL_optinteger(L, 4, last);
   luaL_buffinit(L, &b);
   for (; i < last; i++) {
-    luaxt_count(L, &work, 1);  /* luaxt */
+    luaxt_count(L, 1);  /* luaxt */
     addfield(L, &b, i);
     luaL_addlstring(&b, sep, lsep);
   }
@@ -218,7 +214,6 @@ static int tpack (lua_State *L) {
 
 static int tunpack (lua_State *L) {
   lua_Unsigned n;
-  size_t work = 0;  /* luaxt */
   lua_Integer i = luaL_optinteger(L, 2, 1);
   lua_Integer e = luaL_opt(L, luaL_checkinteger, 3, luaL_len(L, 1));
   if (i > e) return 0;  /* empty range */
@@ -226,7 +221,7 @@ static int tunpack (lua_State *L) {
   if (l_unlikely(n >= (unsigned int)INT_MAX  ||
                  !lua_checkstack(L, (int)(++n))))
     return luaL_error(L, "too many results to unpack");
-  luaxt_count(L, &work, (size_t)n);  /* luaxt: a step per result */
+  luaxt_count(L, (size_t)n);  /* luaxt: a step per result */
   for (; i < e; i++) {  /* push arg[i..e - 1] (to avoid overflows) */
     lua_geti(L, 1, i);
   }
@@ -374,12 +369,11 @@ static IdxT choosePivot (IdxT lo, IdxT up, unsigned int rnd) {
 ** Quicksort algorithm (recursive function)
 */
 static void auxsort (lua_State *L, IdxT lo, IdxT up,
-                                   unsigned int rnd,
-                                   size_t *work) {  /* luaxt */
+                                   unsigned int rnd) {
   while (lo < up) {  /* loop for tail recursion */
     IdxT p;  /* Pivot index */
     IdxT n;  /* to be used later */
-    luaxt_count(L, work, (size_t)(up - lo) + 1);  /* luaxt */
+    luaxt_count(L, (size_t)(up - lo) + 1);  /* luaxt */
     /* sort elements 'lo', 'p', and 'up' */
     lua_geti(L, 1, lo);
     lua_geti(L, 1, up);
@@ -414,12 +408,12 @@ static void auxsort (lua_State *L, IdxT lo, IdxT up,
     p = partition(L, lo, up);
     /* a[lo .. p - 1] <= a[p] == P <= a[p + 1 .. up] */
     if (p - lo < up - p) {  /* lower interval is smaller? */
-      auxsort(L, lo, p - 1, rnd, work);  /* call recursively for lower interval */
+      auxsort(L, lo, p - 1, rnd);  /* call recursively for lower interval */
       n = p - lo;  /* size of smaller interval */
       lo = p + 1;  /* tail call for [p + 1 .. up] (upper interval) */
     }
     else {
-      auxsort(L, p + 1, up, rnd, work);  /* call recursively for upper interval */
+      auxsort(L, p + 1, up, rnd);  /* call recursively for upper interval */
       n = up - p;  /* size of smaller interval */
       up = p - 1;  /* tail call for [lo .. p - 1]  (lower interval) */
     }
@@ -435,9 +429,8 @@ static int sort (lua_State *L) {
     luaL_argcheck(L, n < INT_MAX, 1, "array too big");
     if (!lua_isnoneornil(L, 2))  /* is there a 2nd argument? */
       luaL_checktype(L, 2, LUA_TFUNCTION);  /* must be a function */
-    size_t work = 0;  /* luaxt */
     lua_settop(L, 2);  /* make sure there are two arguments */
-    auxsort(L, 1, (IdxT)n, 0, &work);
+    auxsort(L, 1, (IdxT)n, 0);
   }
   return 0;
 }

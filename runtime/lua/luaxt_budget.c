@@ -10,24 +10,20 @@
 #include "lauxlib.h"
 #include "lstate.h"
 
-/* Steps of VM work not yet charged (luaxt_vm_work). Per OS thread: each
-   runtime runs on one thread (the wasm build has only one). */
+/* Steps counted and not charged yet (luaxt_count, luaxt_vm_work). Per OS
+   thread: each runtime runs on one thread (the wasm build has only one). */
 #if defined(__wasm__)
-static size_t vm_work;
+size_t luaxt_pending_steps;
 #else
-static _Thread_local size_t vm_work;
+_Thread_local size_t luaxt_pending_steps;
 #endif
 
 /* Below this many bytes, an instruction's work is not counted. */
 #define VM_WORK_MIN 1024
 
-void luaxt_table_work (size_t steps) {
-  vm_work = (vm_work + steps < vm_work) ? (size_t)-1 : vm_work + steps;
-}
-
 void luaxt_vm_steps (lua_State *L, size_t steps) {
-  luaxt_table_work(steps);
-  if (vm_work >= LUAXT_BATCH && (L->hookmask & LUA_MASKCOUNT))
+  luaxt_add_pending(steps);
+  if (luaxt_pending_steps >= LUAXT_BATCH && (L->hookmask & LUA_MASKCOUNT))
     L->hookcount = 1;  /* the count hook runs at the next instruction */
 }
 
@@ -39,7 +35,7 @@ void luaxt_vm_work (lua_State *L, size_t bytes) {
 lua_Unsigned luaxt_key_secret;
 
 void luaxt_forget_work (void) {
-  vm_work = 0;
+  luaxt_pending_steps = 0;
 }
 
 void luaxt_charge (lua_State *L, size_t steps) {
@@ -51,6 +47,12 @@ void luaxt_charge (lua_State *L, size_t steps) {
   lua_pushinteger(L, steps > (size_t)LUA_MAXINTEGER ? LUA_MAXINTEGER
                                                     : (lua_Integer)steps);
   lua_call(L, 1, 0);  /* raises the limit error, if one has tripped */
+}
+
+void luaxt_charge_pending (lua_State *L) {
+  size_t due = luaxt_pending_steps;
+  luaxt_pending_steps = 0;
+  luaxt_charge(L, due);
 }
 
 void luaxt_hook (lua_State *L, lua_Debug *ar) {
@@ -65,10 +67,10 @@ void luaxt_hook (lua_State *L, lua_Debug *ar) {
     lua_pop(L, 1);
     return;
   }
-  lua_pushinteger(L, (lua_Unsigned)vm_work >= (lua_Unsigned)(LUA_MAXINTEGER - count)
+  lua_pushinteger(L, (lua_Unsigned)luaxt_pending_steps >= (lua_Unsigned)(LUA_MAXINTEGER - count)
                        ? LUA_MAXINTEGER
-                       : (lua_Integer)count + (lua_Integer)vm_work);
-  vm_work = 0;
+                       : (lua_Integer)count + (lua_Integer)luaxt_pending_steps);
+  luaxt_pending_steps = 0;
   if (lua_pcall(L, 1, 1, 0) != LUA_OK) {
     /* A limit has tripped: from now on this thread checks at every
        instruction, so code that catches the error (pcall, load's reader,

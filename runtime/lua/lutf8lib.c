@@ -2,7 +2,7 @@
 ** luaxt: Lua 5.4.8's lutf8lib.c (from the lua-src crate 550.0.0), changed
 ** so that its loops are charged to the sandbox's budget (luaxt_budget.h):
 ** utf8.len and utf8.codepoint charge a step per character they decode,
-** utf8.char a step per argument, utf8.offset and the utf8.codes iterator
+** utf8.char LUAXT_ITEM_STEPS per character it makes, utf8.offset and the utf8.codes iterator
 ** the bytes they walk over (LUAXT_BYTES_PER_STEP to a step). Every change
 ** is marked "luaxt:". Lua's licence: see LICENSE in this folder.
 */
@@ -110,14 +110,13 @@ static int utflen (lua_State *L) {
   lua_Integer posi = u_posrelat(luaL_optinteger(L, 2, 1), len);
   lua_Integer posj = u_posrelat(luaL_optinteger(L, 3, -1), len);
   int lax = lua_toboolean(L, 4);
-  size_t work = 0;  /* luaxt */
   luaL_argcheck(L, 1 <= posi && --posi <= (lua_Integer)len, 2,
                    "initial position out of bounds");
   luaL_argcheck(L, --posj < (lua_Integer)len, 3,
                    "final position out of bounds");
   while (posi <= posj) {
     const char *s1 = utf8_decode(s + posi, NULL, !lax);
-    luaxt_count(L, &work, 1);  /* luaxt: a step per character */
+    luaxt_count(L, 1);  /* luaxt: a step per character */
     if (s1 == NULL) {  /* conversion error? */
       luaL_pushfail(L);  /* return fail ... */
       lua_pushinteger(L, posi + 1);  /* ... and current position */
@@ -143,7 +142,6 @@ static int codepoint (lua_State *L) {
   int lax = lua_toboolean(L, 4);
   int n;
   const char *se;
-  size_t work = 0;  /* luaxt */
   luaL_argcheck(L, posi >= 1, 2, "out of bounds");
   luaL_argcheck(L, pose <= (lua_Integer)len, 3, "out of bounds");
   if (posi > pose) return 0;  /* empty interval; return no values */
@@ -158,7 +156,7 @@ static int codepoint (lua_State *L) {
     s = utf8_decode(s, &code, !lax);
     if (s == NULL)
       return luaL_error(L, MSGInvalid);
-    luaxt_count(L, &work, 1);  /* luaxt: a step per character */
+    luaxt_count(L, 1);  /* luaxt: a step per character */
     lua_pushinteger(L, code);
     n++;
   }
@@ -178,13 +176,12 @@ static void pushutfchar (lua_State *L, int arg) {
 */
 static int utfchar (lua_State *L) {
   int n = lua_gettop(L);  /* number of arguments */
+  luaxt_count(L, (size_t)n * LUAXT_ITEM_STEPS);  /* luaxt: per character */
   if (n == 1)  /* optimize common case of single char */
     pushutfchar(L, 1);
   else {
     int i;
     luaL_Buffer b;
-    size_t work = 0;  /* luaxt */
-    luaxt_count(L, &work, (size_t)n);  /* luaxt: a step per argument */
     luaL_buffinit(L, &b);
     for (i = 1; i <= n; i++) {
       pushutfchar(L, i);

@@ -160,6 +160,44 @@ const NO_LONG_STRING: &[(&str, &str, &str)] = &[
     ),
 ];
 
+/// A thousand calls that each count fewer steps than a batch
+/// (`LUAXT_BATCH`, 4096) but more than a thousand: a few thousand VM
+/// instructions in all, and millions of counted steps, which stay pending
+/// until they are charged, also when a call raises an error after its
+/// work. (Deterministic: a budget that only the counted steps exceed.)
+const SMALL_CALLS: &[(&str, &str, &str)] = &[
+    (
+        "string.byte of 4000 bytes",
+        r#"s = string.rep("x", 4000)"#,
+        "for i = 1, 1000 do local n = select('#', s:byte(1, -1)) end",
+    ),
+    (
+        "string.format of 50 floats",
+        r#"f = string.rep("%.14g", 50) t = {} for i = 1, 50 do t[i] = i + 0.5 end"#,
+        "for i = 1, 1000 do local r = string.format(f, table.unpack(t)) end",
+    ),
+    (
+        "string.format failing after 50 floats",
+        r#"f = string.rep("%.14g", 50) .. "%d" t = {} for i = 1, 50 do t[i] = i + 0.5 end"#,
+        "for i = 1, 1000 do pcall(string.format, f, table.unpack(t)) end",
+    ),
+    (
+        "string.format of 200 integers",
+        r#"f = string.rep("%d", 200) t = {} for i = 1, 200 do t[i] = i end"#,
+        "for i = 1, 1000 do local r = string.format(f, table.unpack(t)) end",
+    ),
+    (
+        "utf8.char of 200 characters",
+        "t = {} for i = 1, 200 do t[i] = 0x263A end",
+        "for i = 1, 1000 do local c = utf8.char(table.unpack(t)) end",
+    ),
+    (
+        "table.concat of 2000 short strings",
+        r#"t = {} for i = 1, 2000 do t[i] = "ab" end"#,
+        "for i = 1, 1000 do local r = table.concat(t) end",
+    ),
+];
+
 /// Loops of `load`: the parser is charged a step per byte it reads.
 const PARSING: &[(&str, &str, &str)] = &[
     (
@@ -218,6 +256,11 @@ fn results_arguments_and_scans_stop_at_the_instruction_budget() {
 #[test]
 fn results_arguments_and_scans_stop_at_the_deadline() {
     assert_stops(deadline, LimitKind::Deadline, &NO_LONG_STRING[..3]);
+}
+
+#[test]
+fn small_calls_add_up_to_the_instruction_budget() {
+    assert_stops(budget, LimitKind::Instructions, SMALL_CALLS);
 }
 
 #[test]
