@@ -15,6 +15,8 @@ export declare class ValueInput {
   chunk(node: number, first: number, count: number, outPtr: number, outCap: number): number;
   value(node: number, outPtr: number, outCap: number): number;
   lastError(outPtr: number, outCap: number): number;
+  /** The work done since the last call, in bytes (tables laid out); the runtime charges it. */
+  takeWork(): number;
 }
 
 /** Whether `value` would encode to more than `limit` bytes (a walk that stops as soon as it knows). */

@@ -30,6 +30,15 @@ const ITEM_TABLE = 1;
 /** Tables whose canonical forms stay cached (an LRU of node ids). */
 const FORMS_KEPT = 1024;
 
+/**
+ * Bytes of work (`takeWork`, which the runtime charges at 16 bytes a step)
+ * for each entry a form lays out: walking, sorting or indexing a table's
+ * entries costs about four VM instructions' time each. A script that reads
+ * more tables round-robin than FORMS_KEPT makes every read lay its table
+ * out again, and pays for it.
+ */
+const WORK_PER_ENTRY = 64;
+
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
@@ -39,17 +48,22 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
  * `[binaryKey, keyBytes, value]`, built on first use.
  */
 class Form {
-  constructor(t, kind) {
+  /** `count(n)` is told of every n entries the form lays out (work). */
+  constructor(t, kind, count) {
     this.t = t;
     this.kind = kind;
+    this.count = count;
     this.hash = null;
     this.positions = null;
-    if (kind === 'array') this.border = arrayExtent(t);
-    else if (kind === 'map') {
+    if (kind === 'array') {
+      this.border = arrayExtent(t);
+      count(this.border);
+    } else if (kind === 'map') {
       const table = mapTable(t);
       this.array = table.array;
       this.hash = table.hash;
       this.border = table.array.length;
+      count(t.size);
     } else this.border = 0;
   }
 
@@ -87,19 +101,26 @@ class Form {
         }
       }
       this.hash = hash;
+      this.count(hash.length);
     }
     return this.hash;
   }
 
   /** Binary key → value of the hash part (maps only). */
   index() {
-    if (this.positions === null) this.positions = new Map(this.entries().map(([k, , v]) => [k, v]));
+    if (this.positions === null) {
+      this.positions = new Map(this.entries().map(([k, , v]) => [k, v]));
+      this.count(this.positions.size);
+    }
     return this.positions;
   }
 
   /** Binary key → position in `entries()`. */
   positionOf(binary) {
-    if (this.order === undefined) this.order = new Map(this.entries().map(([k], at) => [k, at]));
+    if (this.order === undefined) {
+      this.order = new Map(this.entries().map(([k], at) => [k, at]));
+      this.count(this.order.size);
+    }
     return this.order.get(binary);
   }
 }
@@ -170,6 +191,18 @@ export class ValueInput {
     this.pending = null;
     /** @type {WebAssembly.Memory | null} */
     this.memory = null;
+    /** Bytes of work since the last `takeWork` (see WORK_PER_ENTRY). */
+    this.work = 0;
+    this.countEntries = (n) => {
+      this.work += n * WORK_PER_ENTRY;
+    };
+  }
+
+  /** The work done since the last call, in bytes (§11.7); the runtime charges it. */
+  takeWork() {
+    const work = this.work;
+    this.work = 0;
+    return work;
   }
 
   /** Points the input at the runtime's linear memory. */
@@ -201,7 +234,7 @@ export class ValueInput {
     }
     const t = this.nodes[node];
     if (t === undefined) throw new RangeError(`no input table ${node}`);
-    form = new Form(t, tableKind(t));
+    form = new Form(t, tableKind(t), this.countEntries);
     this.forms.set(node, form);
     if (this.forms.size > FORMS_KEPT) this.forms.delete(this.forms.keys().next().value);
     return form;

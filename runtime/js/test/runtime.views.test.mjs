@@ -115,6 +115,30 @@ test('a view of a replaced input fails clearly; assigning _io.input replaces the
   rt.compute('old = nil');
 });
 
+// The input lays a Map out (its entries sorted) when a script first reads
+// it, and keeps the last 1024 laid out: reads that cycle through more
+// Maps than that lay one out again each time, and the work is charged
+// (takeWork, spec §11.7).
+test('reads that make the input lay its tables out again are charged', async () => {
+  const maps = (n) => Array.from({ length: n }, () => new Map(Array.from({ length: 1000 }, (_, i) => [i + 1, i])));
+  const code = (n) => `
+    local input = _io.input
+    local subs = {}
+    for i = 1, ${n} do subs[i] = input[i] end
+    local s = 0
+    for round = 1, 20 do
+      for i = 1, ${n} do s = s + subs[i][2] end
+    end
+    return s`;
+  const r = await createRuntime({ instructionLimit: 10_000_000 });
+  r.setInput(maps(1100), { mode: 'view' });
+  assert.throws(() => r.compute(code(1100)), (e) => e instanceof LuaError && e.limitKind === 'instructions');
+  // Within the 1024 kept, each Map is laid out once: the same loop fits.
+  r.setInput(maps(1000), { mode: 'view' });
+  assert.equal(r.compute(code(1000)), 20 * 1000);
+  r.close();
+});
+
 test('auto mode views inputs above 1 MiB and copies smaller ones', async () => {
   const r = await createRuntime();
   r.setInput(recordsOfSize(64 * 1024));

@@ -57,6 +57,8 @@ extern "C" {
     fn value(this: &HostInput, node: u32, out_ptr: u32, out_cap: u32) -> i32;
     #[wasm_bindgen(method, js_name = lastError)]
     fn last_error(this: &HostInput, out_ptr: u32, out_cap: u32) -> i32;
+    #[wasm_bindgen(method, js_name = takeWork)]
+    fn take_work(this: &HostInput) -> f64;
 }
 
 /// An [`InputSource`] whose tables live in JavaScript.
@@ -172,5 +174,17 @@ impl InputSource for JsInput {
     fn value_encoded(&self, node: NodeId) -> Result<Vec<u8>, StoreError> {
         let bytes = self.fetch(|out, cap| self.host.value(node, out, cap))?;
         bytes.ok_or_else(|| malformed("value"))
+    }
+
+    /// The work the host input reports (`takeWork`, §11.7): the entries of
+    /// the tables it laid out. Anything but a finite non-negative number
+    /// counts as none.
+    fn take_work(&self) -> u64 {
+        let work = self.host.take_work();
+        if work.is_finite() && work > 0.0 {
+            work as u64
+        } else {
+            0
+        }
     }
 }
