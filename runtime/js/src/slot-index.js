@@ -10,7 +10,8 @@
  *
  * A search looks at most 32 entries per level on the way up and 32 on the
  * way down; there are ⌈log32(n / 32)⌉ levels of counts. The memory is a
- * bit per slot and a little more for the counts.
+ * bit per slot and a little more for the counts, and nothing while the
+ * occupied slots are `0 .. n - 1` (the common case: no hole yet).
  *
  * @module luaxt/slot-index
  */
@@ -32,16 +33,26 @@ function lowestBit(x) {
 const OCCUPIED = true;
 const FREE = false;
 
+/** The bitmap of an index that has none (it is replaced, never written). */
+const NO_WORDS = new Int32Array(0);
+const NO_COUNTS = [];
+
 export class SlotIndex {
   constructor() {
-    /** One bit per slot, 32 slots a word; its length is a power of two. */
-    this.words = new Int32Array(1);
+    /**
+     * While true, the occupied slots are `0 .. count - 1` and there is no
+     * bitmap: a part of a table that no delete has left a hole in needs
+     * none. The first hole makes it.
+     */
+    this.prefix = true;
+    /** One bit per slot, 32 slots a word; its length is 0 or a power of two. */
+    this.words = NO_WORDS;
     /**
      * `counts[l][j]` is the number of occupied slots in block `j` of level
      * `l + 1`, which covers `32 ** (l + 2)` slots. The last level has at
      * most 32 blocks.
      */
-    this.counts = [];
+    this.counts = NO_COUNTS;
     /** The number of occupied slots. */
     this.count = 0;
     /** No slot at or after this one is occupied. */
@@ -54,11 +65,20 @@ export class SlotIndex {
   }
 
   has(i) {
+    if (this.prefix) return i < this.count;
     return i < this.capacity && (this.words[i >>> 5] & (1 << (i & 31))) !== 0;
   }
 
   /** Marks slot `i` (≥ 0) occupied. */
   add(i) {
+    if (this.prefix) {
+      if (i < this.count) return;
+      if (i === this.count) {
+        this.end = ++this.count;
+        return;
+      }
+      this.unfold();
+    }
     if (i >= this.capacity) this.grow(i);
     const w = i >>> 5;
     const bit = 1 << (i & 31);
@@ -72,6 +92,14 @@ export class SlotIndex {
 
   /** Marks slot `i` free. */
   remove(i) {
+    if (this.prefix) {
+      if (i >= this.count) return;
+      if (i === this.count - 1) {
+        this.end = --this.count;
+        return;
+      }
+      this.unfold();
+    }
     if (i >= this.capacity) return;
     const w = i >>> 5;
     const bit = 1 << (i & 31);
@@ -85,6 +113,10 @@ export class SlotIndex {
   /** Frees every slot from `n` on, in time proportional to the slots after `n` that were ever used. */
   truncate(n) {
     if (n >= this.end) return;
+    if (this.prefix) {
+      this.count = this.end = n;
+      return;
+    }
     const words = this.words;
     const counts = this.counts;
     const last = (this.end - 1) >>> 5;
@@ -103,19 +135,38 @@ export class SlotIndex {
 
   /** The first occupied slot at or after `i`, or -1 if there is none. */
   nextOccupied(i) {
-    return i >= this.end ? -1 : this.search(i, OCCUPIED);
+    if (i >= this.end) return -1;
+    return this.prefix ? i : this.search(i, OCCUPIED);
   }
 
   /** The first free slot at or after `i`. */
   nextFree(i) {
-    return i >= this.end ? i : this.search(i, FREE);
+    if (i >= this.end) return i;
+    return this.prefix ? this.end : this.search(i, FREE);
   }
 
-  /** Whether block `j` of level `l` (0: a word) holds a slot of the kind `occupied` asks for. */
-  holds(l, j, occupied) {
-    if (l === 0) return occupied ? this.words[j] !== 0 : this.words[j] !== -1;
-    const n = this.counts[l - 1][j];
-    return occupied ? n !== 0 : n !== 2 ** (5 * l + 5);
+  /**
+   * The first block in `j .. stop - 1` of level `l` (0: the words) that
+   * holds a slot of the kind asked for, or -1.
+   */
+  firstIn(l, j, stop, occupied) {
+    if (l === 0) {
+      const words = this.words;
+      if (occupied) {
+        for (; j < stop; j++) if (words[j] !== 0) return j;
+      } else {
+        for (; j < stop; j++) if (words[j] !== -1) return j;
+      }
+      return -1;
+    }
+    const counts = this.counts[l - 1];
+    if (occupied) {
+      for (; j < stop; j++) if (counts[j] !== 0) return j;
+    } else {
+      const full = 2 ** (5 * l + 5);
+      for (; j < stop; j++) if (counts[j] !== full) return j;
+    }
+    return -1;
   }
 
   levelLength(l) {
@@ -132,9 +183,11 @@ export class SlotIndex {
     let j = w + 1;
     for (let l = 0; ; l++) {
       const length = this.levelLength(l);
-      const stop = l === top ? length : Math.min(length, (j | 31) + 1);
-      if ((j & 31) !== 0 || l === top) {
-        for (; j < stop; j++) if (this.holds(l, j, occupied)) return this.descend(l, j, occupied);
+      if (l === top || (j & 31) !== 0) {
+        const stop = l === top ? length : Math.min(length, (j | 31) + 1);
+        const found = this.firstIn(l, j, stop, occupied);
+        if (found !== -1) return this.descend(l, found, occupied);
+        j = stop;
       }
       if (l === top || j >= length) return occupied ? -1 : this.capacity;
       j >>>= 5;
@@ -145,33 +198,60 @@ export class SlotIndex {
   descend(l, j, occupied) {
     for (; l > 0; l--) {
       const first = j * 32;
-      const stop = Math.min(this.levelLength(l - 1), first + 32);
-      let c = first;
-      while (c < stop && !this.holds(l - 1, c, occupied)) c++;
+      j = this.firstIn(l - 1, first, Math.min(this.levelLength(l - 1), first + 32), occupied);
       // Only the last block can be partly past the capacity: free from there on.
-      if (c === stop) return this.capacity;
-      j = c;
+      if (j === -1) return this.capacity;
     }
     const word = occupied ? this.words[j] : ~this.words[j];
     return j * 32 + lowestBit(word);
   }
 
-  /** Makes room for slot `i`: the bitmap doubles (or more) and the counts are made again. */
+  /** Makes the slots `0 .. n - 1` occupied and every other one free. */
+  reset(n) {
+    this.prefix = true;
+    this.words = NO_WORDS;
+    this.counts = NO_COUNTS;
+    this.count = n;
+    this.end = n;
+  }
+
+  /** Makes the bitmap of the slots `0 .. count - 1`. */
+  unfold() {
+    const n = this.count;
+    this.prefix = false;
+    this.words = new Int32Array(wordsFor(n));
+    this.words.fill(-1, 0, n >>> 5);
+    if ((n & 31) !== 0) this.words[n >>> 5] = (1 << (n & 31)) - 1;
+    this.recount();
+  }
+
+  /** Makes room for slot `i`: the bitmap doubles (or more). */
   grow(i) {
-    let length = this.words.length * 2;
-    while (length * 32 <= i) length *= 2;
-    const words = new Int32Array(length);
+    const words = new Int32Array(Math.max(wordsFor(i), this.words.length * 2));
     words.set(this.words);
     this.words = words;
-    this.counts = [];
-    let below = words;
+    this.recount();
+  }
+
+  /** Makes the counts again from the bitmap. */
+  recount() {
+    const counts = [];
+    let below = this.words;
     let sum = popcount;
     while (below.length > 32) {
       const level = new Uint32Array(Math.ceil(below.length / 32));
       for (let j = 0; j < below.length; j++) if (below[j] !== 0) level[j >>> 5] += sum(below[j]);
-      this.counts.push(level);
+      counts.push(level);
       below = level;
       sum = (n) => n;
     }
+    this.counts = counts;
   }
+}
+
+/** The length of a bitmap that holds slot `i`: a power of two. */
+function wordsFor(i) {
+  let length = 1;
+  while (length * 32 <= i) length *= 2;
+  return length;
 }

@@ -25,6 +25,9 @@ class Model {
   remove(i) {
     if (i < this.slots.length) this.slots[i] = false;
   }
+  reset(n) {
+    this.slots = Array.from({ length: n }, () => true);
+  }
   truncate(n) {
     for (let i = n; i < this.slots.length; i++) this.slots[i] = false;
   }
@@ -55,7 +58,7 @@ function agree(index, model, positions, what) {
   assert.equal(index.count, model.count, `${what}: count`);
 }
 
-test('random adds, removes and truncations agree with the model', () => {
+test('random adds, removes, truncations and resets agree with the model', () => {
   // Sizes that stay in one word, in the bitmap alone, and span two and three levels of counts.
   for (const size of [20, 700, 40_000, 1_200_000]) {
     for (let seed = 1; seed <= 3; seed++) {
@@ -93,6 +96,11 @@ test('random adds, removes and truncations agree with the model', () => {
           const n = Math.floor(rnd() * size);
           index.truncate(n);
           model.truncate(n);
+          touched.push(n);
+        } else if (r < 0.58) {
+          const n = Math.floor(rnd() * size);
+          index.reset(n);
+          model.reset(n);
           touched.push(n);
         } else {
           for (let k = 0; k < 50; k++) {
@@ -134,4 +142,33 @@ test('searches skip over large empty and full stretches', () => {
   for (let i = 0; i < 32 * 32 * 32; i++) full.add(i);
   assert.equal(full.nextFree(0), 32 * 32 * 32);
   assert.equal(full.nextOccupied(32 * 32 * 32 - 1), 32 * 32 * 32 - 1);
+});
+
+test('an index whose slots are 0..n-1 keeps no bitmap until a hole', () => {
+  const index = new SlotIndex();
+  const model = new Model();
+  const both = (op, i) => {
+    index[op](i);
+    model[op](i);
+  };
+  const probes = [0, 1, 9, 10, 11, 31, 32, 49, 50, 69, 70, 71, 72, 73, 98, 99, 100, 2000];
+  for (let i = 0; i < 100; i++) both('add', i);
+  both('add', 40);
+  both('remove', 99);
+  both('remove', 98);
+  both('remove', 500);
+  both('truncate', 50);
+  agree(index, model, probes, 'a prefix');
+  assert.deepEqual([index.prefix, index.words.length], [true, 0]);
+  both('remove', 10);
+  assert.equal(index.prefix, false);
+  agree(index, model, probes, 'a hole');
+  both('reset', 70);
+  both('add', 72);
+  assert.equal(index.prefix, false);
+  agree(index, model, probes, 'a gap after a reset');
+  both('reset', 0);
+  both('add', 0);
+  assert.equal(index.prefix, true);
+  agree(index, model, probes, 'reset to nothing');
 });
