@@ -280,7 +280,7 @@ test('a sequence forms the array part in any order, and a queue does not keep an
     s.reset();
     s.set(1, intBytes(2, i), intBytes(2, i));
   }
-  assert.deepEqual([t.arr.length, t.hash.size, s.len(1)], [100, 0, 100]);
+  assert.deepEqual([t.arr.length, t.positions.size, s.len(1)], [100, 0, 100]);
   // A queue: push at the end, pop at the front.
   for (let i = 101; i <= 1000; i++) {
     s.reset();
@@ -288,8 +288,8 @@ test('a sequence forms the array part in any order, and a queue does not keep an
     s.reset();
     s.delete(1, intBytes(2, i - 100));
   }
-  assert.ok(t.arr.length < 400, `array part of ${t.arr.length} for ${t.arrCount} entries`);
-  assert.equal(t.arrCount + t.hash.size, 100);
+  assert.ok(t.arr.length < 400, `array part of ${t.arr.length} for ${t.present.count} entries`);
+  assert.equal(t.present.count + t.positions.size, 100);
   assert.equal(s.len(1), 0);
   // Most of a sequence deleted but its start: the start stays in the
   // array part, and refilling the rest makes it whole again.
@@ -309,7 +309,7 @@ test('a sequence forms the array part in any order, and a queue does not keep an
   s.set(2, Uint8Array.of(4, 1, 0, 0, 0, 120), intBytes(2, 0));
   assert.deepEqual([u.arr.length, s.len(2)], [2, 2]);
   fill(3, 90);
-  assert.deepEqual([u.arr.length, u.hash.size, s.len(2)], [100, 1, 100]);
+  assert.deepEqual([u.arr.length, u.positions.size, s.len(2)], [100, 1, 100]);
 });
 
 // ---------------------------------------------------------------------------
