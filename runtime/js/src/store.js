@@ -39,6 +39,7 @@ export const HOME_ID = 1;
 export const IO_ID = 2;
 
 const SNAPSHOT_MAGIC = 'LXTSNAP\0';
+/** The traversals of one table whose place `next` keeps after their last key is deleted (see `Table`). */
 const MAX_CURSORS = 64;
 const TWO_32 = 4294967296;
 
