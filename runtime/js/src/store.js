@@ -1,13 +1,15 @@
 /**
  * The host side of external tables (spec §11): every table is kept in
- * JavaScript (an array part for the keys 1..n and a `Map` for the others,
- * see `Table`), so large data stays out of WebAssembly memory. The runtime
- * calls these methods with pointers and lengths into its memory; results
- * are status codes, and an output that does not fit is reported by its
- * length and asked for again (§11.5).
+ * JavaScript (an array part for the keys 1..n and a hash part in insertion
+ * order for the others, see `Table`), so large data stays out of
+ * WebAssembly memory. The runtime calls these methods with pointers and
+ * lengths into its memory; results are status codes, and an output that
+ * does not fit is reported by its length and asked for again (§11.5).
  *
  * @module luaxt/store
  */
+
+import { SlotIndex } from './slot-index.js';
 
 /** Status codes of spec §11.4. */
 export const Status = Object.freeze({
@@ -37,6 +39,7 @@ export const HOME_ID = 1;
 export const IO_ID = 2;
 
 const SNAPSHOT_MAGIC = 'LXTSNAP\0';
+/** The traversals of one table whose place `next` keeps after their last key is deleted (see `Table`). */
 const MAX_CURSORS = 64;
 const TWO_32 = 4294967296;
 
@@ -52,17 +55,25 @@ const SMALL_VALUE = 256;
 /** An array part at least this long that is less than a quarter full moves to the hash part on the next insert. */
 const SPARSE_MIN = 64;
 
+/** A hash part with at least this many positions, more than half of them emptied, is compacted. */
+const COMPACT_MIN = 64;
+
 /**
  * A table (spec §11.1). Entries are kept in two parts, as Lua keeps its
  * own tables:
  *
  * - the **array part** `arr`: the value of the integer key `i` at
  *   `arr[i - 1]` for `1 ≤ i ≤ arr.length` (`undefined` where a key is
- *   absent). A new key `arr.length + 1` is appended, and the integer keys
- *   that follow it move over from the hash part;
- * - the **hash part** `hash`: every other key, by its key string (the key
- *   bytes as Latin-1 characters, so equal bytes are equal strings), in
- *   insertion order. `hashInts` counts its integer keys in the array
+ *   absent), and in `present` which of its slots hold one. A new key
+ *   `arr.length + 1` is appended, and the integer keys that follow it move
+ *   over from the hash part;
+ * - the **hash part**: every other key, by its key string (the key bytes
+ *   as Latin-1 characters, so equal bytes are equal strings), in insertion
+ *   order: a new key takes the next **position** in `entries`, and
+ *   `positions` maps the key string to it. A deleted entry leaves its
+ *   position empty (`live` tells which hold an entry); when more than half
+ *   are empty, the entries move down to the first positions, in the same
+ *   order (`compact`). `hashInts` counts its integer keys in the array
  *   part's range, so most integer misses never build a key string.
  *
  * A value is kept in the most compact form that gives back its bytes
@@ -70,35 +81,53 @@ const SPARSE_MIN = 64;
  * i64), a boolean as a JS boolean (`01 00`, `01 01`), up to `SMALL_VALUE`
  * bytes as a string of the bytes, and anything longer as a `Uint8Array`.
  * A small entry then costs the JS heap 8 bytes (an integer in the array
- * part) to about 100 (a string key and a short value), where a `Map`
+ * part) to about 120 (a string key and a short value), where a `Map`
  * entry of an object and two `Uint8Array`s cost about 550.
  *
- * `next` walks the array part by index, then the hash part in insertion
- * order through a live iterator per traversal (`cursors`), which deleting
- * visited keys does not disturb. The array part never shrinks when a key
- * is deleted (its slot becomes `undefined`), so a position in it stays
- * valid; it is given up only by an insert (`spill`), which the spec lets
- * change the order.
+ * `next` walks the array part by index, then the hash part by position.
+ * The array part never shrinks when a key is deleted (its slot becomes
+ * `undefined`), so a position in it stays valid; it is given up only by
+ * an insert (`spill`), which the spec lets change the order. In the hash
+ * part, `cursors` remembers where the last key given to each traversal
+ * was (for `MAX_CURSORS` traversals at most; a compaction moves them
+ * along), so deleting it does not disturb the traversal; after any other
+ * key, a traversal goes on from where that key is, and a key that is
+ * neither is invalid.
+ *
+ * No call walks the table: `SlotIndex` finds the next present key, the
+ * next hole (the border) and the next live position in O(log n), and a
+ * spill or a compaction moves entries that earlier calls put there, so its
+ * cost is amortized over those calls.
  */
 class Table {
   constructor() {
     /** @type {Array<StoredValue | undefined>} */
     this.arr = [];
-    /** Keys present in `arr`. */
-    this.arrCount = 0;
-    /** @type {Map<string, StoredValue>} */
-    this.hash = new Map();
-    /** Keys of `hash` that are integers in 1..2^31-1. */
+    /** The slots of `arr` that hold a value. */
+    this.present = new SlotIndex();
+    /**
+     * The hash part by position: the key string of position `at` at
+     * `entries[2 * at]`, its value after it (both `undefined` once deleted).
+     * @type {Array<string | StoredValue | undefined>}
+     */
+    this.entries = [];
+    /** @type {Map<string, number>} */
+    this.positions = new Map();
+    /** The positions of the hash part that hold an entry. */
+    this.live = new SlotIndex();
+    /** Keys of the hash part that are integers in 1..2^31-1. */
     this.hashInts = 0;
     this.border = 0;
-    /** @type {Map<string, Iterator<[string, StoredValue]>>} */
-    this.cursors = new Map();
-    /** The last `next` answer in the hash part, so a retry with a bigger buffer repeats it. */
-    this.lastNext = null;
+    /**
+     * The key last returned by each traversal of the hash part → the
+     * position it goes on from; made by the first such traversal.
+     * @type {Map<string, number> | null}
+     */
+    this.cursors = null;
   }
 
   get size() {
-    return this.arrCount + this.hash.size;
+    return this.present.count + this.positions.size;
   }
 }
 
@@ -224,32 +253,68 @@ function writeU32(m, p, n) {
   m[p + 3] = n >>> 24;
 }
 
+/** Adds the key string `s` to the end of the hash part of `t`. */
+function hashAdd(t, s, v) {
+  const at = t.entries.length / 2;
+  t.entries.push(s, v);
+  t.positions.set(s, at);
+  t.live.add(at);
+}
+
+/** Removes the key string `s` from the hash part of `t`; its value, or undefined if absent. */
+function hashDelete(t, s) {
+  const at = t.positions.get(s);
+  if (at === undefined) return undefined;
+  const old = t.entries[2 * at + 1];
+  t.positions.delete(s);
+  t.entries[2 * at] = undefined;
+  t.entries[2 * at + 1] = undefined;
+  t.live.remove(at);
+  if (t.entries.length >= 2 * COMPACT_MIN && t.positions.size * 4 < t.entries.length) compact(t);
+  return old;
+}
+
 /**
- * Whether the integer key `k` (≥ 1) is in `t`. (The border never passes
- * the array part, whose next key is never in the hash part, so the second
- * line is a safeguard.)
+ * Moves the hash part's entries to the first positions, in order; a
+ * traversal's cursor moves to the position of the entry it would have
+ * given next.
  */
-function hasIndex(t, k) {
-  if (k <= t.arr.length) return t.arr[k - 1] !== undefined;
-  return t.hashInts !== 0 && t.hash.has(intKeyString(k));
+function compact(t) {
+  const old = t.entries;
+  const entries = [];
+  // The cursors' positions in order, and where each one goes.
+  const from = t.cursors === null ? [] : [...new Set(t.cursors.values())].sort((a, b) => a - b);
+  const to = new Map();
+  let c = 0;
+  for (let at = 0; 2 * at < old.length; at++) {
+    const key = old[2 * at];
+    if (key === undefined) continue;
+    const moved = entries.length / 2;
+    for (; c < from.length && from[c] <= at; c++) to.set(from[c], moved);
+    t.positions.set(key, moved);
+    entries.push(key, old[2 * at + 1]);
+  }
+  for (; c < from.length; c++) to.set(from[c], entries.length / 2);
+  if (t.cursors !== null) for (const [key, at] of t.cursors) t.cursors.set(key, to.get(at));
+  t.entries = entries;
+  t.live.reset(entries.length / 2);
 }
 
 /** Moves the border past the key `border + 1` just added, over the keys present after it. */
 function advanceBorder(t) {
-  do t.border++;
-  while (hasIndex(t, t.border + 1));
+  // The key `arr.length + 1` is never in the hash part (`migrate` takes
+  // it), so the border stops at the first empty slot of the array part.
+  t.border = t.present.nextFree(t.border);
 }
 
 /** Appends the integer keys after the array part that are in the hash part. */
 function migrate(t) {
   while (t.hashInts !== 0) {
-    const k = intKeyString(t.arr.length + 1);
-    const v = t.hash.get(k);
+    const v = hashDelete(t, intKeyString(t.arr.length + 1));
     if (v === undefined) return;
-    t.hash.delete(k);
     t.hashInts--;
+    t.present.add(t.arr.length);
     t.arr.push(v);
-    t.arrCount++;
   }
 }
 
@@ -259,13 +324,12 @@ function migrate(t) {
  */
 function spill(t) {
   const arr = t.arr;
-  for (let i = t.border; i < arr.length; i++) {
-    if (arr[i] === undefined) continue;
-    t.hash.set(intKeyString(i + 1), arr[i]);
+  for (let i = t.present.nextOccupied(t.border); i !== -1; i = t.present.nextOccupied(i + 1)) {
+    hashAdd(t, intKeyString(i + 1), arr[i]);
     t.hashInts++;
   }
   arr.length = t.border;
-  t.arrCount = t.border;
+  t.present.truncate(t.border);
 }
 
 /** Removes the key `m[p .. p + n)` from `t`; what it counted against the store limit (0 if absent). */
@@ -276,13 +340,11 @@ function removeKey(t, m, p, n) {
     old = t.arr[k - 1];
     if (old === undefined) return 0;
     t.arr[k - 1] = undefined;
-    t.arrCount--;
+    t.present.remove(k - 1);
   } else {
     if (k !== 0 && t.hashInts === 0) return 0;
-    const s = latin1(m, p, n);
-    old = t.hash.get(s);
+    old = hashDelete(t, latin1(m, p, n));
     if (old === undefined) return 0;
-    t.hash.delete(s);
     if (k !== 0) t.hashInts--;
   }
   if (k !== 0 && k <= t.border) t.border = k - 1;
@@ -377,7 +439,7 @@ export class MapStore {
       this.size += grow;
       t.arr[k - 1] = v;
       if (old === undefined) {
-        t.arrCount++;
+        t.present.add(k - 1);
         if (k === t.border + 1) advanceBorder(t);
       }
       return true;
@@ -385,25 +447,25 @@ export class MapStore {
     let s = null;
     if (k === 0 || t.hashInts !== 0) {
       s = latin1(m, p, n);
-      const old = t.hash.get(s);
-      if (old !== undefined) {
-        const grow = len - valueLength(old);
+      const at = t.positions.get(s);
+      if (at !== undefined) {
+        const grow = len - valueLength(t.entries[2 * at + 1]);
         if (!this.fits(grow)) return false;
         this.size += grow;
-        t.hash.set(s, v);
+        t.entries[2 * at + 1] = v;
         return true;
       }
     }
     const grow = n + len + ENTRY_COST;
     if (!this.fits(grow)) return false;
     this.size += grow;
-    if (t.arr.length >= SPARSE_MIN && t.arrCount * 4 < t.arr.length) spill(t);
+    if (t.arr.length >= SPARSE_MIN && t.present.count * 4 < t.arr.length) spill(t);
     if (k !== 0 && k === t.arr.length + 1) {
+      t.present.add(k - 1);
       t.arr.push(v);
-      t.arrCount++;
       if (t.hashInts !== 0) migrate(t);
     } else {
-      t.hash.set(s ?? latin1(m, p, n), v);
+      hashAdd(t, s ?? latin1(m, p, n), v);
       if (k !== 0) t.hashInts++;
     }
     if (k !== 0 && k === t.border + 1) advanceBorder(t);
@@ -417,7 +479,8 @@ export class MapStore {
       if (k <= t.arr.length) return t.arr[k - 1];
       if (t.hashInts === 0) return undefined;
     }
-    return t.hash.get(latin1(m, p, n));
+    const at = t.positions.get(latin1(m, p, n));
+    return at === undefined ? undefined : t.entries[2 * at + 1];
   }
 
   create(outIdPtr) {
@@ -515,10 +578,9 @@ export class MapStore {
       return this.nextInHash(t, latin1(m, afterPtr, afterLen), false, outPtr, outCap);
     }
     // `after` is in the array part (or absent): the next present index.
-    const arr = t.arr;
-    for (let i = k; i < arr.length; i++) {
-      const v = arr[i];
-      if (v === undefined) continue;
+    const i = k < t.arr.length ? t.present.nextOccupied(k) : -1;
+    if (i !== -1) {
+      const v = t.arr[i];
       const n = 4 + 9 + valueLength(v);
       if (n <= outCap) {
         writeU32(m, outPtr, 9);
@@ -532,47 +594,39 @@ export class MapStore {
 
   /**
    * The entry of the hash part after the key string `after`, or its first
-   * entry when `first`. Traversals follow the Map's insertion order
-   * through a live iterator per traversal.
+   * entry when `first`. A traversal goes on from the position its cursor
+   * remembers for `after`, else from after the position of `after`; a key
+   * that is neither is invalid. Nothing changes until an entry is written,
+   * so a call again with a bigger buffer gives the same entry (§11.5).
    */
   nextInHash(t, after, first, outPtr, outCap) {
-    let answer = t.lastNext !== null && t.lastNext.after === after && t.lastNext.first === first ? t.lastNext : null;
-    if (answer === null) {
-      const iterator = first ? t.hash.entries() : this.cursorAfter(t, after);
-      if (iterator === null) return this.fail(Status.INVALID, "invalid key to 'next'");
-      const step = iterator.next();
-      answer = { after, first, iterator, entry: step.done ? null : step.value };
-      t.lastNext = answer;
+    let from = 0;
+    if (!first) {
+      from = t.cursors === null ? undefined : t.cursors.get(after);
+      if (from === undefined) {
+        const at = t.positions.get(after);
+        if (at === undefined) return this.fail(Status.INVALID, "invalid key to 'next'");
+        from = at + 1;
+      }
     }
-    if (answer.entry === null) {
-      t.lastNext = null;
-      t.cursors.delete(after);
+    const at = t.live.nextOccupied(from);
+    if (at === -1) {
+      if (t.cursors !== null) t.cursors.delete(after);
       return Status.END;
     }
-    const [key, value] = answer.entry;
+    const key = t.entries[2 * at];
+    const value = t.entries[2 * at + 1];
     const n = 4 + key.length + valueLength(value);
     if (n > outCap) return n;
     const m = this.view();
     writeU32(m, outPtr, key.length);
     for (let i = 0; i < key.length; i++) m[outPtr + 4 + i] = key.charCodeAt(i);
     writeValue(m, outPtr + 4 + key.length, value);
-    t.lastNext = null;
-    t.cursors.delete(after);
-    if (t.cursors.size >= MAX_CURSORS) t.cursors.delete(t.cursors.keys().next().value);
-    t.cursors.set(key, answer.iterator);
+    const cursors = t.cursors ?? (t.cursors = new Map());
+    cursors.delete(after);
+    if (cursors.size >= MAX_CURSORS) cursors.delete(cursors.keys().next().value);
+    cursors.set(key, at + 1);
     return n;
-  }
-
-  /** An iterator of the hash part positioned just after `after`, or null if it is unknown. */
-  cursorAfter(t, after) {
-    const known = t.cursors.get(after);
-    if (known !== undefined) return known;
-    // A traversal this store did not see begin: find `after` by scanning.
-    const iterator = t.hash.entries();
-    for (let step = iterator.next(); !step.done; step = iterator.next()) {
-      if (step.value[0] === after) return iterator;
-    }
-    return null;
   }
 
   tableIds(outPtr, outCap) {
