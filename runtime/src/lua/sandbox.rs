@@ -173,18 +173,15 @@ const BYTES_PER_STEP: usize = 16;
 /// (a copy into or out of the store) for the hook's next charge, which it
 /// brings forward to the next instruction once enough has built up.
 /// Raises nothing, so it suits code that must not unwind (the raw
-/// metamethods); small amounts cost nothing.
+/// metamethods); small amounts cost nothing (`VM_WORK_MIN` in
+/// `lua/luaxt_budget.c` says how small).
 ///
 /// # Safety
 /// `state` is the running Lua thread.
 #[inline]
 pub(crate) unsafe fn record_work(state: *mut mlua::ffi::lua_State, bytes: usize) {
-    // The C side ignores less (`VM_WORK_MIN`); the test here spares the
-    // call on every small read.
-    if bytes >= 1024 {
-        // SAFETY: the caller's; the C function only touches the hook fields.
-        unsafe { luaxt_vm_work(state, bytes) }
-    }
+    // SAFETY: the caller's; the C function only touches the hook fields.
+    unsafe { luaxt_vm_work(state, bytes) }
 }
 
 /// Creates the sandboxed Lua state with `budget`'s hook installed.
