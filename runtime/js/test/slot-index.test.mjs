@@ -3,16 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SlotIndex } from '../src/slot-index.js';
-
-/** A deterministic generator (mulberry32). */
-function random(seed) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { random } from '../test-support/random.mjs';
 
 class Model {
   constructor() {

@@ -3,6 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MapStore, Status, ENTRY_COST, TABLE_COST } from '../src/store.js';
+import { random } from '../test-support/random.mjs';
 
 function storeWithMemory() {
   const store = new MapStore();
@@ -53,16 +54,6 @@ test('the size follows the counting rule of spec §6.7', () => {
 // traversals through the ABI, with keys that fall in the array part, its
 // holes, the hash part and the moves between them, and values of every
 // stored form.
-
-/** A deterministic generator (mulberry32). */
-function random(seed) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function intBytes(tag, n) {
   const b = new Uint8Array(9);
