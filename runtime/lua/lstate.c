@@ -3,7 +3,9 @@
 ** that a new state takes the process's secret for the hash of number keys
 ** (luaxt_key_secret, luaxt_budget.h; ltable.c mixes it in): keys a script
 ** chooses to collide in a hash part made a single rehash of a table walk
-** chains of all its keys, hours of work inside one instruction.
+** chains of all its keys, hours of work inside one instruction. The
+** string hash seed takes the secret too (in WebAssembly, Lua's own seed is
+** the host's current second and addresses that are the same every run).
 ** Every change is marked "luaxt:". Lua's licence: see LICENSE in this
 ** folder.
 */
@@ -391,7 +393,12 @@ LUA_API lua_State *lua_newstate (lua_Alloc f, void *ud) {
   g->warnf = NULL;
   g->ud_warn = NULL;
   g->mainthread = L;
-  g->seed = luai_makeseed(L);
+  /* luaxt: the string hash seed takes the process secret too (a multiple
+     of it, so the seed does not give the key secret away): in
+     WebAssembly, addresses are the same in every run and time(NULL) is
+     the host's second, so Lua's seed alone could be guessed. */
+  g->seed = luai_makeseed(L) ^ cast_uint((luaxt_process_secret()
+                                * 0xD6E8FEB86659FD93u) >> 32);
   luaxt_key_secret = luaxt_process_secret();  /* luaxt: the same each time */
   g->gcstp = GCSTPGC;  /* no GC while building state */
   g->strt.size = g->strt.nuse = 0;

@@ -137,6 +137,21 @@ test('store calls that walked a table: a script repeating them finishes within t
   assert.deepEqual([result.ok, result.value], [true, [100000, 100000, 100000]], result.message);
 });
 
+// Lua's string hash seed in WebAssembly was the host's current second and
+// addresses that are the same in every run: every runtime walked a table's
+// string keys in the same order, so a script could choose keys that
+// collide. The seed now takes the process secret (lstate.c).
+test('string keys hash with a seed a script cannot predict', async () => {
+  const code = `local t = {} for i = 1, 32 do t["key" .. i] = i end
+    local order = {} for k in pairs(t) do order[#order + 1] = k end
+    return table.concat(order, ",")`;
+  const a = await createRuntime();
+  const b = await createRuntime();
+  assert.notEqual(a.compute(code), b.compute(code));
+  a.close();
+  b.close();
+});
+
 test('finalizers are refused', async () => {
   const rt = await createRuntime();
   assert.match(rt.compute('return select(2, pcall(setmetatable, {}, {__gc = function() end}))'), /__gc metamethods are not allowed/);
