@@ -17,11 +17,19 @@ use std::process::Command;
 /// top what it charges to the budget): the VM's long-string compares, the
 /// creation of long strings, the parser's input, full garbage collections
 /// and large collection steps, the loops of the string, utf8 and table
-/// libraries, and walks along long collision chains of hash parts and
-/// rehashes; and the hash of number keys takes a secret (`lstate.c`,
-/// `ltable.c`).
-const PATCHED: [&str; 10] = [
+/// libraries, walks along long collision chains of hash parts and
+/// rehashes, the instructions of coroutines and `__call` chains (`ldo.c`),
+/// the parser's jump-list and name searches (`lcode.c`, `lparser.c`),
+/// string-to-number scans and float formatting (`lobject.c`), the time
+/// functions (`loslib.c`);
+/// and the hashes of keys take a secret (`lstate.c`, `ltable.c`).
+const PATCHED: [&str; 15] = [
     "lvm.c",
+    "loslib.c",
+    "lobject.c",
+    "ldo.c",
+    "lcode.c",
+    "lparser.c",
     "ltable.c",
     "lstate.c",
     "lstring.c",

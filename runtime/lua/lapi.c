@@ -2,7 +2,8 @@
 ** luaxt: Lua 5.4.8's lapi.c (from the lua-src crate 550.0.0), changed so
 ** that lua_gc(L, LUA_GCSTEP, n) (collectgarbage("step", n)) counts the
 ** n KB it may collect, at most the heap's size, as work (luaxt_vm_work
-** in luaxt_budget.c): such a step may run a whole cycle. Full
+** in luaxt_budget.c): such a step may run a whole cycle; and a basic
+** step (n = 0) counts the work it did (luaxt_gc_step_work). Full
 ** collections are counted in lgc.c. Every change is marked "luaxt:".
 ** Lua's licence: see LICENSE in this folder.
 */
@@ -1177,8 +1178,11 @@ LUA_API int lua_gc (lua_State *L, int what, ...) {
       lu_byte oldstp = g->gcstp;
       g->gcstp = 0;  /* allow GC to run (GCSTPGC must be zero here) */
       if (data == 0) {
+        size_t before = luaxt_gc_step_work;  /* luaxt */
         luaE_setdebt(g, 0);  /* do a basic step */
         luaC_step(L);
+        /* luaxt: what the step did, a step per unit; never raises */
+        luaxt_vm_steps(L, luaxt_gc_step_work - before);
       }
       else {  /* add 'data' to total debt */
         if (data > 0)  /* luaxt: at most the heap, never raises */

@@ -8,6 +8,8 @@
 ** counts a sixteenth of that. Tables with weak keys and strong values
 ** (ephemerons) are traversed as strong tables: settling them is
 ** quadratic work no hook can interrupt.
+** The incremental steps add up their work (luaxt_gc_step_work), which
+** an explicit collectgarbage("step", 0) is charged (lapi.c).
 ** The work is charged to the instruction budget at the next instruction
 ** (never here: an emergency collection runs inside the allocator).
 ** Every change is marked "luaxt:". Lua's licence: see LICENSE in this
@@ -1694,6 +1696,7 @@ static void incstep (lua_State *L, global_State *g) {
                  : MAX_LMEM;  /* overflow; keep maximum value */
   do {  /* repeat until pause or enough "credit" (negative debt) */
     lu_mem work = singlestep(L);  /* perform one single step */
+    luaxt_gc_step_work += work;  /* luaxt: for collectgarbage("step", 0) */
     debt -= work;
   } while (debt > -stepsize && g->gcstate != GCSpause);
   if (g->gcstate == GCSpause)

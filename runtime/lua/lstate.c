@@ -6,6 +6,8 @@
 ** chains of all its keys, hours of work inside one instruction. The
 ** string hash seed takes the secret too (in WebAssembly, Lua's own seed is
 ** the host's current second and addresses that are the same every run).
+** And closing a coroutine counts the instructions its __close handlers
+** ran (luaxt_thread_ran, as lua_resume does in ldo.c).
 ** Every change is marked "luaxt:". Lua's licence: see LICENSE in this
 ** folder.
 */
@@ -360,6 +362,7 @@ LUA_API int lua_closethread (lua_State *L, lua_State *from) {
   lua_lock(L);
   L->nCcalls = (from) ? getCcalls(from) : 0;
   status = luaE_resetthread(L, L->status);
+  luaxt_thread_ran(L, from);  /* luaxt: its __close handlers' instructions */
   lua_unlock(L);
   return status;
 }

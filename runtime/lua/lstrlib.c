@@ -11,7 +11,10 @@
 ** - string.format charges LUAXT_ITEM_STEPS per item (LUAXT_FLOAT_ITEM_STEPS
 **   for a float), the bytes '%s' copies, and a step per byte '%q' quotes;
 ** - string.byte charges a step per result, string.char a step per
-**   argument, string.unpack a step per item and the bytes 'z' scans.
+**   argument, string.unpack a step per item and the bytes 'z' scans,
+**   string.pack and string.packsize a step per option;
+** - gsub's replacement string a step per '%' escape;
+** - a string.format item of more than 64 bytes 4 steps a byte.
 ** Lua's licence: see LICENSE in this folder.
 */
 /*
@@ -907,6 +910,7 @@ static void add_s (MatchState *ms, luaL_Buffer *b, const char *s,
   const char *news = lua_tolstring(L, 3, &l);
   const char *p;
   while ((p = (char *)memchr(news, L_ESC, l)) != NULL) {
+    luaxt_count(L, 1);  /* luaxt: a step per escape */
     luaL_addlstring(b, news, p - news);
     p++;  /* skip ESC */
     if (*p == L_ESC)  /* '%%' */
@@ -1420,6 +1424,9 @@ static int str_format (lua_State *L) {
         }
       }
       lua_assert(nb < maxitem);
+      /* luaxt: a long result ('%.99f' of 1e308: 6.7 us) costs by its length */
+      if (nb > 64)
+        luaxt_count(L, 4 * (size_t)nb);
       luaL_addsize(&b, nb);
     }
   }
@@ -1660,6 +1667,7 @@ static int str_pack (lua_State *L) {
   while (*fmt != '\0') {
     int size, ntoalign;
     KOption opt = getdetails(&h, totalsize, &fmt, &size, &ntoalign);
+    luaxt_count(L, 1);  /* luaxt: a step per option */
     totalsize += ntoalign + size;
     while (ntoalign-- > 0)
      luaL_addchar(&b, LUAL_PACKPADBYTE);  /* fill alignment */
@@ -1755,6 +1763,7 @@ static int str_packsize (lua_State *L) {
   while (*fmt != '\0') {
     int size, ntoalign;
     KOption opt = getdetails(&h, totalsize, &fmt, &size, &ntoalign);
+    luaxt_count(L, 1);  /* luaxt: a step per option */
     luaL_argcheck(L, opt != Kstring && opt != Kzstr, 1,
                      "variable-length format");
     size += ntoalign;  /* total space used by option */

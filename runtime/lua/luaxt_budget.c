@@ -12,11 +12,9 @@
 
 /* Steps counted and not charged yet (luaxt_count, luaxt_vm_work). Per OS
    thread: each runtime runs on one thread (the wasm build has only one). */
-#if defined(__wasm__)
-size_t luaxt_pending_steps;
-#else
-_Thread_local size_t luaxt_pending_steps;
-#endif
+LUAXT_THREAD_LOCAL size_t luaxt_pending_steps;
+
+LUAXT_THREAD_LOCAL size_t luaxt_gc_step_work;
 
 /* Below this many bytes, an instruction's work is not counted. */
 #define VM_WORK_MIN 1024
@@ -30,6 +28,20 @@ void luaxt_vm_steps (lua_State *L, size_t steps) {
 void luaxt_vm_work (lua_State *L, size_t bytes) {
   if (bytes >= VM_WORK_MIN)
     luaxt_vm_steps(L, bytes / LUAXT_BYTES_PER_STEP);
+}
+
+void luaxt_thread_ran (lua_State *co, lua_State *from) {
+  int ran;
+  if (!(co->hookmask & LUA_MASKCOUNT))
+    return;
+  ran = co->basehookcount - co->hookcount;
+  if (ran <= 0)
+    return;
+  co->hookcount = co->basehookcount;
+  if (from != NULL)
+    luaxt_vm_steps(from, (size_t)ran);
+  else
+    luaxt_add_pending((size_t)ran);
 }
 
 lua_Unsigned luaxt_key_secret;

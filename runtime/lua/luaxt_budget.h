@@ -64,10 +64,11 @@ void luaxt_charge (lua_State *L, size_t steps);
    batch, made a million times, or one that raises an error after its
    work, pays like one long call. */
 #if defined(__wasm__)
-extern size_t luaxt_pending_steps;
+#define LUAXT_THREAD_LOCAL  /* one thread */
 #else
-extern _Thread_local size_t luaxt_pending_steps;
+#define LUAXT_THREAD_LOCAL _Thread_local
 #endif
+extern LUAXT_THREAD_LOCAL size_t luaxt_pending_steps;
 
 /* Adds 'steps' to the pending ones (saturating). Never raises. */
 static inline void luaxt_add_pending (size_t steps) {
@@ -92,6 +93,10 @@ static inline void luaxt_count (lua_State *L, size_t steps) {
    ns per character, a VM instruction about 3 ns). */
 #define LUAXT_ITEM_STEPS 16
 
+/* Steps of a call of os.time, os.date or os.clock (loslib.c): the C
+   library's mktime, localtime or clock, 0.5 to 2.2 us. */
+#define LUAXT_OS_CALL_STEPS 512
+
 /* Steps of one number formatted as a float ('%a', '%e', '%f', '%g': about
    140 ns for '%.14g'). */
 #define LUAXT_FLOAT_ITEM_STEPS 48
@@ -112,6 +117,24 @@ void luaxt_vm_work (lua_State *L, size_t bytes);
 
 /* luaxt_vm_work counted in steps rather than bytes, however few. */
 void luaxt_vm_steps (lua_State *L, size_t steps);
+
+/* The instructions the coroutine 'co' ran since its count hook last ran,
+   added to the pending steps (and the hook brought forward in 'from',
+   the thread it returns to) as a resume or close returns (ldo.c,
+   lstate.c); its count starts again. Each thread has a count of its own,
+   so a coroutine that ran fewer instructions than the hook's interval
+   never called the hook, and its count was lost with it. Never raises. */
+void luaxt_thread_ran (lua_State *co, lua_State *from);
+
+/* The work (in the collector's units, about a slot each) of the
+   incremental collector's steps so far (lgc.c), so that an explicit
+   collectgarbage("step", 0) is charged what its step did (lapi.c): one
+   step traverses a table of millions of slots whole. */
+extern LUAXT_THREAD_LOCAL size_t luaxt_gc_step_work;
+
+/* Levels of a chain of '__call' tables one call may go through (ldo.c):
+   each moves every argument of the call up a slot. */
+#define LUAXT_CALL_CHAIN_MAX 100
 
 /* Collision chains up to this long are not counted (ltable.c): Lua's
    own chains are a node or two; only keys chosen to collide make more.

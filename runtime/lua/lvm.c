@@ -6,7 +6,10 @@
 ** budget and brings the count hook forward, so a loop of such
 ** instructions cannot run thousands of them, each taking milliseconds,
 ** between two checks of the budget and the deadline; and '...' counts
-** the extra arguments it copies (luaxt_vm_steps), when there are many.
+** the extra arguments it copies (luaxt_vm_steps), when there are many;
+** and an '__index' or '__newindex' chain of tables (up to 2000 in one
+** instruction) counts a step per table, and an order comparison of
+** strings a step per segment ('\0'-separated) it compares.
 ** (Concatenating into a long string is counted where the string is
 ** made, in lstring.c.)
 ** Every change is marked "luaxt:". Lua's licence: see LICENSE in this
@@ -327,6 +330,7 @@ void luaV_finishget (lua_State *L, const TValue *t, TValue *key, StkId val,
       luaT_callTMres(L, tm, t, key, val);  /* call it */
       return;
     }
+    luaxt_add_pending(1);  /* luaxt: a step per table of the chain */
     t = tm;  /* else try to access 'tm[key]' */
     if (luaV_fastget(L, t, key, slot, luaH_get)) {  /* fast track? */
       setobj2s(L, val, slot);  /* done */
@@ -375,6 +379,7 @@ void luaV_finishset (lua_State *L, const TValue *t, TValue *key,
       luaT_callTM(L, tm, t, key, val);
       return;
     }
+    luaxt_add_pending(1);  /* luaxt: a step per table of the chain */
     t = tm;  /* else repeat assignment over 'tm' */
     if (luaV_fastget(L, t, key, slot, luaH_get)) {
       luaV_finishfastset(L, t, slot, val);
@@ -401,6 +406,7 @@ static int l_strcmp (const TString *ts1, const TString *ts2) {
   size_t rl2 = tsslen(ts2);
   for (;;) {  /* for each segment */
     int temp = strcoll(s1, s2);
+    luaxt_add_pending(1);  /* luaxt: a step per segment (a '\0' each) */
     if (temp != 0)  /* not equal? */
       return temp;  /* done */
     else {  /* strings are equal up to a '\0' */

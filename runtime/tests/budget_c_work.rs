@@ -198,6 +198,116 @@ const SMALL_CALLS: &[(&str, &str, &str)] = &[
     ),
 ];
 
+/// Work a third attack pass found uncharged (session 10). Each is a
+/// bounded loop whose own VM instructions stay far below the budget and
+/// whose counted work far exceeds it: before the fix each ran to its end.
+const HIDDEN_WORK: &[(&str, &str, &str)] = &[
+    (
+        "coroutines of fewer instructions than the hook's interval",
+        "",
+        "for i = 1, 10000 do
+           coroutine.wrap(function() local x = 0 for j = 1, 300 do x = x + j end end)()
+         end",
+    ),
+    (
+        "__close handlers run by coroutine.close",
+        "mt = {__close = function() local x = 0 for j = 1, 300 do x = x + j end end}",
+        "for i = 1, 10000 do
+           local co = coroutine.create(function()
+             local c <close> = setmetatable({}, mt)
+             coroutine.yield()
+           end)
+           coroutine.resume(co)
+           coroutine.close(co)
+         end",
+    ),
+    (
+        "an __index chain of 1990 tables",
+        "t = {x = 1} for i = 1, 1990 do t = setmetatable({}, {__index = t}) end",
+        "for i = 1, 10000 do local v = t.x end",
+    ),
+    (
+        "a __newindex chain of 1990 tables",
+        "t = {} for i = 1, 1990 do t = setmetatable({}, {__newindex = t}) end",
+        "for i = 1, 10000 do t.x = nil end",
+    ),
+    (
+        "a chain of 20 000 'or's parsed",
+        "",
+        r#"local f = load("local a; local x = " .. string.rep("a or ", 20000) .. "a")"#,
+    ),
+    (
+        "names looked up through 60 functions of 190 locals",
+        r#"local locals = {}
+           for i = 1, 190 do locals[i] = "v" .. i end
+           local decl = "local " .. table.concat(locals, ", ") .. "\n"
+           src = string.rep("return function() " .. decl, 60)
+             .. string.rep("y = undefined\n", 2000)
+             .. string.rep(" end", 60)"#,
+        "local f = load(src)",
+    ),
+    (
+        "collectgarbage('step', 0) over a table of 2^20 elements",
+        "t = {} for i = 1, 1 << 20 do t[i] = i end",
+        r#"for i = 1, 200 do collectgarbage("step", 0) end"#,
+    ),
+    (
+        "tonumber of a megabyte of digits",
+        r#"s = string.rep("1", 1 << 20)"#,
+        "for i = 1, 1000 do local n = tonumber(s) end",
+    ),
+    (
+        "a string of a megabyte of digits in arithmetic",
+        r#"s = string.rep("1", 1 << 20)"#,
+        "for i = 1, 1000 do local n = s + 0 end",
+    ),
+    (
+        "string.pack of a format of a million options",
+        r#"f = string.rep(" ", 1 << 20)"#,
+        "for i = 1, 100 do local r = string.pack(f) end",
+    ),
+    (
+        "string.packsize of a format of a million options",
+        r#"f = string.rep("b", 1 << 20)"#,
+        "for i = 1, 100 do local n = string.packsize(f) end",
+    ),
+    (
+        "gsub's replacement of 100 000 escapes",
+        r#"r = string.rep("%0", 100000)"#,
+        r#"for i = 1, 100 do local s = string.gsub("", "^", r) end"#,
+    ),
+    (
+        "os.time of a table",
+        "",
+        "for i = 1, 10000 do local t = os.time({year = 2026, month = 12, day = 7}) end",
+    ),
+    (
+        "os.date of a thousand conversions",
+        r#"f = string.rep("%p", 1000)"#,
+        "for i = 1, 100 do local s = os.date(f) end",
+    ),
+    (
+        "floats joined into short strings",
+        "a, b, c, d = 1.5, 2.25, 3.125, 4.0625",
+        "for i = 1, 10000 do local s = a .. b .. c .. d .. a .. b .. c .. d end",
+    ),
+    (
+        "string.format('%.99f', 1e308)",
+        "",
+        r#"for i = 1, 10000 do local s = string.format("%.99f", 1e308) end"#,
+    ),
+    (
+        "an order comparison of strings of a million zero bytes",
+        r#"a, b = string.rep("\0", 1 << 20), string.rep("\0", 1 << 20) .. "x""#,
+        "for i = 1, 10 do local c = a < b end",
+    ),
+    (
+        "an external table read with a key of a megabyte",
+        r#"k = string.rep("k", 1 << 20) t = ext.table()"#,
+        "for i = 1, 100 do local v = t[k] end",
+    ),
+];
+
 /// Loops of `load`: the parser is charged a step per byte it reads.
 const PARSING: &[(&str, &str, &str)] = &[
     (
@@ -261,6 +371,29 @@ fn results_arguments_and_scans_stop_at_the_deadline() {
 #[test]
 fn small_calls_add_up_to_the_instruction_budget() {
     assert_stops(budget, LimitKind::Instructions, SMALL_CALLS);
+}
+
+#[test]
+fn hidden_work_is_charged() {
+    assert_stops(budget, LimitKind::Instructions, HIDDEN_WORK);
+}
+
+/// A chain of `__call` tables moves every argument at each level inside
+/// one call: it is bounded (100 levels), not only counted.
+#[test]
+fn a_call_chain_is_bounded() {
+    let chain = |n: usize| {
+        format!(
+            "f = function() return 7 end
+             for i = 1, {n} do f = setmetatable({{}}, {{__call = f}}) end"
+        )
+    };
+    assert_eq!(
+        run_limited(budget(), &chain(100), "return f()").unwrap(),
+        Value::Int(7)
+    );
+    let err = run_limited(budget(), &chain(250_000), "return f()").unwrap_err();
+    assert!(err.to_string().contains("'__call' chain too long"), "{err}");
 }
 
 #[test]

@@ -161,12 +161,21 @@ impl<S: Store + 'static> Ext<S> {
     }
 
     /// The encoded key for a read: `None` when no such key can exist
-    /// (nil, NaN, plain tables, functions: reading them gives nil).
-    fn read_key(&self, key: &mlua::Value) -> Option<Vec<u8>> {
-        let key = ToLxt::new(&self.handles, 0).key(key).ok()?;
-        encode_key(&key).ok()
+    /// (nil, NaN, plain tables, functions: reading them gives nil). Its
+    /// work is charged ([`Ext::charge_key`]).
+    fn read_key(&self, key: &mlua::Value) -> mlua::Result<Option<Vec<u8>>> {
+        let Some(bytes) = ToLxt::new(&self.handles, 0)
+            .key(key)
+            .ok()
+            .and_then(|key| encode_key(&key).ok())
+        else {
+            return Ok(None);
+        };
+        self.charge_key(&bytes)?;
+        Ok(Some(bytes))
     }
 
+    /// The encoded key for a write, its work charged ([`Ext::charge_key`]).
     fn write_key(&self, id: TableId, key: &mlua::Value) -> mlua::Result<Vec<u8>> {
         let converted = match key {
             mlua::Value::Nil => return Err(lua_error("index is nil")),
@@ -175,7 +184,16 @@ impl<S: Store + 'static> Ext<S> {
         };
         let key =
             converted.map_err(|e| lua_error(format!("ext.table {id}: {}", e.describe(None))))?;
-        encode_key(&key).map_err(|e| lua_error(format!("ext.table {id}: {e}")))
+        let bytes = encode_key(&key).map_err(|e| lua_error(format!("ext.table {id}: {e}")))?;
+        self.charge_key(&bytes)?;
+        Ok(bytes)
+    }
+
+    /// Charges the passes over a key's bytes an access makes: converting
+    /// it, encoding it, and the store's hash or compare (a string key of
+    /// 1 MB, made once and read in a loop, cost a few instructions a read).
+    fn charge_key(&self, key: &[u8]) -> mlua::Result<()> {
+        self.charge(3 * key.len())
     }
 
     pub(crate) fn index(
@@ -185,7 +203,7 @@ impl<S: Store + 'static> Ext<S> {
         key: &mlua::Value,
     ) -> mlua::Result<mlua::Value> {
         let id = self.id(proxy)?;
-        let Some(key) = self.read_key(key) else {
+        let Some(key) = self.read_key(key)? else {
             return Ok(mlua::Value::Nil);
         };
         if id == IO_ID && key == self.input_key {
@@ -397,7 +415,7 @@ impl<S: Store + 'static> Ext<S> {
         let after = match key {
             mlua::Value::Nil => None,
             key => Some(
-                self.read_key(key)
+                self.read_key(key)?
                     .ok_or_else(|| lua_error("invalid key to 'next'"))?,
             ),
         };
@@ -409,6 +427,7 @@ impl<S: Store + 'static> Ext<S> {
         let Some((key, value)) = next else {
             return Ok((mlua::Value::Nil, mlua::Value::Nil));
         };
+        self.charge_key(&key)?;
         let key = DecodeOptions::new()
             .limits(self.limits.get())
             .decode_ref(&key)
