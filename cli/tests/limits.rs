@@ -157,6 +157,8 @@ fn store_writes_stay_within_the_memory_limit() {
         r#"for i = 1, 3000 do _home[i] = string.rep("x", 2^20) end"#,
         r#"for i = 1, 3000 do _io[i] = string.rep("x", 2^20) end"#,
         "local keep = {} for i = 1, 1e6 do keep[i] = ext.table() end",
+        // The smallest entries, where the store holds most per byte counted.
+        "for i = 1, 1e7 do _home[-i] = true end",
     ];
     for code in cases {
         let ended = run(code, &["--memory-limit", "64M"], OUTER);
