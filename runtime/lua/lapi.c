@@ -3,7 +3,9 @@
 ** that lua_gc(L, LUA_GCSTEP, n) (collectgarbage("step", n)) counts the
 ** n KB it may collect, at most the heap's size, as work (luaxt_vm_work
 ** in luaxt_budget.c): such a step may run a whole cycle; and a basic
-** step (n = 0) counts the work it did (luaxt_gc_step_work). Full
+** step (n = 0) counts the work it did (luaxt_gc_step_work); and
+** lua_xmove of many values (a coroutine's arguments and results) counts
+** a step each. Full
 ** collections are counted in lgc.c. Every change is marked "luaxt:".
 ** Lua's licence: see LICENSE in this folder.
 */
@@ -143,6 +145,8 @@ LUA_API void lua_xmove (lua_State *from, lua_State *to, int n) {
   api_checknelems(from, n);
   api_check(from, G(from) == G(to), "moving among independent states");
   api_check(from, to->ci->top.p - to->top.p >= n, "stack overflow");
+  if (n >= LUAXT_MANY_VALUES)  /* luaxt: a step a value; never raises */
+    luaxt_vm_steps(to, (size_t)n);
   from->top.p -= n;
   for (i = 0; i < n; i++) {
     setobjs2s(to, to->top.p, from->top.p + i);

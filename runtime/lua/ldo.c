@@ -7,7 +7,8 @@
 ** under any budget and past any deadline); and every level of a chain of
 ** '__call' tables shifts the call's arguments up by a slot inside one
 ** instruction (250 000 levels: seconds in one CALL), so the chain is
-** bounded (LUAXT_CALL_CHAIN_MAX) and the slots moved are counted.
+** bounded (LUAXT_CALL_CHAIN_MAX) and the slots moved are counted; and
+** returning many values (LUAXT_MANY_VALUES or more) counts a step each.
 ** Every change is marked "luaxt:". Lua's licence: see LICENSE in this
 ** folder.
 */
@@ -495,6 +496,8 @@ l_sinline void moveresults (lua_State *L, StkId res, int nres, int wanted) {
   firstresult = L->top.p - nres;  /* index of first result */
   if (nres > wanted)  /* extra results? */
     nres = wanted;  /* don't need them */
+  if (l_unlikely(wanted >= LUAXT_MANY_VALUES))  /* luaxt: a step a value */
+    luaxt_vm_steps(L, cast_sizet(wanted));
   for (i = 0; i < nres; i++)  /* move all results to correct place */
     setobjs2s(L, res + i, firstresult + i);
   for (; i < wanted; i++)  /* complete wanted number of results */

@@ -9,7 +9,8 @@
 ** rehash counts the keys it moves (luaxt_vm_steps): a full table that
 ** gains and loses a key in turn rehashed all of them each time. And the
 ** hash of integer and float keys mixes in a secret of the process
-** (luaxt_mix_key), so that keys cannot be chosen to collide at all.
+** (luaxt_mix_key), so that keys cannot be chosen to collide at all. And
+** 'next' counts the empty slots it steps over.
 ** Every change is marked "luaxt:". Lua's licence: see LICENSE in this
 ** folder.
 */
@@ -374,11 +375,19 @@ static unsigned int findindex (lua_State *L, Table *t, TValue *key,
 }
 
 
+/* luaxt: the empty slots 'next' steps over from 'from' to 'to', a step
+   per LUAXT_SLOTS_PER_STEP (a table emptied but for its last key made
+   each call walk all of them) */
+#define countslots(L,from,to) \
+  luaxt_vm_steps(L, cast_sizet((to) - (from)) / LUAXT_SLOTS_PER_STEP)
+
 int luaH_next (lua_State *L, Table *t, StkId key) {
   unsigned int asize = luaH_realasize(t);
   unsigned int i = findindex(L, t, s2v(key), asize);  /* find original key */
+  unsigned int from = i;  /* luaxt */
   for (; i < asize; i++) {  /* try first array part */
     if (!isempty(&t->array[i])) {  /* a non-empty entry? */
+      countslots(L, from, i);  /* luaxt */
       setivalue(s2v(key), i + 1);
       setobj2s(L, key + 1, &t->array[i]);
       return 1;
@@ -387,11 +396,13 @@ int luaH_next (lua_State *L, Table *t, StkId key) {
   for (i -= asize; cast_int(i) < sizenode(t); i++) {  /* hash part */
     if (!isempty(gval(gnode(t, i)))) {  /* a non-empty entry? */
       Node *n = gnode(t, i);
+      countslots(L, from, i + asize);  /* luaxt */
       getnodekey(L, s2v(key), n);
       setobj2s(L, key + 1, gval(n));
       return 1;
     }
   }
+  countslots(L, from, i + asize);  /* luaxt */
   return 0;  /* no more elements */
 }
 

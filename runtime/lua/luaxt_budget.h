@@ -132,6 +132,15 @@ void luaxt_thread_ran (lua_State *co, lua_State *from);
    step traverses a table of millions of slots whole. */
 extern LUAXT_THREAD_LOCAL size_t luaxt_gc_step_work;
 
+/* Values copied at once from this many on count a step each: '...'
+   (lvm.c), a return (ldo.c), the values a resume or yield moves between
+   coroutines (lua_xmove, lapi.c). Fewer are the copy of an ordinary
+   call, which its instructions pay for. */
+#define LUAXT_MANY_VALUES 64
+
+/* Empty table slots 'next' steps over that make one step (ltable.c). */
+#define LUAXT_SLOTS_PER_STEP 8
+
 /* Levels of a chain of '__call' tables one call may go through (ldo.c):
    each moves every argument of the call up a slot. */
 #define LUAXT_CALL_CHAIN_MAX 100

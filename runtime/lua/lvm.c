@@ -1912,7 +1912,7 @@ void luaV_execute (lua_State *L, CallInfo *ci) {
            of select('#', ...) over 10^5 of them is otherwise a few
            instructions per 10^5 copies. */
         int copied = n < 0 ? ci->u.l.nextraargs : n;
-        if (copied >= 64)
+        if (copied >= LUAXT_MANY_VALUES)
           luaxt_vm_steps(L, (size_t)copied);
         Protect(luaT_getvarargs(L, ci, ra, n));
         vmbreak;

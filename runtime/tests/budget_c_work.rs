@@ -302,6 +302,32 @@ const HIDDEN_WORK: &[(&str, &str, &str)] = &[
         "for i = 1, 10 do local c = a < b end",
     ),
     (
+        "8000 gotos out of 180 blocks under 199 constants, parsed",
+        r#"src = "do " .. string.rep("local a <const> = 1 ", 199) .. string.rep("do ", 180)
+             .. string.rep("goto z ", 8000) .. string.rep("end ", 180) .. "::z:: end ""#,
+        "local f = load(src)",
+    ),
+    (
+        "next over a table emptied but for its last key",
+        "t = {}
+         for i = 1, 65536 do t[i + 0.5] = true end
+         local last
+         for k in next, t do last = k end
+         for i = 1, 65536 do t[i + 0.5] = nil end
+         t[last] = true",
+        "for i = 1, 1000 do local k = next(t) end",
+    ),
+    (
+        "1000 values passed through 50 yields and resumes",
+        r#"local D = 50
+           round = load("local t = ... local Y = coroutine.yield "
+             .. "local co = coroutine.wrap(function(...) "
+             .. string.rep("Y(", D) .. "..." .. string.rep(")", D) .. " end) "
+             .. "return " .. string.rep("co(", D + 1) .. "table.unpack(t)" .. string.rep(")", D + 1))
+           t = {} for i = 1, 1000 do t[i] = i end"#,
+        "for i = 1, 100 do round(t) end",
+    ),
+    (
         "an external table read with a key of a megabyte",
         r#"k = string.rep("k", 1 << 20) t = ext.table()"#,
         "for i = 1, 100 do local v = t[k] end",
