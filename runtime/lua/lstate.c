@@ -400,9 +400,9 @@ LUA_API lua_State *lua_newstate (lua_Alloc f, void *ud) {
      of it, so the seed does not give the key secret away): in
      WebAssembly, addresses are the same in every run and time(NULL) is
      the host's second, so Lua's seed alone could be guessed. */
-  g->seed = luai_makeseed(L) ^ cast_uint((luaxt_process_secret()
-                                * 0xD6E8FEB86659FD93u) >> 32);
   luaxt_key_secret = luaxt_process_secret();  /* luaxt: the same each time */
+  g->seed = luai_makeseed(L) ^ cast_uint((luaxt_key_secret
+                                * 0xD6E8FEB86659FD93u) >> 32);
   g->gcstp = GCSTPGC;  /* no GC while building state */
   g->strt.size = g->strt.nuse = 0;
   g->strt.hash = NULL;

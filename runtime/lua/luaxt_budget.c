@@ -50,21 +50,17 @@ void luaxt_forget_work (void) {
   luaxt_pending_steps = 0;
 }
 
-void luaxt_charge (lua_State *L, size_t steps) {
+void luaxt_charge_pending (lua_State *L) {
+  size_t due = luaxt_pending_steps;
+  luaxt_pending_steps = 0;
   luaL_checkstack(L, 2, "budget charge");
   if (lua_getfield(L, LUA_REGISTRYINDEX, LUAXT_CHARGE_KEY) != LUA_TFUNCTION) {
     lua_pop(L, 1);  /* no budget in this state */
     return;
   }
-  lua_pushinteger(L, steps > (size_t)LUA_MAXINTEGER ? LUA_MAXINTEGER
-                                                    : (lua_Integer)steps);
+  lua_pushinteger(L, due > (size_t)LUA_MAXINTEGER ? LUA_MAXINTEGER
+                                                  : (lua_Integer)due);
   lua_call(L, 1, 0);  /* raises the limit error, if one has tripped */
-}
-
-void luaxt_charge_pending (lua_State *L) {
-  size_t due = luaxt_pending_steps;
-  luaxt_pending_steps = 0;
-  luaxt_charge(L, due);
 }
 
 void luaxt_hook (lua_State *L, lua_Debug *ar) {

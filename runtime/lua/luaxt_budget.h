@@ -54,9 +54,6 @@
    charges are ignored, so the libraries also work in a plain Lua state. */
 #define LUAXT_CHARGE_KEY "luaxt.charge"
 
-/* Charges 'steps' to the budget now. */
-void luaxt_charge (lua_State *L, size_t steps);
-
 /* Steps of this thread counted and not charged yet (luaxt_budget.c): the
    work of luaxt_count below its batch, and luaxt_vm_work's. The count
    hook adds them to its next charge, so what a C function counted is
