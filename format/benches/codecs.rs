@@ -10,6 +10,7 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use luaxt_derive::Encode;
 use luaxt_format::{DecodeOptions, Table, Value, ValueRef};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -17,14 +18,14 @@ use sha2::{Digest, Sha256};
 /// Records in the data set.
 const N: usize = 20_000;
 
-#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+#[derive(Serialize, Deserialize, Encode, Debug, Clone, PartialEq)]
 struct Geo {
     lat: f64,
     lon: f64,
     city: String,
 }
 
-#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+#[derive(Serialize, Deserialize, Encode, Debug, Clone, PartialEq)]
 struct Record {
     id: i64,
     name: String,
@@ -228,6 +229,10 @@ fn codecs(c: &mut Criterion) {
         "typed serde output must equal the canonical Value encoding"
     );
     assert!(
+        luaxt_format::native::to_vec(&records).unwrap() == lxt,
+        "the derived encoder's output must equal the canonical Value encoding"
+    );
+    assert!(
         by_hand(&records) == lxt,
         "the hand-written bytes must equal the canonical Value encoding"
     );
@@ -403,6 +408,16 @@ fn quick_table(
             "luaxt serde (typed)",
             lxt.len(),
             Box::new(|| drop(black_box(luaxt_format::to_vec(black_box(records)).unwrap()))),
+        ),
+        (
+            "encode",
+            "luaxt derive (typed)",
+            lxt.len(),
+            Box::new(|| {
+                drop(black_box(
+                    luaxt_format::native::to_vec(black_box(records)).unwrap(),
+                ))
+            }),
         ),
         (
             "encode",
@@ -639,6 +654,7 @@ fn quick_table(
     for (op, ours) in [
         ("decode", "luaxt serde (typed)"),
         ("encode", "luaxt serde (typed)"),
+        ("encode", "luaxt derive (typed)"),
     ] {
         let us = position(op, ours);
         println!("\nluaxt typed {op} ÷ each other typed {op}, per round ({ROUNDS} rounds):\n");

@@ -104,6 +104,7 @@ mod error;
 pub mod inspect;
 mod key;
 mod limits;
+pub mod native;
 mod notation;
 mod parse;
 mod parser;
@@ -115,6 +116,7 @@ mod utf8;
 mod value;
 pub mod wire;
 mod write;
+mod writer;
 
 #[cfg(feature = "arbitrary")]
 mod arbitrary;
@@ -129,6 +131,7 @@ pub use canonical::{canonicalize, is_canonical};
 pub use error::{Error, ErrorKind, Result};
 pub use key::{encoded_key_order, float_key_as_int};
 pub use limits::Limits;
+pub use native::Encode;
 pub use notation::Notation;
 pub use parse::{Canonicity, DecodeOptions, decode, decode_strict};
 pub use parser::TableSpans;
@@ -143,6 +146,7 @@ pub use write::{
     SliceError, encode, encode_array_of, encode_into, encode_into_with, encode_key,
     encode_key_into, encode_to_slice, encoded_len,
 };
+pub use writer::Writer;
 
 #[cfg(feature = "serde")]
 pub use de::{from_slice, from_slice_with};

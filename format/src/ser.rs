@@ -15,9 +15,8 @@ use crate::key::{encoded_key_order, float_key_as_int};
 use crate::scalar::Scalar;
 use crate::struct_order::StructOrders;
 use crate::table::{Element, View};
-use crate::value::float_bits;
 use crate::wire::{int_value, u32_at};
-use crate::write::check_document_len;
+use crate::writer::{Writer, overflow};
 use crate::{Error, ErrorKind, Limits, Result, Table, Tag};
 
 /// The newtype-struct name that serializes as a `0x07` reference and that
@@ -148,7 +147,7 @@ fn serialize_into<T: ?Sized + Serialize>(
                 "the `Serialize` impl went on after an error of the serializer",
             ));
         }
-        check_document_len((run.encoder.out.len() - start) as u64, limits.max_size)
+        run.encoder.w.check_document(start)
     });
     run.keep = result.is_ok();
     result
@@ -167,7 +166,7 @@ struct Run<'a> {
 
 impl Drop for Run<'_> {
     fn drop(&mut self) {
-        *self.out = core::mem::take(&mut self.encoder.out);
+        *self.out = core::mem::take(&mut self.encoder.w.out);
         if !self.keep {
             self.out.truncate(self.start);
         }
@@ -196,7 +195,7 @@ struct Span {
 /// The serializer. Use it through [`to_vec`].
 #[derive(Debug)]
 struct Encoder {
-    out: Vec<u8>,
+    w: Writer,
     /// Entries of the tables being written, as a stack.
     spans: Vec<Span>,
     /// Where a table is rebuilt in canonical order.
@@ -204,8 +203,6 @@ struct Encoder {
     /// For a struct of a known field order: the entry at each canonical
     /// place (`u32::MAX` for a field that was nil).
     places: Vec<u32>,
-    depth: u32,
-    limits: Limits,
     /// The canonical field orders of the struct types met so far.
     orders: StructOrders,
     /// The field names of the structs being learned, as a stack.
@@ -220,12 +217,10 @@ const NIL: u8 = Tag::Nil as u8;
 impl Encoder {
     fn new(out: Vec<u8>, limits: Limits) -> Self {
         Encoder {
-            out,
+            w: Writer::new(out, limits),
             spans: Vec::new(),
             scratch: Vec::new(),
             places: Vec::new(),
-            depth: 0,
-            limits,
             orders: StructOrders::default(),
             learning: Vec::new(),
             failed: false,
@@ -249,87 +244,14 @@ impl Encoder {
         result
     }
 
-    /// Whether what was written from `start` on is exactly one nil.
-    #[inline]
-    fn is_nil_from(&self, start: usize) -> bool {
-        self.out.len() == start + 1 && self.out[start] == NIL
-    }
-
-    #[inline]
-    fn put_int(&mut self, value: i64) {
-        let mut head = [Tag::Int as u8; 9];
-        head[1..].copy_from_slice(&value.to_le_bytes());
-        self.out.extend_from_slice(&head);
-    }
-
-    #[inline]
-    fn put_float(&mut self, value: f64) {
-        let mut head = [Tag::Float as u8; 9];
-        head[1..].copy_from_slice(&float_bits(value).to_le_bytes());
-        self.out.extend_from_slice(&head);
-    }
-
-    #[inline]
-    fn put_u64(&mut self, value: u64) -> Result<()> {
-        let i = i64::try_from(value).map_err(|_| overflow(value))?;
-        self.put_int(i);
-        Ok(())
-    }
-
-    #[inline]
-    fn put_counted(&mut self, tag: Tag, content: &[u8]) -> Result<()> {
-        let len = self.count(content.len())?;
-        let mut head = [tag as u8, 0, 0, 0, 0];
-        head[1..].copy_from_slice(&len.to_le_bytes());
-        self.out.extend_from_slice(&head);
-        self.out.extend_from_slice(content);
-        Ok(())
-    }
-
-    #[inline]
-    fn put_ref(&mut self, id: u32) {
-        let mut head = [Tag::Ref as u8, 0, 0, 0, 0];
-        head[1..].copy_from_slice(&id.to_le_bytes());
-        self.out.extend_from_slice(&head);
-    }
-
-    /// A length or count as u32, under the size limit.
-    #[inline]
-    fn count(&self, len: usize) -> Result<u32> {
-        match u32::try_from(len) {
-            Ok(n) if u64::from(n) <= self.limits.max_size => Ok(n),
-            _ => Err(Error::new(ErrorKind::LengthOverflow)
-                .with_length(len as u64, self.limits.max_size.min(u32::MAX.into()))),
-        }
-    }
-
-    fn patch_u32(&mut self, at: usize, value: u32) {
-        self.out[at..at + 4].copy_from_slice(&value.to_le_bytes());
-    }
-
-    /// Opens a table: checks the depth, writes the tag and a zero array
-    /// count, and returns the tag's offset.
-    fn open_table(&mut self) -> Result<usize> {
-        if self.depth >= self.limits.max_depth {
-            return Err(Error::with_message(
-                ErrorKind::DepthExceeded,
-                format_args!("more than {} nested tables", self.limits.max_depth),
-            ));
-        }
-        self.depth += 1;
-        let start = self.out.len();
-        self.out.extend_from_slice(&[Tag::Table as u8, 0, 0, 0, 0]);
-        Ok(start)
-    }
-
     /// Rewrites the `0x02` integer written from `start` on as a `0x07`
     /// reference (the content of a `$luaxt::TableRef` newtype).
     fn int_to_ref(&mut self, start: usize) -> Result<()> {
-        let id = int_value(&self.out[start..]).and_then(|value| u32::try_from(value).ok());
+        let id = int_value(&self.w.out[start..]).and_then(|value| u32::try_from(value).ok());
         match id {
             Some(id) => {
-                self.out.truncate(start);
-                self.put_ref(id);
+                self.w.out.truncate(start);
+                self.w.put_ref(id);
                 Ok(())
             }
             None => Err(Error::with_message(
@@ -344,10 +266,10 @@ impl Encoder {
     /// canonical order, distinct, non-nil and none of them can move to the
     /// array part; otherwise the table is rebuilt.
     fn close_hash(&mut self, start: usize, count_at: usize, base: usize, fast: bool) -> Result<()> {
-        self.depth -= 1;
+        self.w.close_table();
         if fast {
-            let m = self.count(self.spans.len() - base)?;
-            self.patch_u32(count_at, m);
+            let m = self.w.count(self.spans.len() - base)?;
+            self.w.patch_u32(count_at, m);
             self.spans.truncate(base);
             return Ok(());
         }
@@ -361,11 +283,11 @@ impl Encoder {
     /// moves them into that order. No key is compared; struct fields are
     /// distinct strings, so nothing else can change.
     fn close_ranked(&mut self, count_at: usize, base: usize, index: usize) -> Result<()> {
-        self.depth -= 1;
-        let m = self.count(self.spans.len() - base)?;
-        self.patch_u32(count_at, m);
+        self.w.close_table();
+        let m = self.w.count(self.spans.len() - base)?;
+        self.w.patch_u32(count_at, m);
         let Encoder {
-            out,
+            w: Writer { out, .. },
             spans,
             scratch,
             places,
@@ -413,7 +335,7 @@ impl Encoder {
     /// keys that continue the array part into it (§4).
     fn rebuild(&mut self, start: usize, count_at: usize, base: usize) -> Result<()> {
         let Encoder {
-            out,
+            w: Writer { out, .. },
             spans,
             scratch,
             ..
@@ -464,13 +386,6 @@ impl Encoder {
         out.extend_from_slice(scratch);
         Ok(())
     }
-}
-
-fn overflow(value: impl core::fmt::Display) -> Error {
-    Error::with_message(
-        ErrorKind::IntegerOverflow,
-        format_args!("{value} is outside the i64 range"),
-    )
 }
 
 fn invalid_key(what: &str) -> Error {
@@ -538,12 +453,12 @@ pub struct Compound<'a> {
 
 impl<'a> Compound<'a> {
     fn open(enc: &'a mut Encoder, shape: Shape, variant: bool) -> Result<Self> {
-        let start = enc.open_table()?;
+        let start = enc.w.open_table()?;
         let count_at = if shape == Shape::Seq {
             0
         } else {
-            let at = enc.out.len();
-            enc.out.extend_from_slice(&[0; 4]);
+            let at = enc.w.out.len();
+            enc.w.out.extend_from_slice(&[0; 4]);
             at
         };
         let base = enc.spans.len();
@@ -587,11 +502,12 @@ impl<'a> Compound<'a> {
         let span = Span {
             key,
             value,
-            end: enc.out.len(),
+            end: enc.w.out.len(),
             rank: 0,
         };
         if let Some(prev) = enc.spans[self.base..].last() {
-            let ordering = encoded_key_order(&enc.out[prev.key..prev.value], &enc.out[key..value]);
+            let ordering =
+                encoded_key_order(&enc.w.out[prev.key..prev.value], &enc.w.out[key..value]);
             match ordering {
                 core::cmp::Ordering::Less => {}
                 core::cmp::Ordering::Equal => {
@@ -610,26 +526,26 @@ impl<'a> Compound<'a> {
     fn element<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<()> {
         self.index += 1;
         if !self.in_hash {
-            let at = self.enc.out.len();
+            let at = self.enc.w.out.len();
             self.enc.nested(value)?;
-            if !self.enc.is_nil_from(at) {
+            if !self.enc.w.is_nil_from(at) {
                 self.n += 1;
                 return Ok(());
             }
             // A hole: the array part ends here; later elements are hash
             // entries with their integer keys (§4.1).
-            self.enc.out.truncate(at);
+            self.enc.w.out.truncate(at);
             self.in_hash = true;
             self.count_at = at;
-            self.enc.out.extend_from_slice(&[0; 4]);
+            self.enc.w.out.extend_from_slice(&[0; 4]);
             return Ok(());
         }
-        let key = self.enc.out.len();
-        self.enc.put_int(self.index);
-        let at = self.enc.out.len();
+        let key = self.enc.w.out.len();
+        self.enc.w.put_int(self.index);
+        let at = self.enc.w.out.len();
         self.enc.nested(value)?;
-        if self.enc.is_nil_from(at) {
-            self.enc.out.truncate(key);
+        if self.enc.w.is_nil_from(at) {
+            self.enc.w.out.truncate(key);
             return Ok(());
         }
         self.push_entry(key, at)
@@ -662,25 +578,25 @@ impl<'a> Compound<'a> {
             }
             FieldOrder::Compared => None,
         };
-        let key = self.enc.out.len();
+        let key = self.enc.w.out.len();
         match head {
             // One fixed-size copy, cut to the key's length.
             Some(head) => {
-                self.enc.out.extend_from_slice(&head.bytes);
-                self.enc.out.truncate(key + usize::from(head.len));
+                self.enc.w.out.extend_from_slice(&head.bytes);
+                self.enc.w.out.truncate(key + usize::from(head.len));
             }
-            None => self.enc.put_counted(Tag::Str, name.as_bytes())?,
+            None => self.enc.w.put_counted(Tag::Str, name.as_bytes())?,
         }
-        let at = self.enc.out.len();
+        let at = self.enc.w.out.len();
         self.enc.nested(value)?;
-        if self.enc.is_nil_from(at) {
-            self.enc.out.truncate(key);
+        if self.enc.w.is_nil_from(at) {
+            self.enc.w.out.truncate(key);
             return Ok(());
         }
         match rank {
             // A known field: its place is known, no key to compare.
             Some(rank) => {
-                let end = self.enc.out.len();
+                let end = self.enc.w.out.len();
                 self.enc.spans.push(Span {
                     key,
                     value: at,
@@ -694,20 +610,20 @@ impl<'a> Compound<'a> {
     }
 
     fn map_key<T: ?Sized + Serialize>(&mut self, key: &T) -> Result<()> {
-        self.key_at = self.enc.out.len();
+        self.key_at = self.enc.w.out.len();
         let written = key.serialize(KeySerializer { enc: self.enc });
         self.enc.watch(written)?;
         // The integer key 1 may start an array part.
-        if self.enc.out[self.key_at..] == [2, 1, 0, 0, 0, 0, 0, 0, 0] {
+        if self.enc.w.out[self.key_at..] == [2, 1, 0, 0, 0, 0, 0, 0, 0] {
             self.fast = false;
         }
         Ok(())
     }
 
     fn map_value<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<()> {
-        let at = self.enc.out.len();
+        let at = self.enc.w.out.len();
         self.enc.nested(value)?;
-        if self.enc.is_nil_from(at) {
+        if self.enc.w.is_nil_from(at) {
             // Kept until the end so that duplicate keys are still seen.
             self.fast = false;
         }
@@ -717,16 +633,16 @@ impl<'a> Compound<'a> {
     /// Closes a sequence (the `end` of sequences and tuples).
     fn finish_seq(self) -> Result<()> {
         let enc = self.enc;
-        enc.patch_u32(self.start + 1, self.n);
+        enc.w.patch_u32(self.start + 1, self.n);
         if !self.in_hash {
-            enc.depth -= 1;
-            enc.out.extend_from_slice(&[0; 4]);
+            enc.w.close_table();
+            enc.w.out.extend_from_slice(&[0; 4]);
         } else {
             enc.close_hash(self.start, self.count_at, self.base, self.fast)?;
         }
         if self.variant {
             // The one-entry table around the variant's content.
-            enc.depth -= 1;
+            enc.w.close_table();
         }
         Ok(())
     }
@@ -751,18 +667,18 @@ impl<'a> Compound<'a> {
         }
         if self.variant {
             // The one-entry table around the variant's content.
-            enc.depth -= 1;
+            enc.w.close_table();
         }
         Ok(())
     }
 }
 
 /// Writes the head of an enum variant's table, `{Name = …}`, up to the
-/// content.
-fn open_variant(enc: &mut Encoder, variant: &'static str) -> Result<()> {
-    enc.open_table()?;
-    enc.out.extend_from_slice(&[1, 0, 0, 0]);
-    enc.put_counted(Tag::Str, variant.as_bytes())
+/// content; returns the table's offset.
+fn open_variant(enc: &mut Encoder, variant: &'static str) -> Result<usize> {
+    let at = enc.w.open_variant()?;
+    enc.w.put_str(variant)?;
+    Ok(at)
 }
 
 impl<'a> ser::Serializer for &'a mut Encoder {
@@ -777,79 +693,80 @@ impl<'a> ser::Serializer for &'a mut Encoder {
     type SerializeStructVariant = Compound<'a>;
 
     fn serialize_bool(self, v: bool) -> Result<()> {
-        self.out.extend_from_slice(&[Tag::Bool as u8, u8::from(v)]);
+        self.w.put_bool(v);
         Ok(())
     }
     fn serialize_i8(self, v: i8) -> Result<()> {
-        self.put_int(v.into());
+        self.w.put_int(v.into());
         Ok(())
     }
     fn serialize_i16(self, v: i16) -> Result<()> {
-        self.put_int(v.into());
+        self.w.put_int(v.into());
         Ok(())
     }
     fn serialize_i32(self, v: i32) -> Result<()> {
-        self.put_int(v.into());
+        self.w.put_int(v.into());
         Ok(())
     }
     fn serialize_i64(self, v: i64) -> Result<()> {
-        self.put_int(v);
+        self.w.put_int(v);
         Ok(())
     }
     fn serialize_i128(self, v: i128) -> Result<()> {
-        self.put_int(i64::try_from(v).map_err(|_| overflow(v))?);
+        self.w.put_int(i64::try_from(v).map_err(|_| overflow(v))?);
         Ok(())
     }
     fn serialize_u8(self, v: u8) -> Result<()> {
-        self.put_int(v.into());
+        self.w.put_int(v.into());
         Ok(())
     }
     fn serialize_u16(self, v: u16) -> Result<()> {
-        self.put_int(v.into());
+        self.w.put_int(v.into());
         Ok(())
     }
     fn serialize_u32(self, v: u32) -> Result<()> {
-        self.put_int(v.into());
+        self.w.put_int(v.into());
         Ok(())
     }
     fn serialize_u64(self, v: u64) -> Result<()> {
-        self.put_u64(v)
+        self.w.put_u64(v)
     }
     fn serialize_u128(self, v: u128) -> Result<()> {
-        self.put_int(i64::try_from(v).map_err(|_| overflow(v))?);
+        self.w.put_int(i64::try_from(v).map_err(|_| overflow(v))?);
         Ok(())
     }
     fn serialize_f32(self, v: f32) -> Result<()> {
-        self.put_float(v.into());
+        self.w.put_float(v.into());
         Ok(())
     }
     fn serialize_f64(self, v: f64) -> Result<()> {
-        self.put_float(v);
+        self.w.put_float(v);
         Ok(())
     }
     fn serialize_char(self, v: char) -> Result<()> {
         let mut buf = [0u8; 4];
-        self.put_counted(Tag::Str, v.encode_utf8(&mut buf).as_bytes())
+        self.w
+            .put_counted(Tag::Str, v.encode_utf8(&mut buf).as_bytes())
     }
     fn serialize_str(self, v: &str) -> Result<()> {
-        self.put_counted(Tag::Str, v.as_bytes())
+        self.w.put_counted(Tag::Str, v.as_bytes())
     }
     fn serialize_bytes(self, v: &[u8]) -> Result<()> {
-        self.put_counted(Tag::Bytes, v)
+        self.w.put_counted(Tag::Bytes, v)
     }
     fn serialize_none(self) -> Result<()> {
-        self.out.push(NIL);
+        self.w.put_nil();
         Ok(())
     }
     fn serialize_some<T: ?Sized + Serialize>(self, value: &T) -> Result<()> {
         value.serialize(self)
     }
     fn serialize_unit(self) -> Result<()> {
-        self.out.push(NIL);
+        self.w.put_nil();
         Ok(())
     }
     fn serialize_unit_struct(self, _name: &'static str) -> Result<()> {
-        self.out.push(NIL);
+        self.w.put_nil();
         Ok(())
     }
     fn serialize_unit_variant(
@@ -858,7 +775,7 @@ impl<'a> ser::Serializer for &'a mut Encoder {
         _index: u32,
         variant: &'static str,
     ) -> Result<()> {
-        self.put_counted(Tag::Str, variant.as_bytes())
+        self.w.put_counted(Tag::Str, variant.as_bytes())
     }
     fn serialize_newtype_struct<T: ?Sized + Serialize>(
         self,
@@ -866,7 +783,7 @@ impl<'a> ser::Serializer for &'a mut Encoder {
         value: &T,
     ) -> Result<()> {
         if name == TABLE_REF {
-            let start = self.out.len();
+            let start = self.w.out.len();
             value.serialize(&mut *self)?;
             return self.int_to_ref(start);
         }
@@ -879,16 +796,13 @@ impl<'a> ser::Serializer for &'a mut Encoder {
         variant: &'static str,
         value: &T,
     ) -> Result<()> {
-        let start = self.out.len();
-        open_variant(self, variant)?;
-        let at = self.out.len();
+        let start = open_variant(self, variant)?;
+        let at = self.w.out.len();
         self.nested(value)?;
-        self.depth -= 1;
-        if self.is_nil_from(at) {
-            // {Name = nil} is the empty table.
-            self.out.truncate(start);
-            self.out
-                .extend_from_slice(&[Tag::Table as u8, 0, 0, 0, 0, 0, 0, 0, 0]);
+        if self.w.is_nil_from(at) {
+            self.w.empty_variant_at(start);
+        } else {
+            self.w.close_table();
         }
         Ok(())
     }
@@ -929,7 +843,7 @@ impl<'a> ser::Serializer for &'a mut Encoder {
     }
     fn collect_str<T: ?Sized + core::fmt::Display>(self, value: &T) -> Result<()> {
         let text = alloc::format!("{value}");
-        self.put_counted(Tag::Str, text.as_bytes())
+        self.w.put_counted(Tag::Str, text.as_bytes())
     }
 }
 
@@ -1079,8 +993,8 @@ impl ser::Serializer for KeySerializer<'_> {
             return Err(invalid_key("NaN"));
         }
         match float_key_as_int(v) {
-            Some(i) => self.enc.put_int(i),
-            None => self.enc.put_float(v),
+            Some(i) => self.enc.w.put_int(i),
+            None => self.enc.w.put_float(v),
         }
         Ok(())
     }
@@ -1119,7 +1033,7 @@ impl ser::Serializer for KeySerializer<'_> {
         value: &T,
     ) -> Result<()> {
         if name == TABLE_REF {
-            let start = self.enc.out.len();
+            let start = self.enc.w.out.len();
             value.serialize(KeySerializer { enc: self.enc })?;
             return self.enc.int_to_ref(start);
         }

@@ -101,6 +101,18 @@ fn write_document<V: Element, S: Sink>(
     write_value(&mut bounded, value, 0, limits)
 }
 
+/// Appends `value` inside a document being written, `depth` tables deep
+/// (the typed encoders' [`Value`](crate::Value) fields); the caller checks
+/// the whole document's size.
+pub(crate) fn write_nested<V: Element>(
+    out: &mut Vec<u8>,
+    value: &V,
+    depth: u32,
+    limits: &Limits,
+) -> Result<(), Error> {
+    write_value(out, value, depth, limits)
+}
+
 #[cfg(feature = "std")]
 struct IoSink<W>(W);
 

@@ -1,5 +1,6 @@
 //! Uses the packed crates (`cargo package`) as a dependent would: built by
 //! scripts/test-packages in a scratch crate outside the repository.
+use luaxt_derive::Encode;
 use luaxt_format::{Value, decode, encode};
 use luaxt_json::{Dialect, json_to_lxt, to_plain};
 use luaxt_runtime::{Limits, MemoryStore, Runtime};
@@ -17,5 +18,12 @@ fn main() {
         .expect("plain JSON");
     let back = to_plain(&decode(&from_json).expect("decode").as_value_ref()).expect("to JSON");
     assert_eq!(back.to_string(), r#"{"n":[1,2.5]}"#);
+    #[derive(Encode)]
+    struct Point {
+        y: i32,
+        x: i32,
+    }
+    let point = luaxt_format::native::to_vec(&Point { y: 2, x: 1 }).expect("derived encode");
+    assert_eq!(decode(&point).expect("decode").to_string(), "{x = 1, y = 2}");
     println!("rust program on the packed crates: ok");
 }

@@ -1,0 +1,93 @@
+//! The `#[serde(...)]` attributes the derive reads. A type that derives
+//! both `Serialize` and `Encode` must be written alike by both, so the
+//! derive follows the attributes that only rename or skip, ignores those
+//! that only matter when reading, and refuses the rest at compile time
+//! rather than write other bytes than serde would.
+
+use syn::{Attribute, LitStr, Result};
+
+/// Attributes that change nothing `Encode` writes.
+const IGNORED: &[&str] = &[
+    "default",
+    "deny_unknown_fields",
+    "bound",
+    "crate",
+    "expecting",
+    "alias",
+    "borrow",
+    "skip_deserializing",
+    "deserialize_with",
+    "other",
+];
+
+/// What the attributes of a field or variant say.
+#[derive(Default)]
+pub(crate) struct Item {
+    /// `rename = "..."`: the key or variant name written.
+    pub(crate) rename: Option<String>,
+    /// `skip` or `skip_serializing`: not written at all.
+    pub(crate) skip: bool,
+}
+
+/// Reads the serde attributes of a field or variant.
+pub(crate) fn item(attrs: &[Attribute]) -> Result<Item> {
+    let mut item = Item::default();
+    for attr in attrs.iter().filter(|a| a.path().is_ident("serde")) {
+        attr.parse_nested_meta(|meta| {
+            if meta.path.is_ident("rename") {
+                let name: LitStr = meta.value()?.parse().map_err(|_| {
+                    meta.error("luaxt-derive reads `rename = \"name\"` only (not serialize/deserialize pairs)")
+                })?;
+                item.rename = Some(name.value());
+                return Ok(());
+            }
+            if meta.path.is_ident("skip") || meta.path.is_ident("skip_serializing") {
+                item.skip = true;
+                return Ok(());
+            }
+            ignore_or_refuse(&meta)
+        })?;
+    }
+    Ok(item)
+}
+
+/// Refuses container attributes that change serde's output.
+pub(crate) fn container(attrs: &[Attribute]) -> Result<()> {
+    for attr in attrs.iter().filter(|a| a.path().is_ident("serde")) {
+        attr.parse_nested_meta(|meta| {
+            // The container's own name is not written.
+            if meta.path.is_ident("rename") {
+                let _: LitStr = meta.value()?.parse()?;
+                return Ok(());
+            }
+            ignore_or_refuse(&meta)
+        })?;
+    }
+    Ok(())
+}
+
+fn ignore_or_refuse(meta: &syn::meta::ParseNestedMeta<'_>) -> Result<()> {
+    let ignored = IGNORED.iter().any(|name| meta.path.is_ident(name));
+    if !ignored {
+        let name = meta
+            .path
+            .get_ident()
+            .map_or_else(|| "this attribute".to_owned(), ToString::to_string);
+        return Err(meta.error(format!(
+            "#[serde({name})] changes what serde writes, and luaxt-derive does not follow it: \
+             encode this type with luaxt_format::to_vec (serde) instead"
+        )));
+    }
+    // Skip the attribute's value, if it has one.
+    if meta.input.peek(syn::Token![=]) {
+        let _: syn::Expr = meta.value()?.parse()?;
+    } else if meta.input.peek(syn::token::Paren) {
+        meta.parse_nested_meta(|inner| {
+            if inner.input.peek(syn::Token![=]) {
+                let _: syn::Expr = inner.value()?.parse()?;
+            }
+            Ok(())
+        })?;
+    }
+    Ok(())
+}

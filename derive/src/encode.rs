@@ -1,0 +1,227 @@
+//! `#[derive(Encode)]`: the code that writes a struct or enum, with each
+//! table's keys sorted here, at compile time, by the format crate's
+//! `encoded_key_order`.
+
+use proc_macro2::{Span, TokenStream};
+use quote::quote;
+use syn::{Data, DeriveInput, Fields, Ident, LitByteStr, Member, Result};
+
+use crate::attrs;
+
+/// The generated code's own names, hygienic (`Span::mixed_site`) so that a
+/// field called `w` or `fields` cannot shadow them.
+fn own(name: &str) -> Ident {
+    Ident::new(name, Span::mixed_site())
+}
+
+/// The `impl Encode` for `input`.
+pub(crate) fn derive(input: &DeriveInput) -> Result<TokenStream> {
+    attrs::container(&input.attrs)?;
+    let (encode, is_nil) = match &input.data {
+        Data::Struct(data) => struct_body(&data.fields)?,
+        Data::Enum(data) => (enum_body(&input.ident, data)?, quote!(false)),
+        Data::Union(_) => {
+            return Err(syn::Error::new(
+                Span::call_site(),
+                "luaxt-derive cannot encode a union",
+            ));
+        }
+    };
+    let name = &input.ident;
+    let w = own("w");
+    let mut generics = input.generics.clone();
+    for param in generics.type_params_mut() {
+        param.bounds.push(syn::parse_quote!(::luaxt_format::Encode));
+    }
+    let (impl_generics, ty_generics, where_clause) = generics.split_for_impl();
+    Ok(quote! {
+        #[automatically_derived]
+        impl #impl_generics ::luaxt_format::Encode for #name #ty_generics #where_clause {
+            #[inline]
+            fn encode(&self, #w: &mut ::luaxt_format::Writer) -> ::luaxt_format::Result<()> {
+                #encode
+            }
+            #[inline]
+            fn is_nil(&self) -> bool {
+                #is_nil
+            }
+        }
+    })
+}
+
+/// A struct's `encode` body and `is_nil` expression, reading its fields
+/// through `self`.
+fn struct_body(fields: &Fields) -> Result<(TokenStream, TokenStream)> {
+    let access = |member: &Member| quote!(&self.#member);
+    let w = own("w");
+    Ok(match fields {
+        Fields::Named(_) => {
+            let body = named_fields(fields, access)?;
+            (quote!(#body Ok(())), quote!(false))
+        }
+        // A newtype is its content (serde: `serialize_newtype_struct`).
+        Fields::Unnamed(unnamed) if unnamed.unnamed.len() == 1 => (
+            quote!(::luaxt_format::Encode::encode(&self.0, #w)),
+            quote!(::luaxt_format::Encode::is_nil(&self.0)),
+        ),
+        Fields::Unnamed(_) => (sequence(fields, access)?, quote!(false)),
+        Fields::Unit => (quote!(#w.put_nil(); Ok(())), quote!(true)),
+    })
+}
+
+/// Writes named fields as a table of string keys in canonical order; a
+/// field that is nil is left out. Statements, ending with the table
+/// closed.
+fn named_fields(fields: &Fields, access: impl Fn(&Member) -> TokenStream) -> Result<TokenStream> {
+    let mut keyed = Vec::new();
+    for field in fields {
+        let item = attrs::item(&field.attrs)?;
+        if item.skip {
+            continue;
+        }
+        let ident = field.ident.clone().expect("named fields have names");
+        let name = item.rename.unwrap_or_else(|| unraw(&ident));
+        keyed.push((string_key(&name), access(&Member::Named(ident))));
+    }
+    let (w, at, fields) = (own("w"), own("at"), own("fields"));
+    let writes = sorted(keyed)?.into_iter().map(|(key, value)| {
+        let key = LitByteStr::new(&key, Span::call_site());
+        quote! {
+            if !::luaxt_format::Encode::is_nil(#value) {
+                #w.field_key(#key);
+                ::luaxt_format::Encode::encode(#value, #w)?;
+                #fields += 1;
+            }
+        }
+    });
+    Ok(quote! {
+        let #at = #w.begin_fields()?;
+        let mut #fields: u32 = 0;
+        #(#writes)*
+        #w.end_fields(#at, #fields);
+    })
+}
+
+/// Writes unnamed fields as a sequence (serde: a tuple struct).
+fn sequence(fields: &Fields, access: impl Fn(&Member) -> TokenStream) -> Result<TokenStream> {
+    let mut items = Vec::new();
+    for (i, field) in fields.iter().enumerate() {
+        if attrs::item(&field.attrs)?.skip {
+            continue;
+        }
+        items.push(access(&Member::from(i)));
+    }
+    let w = own("w");
+    Ok(quote! {
+        ::luaxt_format::native::encode_items(#w, &[#(#items as &dyn ::luaxt_format::Encode),*])
+    })
+}
+
+/// An enum's `encode` body (serde's externally tagged form, §10): a unit
+/// variant is its name, any other `{Name = content}`.
+fn enum_body(enum_name: &Ident, data: &syn::DataEnum) -> Result<TokenStream> {
+    let (w, at, value) = (own("w"), own("at"), own("value"));
+    let mut arms = Vec::new();
+    for variant in &data.variants {
+        let item = attrs::item(&variant.attrs)?;
+        let ident = &variant.ident;
+        let name = item.rename.unwrap_or_else(|| unraw(ident));
+        if item.skip {
+            // serde's message names the Rust path.
+            let path = format!("{enum_name}::{ident}");
+            let pattern = match &variant.fields {
+                Fields::Named(_) => quote!(Self::#ident { .. }),
+                Fields::Unnamed(_) => quote!(Self::#ident(..)),
+                Fields::Unit => quote!(Self::#ident),
+            };
+            arms.push(quote! {
+                #pattern => Err(::luaxt_format::native::skipped_variant(#path)),
+            });
+            continue;
+        }
+        let key = LitByteStr::new(&string_key(&name), Span::call_site());
+        let arm = match &variant.fields {
+            Fields::Unit => quote! {
+                Self::#ident => #w.put_str(#name),
+            },
+            Fields::Unnamed(unnamed) if unnamed.unnamed.len() == 1 => quote! {
+                Self::#ident(#value) => {
+                    let #at = #w.begin_variant(#key)?;
+                    if ::luaxt_format::Encode::is_nil(#value) {
+                        #w.empty_variant(#at);
+                        return Ok(());
+                    }
+                    ::luaxt_format::Encode::encode(#value, #w)?;
+                    #w.end_variant();
+                    Ok(())
+                }
+            },
+            Fields::Unnamed(unnamed) => {
+                let bindings: Vec<Ident> = (0..unnamed.unnamed.len())
+                    .map(|i| Ident::new(&format!("field{i}"), Span::mixed_site()))
+                    .collect();
+                let body = sequence(&variant.fields, |member| match member {
+                    Member::Unnamed(index) => {
+                        let binding = &bindings[index.index as usize];
+                        quote!(#binding)
+                    }
+                    Member::Named(_) => unreachable!("unnamed fields"),
+                })?;
+                quote! {
+                    Self::#ident(#(#bindings),*) => {
+                        #w.begin_variant(#key)?;
+                        #body?;
+                        #w.end_variant();
+                        Ok(())
+                    }
+                }
+            }
+            Fields::Named(named) => {
+                let bindings: Vec<&Ident> = named.named.iter().flat_map(|f| &f.ident).collect();
+                let body = named_fields(&variant.fields, |member| quote!(#member))?;
+                quote! {
+                    Self::#ident { #(#bindings),* } => {
+                        #w.begin_variant(#key)?;
+                        #body
+                        #w.end_variant();
+                        Ok(())
+                    }
+                }
+            }
+        };
+        arms.push(arm);
+    }
+    if arms.is_empty() {
+        // An enum with no variants has no values.
+        return Ok(quote!(match *self {}));
+    }
+    Ok(quote! {
+        match self {
+            #(#arms)*
+        }
+    })
+}
+
+/// A field name as written: `r#type` is `type`.
+fn unraw(ident: &Ident) -> String {
+    let name = ident.to_string();
+    name.strip_prefix("r#").map_or(name.clone(), str::to_owned)
+}
+
+/// The encoded string key of `name`, by the format crate.
+fn string_key(name: &str) -> Vec<u8> {
+    luaxt_format::encode_key(&luaxt_format::ValueRef::Str(name))
+        .expect("a string is always a valid key")
+}
+
+/// `keyed` in canonical key order, or an error for two equal keys.
+fn sorted<T>(mut keyed: Vec<(Vec<u8>, T)>) -> Result<Vec<(Vec<u8>, T)>> {
+    keyed.sort_by(|a, b| luaxt_format::encoded_key_order(&a.0, &b.0));
+    if keyed.windows(2).any(|w| w[0].0 == w[1].0) {
+        return Err(syn::Error::new(
+            Span::call_site(),
+            "two fields have the same name as written (check `rename`)",
+        ));
+    }
+    Ok(keyed)
+}

@@ -1,0 +1,298 @@
+//! A type deriving both `Serialize` and `Encode` is written alike by
+//! serde's `to_vec` and by `native::to_vec`: the derive only moves the
+//! key order to compile time.
+
+use std::collections::BTreeMap;
+
+use luaxt_derive::Encode;
+use luaxt_format::{ErrorKind, Limits, Value, native};
+use proptest::prelude::*;
+use serde::Serialize;
+
+/// Both encoders' results for `value`, which must be equal.
+fn both<T: Serialize + luaxt_format::Encode>(
+    value: &T,
+    limits: &Limits,
+) -> Result<Vec<u8>, ErrorKind> {
+    let serde = luaxt_format::to_vec_with(value, limits).map_err(|e| e.kind());
+    let native = native::to_vec_with(value, limits).map_err(|e| e.kind());
+    assert_eq!(native, serde, "native (left) and serde (right) differ");
+    native
+}
+
+fn same<T: Serialize + luaxt_format::Encode>(value: &T) -> Vec<u8> {
+    both(value, &Limits::DEFAULT).expect("encodes")
+}
+
+#[derive(Serialize, Encode, Debug, Clone)]
+struct Geo {
+    lat: f64,
+    lon: f64,
+    city: String,
+}
+
+#[derive(Serialize, Encode, Debug, Clone)]
+struct Record {
+    id: u64,
+    name: String,
+    score: f64,
+    active: bool,
+    tags: Vec<String>,
+    bio: String,
+    readings: Vec<f64>,
+    counts: Vec<i64>,
+    geo: Geo,
+    nickname: Option<String>,
+    parent: Option<Box<Record>>,
+}
+
+#[derive(Serialize, Encode, Debug, Clone)]
+enum Shape {
+    Empty,
+    Circle(f64),
+    Nothing(Option<u8>),
+    Pair(i32, Option<i32>, i32),
+    Rect {
+        w: u32,
+        h: u32,
+        label: Option<String>,
+    },
+    #[serde(rename = "tri")]
+    Triangle {
+        a: u8,
+    },
+}
+
+#[derive(Serialize, Encode, Debug)]
+#[allow(dead_code)] // the skipped fields are never read
+struct Renamed {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    r#match: bool,
+    #[serde(skip)]
+    hidden: u8,
+    #[serde(skip_serializing, default)]
+    also_hidden: u8,
+    #[serde(alias = "z")]
+    zz: (),
+}
+
+#[derive(Serialize, Encode, Debug)]
+struct Newtype(Vec<Option<u8>>);
+
+#[derive(Serialize, Encode, Debug)]
+struct Pairish(u8, Option<&'static str>, char);
+
+#[derive(Serialize, Encode, Debug)]
+struct Unit;
+
+#[derive(Serialize, Encode, Debug)]
+struct Generic<T, U> {
+    first: T,
+    second: Vec<U>,
+}
+
+#[derive(Serialize, Encode, Debug)]
+struct WithValue {
+    value: Value,
+    unit: Unit,
+    maybe: Option<Option<i8>>,
+}
+
+#[test]
+fn structs_enums_and_attributes_match_serde() {
+    let geo = Geo {
+        lat: 1.5,
+        lon: -0.25,
+        city: "Oslo".into(),
+    };
+    let record = Record {
+        id: 7,
+        name: "seven".into(),
+        score: f64::NAN,
+        active: true,
+        tags: vec!["a".into(), "bb".into()],
+        bio: "x".repeat(300),
+        readings: vec![0.5, -0.0, f64::INFINITY],
+        counts: vec![i64::MIN, 0, i64::MAX],
+        geo,
+        nickname: None,
+        parent: None,
+    };
+    let nested = Record {
+        parent: Some(Box::new(record.clone())),
+        nickname: Some("n".into()),
+        ..record.clone()
+    };
+    same(&record);
+    same(&nested);
+    same(&vec![record, nested]);
+    for shape in [
+        Shape::Empty,
+        Shape::Circle(2.0),
+        Shape::Nothing(None),
+        Shape::Nothing(Some(3)),
+        Shape::Pair(1, None, 3),
+        Shape::Pair(1, Some(2), 3),
+        Shape::Rect {
+            w: 1,
+            h: 2,
+            label: None,
+        },
+        Shape::Rect {
+            w: 1,
+            h: 2,
+            label: Some("l".into()),
+        },
+        Shape::Triangle { a: 9 },
+    ] {
+        same(&shape);
+    }
+    let renamed = same(&Renamed {
+        kind: "k",
+        r#match: true,
+        hidden: 1,
+        also_hidden: 2,
+        zz: (),
+    });
+    assert_eq!(
+        luaxt_format::decode(&renamed).unwrap().to_string(),
+        r#"{type = "k", match = true}"#
+    );
+    same(&Newtype(vec![Some(1), None, Some(3), None, Some(5)]));
+    same(&Newtype(vec![None]));
+    same(&Newtype(vec![]));
+    same(&Pairish(1, None, 'é'));
+    same(&Pairish(1, Some("two"), 'c'));
+    same(&Unit);
+    same(&Some(Unit));
+    same(&Generic {
+        first: "x",
+        second: vec![1u16, 2],
+    });
+    same(&WithValue {
+        value: luaxt_format::decode(&same(&Shape::Pair(1, None, 3))).unwrap(),
+        unit: Unit,
+        maybe: Some(None),
+    });
+    same(&WithValue {
+        value: Value::Nil,
+        unit: Unit,
+        maybe: Some(Some(-1)),
+    });
+    same(&(1u8, "two", [3.0f32; 2], ((), Some(5i128))));
+}
+
+#[test]
+fn sequences_with_holes_order_their_integer_keys_as_bytes() {
+    // Indices 256 and 2 after a hole at 1: encoded keys sort as bytes, so
+    // 256 (00 01 ...) comes before 2 (02 00 ...).
+    let mut items = vec![None; 300];
+    items[1] = Some(1u8);
+    items[255] = Some(2);
+    items[299] = Some(3);
+    same(&items);
+    let mut from_two = vec![Some(0u8); 10];
+    from_two[3] = None;
+    same(&from_two);
+}
+
+#[test]
+fn limits_fail_alike() {
+    #[derive(Serialize, Encode)]
+    struct Deep {
+        next: Option<Box<Deep>>,
+    }
+    let mut deep = Deep { next: None };
+    for _ in 0..40 {
+        deep = Deep {
+            next: Some(Box::new(deep)),
+        };
+    }
+    let shallow = Limits::DEFAULT.with_max_depth(8);
+    assert_eq!(both(&deep, &shallow), Err(ErrorKind::DepthExceeded));
+    assert_eq!(
+        both(&Shape::Nothing(None), &Limits::DEFAULT.with_max_depth(0)),
+        Err(ErrorKind::DepthExceeded)
+    );
+    let small = Limits::DEFAULT.with_max_size(40);
+    assert_eq!(
+        both(&"x".repeat(41), &small),
+        Err(ErrorKind::LengthOverflow)
+    );
+    assert_eq!(both(&vec![1u8; 4], &small), Err(ErrorKind::LengthOverflow));
+    assert!(both(&vec![1u8; 3], &small).is_ok());
+    assert_eq!(
+        both(&u64::MAX, &Limits::DEFAULT),
+        Err(ErrorKind::IntegerOverflow)
+    );
+    // On error the output is left as it was.
+    let mut out = vec![9u8];
+    assert!(native::to_vec_into(&vec![u64::MAX], &mut out).is_err());
+    assert_eq!(out, [9]);
+}
+
+#[test]
+fn a_skipped_variant_is_an_error_as_in_serde() {
+    #[derive(Serialize, Encode)]
+    enum E {
+        #[serde(skip)]
+        #[allow(dead_code)]
+        Gone(u8),
+        Here,
+    }
+    let serde = luaxt_format::to_vec(&E::Gone(1)).unwrap_err();
+    let native = native::to_vec(&E::Gone(1)).unwrap_err();
+    assert_eq!(
+        (native.kind(), native.to_string()),
+        (serde.kind(), serde.to_string())
+    );
+    same(&E::Here);
+}
+
+fn text() -> impl Strategy<Value = String> {
+    prop_oneof![".{0,12}", "[a-z]{0,80}"]
+}
+
+prop_compose! {
+    fn geo()(lat in any::<f64>(), lon in any::<f64>(), city in text()) -> Geo {
+        Geo { lat, lon, city }
+    }
+}
+
+prop_compose! {
+    fn record()(
+        id in any::<u64>(),
+        name in text(),
+        score in any::<f64>(),
+        active in any::<bool>(),
+        tags in prop::collection::vec(text(), 0..4),
+        bio in text(),
+        readings in prop::collection::vec(any::<f64>(), 0..9),
+        counts in prop::collection::vec(any::<i64>(), 0..5),
+        geo in geo(),
+        nickname in prop::option::of(text()),
+    ) -> Record {
+        Record { id, name, score, active, tags, bio, readings, counts, geo, nickname, parent: None }
+    }
+}
+
+proptest! {
+    #[test]
+    fn generated_records_match_serde(records in prop::collection::vec(record(), 0..6)) {
+        // u64 ids above i64::MAX fail both ways, alike.
+        let _ = both(&records, &Limits::DEFAULT);
+    }
+
+    #[test]
+    fn generated_sequences_with_holes_match_serde(items in prop::collection::vec(prop::option::of(any::<i16>()), 0..40)) {
+        same(&items);
+    }
+
+    #[test]
+    fn generated_maps_inside_values_match_serde(entries in prop::collection::btree_map(text(), any::<i32>(), 0..8)) {
+        let table: BTreeMap<String, i32> = entries;
+        let value = luaxt_format::decode(&luaxt_format::to_vec(&table).unwrap()).unwrap();
+        same(&WithValue { value, unit: Unit, maybe: None });
+    }
+}

@@ -1,0 +1,338 @@
+//! [`Encode`]: a type that writes itself as LXT, and its impls for the
+//! standard types. Each impl writes what the serde serializer writes for
+//! the same value (§10), so the two agree byte for byte.
+
+use alloc::borrow::{Cow, ToOwned};
+use alloc::boxed::Box;
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use crate::key::encoded_key_order;
+use crate::writer::{Writer, overflow};
+use crate::{Limits, Result, Value, ValueRef};
+
+/// A type that writes itself as one LXT value.
+///
+/// Derive it with `#[derive(luaxt_derive::Encode)]`: a struct's fields
+/// become a table's string keys, written in canonical order (§4.2) with no
+/// reordering at run time, `None` fields left out, as serde's
+/// [`to_vec`](crate::to_vec) writes them.
+///
+/// The impls for the standard types follow §10: integers are `0x02`
+/// (`u64` above `i64::MAX` is `integer_overflow`), floats `0x03`, `str`
+/// and `char` strings, `()` and `None` nil, slices, `Vec`s, arrays and
+/// tuples tables with an array part (a nil element ends it: later
+/// elements are entries with integer keys), [`Value`] and [`ValueRef`]
+/// themselves.
+pub trait Encode {
+    /// Writes `self` as one value.
+    fn encode(&self, w: &mut Writer) -> Result<()>;
+
+    /// Whether [`encode`](Encode::encode) writes nil: such a struct field
+    /// or map value is left out, and such an element ends the array part.
+    #[inline]
+    fn is_nil(&self) -> bool {
+        false
+    }
+}
+
+/// Encodes `value` to canonical LXT bytes.
+///
+/// ```
+/// use luaxt_format::native;
+/// assert_eq!(native::to_vec(&[1u8])?, [0x06, 1, 0, 0, 0, 0x02, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+/// # Ok::<(), luaxt_format::Error>(())
+/// ```
+pub fn to_vec<T: ?Sized + Encode>(value: &T) -> Result<Vec<u8>> {
+    to_vec_with(value, &Limits::DEFAULT)
+}
+
+/// Encodes `value` under `limits` (§6): tables nested deeper than
+/// `max_depth` are `depth_exceeded`; a string, bytes value or table part
+/// longer than `max_size`, or a document longer than `max_size`, is
+/// `length_overflow`.
+pub fn to_vec_with<T: ?Sized + Encode>(value: &T, limits: &Limits) -> Result<Vec<u8>> {
+    let mut out = Vec::new();
+    encode_into(value, &mut out, limits)?;
+    Ok(out)
+}
+
+/// Encodes `value` and appends the bytes to `out` (left as it was on error).
+pub fn to_vec_into<T: ?Sized + Encode>(value: &T, out: &mut Vec<u8>) -> Result<()> {
+    encode_into(value, out, &Limits::DEFAULT)
+}
+
+fn encode_into<T: ?Sized + Encode>(value: &T, out: &mut Vec<u8>, limits: &Limits) -> Result<()> {
+    let start = out.len();
+    let mut w = Writer::new(core::mem::take(out), *limits);
+    let result = value.encode(&mut w).and_then(|()| w.check_document(start));
+    *out = w.out;
+    if result.is_err() {
+        out.truncate(start);
+    }
+    result
+}
+
+macro_rules! small_ints {
+    ($($t:ty)*) => {$(
+        impl Encode for $t {
+            #[inline]
+            fn encode(&self, w: &mut Writer) -> Result<()> {
+                w.put_int(i64::from(*self));
+                Ok(())
+            }
+        }
+    )*};
+}
+small_ints!(i8 i16 i32 i64 u8 u16 u32);
+
+macro_rules! wide_ints {
+    ($($t:ty)*) => {$(
+        impl Encode for $t {
+            #[inline]
+            fn encode(&self, w: &mut Writer) -> Result<()> {
+                w.put_int(i64::try_from(*self).map_err(|_| overflow(*self))?);
+                Ok(())
+            }
+        }
+    )*};
+}
+wide_ints!(u64 usize isize i128 u128);
+
+impl Encode for bool {
+    #[inline]
+    fn encode(&self, w: &mut Writer) -> Result<()> {
+        w.put_bool(*self);
+        Ok(())
+    }
+}
+
+impl Encode for f64 {
+    #[inline]
+    fn encode(&self, w: &mut Writer) -> Result<()> {
+        w.put_float(*self);
+        Ok(())
+    }
+}
+
+impl Encode for f32 {
+    #[inline]
+    fn encode(&self, w: &mut Writer) -> Result<()> {
+        w.put_float(f64::from(*self));
+        Ok(())
+    }
+}
+
+impl Encode for char {
+    #[inline]
+    fn encode(&self, w: &mut Writer) -> Result<()> {
+        w.put_str(self.encode_utf8(&mut [0; 4]))
+    }
+}
+
+impl Encode for str {
+    #[inline]
+    fn encode(&self, w: &mut Writer) -> Result<()> {
+        w.put_str(self)
+    }
+}
+
+impl Encode for String {
+    #[inline]
+    fn encode(&self, w: &mut Writer) -> Result<()> {
+        w.put_str(self)
+    }
+}
+
+impl Encode for () {
+    #[inline]
+    fn encode(&self, w: &mut Writer) -> Result<()> {
+        w.put_nil();
+        Ok(())
+    }
+    #[inline]
+    fn is_nil(&self) -> bool {
+        true
+    }
+}
+
+impl<T: Encode> Encode for Option<T> {
+    #[inline]
+    fn encode(&self, w: &mut Writer) -> Result<()> {
+        match self {
+            Some(value) => value.encode(w),
+            None => {
+                w.put_nil();
+                Ok(())
+            }
+        }
+    }
+    #[inline]
+    fn is_nil(&self) -> bool {
+        self.as_ref().is_none_or(Encode::is_nil)
+    }
+}
+
+macro_rules! through_ref {
+    ($($t:ty)*) => {$(
+        impl<T: ?Sized + Encode> Encode for $t {
+            #[inline]
+            fn encode(&self, w: &mut Writer) -> Result<()> {
+                (**self).encode(w)
+            }
+            #[inline]
+            fn is_nil(&self) -> bool {
+                (**self).is_nil()
+            }
+        }
+    )*};
+}
+through_ref!(&T &mut T Box<T> alloc::rc::Rc<T> alloc::sync::Arc<T>);
+
+impl<T: ?Sized + Encode + ToOwned> Encode for Cow<'_, T> {
+    #[inline]
+    fn encode(&self, w: &mut Writer) -> Result<()> {
+        (**self).encode(w)
+    }
+    #[inline]
+    fn is_nil(&self) -> bool {
+        (**self).is_nil()
+    }
+}
+
+impl<T: Encode> Encode for [T] {
+    #[inline]
+    fn encode(&self, w: &mut Writer) -> Result<()> {
+        encode_seq(w, self.len(), |i| &self[i])
+    }
+}
+
+impl<T: Encode> Encode for Vec<T> {
+    #[inline]
+    fn encode(&self, w: &mut Writer) -> Result<()> {
+        self.as_slice().encode(w)
+    }
+}
+
+impl<T: Encode, const N: usize> Encode for [T; N] {
+    #[inline]
+    fn encode(&self, w: &mut Writer) -> Result<()> {
+        self.as_slice().encode(w)
+    }
+}
+
+macro_rules! tuples {
+    ($($len:literal => ($($t:ident $i:tt)*))*) => {$(
+        impl<$($t: Encode),*> Encode for ($($t,)*) {
+            fn encode(&self, w: &mut Writer) -> Result<()> {
+                let items: [&dyn Encode; $len] = [$(&self.$i),*];
+                encode_seq(w, $len, |i| items[i])
+            }
+        }
+    )*};
+}
+tuples! {
+    1 => (A 0)
+    2 => (A 0 B 1)
+    3 => (A 0 B 1 C 2)
+    4 => (A 0 B 1 C 2 D 3)
+    5 => (A 0 B 1 C 2 D 3 E 4)
+    6 => (A 0 B 1 C 2 D 3 E 4 F 5)
+    7 => (A 0 B 1 C 2 D 3 E 4 F 5 G 6)
+    8 => (A 0 B 1 C 2 D 3 E 4 F 5 G 6 H 7)
+}
+
+/// Writes `items` as a sequence (a tuple struct or variant). For derived
+/// impls.
+#[doc(hidden)]
+pub fn encode_items(w: &mut Writer, items: &[&dyn Encode]) -> Result<()> {
+    encode_seq(w, items.len(), |i| items[i])
+}
+
+/// The error of a variant marked `#[serde(skip)]` (serde's own: such a
+/// variant cannot be written). For derived impls.
+#[doc(hidden)]
+pub fn skipped_variant(name: &str) -> crate::Error {
+    crate::Error::with_message(
+        crate::ErrorKind::Custom,
+        format_args!("the enum variant {name} cannot be serialized"),
+    )
+}
+
+/// Writes the `len` values `item(0..len)` as a sequence (§10): an array
+/// part up to the first nil, then the later values that are not nil as
+/// entries keyed by their 1-based index, in canonical key order.
+#[inline]
+fn encode_seq<'a, T: ?Sized + Encode + 'a>(
+    w: &mut Writer,
+    len: usize,
+    item: impl Fn(usize) -> &'a T,
+) -> Result<()> {
+    let start = w.open_table()?;
+    let mut n = 0;
+    while n < len {
+        let value = item(n);
+        if value.is_nil() {
+            break;
+        }
+        value.encode(w)?;
+        n += 1;
+    }
+    let count = w.count(n)?;
+    w.patch_u32(start + 1, count);
+    if n == len {
+        w.out.extend_from_slice(&[0; 4]);
+        w.close_table();
+        return Ok(());
+    }
+    let keys: Vec<(usize, [u8; 9])> = (n + 1..len)
+        .filter(|&i| !item(i).is_nil())
+        .map(|i| (i, int_key(i + 1)))
+        .collect();
+    encode_indexed_entries(w, keys, item)?;
+    w.close_table();
+    Ok(())
+}
+
+/// The hash part of a sequence after its first nil: the count, then each
+/// value that is not nil under its index key, in canonical key order (an
+/// integer key's bytes are little-endian, so that is not numeric order).
+fn encode_indexed_entries<'a, T: ?Sized + Encode + 'a>(
+    w: &mut Writer,
+    mut keys: Vec<(usize, [u8; 9])>,
+    item: impl Fn(usize) -> &'a T,
+) -> Result<()> {
+    let m = w.count(keys.len())?;
+    w.out.extend_from_slice(&m.to_le_bytes());
+    keys.sort_unstable_by(|a, b| encoded_key_order(&a.1, &b.1));
+    for (i, key) in keys {
+        w.out.extend_from_slice(&key);
+        item(i).encode(w)?;
+    }
+    Ok(())
+}
+
+/// The encoded integer key `index` (a sequence's 1-based position).
+fn int_key(index: usize) -> [u8; 9] {
+    let mut key = [crate::Tag::Int as u8; 9];
+    key[1..].copy_from_slice(&(index as i64).to_le_bytes());
+    key
+}
+
+impl Encode for Value {
+    fn encode(&self, w: &mut Writer) -> Result<()> {
+        w.put_element(self)
+    }
+    fn is_nil(&self) -> bool {
+        matches!(self, Value::Nil)
+    }
+}
+
+impl Encode for ValueRef<'_> {
+    fn encode(&self, w: &mut Writer) -> Result<()> {
+        w.put_element(self)
+    }
+    fn is_nil(&self) -> bool {
+        matches!(self, ValueRef::Nil)
+    }
+}
