@@ -7,6 +7,12 @@
 use syn::{Attribute, LitStr, Result};
 
 /// Attributes that change nothing `Encode` writes.
+///
+/// Reading: the derived `Decode` only takes documents laid out as the
+/// encoders write the type and leaves everything else to serde, so
+/// attributes that widen what serde reads (`alias`, `other`,
+/// `deny_unknown_fields`, a container's `default`) are serde's business.
+/// `deserialize_with` is noted and refused when deriving `Decode`.
 const IGNORED: &[&str] = &[
     "default",
     "deny_unknown_fields",
@@ -15,8 +21,6 @@ const IGNORED: &[&str] = &[
     "expecting",
     "alias",
     "borrow",
-    "skip_deserializing",
-    "deserialize_with",
     "other",
 ];
 
@@ -27,6 +31,13 @@ pub(crate) struct Item {
     pub(crate) rename: Option<String>,
     /// `skip` or `skip_serializing`: not written at all.
     pub(crate) skip: bool,
+    /// `skip` or `skip_deserializing`: never read, always the default.
+    pub(crate) skip_reading: bool,
+    /// `default` (`Some(None)`) or `default = "path"`: the value of a
+    /// field the table lacks.
+    pub(crate) default: Option<Option<syn::ExprPath>>,
+    /// `deserialize_with = "..."`: serde reads the field its own way.
+    pub(crate) reads_with: bool,
 }
 
 /// Reads the serde attributes of a field or variant.
@@ -41,8 +52,31 @@ pub(crate) fn item(attrs: &[Attribute]) -> Result<Item> {
                 item.rename = Some(name.value());
                 return Ok(());
             }
-            if meta.path.is_ident("skip") || meta.path.is_ident("skip_serializing") {
+            if meta.path.is_ident("skip") {
                 item.skip = true;
+                item.skip_reading = true;
+                return Ok(());
+            }
+            if meta.path.is_ident("skip_serializing") {
+                item.skip = true;
+                return Ok(());
+            }
+            if meta.path.is_ident("skip_deserializing") {
+                item.skip_reading = true;
+                return Ok(());
+            }
+            if meta.path.is_ident("deserialize_with") {
+                let _: LitStr = meta.value()?.parse()?;
+                item.reads_with = true;
+                return Ok(());
+            }
+            if meta.path.is_ident("default") {
+                item.default = Some(if meta.input.peek(syn::Token![=]) {
+                    let path: LitStr = meta.value()?.parse()?;
+                    Some(path.parse()?)
+                } else {
+                    None
+                });
                 return Ok(());
             }
             ignore_or_refuse(&meta)

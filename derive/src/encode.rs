@@ -7,12 +7,7 @@ use quote::quote;
 use syn::{Data, DeriveInput, Fields, Ident, LitByteStr, Member, Result};
 
 use crate::attrs;
-
-/// The generated code's own names, hygienic (`Span::mixed_site`) so that a
-/// field called `w` or `fields` cannot shadow them.
-fn own(name: &str) -> Ident {
-    Ident::new(name, Span::mixed_site())
-}
+use crate::names::{own, sorted, string_key, unraw};
 
 /// The `impl Encode` for `input`.
 pub(crate) fn derive(input: &DeriveInput) -> Result<TokenStream> {
@@ -200,28 +195,4 @@ fn enum_body(enum_name: &Ident, data: &syn::DataEnum) -> Result<TokenStream> {
             #(#arms)*
         }
     })
-}
-
-/// A field name as written: `r#type` is `type`.
-fn unraw(ident: &Ident) -> String {
-    let name = ident.to_string();
-    name.strip_prefix("r#").map_or(name.clone(), str::to_owned)
-}
-
-/// The encoded string key of `name`, by the format crate.
-fn string_key(name: &str) -> Vec<u8> {
-    luaxt_format::encode_key(&luaxt_format::ValueRef::Str(name))
-        .expect("a string is always a valid key")
-}
-
-/// `keyed` in canonical key order, or an error for two equal keys.
-fn sorted<T>(mut keyed: Vec<(Vec<u8>, T)>) -> Result<Vec<(Vec<u8>, T)>> {
-    keyed.sort_by(|a, b| luaxt_format::encoded_key_order(&a.0, &b.0));
-    if keyed.windows(2).any(|w| w[0].0 == w[1].0) {
-        return Err(syn::Error::new(
-            Span::call_site(),
-            "two fields have the same name as written (check `rename`)",
-        ));
-    }
-    Ok(keyed)
 }

@@ -38,7 +38,9 @@
 use proc_macro::TokenStream;
 
 mod attrs;
+mod decode;
 mod encode;
+mod names;
 
 /// Derives [`luaxt_format::Encode`]: named fields as string keys in
 /// canonical order (a nil field left out), a newtype as its content, a
@@ -49,6 +51,20 @@ mod encode;
 pub fn derive_encode(input: TokenStream) -> TokenStream {
     let input = syn::parse_macro_input!(input as syn::DeriveInput);
     encode::derive(&input)
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}
+
+/// Derives `luaxt_format::Decode`, the fast path of serde's reading
+/// (`luaxt_format::native::from_slice` needs `Deserialize` too, for every
+/// document the fast path does not take): a table laid out as
+/// [`Encode`](derive@Encode) writes the type, keys tried in the canonical
+/// order sorted at compile time. Follows `rename`, `skip`,
+/// `skip_deserializing` and `default`; refuses `deserialize_with`.
+#[proc_macro_derive(Decode, attributes(serde))]
+pub fn derive_decode(input: TokenStream) -> TokenStream {
+    let input = syn::parse_macro_input!(input as syn::DeriveInput);
+    decode::derive(&input)
         .unwrap_or_else(syn::Error::into_compile_error)
         .into()
 }

@@ -10,7 +10,7 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use luaxt_derive::Encode;
+use luaxt_derive::{Decode, Encode};
 use luaxt_format::{DecodeOptions, Table, Value, ValueRef};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -18,14 +18,14 @@ use sha2::{Digest, Sha256};
 /// Records in the data set.
 const N: usize = 20_000;
 
-#[derive(Serialize, Deserialize, Encode, Debug, Clone, PartialEq)]
+#[derive(Serialize, Deserialize, Encode, Decode, Debug, Clone, PartialEq)]
 struct Geo {
     lat: f64,
     lon: f64,
     city: String,
 }
 
-#[derive(Serialize, Deserialize, Encode, Debug, Clone, PartialEq)]
+#[derive(Serialize, Deserialize, Encode, Decode, Debug, Clone, PartialEq)]
 struct Record {
     id: i64,
     name: String,
@@ -235,6 +235,10 @@ fn codecs(c: &mut Criterion) {
     assert!(
         by_hand(&records) == lxt,
         "the hand-written bytes must equal the canonical Value encoding"
+    );
+    check(
+        "luaxt derive",
+        luaxt_format::native::from_slice::<Vec<Record>>(&lxt).unwrap() == records,
     );
     check(
         "luaxt typed",
@@ -491,6 +495,16 @@ fn quick_table(
         ),
         (
             "decode",
+            "luaxt derive (typed)",
+            lxt.len(),
+            Box::new(|| {
+                drop(black_box(
+                    luaxt_format::native::from_slice::<Vec<Record>>(black_box(lxt)).unwrap(),
+                ))
+            }),
+        ),
+        (
+            "decode",
             "luaxt serde (typed, strict)",
             lxt.len(),
             Box::new(|| {
@@ -653,11 +667,12 @@ fn quick_table(
     };
     for (op, ours) in [
         ("decode", "luaxt serde (typed)"),
+        ("decode", "luaxt derive (typed)"),
         ("encode", "luaxt serde (typed)"),
         ("encode", "luaxt derive (typed)"),
     ] {
         let us = position(op, ours);
-        println!("\nluaxt typed {op} ÷ each other typed {op}, per round ({ROUNDS} rounds):\n");
+        println!("\n{ours} {op} ÷ each other typed {op}, per round ({ROUNDS} rounds):\n");
         println!("| ÷ codec | median | range | rounds luaxt was faster |");
         println!("|---|---:|---:|---:|");
         for (i, (case_op, name, _, _)) in cases.iter().enumerate() {

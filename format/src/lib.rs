@@ -43,7 +43,12 @@
 //! serde deserializer (`de.rs`), the dump ([`inspect`]) and the runtime's
 //! readers. Writing lives in `write.rs` (and `ser.rs` for serde); both
 //! serve [`Value`] (owned) and [`ValueRef`] (borrows strings and bytes from
-//! the input). The rules they share have one home each: `key.rs` the key
+//! the input). The typed encoders, serde's and [`Encode`]'s, write through
+//! one [`Writer`] (`writer.rs`). [`native`] is LXT's own typed codec for
+//! types that derive `luaxt_derive::{Encode, Decode}`: fields in canonical
+//! order sorted at compile time, and a fast path for canonical documents
+//! with serde's deserializer behind it. The rules they share have one home
+//! each: `key.rs` the key
 //! normalisation and [`encoded_key_order`], `utf8.rs` the UTF-8 check
 //! ([`utf8_text`]), `table.rs` and `table_builder.rs` the canonical table,
 //! `struct_order.rs` a serde struct's fields in canonical order.
@@ -86,6 +91,8 @@
 //! - `serde`: [`to_vec`]/[`from_slice`] (the §10 mapping, straight to and
 //!   from bytes), serde impls for [`Value`] (and `Serialize` for
 //!   [`ValueRef`]), and [`TableId`] for `0x07` references in serde types.
+//!   With it, [`native::from_slice`] and the [`Decode`] trait
+//!   ([`Encode`] and [`native::to_vec`] need no feature).
 //! - `arbitrary`: `Arbitrary` for [`Value`] (valid values only, bounded
 //!   depth), for fuzzing.
 #![no_std]
@@ -131,6 +138,8 @@ pub use canonical::{canonicalize, is_canonical};
 pub use error::{Error, ErrorKind, Result};
 pub use key::{encoded_key_order, float_key_as_int};
 pub use limits::Limits;
+#[cfg(feature = "serde")]
+pub use native::Decode;
 pub use native::Encode;
 pub use notation::Notation;
 pub use parse::{Canonicity, DecodeOptions, decode, decode_strict};

@@ -1,18 +1,48 @@
-//! LXT's own typed codec: the [`Encode`] trait, which `luaxt-derive`
-//! derives for structs and enums, and its entry points.
+//! LXT's own typed codec: the [`Encode`] and `Decode` traits, which
+//! `luaxt-derive` derives for structs and enums, and their entry points.
+//! It is serde's mapping (§10), made faster, not a second one:
 //!
-//! serde's serializer (feature `serde`, [`crate::to_vec`]) learns a
-//! struct's canonical field order at run time and moves each value's
-//! fields into it. A derived [`Encode`] impl has the order worked out when
-//! it is compiled (by this crate's [`encoded_key_order`], which the derive
-//! calls), so it writes the fields in place, each key a ready constant.
-//! The bytes are the same as serde's for the same type (a test compares
-//! them); only the speed differs.
+//! - **Encode.** serde's serializer ([`crate::to_vec`]) learns a struct's
+//!   canonical field order at run time and moves each value's fields into
+//!   it. A derived [`Encode`] impl has the order worked out when it is
+//!   compiled (by this crate's [`encoded_key_order`], which the derive
+//!   calls), so it writes the fields in place, each key a ready constant.
+//!   The bytes are serde's for the same type (the derive's tests and the
+//!   `derive` fuzz target compare them).
+//! - **Decode** (feature `serde`). A derived `Decode` reads a document
+//!   laid out as the encoders write the type, each key compared with the
+//!   one expected next, and declines anything else (`None`), in which case
+//!   `from_slice` decodes the document with serde's deserializer. Every
+//!   answer, error, limit and strict-mode verdict is therefore serde's;
+//!   the fast path only has to agree on what it takes, which the tests
+//!   and the fuzz target check on edited documents. A type deriving
+//!   `Decode` derives `Deserialize` too.
 //!
-//! - `encode.rs`: the trait, the entry points and the impls for std types.
+//! ```
+//! use luaxt_derive::{Decode, Encode};
+//! use serde::{Deserialize, Serialize};
+//!
+//! #[derive(Encode, Decode, Serialize, Deserialize, Debug, PartialEq)]
+//! struct Reading { station: String, celsius: f64, tags: Vec<String> }
+//!
+//! let reading = Reading { station: "x".into(), celsius: 21.5, tags: vec![] };
+//! let bytes = luaxt_format::native::to_vec(&reading)?;
+//! assert_eq!(bytes, luaxt_format::to_vec(&reading)?); // serde's bytes
+//! assert_eq!(luaxt_format::native::from_slice::<Reading>(&bytes)?, reading);
+//! # Ok::<(), luaxt_format::Error>(())
+//! ```
+//!
+//! - `encode.rs`: [`Encode`], its entry points and its impls for std types;
+//! - `decode.rs` (feature `serde`): [`Decode`], the fast path of serde's
+//!   own reading for canonical documents, with serde's `from_slice` behind
+//!   it for everything else, and its impls for std types.
 //!
 //! [`encoded_key_order`]: crate::encoded_key_order
 
+#[cfg(feature = "serde")]
+mod decode;
 mod encode;
 
+#[cfg(feature = "serde")]
+pub use decode::{Decode, Reader, from_slice, from_slice_with};
 pub use encode::{Encode, encode_items, skipped_variant, to_vec, to_vec_into, to_vec_with};

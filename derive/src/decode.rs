@@ -1,0 +1,273 @@
+//! `#[derive(Decode)]`: the fast path that reads a struct or enum laid out
+//! exactly as `Encode` (and serde's `to_vec`) writes it: each field's key
+//! tried in the canonical order sorted here, at compile time. Anything
+//! else answers `None`, and `native::from_slice` asks serde.
+
+use proc_macro2::{Span, TokenStream};
+use quote::quote;
+use syn::spanned::Spanned;
+use syn::{Data, DeriveInput, Fields, GenericParam, LitByteStr, Result};
+
+use crate::attrs;
+use crate::names::{own, sorted, string_key, unraw};
+
+/// The `impl Decode<'de>` for `input`.
+pub(crate) fn derive(input: &DeriveInput) -> Result<TokenStream> {
+    attrs::container(&input.attrs)?;
+    let body = match &input.data {
+        Data::Struct(data) => struct_body(&data.fields)?,
+        Data::Enum(data) => enum_body(data)?,
+        Data::Union(_) => {
+            return Err(syn::Error::new(
+                Span::call_site(),
+                "luaxt-derive cannot decode a union",
+            ));
+        }
+    };
+    let name = &input.ident;
+    let r = own("r");
+    let de = syn::Lifetime::new("'de", Span::call_site());
+    let (_, ty_generics, _) = input.generics.split_for_impl();
+    let mut generics = input.generics.clone();
+    let mut bounds = Vec::new();
+    for param in &mut generics.params {
+        match param {
+            GenericParam::Type(param) => {
+                param
+                    .bounds
+                    .push(syn::parse_quote!(::luaxt_format::Decode<#de>));
+            }
+            GenericParam::Lifetime(param) => {
+                let lifetime = &param.lifetime;
+                bounds.push(quote!(#de: #lifetime));
+            }
+            GenericParam::Const(_) => {}
+        }
+    }
+    generics.params.insert(0, syn::parse_quote!(#de));
+    let (impl_generics, _, where_clause) = generics.split_for_impl();
+    let where_clause = match (where_clause, bounds.is_empty()) {
+        (Some(clause), false) => quote!(#clause, #(#bounds),*),
+        (Some(clause), true) => quote!(#clause),
+        (None, false) => quote!(where #(#bounds),*),
+        (None, true) => quote!(),
+    };
+    Ok(quote! {
+        #[automatically_derived]
+        impl #impl_generics ::luaxt_format::Decode<#de> for #name #ty_generics #where_clause {
+            #[inline]
+            fn decode(#r: &mut ::luaxt_format::native::Reader<#de>) -> ::core::option::Option<Self> {
+                #body
+            }
+        }
+    })
+}
+
+/// A struct's `decode` body.
+fn struct_body(fields: &Fields) -> Result<TokenStream> {
+    let r = own("r");
+    Ok(match fields {
+        Fields::Named(_) => {
+            let (reads, build) = named_fields(fields, &quote!(Self))?;
+            quote! {
+                #reads
+                ::core::option::Option::Some(#build)
+            }
+        }
+        Fields::Unnamed(unnamed) if unnamed.unnamed.len() == 1 => {
+            refuse_reads_with(fields)?;
+            quote!(::luaxt_format::Decode::decode(#r).map(Self))
+        }
+        Fields::Unnamed(_) => {
+            let (reads, values) = sequence(fields)?;
+            quote! {
+                #reads
+                ::core::option::Option::Some(Self(#(#values),*))
+            }
+        }
+        Fields::Unit => quote!(#r.nil().then_some(Self)),
+    })
+}
+
+/// Reads named fields from a table of string keys in canonical order:
+/// statements, and the expression that builds `path { .. }` from them.
+/// A field the table lacks is its `default`, or `Decode::missing` (`None`
+/// for an `Option`; for any other type the fast path gives up, and serde
+/// reports the missing field).
+fn named_fields(fields: &Fields, path: &TokenStream) -> Result<(TokenStream, TokenStream)> {
+    let (r, left, value) = (own("r"), own("left"), own("value"));
+    let mut keyed = Vec::new();
+    let mut build = Vec::new();
+    for (i, field) in fields.iter().enumerate() {
+        let item = attrs::item(&field.attrs)?;
+        let ident = field.ident.clone().expect("named fields have names");
+        let slot = own(&format!("field{i}"));
+        let default = match &item.default {
+            Some(Some(path)) => Some(quote!(#path())),
+            Some(None) => Some(quote!(::core::default::Default::default())),
+            None => None,
+        };
+        if item.skip_reading {
+            let value = default.unwrap_or_else(|| quote!(::core::default::Default::default()));
+            build.push(quote!(#ident: #value));
+            continue;
+        }
+        if item.reads_with {
+            return Err(reads_with_error(ident.span()));
+        }
+        let missing = default.unwrap_or_else(|| quote!(::luaxt_format::Decode::missing()?));
+        build.push(quote! {
+            #ident: match #slot {
+                ::core::option::Option::Some(#value) => #value,
+                ::core::option::Option::None => #missing,
+            }
+        });
+        let name = item.rename.unwrap_or_else(|| unraw(&ident));
+        keyed.push((string_key(&name), slot));
+    }
+    let reads = sorted(keyed)?.into_iter().map(|(key, slot)| {
+        let key = LitByteStr::new(&key, Span::call_site());
+        quote! {
+            let #slot = if #left > 0 && #r.field_key(#key) {
+                #left -= 1;
+                ::core::option::Option::Some(#r.item()?)
+            } else {
+                ::core::option::Option::None
+            };
+        }
+    });
+    let reads = quote! {
+        let mut #left = #r.begin_fields()?;
+        #(#reads)*
+        if #left != 0 {
+            return ::core::option::Option::None;
+        }
+        #r.end_fields();
+    };
+    Ok((reads, quote!(#path { #(#build),* })))
+}
+
+/// Reads unnamed fields from an array of exactly their number (serde: a
+/// tuple struct); statements, and the values in order.
+fn sequence(fields: &Fields) -> Result<(TokenStream, Vec<TokenStream>)> {
+    let (r, count_read) = (own("r"), own("count"));
+    let mut values = Vec::new();
+    let mut reads = Vec::new();
+    let mut count = 0usize;
+    for (i, field) in fields.iter().enumerate() {
+        let item = attrs::item(&field.attrs)?;
+        if item.reads_with {
+            return Err(reads_with_error(field.span()));
+        }
+        if item.skip_reading {
+            values.push(quote!(::core::default::Default::default()));
+            continue;
+        }
+        let slot = own(&format!("field{i}"));
+        reads.push(quote!(let #slot = #r.item()?;));
+        values.push(quote!(#slot));
+        count += 1;
+    }
+    let reads = quote! {
+        let (#count_read, _) = #r.begin_array()?;
+        if #count_read != #count {
+            return ::core::option::Option::None;
+        }
+        #(#reads)*
+        #r.end_array()?;
+    };
+    Ok((reads, values))
+}
+
+/// An enum's `decode` body: a unit variant is its name, any other the
+/// one-entry table `{Name = content}`.
+fn enum_body(data: &syn::DataEnum) -> Result<TokenStream> {
+    let (r, value) = (own("r"), own("value"));
+    let mut units = Vec::new();
+    let mut tables = Vec::new();
+    for variant in &data.variants {
+        let item = attrs::item(&variant.attrs)?;
+        if item.skip_reading {
+            continue;
+        }
+        let ident = &variant.ident;
+        let name = item.rename.unwrap_or_else(|| unraw(ident));
+        let key = LitByteStr::new(&string_key(&name), Span::call_site());
+        let read = match &variant.fields {
+            Fields::Unit => {
+                units.push(quote!(#name => ::core::option::Option::Some(Self::#ident),));
+                continue;
+            }
+            Fields::Unnamed(unnamed) if unnamed.unnamed.len() == 1 => {
+                refuse_reads_with(&variant.fields)?;
+                quote!(Self::#ident(#r.item()?))
+            }
+            Fields::Unnamed(_) => {
+                let (reads, values) = sequence(&variant.fields)?;
+                quote!({
+                    #reads
+                    Self::#ident(#(#values),*)
+                })
+            }
+            Fields::Named(_) => {
+                let (reads, build) = named_fields(&variant.fields, &quote!(Self::#ident))?;
+                quote!({
+                    #reads
+                    #build
+                })
+            }
+        };
+        tables.push((string_key(&name), key, read));
+    }
+    // Keys of distinct variants never collide; `sorted` checks it.
+    let tables = sorted(
+        tables
+            .into_iter()
+            .map(|(k, key, read)| (k, (key, read)))
+            .collect(),
+    )?;
+    let tables = tables
+        .into_iter()
+        .map(|(_, (key, read))| quote!(if #r.field_key(#key) { #read } else));
+    let unit = if units.is_empty() {
+        quote!()
+    } else {
+        quote! {
+            if #r.at_str() {
+                return match #r.str()? {
+                    #(#units)*
+                    _ => ::core::option::Option::None,
+                };
+            }
+        }
+    };
+    Ok(quote! {
+        #unit
+        if #r.begin_fields()? != 1 {
+            return ::core::option::Option::None;
+        }
+        let #value = #(#tables)* {
+            return ::core::option::Option::None;
+        };
+        #r.end_fields();
+        ::core::option::Option::Some(#value)
+    })
+}
+
+/// A newtype's one field may not be read with `deserialize_with` either.
+fn refuse_reads_with(fields: &Fields) -> Result<()> {
+    for field in fields {
+        if attrs::item(&field.attrs)?.reads_with {
+            return Err(reads_with_error(field.span()));
+        }
+    }
+    Ok(())
+}
+
+fn reads_with_error(span: Span) -> syn::Error {
+    syn::Error::new(
+        span,
+        "#[serde(deserialize_with)]: serde reads this field its own way, which luaxt-derive's \
+         Decode does not follow; decode this type with luaxt_format::from_slice",
+    )
+}

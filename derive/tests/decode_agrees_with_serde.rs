@@ -1,0 +1,363 @@
+//! `native::from_slice` gives what serde's `from_slice` gives, for every
+//! input: the derived `Decode` fast path takes the canonical documents the
+//! encoders write, and everything else goes to serde.
+
+use luaxt_derive::{Decode, Encode};
+use luaxt_format::{DecodeOptions, Error, Limits, native};
+use proptest::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// Both decoders' results for `bytes`, which must agree (a value, or an
+/// error with the same class, offset and message).
+fn both<'de, T>(bytes: &'de [u8], options: &DecodeOptions) -> Result<T, Error>
+where
+    T: luaxt_format::Decode<'de> + Deserialize<'de> + PartialEq + std::fmt::Debug,
+{
+    let serde = luaxt_format::from_slice_with::<T>(bytes, options);
+    let native = native::from_slice_with::<T>(bytes, options);
+    match (&native, &serde) {
+        // NaN != NaN: values with a NaN compare by their debug text.
+        (Ok(a), Ok(b)) => assert!(
+            a == b || format!("{a:?}") == format!("{b:?}"),
+            "{a:?} != {b:?}"
+        ),
+        (Err(a), Err(b)) => assert_eq!(
+            (a.kind(), a.offset(), a.to_string()),
+            (b.kind(), b.offset(), b.to_string())
+        ),
+        _ => panic!("native {native:?} but serde {serde:?} for {bytes:02x?}"),
+    }
+    native
+}
+
+fn lenient() -> DecodeOptions {
+    DecodeOptions::new()
+}
+
+fn strict() -> DecodeOptions {
+    DecodeOptions::new().strict(true)
+}
+
+#[derive(Serialize, Deserialize, Encode, Decode, Debug, Clone, PartialEq)]
+struct Geo {
+    lat: f64,
+    lon: f64,
+    city: String,
+}
+
+#[derive(Serialize, Deserialize, Encode, Decode, Debug, Clone, PartialEq)]
+struct Record {
+    id: i64,
+    name: String,
+    score: f64,
+    active: bool,
+    tags: Vec<String>,
+    bio: String,
+    readings: Vec<f64>,
+    counts: Vec<i64>,
+    geo: Geo,
+    nickname: Option<String>,
+    small: u8,
+    letter: char,
+}
+
+#[derive(Serialize, Deserialize, Encode, Decode, Debug, Clone, PartialEq)]
+enum Shape {
+    Empty,
+    Circle(f64),
+    Pair(i32, i32),
+    Rect {
+        w: u32,
+        h: u32,
+        label: Option<String>,
+    },
+    #[serde(rename = "tri")]
+    Triangle {
+        a: u8,
+    },
+}
+
+#[derive(Serialize, Deserialize, Encode, Decode, Debug, Clone, PartialEq)]
+struct Borrowing<'a> {
+    #[serde(rename = "type")]
+    kind: &'a str,
+    #[serde(skip)]
+    hidden: u8,
+    #[serde(default)]
+    counted: u32,
+    #[serde(default = "seven", skip_serializing)]
+    seven: u8,
+    shapes: Vec<Shape>,
+    pair: (u8, Option<bool>),
+    tuple: Tuple,
+    newtype: Newtype,
+}
+
+fn seven() -> u8 {
+    7
+}
+
+#[derive(Serialize, Deserialize, Encode, Decode, Debug, Clone, PartialEq)]
+struct Tuple(u16, String);
+
+#[derive(Serialize, Deserialize, Encode, Decode, Debug, Clone, PartialEq)]
+struct Newtype(Vec<u8>);
+
+#[derive(Serialize, Deserialize, Encode, Decode, Debug, Clone, PartialEq)]
+struct Unit;
+
+fn record(id: i64) -> Record {
+    Record {
+        id,
+        name: format!("name {id}"),
+        score: id as f64 / 3.0,
+        active: id % 2 == 0,
+        tags: (0..id % 3).map(|i| format!("t{i}")).collect(),
+        bio: "é".repeat(40),
+        readings: vec![0.5, -0.0, f64::INFINITY, f64::NAN],
+        counts: vec![i64::MIN, 0, i64::MAX],
+        geo: Geo {
+            lat: 1.5,
+            lon: -2.25,
+            city: "Oslo".into(),
+        },
+        nickname: (id % 2 == 1).then(|| "n".into()),
+        small: id as u8,
+        letter: 'x',
+    }
+}
+
+fn borrowing() -> Borrowing<'static> {
+    Borrowing {
+        kind: "k",
+        hidden: 0,
+        counted: 3,
+        seven: 7,
+        shapes: vec![
+            Shape::Empty,
+            Shape::Circle(1.0),
+            Shape::Pair(1, 2),
+            Shape::Rect {
+                w: 1,
+                h: 2,
+                label: None,
+            },
+            Shape::Triangle { a: 3 },
+        ],
+        pair: (1, None),
+        tuple: Tuple(9, "nine".into()),
+        newtype: Newtype(vec![1, 2, 3]),
+    }
+}
+
+/// Every prefix, every byte changed to a few others, and each byte
+/// dropped: none may make the two decoders disagree.
+fn mutations(bytes: &[u8]) -> Vec<Vec<u8>> {
+    let mut out = Vec::new();
+    for i in 0..bytes.len() {
+        out.push(bytes[..i].to_vec());
+        for b in [
+            0x00,
+            0x01,
+            0x02,
+            0x03,
+            0x04,
+            0x06,
+            0xff,
+            bytes[i].wrapping_add(1),
+        ] {
+            let mut changed = bytes.to_vec();
+            changed[i] = b;
+            out.push(changed);
+        }
+        let mut dropped = bytes.to_vec();
+        dropped.remove(i);
+        out.push(dropped);
+    }
+    let mut longer = bytes.to_vec();
+    longer.push(0);
+    out.push(longer);
+    out
+}
+
+#[test]
+fn canonical_documents_read_back_alike() {
+    for id in [0, 1, 2, 300, -5] {
+        let value = record(id);
+        let bytes = native::to_vec(&value).unwrap();
+        // NaN != NaN: compare the encodings of what came back.
+        let back: Record = both(&bytes, &strict()).unwrap();
+        assert_eq!(native::to_vec(&back).unwrap(), bytes);
+    }
+    let bytes = native::to_vec(&borrowing()).unwrap();
+    let back: Borrowing<'_> = both(&bytes, &strict()).unwrap();
+    // `seven` is not written and reads as its default; `hidden` as 0.
+    assert_eq!(back, borrowing());
+    // A unit struct is nil: a document of its own (as a field it is left
+    // out, and then missing for serde and the fast path alike).
+    assert_eq!(
+        both::<Unit>(&native::to_vec(&Unit).unwrap(), &strict()).unwrap(),
+        Unit
+    );
+}
+
+#[test]
+fn every_mutation_of_a_document_reads_alike() {
+    let bytes = native::to_vec(&borrowing()).unwrap();
+    for changed in mutations(&bytes) {
+        for options in [lenient(), strict()] {
+            let _ = both::<Borrowing<'_>>(&changed, &options);
+        }
+    }
+    let mut value = record(1);
+    value.readings = vec![0.5];
+    value.bio = "b".into();
+    let bytes = native::to_vec(&value).unwrap();
+    for changed in mutations(&bytes) {
+        for options in [lenient(), strict()] {
+            // NaN-free record: values compare with `==`.
+            let _ = both::<Record>(&changed, &options);
+        }
+    }
+}
+
+#[test]
+fn noncanonical_and_unexpected_tables_are_serde_s() {
+    #[derive(Serialize, Deserialize, Encode, Decode, Debug, PartialEq)]
+    struct Two {
+        a: i64,
+        bb: Option<i64>,
+    }
+    #[derive(Serialize, Deserialize, Debug, PartialEq)]
+    struct Other {
+        a: i64,
+        c: i64,
+        bb: f64,
+    }
+    let key = |name: &str| luaxt_format::encode_key(&luaxt_format::Value::from(name)).unwrap();
+    let int = |i: i64| luaxt_format::to_vec(&i).unwrap();
+    // {bb = 2, a = 1}: keys out of order (lenient: read; strict: refused).
+    let mut swapped = vec![0x06, 0, 0, 0, 0, 2, 0, 0, 0];
+    for (k, v) in [("bb", 2), ("a", 1)] {
+        swapped.extend(key(k));
+        swapped.extend(int(v));
+    }
+    assert_eq!(
+        both::<Two>(&swapped, &lenient()).unwrap(),
+        Two { a: 1, bb: Some(2) }
+    );
+    assert!(both::<Two>(&swapped, &strict()).is_err());
+    // An unknown key, a float where an integer goes, an integer in a float.
+    let other = luaxt_format::to_vec(&Other {
+        a: 1,
+        c: 5,
+        bb: 2.0,
+    })
+    .unwrap();
+    assert_eq!(both::<Two>(&other, &lenient()).map(|t| t.a).ok(), None);
+    let missing = luaxt_format::to_vec(&Unit).unwrap();
+    assert!(both::<Two>(&missing, &lenient()).is_err());
+    let only_a = native::to_vec(&Two { a: 4, bb: None }).unwrap();
+    assert_eq!(
+        both::<Two>(&only_a, &strict()).unwrap(),
+        Two { a: 4, bb: None }
+    );
+    #[derive(Serialize, Deserialize, Encode, Decode, Debug, PartialEq)]
+    struct Float {
+        x: f64,
+        y: f32,
+    }
+    #[derive(Serialize)]
+    struct Ints {
+        x: i64,
+        y: i64,
+    }
+    let ints = luaxt_format::to_vec(&Ints { x: 3, y: -4 }).unwrap();
+    assert_eq!(
+        both::<Float>(&ints, &strict()).unwrap(),
+        Float { x: 3.0, y: -4.0 }
+    );
+    // A sequence with a hole (nil inside: not the fast path's).
+    let holes = native::to_vec(&vec![Some(1u8), None, Some(3)]).unwrap();
+    assert_eq!(
+        both::<Vec<Option<u8>>>(&holes, &lenient()).unwrap(),
+        [Some(1), None, Some(3)]
+    );
+    // Limits are serde's: depth, size.
+    let deep = native::to_vec(&vec![vec![vec![1u8]]]).unwrap();
+    let shallow = DecodeOptions::new().limits(Limits::DEFAULT.with_max_depth(2));
+    assert!(both::<Vec<Vec<Vec<u8>>>>(&deep, &shallow).is_err());
+    let small = DecodeOptions::new().limits(Limits::DEFAULT.with_max_size(10));
+    assert!(both::<Vec<Vec<Vec<u8>>>>(&deep, &small).is_err());
+}
+
+/// A type whose serde impl panics: whatever `native::from_slice` reads
+/// without panicking, its fast path read.
+#[derive(Encode, Decode, Debug, PartialEq)]
+struct Canary {
+    x: i32,
+    words: Vec<String>,
+}
+
+impl<'de> Deserialize<'de> for Canary {
+    fn deserialize<D: serde::Deserializer<'de>>(_: D) -> Result<Self, D::Error> {
+        panic!("serde was asked");
+    }
+}
+
+#[test]
+fn the_fast_path_takes_canonical_documents_and_serde_the_rest() {
+    let value = Canary {
+        x: -3,
+        words: vec!["a".into(), "bc".into()],
+    };
+    let bytes = native::to_vec(&value).unwrap();
+    assert_eq!(native::from_slice::<Canary>(&bytes).unwrap(), value);
+    // One trailing byte: the fast path declines and serde is asked.
+    let mut longer = bytes.clone();
+    longer.push(0);
+    let asked = std::panic::catch_unwind(|| native::from_slice::<Canary>(&longer));
+    assert!(asked.is_err());
+}
+
+fn text() -> impl Strategy<Value = String> {
+    prop_oneof![".{0,6}", "[a-z]{0,30}"]
+}
+
+prop_compose! {
+    fn any_record()(
+        id in any::<i64>(),
+        name in text(),
+        score in any::<f64>().prop_filter("NaN != NaN", |f| !f.is_nan()),
+        active in any::<bool>(),
+        tags in prop::collection::vec(text(), 0..3),
+        bio in text(),
+        readings in prop::collection::vec(-1e9f64..1e9, 0..4),
+        counts in prop::collection::vec(any::<i64>(), 0..3),
+        city in text(),
+        nickname in prop::option::of(text()),
+        small in any::<u8>(),
+        letter in any::<char>(),
+    ) -> Record {
+        Record { id, name, score, active, tags, bio, readings, counts,
+            geo: Geo { lat: 0.5, lon: 1.5, city }, nickname, small, letter }
+    }
+}
+
+proptest! {
+    #[test]
+    fn generated_records_and_their_mutations_read_alike(
+        records in prop::collection::vec(any_record(), 0..3),
+        at in any::<prop::sample::Index>(),
+        byte in any::<u8>(),
+    ) {
+        let bytes = native::to_vec(&records).unwrap();
+        prop_assert_eq!(both::<Vec<Record>>(&bytes, &strict()).unwrap(), records);
+        let mut changed = bytes.clone();
+        let i = at.index(changed.len());
+        changed[i] = byte;
+        let _ = both::<Vec<Record>>(&changed, &lenient());
+        let _ = both::<Vec<Record>>(&changed, &strict());
+        let _ = both::<Vec<Record>>(&bytes[..i], &lenient());
+    }
+}

@@ -1,0 +1,346 @@
+//! [`Decode`]: the fast path of serde's own reading for types that derive
+//! both. A derived impl reads a document laid out exactly as the encoders
+//! write the type (canonical, §4, every key where the derive expects it);
+//! at anything else it gives up, and [`from_slice`] decodes the whole
+//! document again with serde's [`from_slice_with`](crate::from_slice_with).
+//! So every answer, each error with its class and offset, strict mode and
+//! every limit are serde's; the fast path only has to agree with it on the
+//! documents it accepts (the tests compare the two).
+
+use alloc::borrow::ToOwned;
+use alloc::boxed::Box;
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use serde::Deserialize;
+
+use crate::budget::PreallocationBudget;
+use crate::value::is_noncanonical_nan;
+use crate::wire::Cursor;
+use crate::{DecodeOptions, Result, Tag};
+
+/// A type with a fast path for reading canonical LXT, used by
+/// [`from_slice`] before serde. Derive it with
+/// `#[derive(luaxt_derive::Decode)]` next to `Deserialize`.
+pub trait Decode<'de>: Sized {
+    /// Reads one value at `r`, or `None` for anything the fast path does
+    /// not take (the caller then decodes the document with serde, which
+    /// has the last word: `None` is never a verdict on the input).
+    fn decode(r: &mut Reader<'de>) -> Option<Self>;
+
+    /// The value of a struct field of this type that the table lacks:
+    /// `None` (serde's "missing field" error) but for `Option`, which is
+    /// `None` then.
+    #[inline]
+    fn missing() -> Option<Self> {
+        None
+    }
+}
+
+/// Decodes a `T` from one LXT document, leniently and with the default
+/// limits, as [`from_slice`](crate::from_slice) does (same values, same
+/// errors), through `T`'s [`Decode`] fast path when the document is
+/// canonical.
+///
+/// ```
+/// use luaxt_derive::{Decode, Encode};
+/// use serde::Deserialize;
+///
+/// #[derive(Encode, Decode, Deserialize, Debug, PartialEq)]
+/// struct User<'a> { name: &'a str, age: u8, email: Option<String> }
+///
+/// let bytes = luaxt_format::native::to_vec(&User { name: "Ada", age: 7, email: None })?;
+/// let user: User<'_> = luaxt_format::native::from_slice(&bytes)?;
+/// assert_eq!(user, User { name: "Ada", age: 7, email: None });
+/// // Errors are serde's, class and offset.
+/// let err = luaxt_format::native::from_slice::<User<'_>>(&bytes[..3]).unwrap_err();
+/// assert_eq!((err.kind(), err.offset()), (luaxt_format::ErrorKind::Truncated, Some(1)));
+/// # Ok::<(), luaxt_format::Error>(())
+/// ```
+pub fn from_slice<'de, T: Decode<'de> + Deserialize<'de>>(bytes: &'de [u8]) -> Result<T> {
+    from_slice_with(bytes, &DecodeOptions::new())
+}
+
+/// [`from_slice`] with these options (limits, strict mode), as
+/// [`from_slice_with`](crate::from_slice_with) takes them.
+pub fn from_slice_with<'de, T: Decode<'de> + Deserialize<'de>>(
+    bytes: &'de [u8],
+    options: &DecodeOptions,
+) -> Result<T> {
+    let (limits, _) = options.parts();
+    // What the fast path takes is canonical, so strict mode changes
+    // nothing for it; a document over `max_size` is serde's to refuse.
+    if bytes.len() as u64 <= limits.max_size {
+        let mut r = Reader {
+            cur: Cursor::new(bytes),
+            depth: 0,
+            max_depth: limits.max_depth,
+            budget: PreallocationBudget::new(bytes.len() / 2),
+        };
+        if let Some(value) = T::decode(&mut r)
+            && r.cur.is_at_end()
+        {
+            return Ok(value);
+        }
+    }
+    crate::from_slice_with(bytes, options)
+}
+
+/// A position in a document for [`Decode`] impls, with the nesting depth
+/// and the room left for preallocation (the same budget as serde's).
+#[derive(Debug)]
+pub struct Reader<'de> {
+    cur: Cursor<'de>,
+    depth: u32,
+    max_depth: u32,
+    budget: PreallocationBudget,
+}
+
+impl<'de> Reader<'de> {
+    /// An integer (`0x02`).
+    #[inline]
+    pub fn int(&mut self) -> Option<i64> {
+        self.cur.next_int()
+    }
+
+    /// A float (`0x03`); a NaN other than the canonical one is not taken.
+    #[inline]
+    pub fn float(&mut self) -> Option<f64> {
+        let value = self.cur.next_float()?;
+        (!is_noncanonical_nan(value)).then_some(value)
+    }
+
+    /// A boolean (`0x01`).
+    #[inline]
+    pub fn bool(&mut self) -> Option<bool> {
+        self.cur.next_bool()
+    }
+
+    /// A string (`0x04`), through the one UTF-8 check.
+    #[inline]
+    pub fn str(&mut self) -> Option<&'de str> {
+        if !self.cur.take_tag(Tag::Str) {
+            return None;
+        }
+        self.cur.str().ok()
+    }
+
+    /// Whether a string comes next (an enum's unit variant, for derived
+    /// impls).
+    #[doc(hidden)]
+    #[inline]
+    pub fn at_str(&self) -> bool {
+        self.cur.peek_is(Tag::Str)
+    }
+
+    /// Nil (`0x00`).
+    #[inline]
+    pub fn nil(&mut self) -> bool {
+        self.cur.take_tag(Tag::Nil)
+    }
+
+    /// A value inside a table: never nil in a canonical table (§4.1).
+    #[inline]
+    pub fn item<T: Decode<'de>>(&mut self) -> Option<T> {
+        if self.cur.peek_is(Tag::Nil) {
+            return None;
+        }
+        T::decode(self)
+    }
+
+    /// Opens a table whose array part is all there is: its count, and room
+    /// for that many items as far as the budget allows. Close it with
+    /// [`Reader::end_array`] after the items.
+    #[inline]
+    pub fn begin_array(&mut self) -> Option<(usize, usize)> {
+        self.open_table()?;
+        let n = self.cur.array_count().ok()?;
+        Some((n, self.budget.take(n)))
+    }
+
+    /// Closes a table opened by [`Reader::begin_array`]: its hash part must
+    /// be empty.
+    #[inline]
+    pub fn end_array(&mut self) -> Option<()> {
+        self.depth -= 1;
+        (self.cur.hash_count().ok()? == 0).then_some(())
+    }
+
+    /// Opens a table with no array part: the number of its hash entries.
+    /// For derived impls, which close it with [`Reader::end_fields`].
+    #[doc(hidden)]
+    #[inline]
+    pub fn begin_fields(&mut self) -> Option<usize> {
+        self.open_table()?;
+        if self.cur.array_count().ok()? != 0 {
+            return None;
+        }
+        self.cur.hash_count().ok()
+    }
+
+    /// Whether the next key is `key` (an encoded string key, as the derive
+    /// writes it), stepping past it if so. For derived impls, which try
+    /// the keys in canonical order (§4.2), so keys taken are in order.
+    #[doc(hidden)]
+    #[inline(always)]
+    pub fn field_key(&mut self, key: &'static [u8]) -> bool {
+        let pos = self.cur.pos();
+        let found = self.cur.bytes().get(pos..pos + key.len()) == Some(key);
+        if found {
+            self.cur.set_pos(pos + key.len());
+        }
+        found
+    }
+
+    /// Closes a table opened by [`Reader::begin_fields`].
+    #[doc(hidden)]
+    #[inline]
+    pub fn end_fields(&mut self) {
+        self.depth -= 1;
+    }
+
+    #[inline]
+    fn open_table(&mut self) -> Option<()> {
+        if self.depth >= self.max_depth || !self.cur.take_tag(Tag::Table) {
+            return None;
+        }
+        self.depth += 1;
+        Some(())
+    }
+}
+
+macro_rules! ints {
+    ($($t:ty)*) => {$(
+        impl<'de> Decode<'de> for $t {
+            #[inline]
+            fn decode(r: &mut Reader<'de>) -> Option<Self> {
+                <$t>::try_from(r.int()?).ok()
+            }
+        }
+    )*};
+}
+ints!(i8 i16 i32 i64 u8 u16 u32 u64 usize isize i128 u128);
+
+impl<'de> Decode<'de> for bool {
+    #[inline]
+    fn decode(r: &mut Reader<'de>) -> Option<Self> {
+        r.bool()
+    }
+}
+
+impl<'de> Decode<'de> for f64 {
+    #[inline]
+    fn decode(r: &mut Reader<'de>) -> Option<Self> {
+        // serde's f64 takes an integer too, converted as `as` does.
+        match r.float() {
+            Some(value) => Some(value),
+            None => r.int().map(|i| i as f64),
+        }
+    }
+}
+
+impl<'de> Decode<'de> for f32 {
+    #[inline]
+    fn decode(r: &mut Reader<'de>) -> Option<Self> {
+        // serde's f32: the nearest f32 (`as`). A NaN's sign is serde's
+        // business (it depends on its features).
+        match r.float() {
+            Some(value) if value.is_nan() => None,
+            Some(value) => Some(value as f32),
+            None => r.int().map(|i| i as f32),
+        }
+    }
+}
+
+impl<'de> Decode<'de> for char {
+    #[inline]
+    fn decode(r: &mut Reader<'de>) -> Option<Self> {
+        let mut chars = r.str()?.chars();
+        match (chars.next(), chars.next()) {
+            (Some(c), None) => Some(c),
+            _ => None,
+        }
+    }
+}
+
+impl<'de: 'a, 'a> Decode<'de> for &'a str {
+    #[inline]
+    fn decode(r: &mut Reader<'de>) -> Option<Self> {
+        r.str()
+    }
+}
+
+impl<'de> Decode<'de> for String {
+    #[inline]
+    fn decode(r: &mut Reader<'de>) -> Option<Self> {
+        r.str().map(ToOwned::to_owned)
+    }
+}
+
+impl<'de> Decode<'de> for () {
+    #[inline]
+    fn decode(r: &mut Reader<'de>) -> Option<Self> {
+        r.nil().then_some(())
+    }
+}
+
+impl<'de, T: Decode<'de>> Decode<'de> for Option<T> {
+    #[inline]
+    fn decode(r: &mut Reader<'de>) -> Option<Self> {
+        if r.nil() {
+            return Some(None);
+        }
+        T::decode(r).map(Some)
+    }
+    #[inline]
+    fn missing() -> Option<Self> {
+        Some(None)
+    }
+}
+
+impl<'de, T: Decode<'de>> Decode<'de> for Box<T> {
+    #[inline]
+    fn decode(r: &mut Reader<'de>) -> Option<Self> {
+        T::decode(r).map(Box::new)
+    }
+}
+
+impl<'de, T: Decode<'de>> Decode<'de> for Vec<T> {
+    #[inline]
+    fn decode(r: &mut Reader<'de>) -> Option<Self> {
+        let (n, room) = r.begin_array()?;
+        let mut items = Vec::with_capacity(room);
+        for _ in 0..n {
+            items.push(r.item()?);
+        }
+        r.end_array()?;
+        Some(items)
+    }
+}
+
+macro_rules! tuples {
+    ($($len:literal => ($($t:ident)*))*) => {$(
+        impl<'de, $($t: Decode<'de>),*> Decode<'de> for ($($t,)*) {
+            #[inline]
+            fn decode(r: &mut Reader<'de>) -> Option<Self> {
+                let (n, _) = r.begin_array()?;
+                if n != $len {
+                    return None;
+                }
+                let tuple = ($(r.item::<$t>()?,)*);
+                r.end_array()?;
+                Some(tuple)
+            }
+        }
+    )*};
+}
+tuples! {
+    1 => (A)
+    2 => (A B)
+    3 => (A B C)
+    4 => (A B C D)
+    5 => (A B C D E)
+    6 => (A B C D E F)
+    7 => (A B C D E F G)
+    8 => (A B C D E F G H)
+}

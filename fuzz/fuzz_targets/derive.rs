@@ -1,0 +1,101 @@
+//! luaxt-derive against serde, on arbitrary typed data and on arbitrary
+//! edits of its bytes:
+//! - `native::to_vec` (derived `Encode`) writes what serde's `to_vec`
+//!   writes, or fails with the same class;
+//! - `native::from_slice` (derived `Decode`, serde behind it) gives what
+//!   serde's `from_slice` gives for every edited document, lenient and
+//!   strict: the same value, or the same error class, offset and message.
+#![no_main]
+
+use arbitrary::Arbitrary;
+use libfuzzer_sys::fuzz_target;
+use luaxt_derive::{Decode, Encode};
+use luaxt_format::{DecodeOptions, from_slice_with, native, to_vec};
+use serde::{Deserialize, Serialize};
+
+/// An f64 compared by bits, all NaNs equal (a newtype: written as its f64).
+#[derive(Arbitrary, Serialize, Deserialize, Encode, Decode, Debug, Clone, Copy)]
+struct F64(f64);
+
+impl PartialEq for F64 {
+    fn eq(&self, other: &Self) -> bool {
+        (self.0.is_nan() && other.0.is_nan()) || self.0.to_bits() == other.0.to_bits()
+    }
+}
+
+#[derive(Arbitrary, Serialize, Deserialize, Encode, Decode, Debug, Clone, Copy)]
+struct F32(f32);
+
+impl PartialEq for F32 {
+    fn eq(&self, other: &Self) -> bool {
+        (self.0.is_nan() && other.0.is_nan()) || self.0.to_bits() == other.0.to_bits()
+    }
+}
+
+#[derive(Arbitrary, Serialize, Deserialize, Encode, Decode, Debug, PartialEq)]
+enum Shape {
+    Unit,
+    #[serde(rename = "o")]
+    Other,
+    Newtype(i32),
+    Maybe(Option<u8>),
+    Tuple(u8, String, F32),
+    Struct {
+        radius: F64,
+        child: Option<Box<Shape>>,
+        children: Vec<Shape>,
+    },
+}
+
+#[derive(Arbitrary, Serialize, Deserialize, Encode, Decode, Debug, PartialEq)]
+struct Record {
+    id: i64,
+    small: (i8, u16, char, bool),
+    name: String,
+    note: Option<String>,
+    count: Option<u32>,
+    #[serde(rename = "type")]
+    kind: u64,
+    #[serde(default)]
+    level: i16,
+    floats: Vec<F64>,
+    shapes: Vec<Shape>,
+    holes: Vec<Option<bool>>,
+    nested: Option<Box<Record>>,
+    matrix: Vec<Vec<i64>>,
+}
+
+fn decode_alike(bytes: &[u8], options: &DecodeOptions) {
+    let serde = from_slice_with::<Record>(bytes, options);
+    let native = native::from_slice_with::<Record>(bytes, options);
+    match (&native, &serde) {
+        (Ok(a), Ok(b)) => assert_eq!(a, b),
+        (Err(a), Err(b)) => assert_eq!(
+            (a.kind(), a.offset(), a.to_string()),
+            (b.kind(), b.offset(), b.to_string())
+        ),
+        _ => panic!("native {native:?} but serde {serde:?}"),
+    }
+}
+
+fuzz_target!(|input: (Record, Vec<(u16, u8)>, Option<u16>)| {
+    let (record, edits, cut) = input;
+    let native = native::to_vec(&record);
+    match (&native, &to_vec(&record)) {
+        (Ok(a), Ok(b)) => assert_eq!(a, b),
+        (Err(a), Err(b)) => assert_eq!(a.kind(), b.kind()),
+        (a, b) => panic!("native {a:?} but serde {b:?}"),
+    }
+    let Ok(mut bytes) = native else { return };
+    let strict = DecodeOptions::new().strict(true);
+    decode_alike(&bytes, &DecodeOptions::new());
+    for (at, byte) in edits {
+        let at = usize::from(at) % bytes.len();
+        bytes[at] = byte;
+    }
+    if let Some(cut) = cut {
+        bytes.truncate(usize::from(cut) % (bytes.len() + 1));
+    }
+    decode_alike(&bytes, &DecodeOptions::new());
+    decode_alike(&bytes, &strict);
+});
