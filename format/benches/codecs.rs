@@ -516,6 +516,18 @@ fn quick_table(
         ),
         (
             "decode",
+            "luaxt derive (typed, strict)",
+            lxt.len(),
+            Box::new(|| {
+                let strict = DecodeOptions::new().strict(true);
+                drop(black_box(
+                    luaxt_format::native::from_slice_with::<Vec<Record>>(black_box(lxt), &strict)
+                        .unwrap(),
+                ))
+            }),
+        ),
+        (
+            "decode",
             "luaxt `ValueRef` (dynamic, strict)",
             lxt.len(),
             Box::new(|| {
@@ -696,6 +708,7 @@ fn quick_table(
     println!("|---|---:|---:|");
     for (lenient, strict) in [
         ("luaxt serde (typed)", "luaxt serde (typed, strict)"),
+        ("luaxt derive (typed)", "luaxt derive (typed, strict)"),
         (
             "luaxt `ValueRef` (dynamic, borrowed)",
             "luaxt `ValueRef` (dynamic, strict)",
