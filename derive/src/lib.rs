@@ -35,6 +35,20 @@
 //! # Ok::<(), luaxt_format::Error>(())
 //! ```
 
+//!
+//! An attribute that would make the derive write other bytes than serde
+//! is a compile error, not a surprise:
+//!
+//! ```compile_fail
+//! #[derive(serde::Serialize, luaxt_derive::Encode)]
+//! struct Outer {
+//!     #[serde(flatten)]
+//!     inner: Inner,
+//! }
+//! # #[derive(serde::Serialize, luaxt_derive::Encode)]
+//! # struct Inner { x: u8 }
+//! ```
+
 use proc_macro::TokenStream;
 
 mod attrs;

@@ -79,7 +79,9 @@ impl ser::Error for Error {
 /// which is most of what this serializer does beyond a format without
 /// that rule (about 15 % of the instructions on the crate's benchmark
 /// records). Declaring the fields in canonical order skips the move; the
-/// bytes are the same either way.
+/// bytes are the same either way. Deriving `luaxt_derive::Encode` and
+/// calling [`native::to_vec`](crate::native::to_vec) skips it too: the
+/// order is then sorted when the type is compiled.
 ///
 /// ```
 /// use serde::Serialize;
