@@ -78,22 +78,23 @@ fn named_fields(fields: &Fields, access: impl Fn(&Member) -> TokenStream) -> Res
         let name = item.rename.unwrap_or_else(|| unraw(&ident));
         keyed.push((string_key(&name), access(&Member::Named(ident))));
     }
-    let (w, at, fields) = (own("w"), own("at"), own("fields"));
+    let (w, at, fields, table) = (own("w"), own("at"), own("fields"), own("table"));
     let writes = sorted(keyed)?.into_iter().map(|(key, value)| {
         let key = LitByteStr::new(&key, Span::call_site());
         quote! {
             if !::luaxt_format::Encode::is_nil(#value) {
+                let #at = #w.len();
                 #w.field_key(#key);
                 ::luaxt_format::Encode::encode(#value, #w)?;
-                #fields += 1;
+                #fields += u32::from(#w.keep_field(#at, #key.len()));
             }
         }
     });
     Ok(quote! {
-        let #at = #w.begin_fields()?;
+        let #table = #w.begin_fields()?;
         let mut #fields: u32 = 0;
         #(#writes)*
-        #w.end_fields(#at, #fields);
+        #w.end_fields(#table, #fields);
     })
 }
 
@@ -147,7 +148,7 @@ fn enum_body(enum_name: &Ident, data: &syn::DataEnum) -> Result<TokenStream> {
                         return Ok(());
                     }
                     ::luaxt_format::Encode::encode(#value, #w)?;
-                    #w.end_variant();
+                    #w.end_newtype_variant(#at, #key);
                     Ok(())
                 }
             },

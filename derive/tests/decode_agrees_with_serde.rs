@@ -89,6 +89,8 @@ struct Borrowing<'a> {
     seven: u8,
     shapes: Vec<Shape>,
     pair: (u8, Option<bool>),
+    by_name: std::collections::BTreeMap<String, Shape>,
+    hashed: std::collections::HashMap<&'a str, i64>,
     tuple: Tuple,
     newtype: Newtype,
 }
@@ -145,6 +147,12 @@ fn borrowing() -> Borrowing<'static> {
             Shape::Triangle { a: 3 },
         ],
         pair: (1, None),
+        by_name: [
+            ("circle".to_owned(), Shape::Circle(2.0)),
+            ("e".to_owned(), Shape::Empty),
+        ]
+        .into(),
+        hashed: [("x", 1), ("yy", 2), ("zzz", -3)].into(),
         tuple: Tuple(9, "nine".into()),
         newtype: Newtype(vec![1, 2, 3]),
     }

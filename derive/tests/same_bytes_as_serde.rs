@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use luaxt_derive::Encode;
-use luaxt_format::{ErrorKind, Limits, Value, native};
+use luaxt_format::{DecodeOptions, ErrorKind, Limits, Value, native};
 use proptest::prelude::*;
 use serde::Serialize;
 
@@ -294,5 +294,90 @@ proptest! {
         let table: BTreeMap<String, i32> = entries;
         let value = luaxt_format::decode(&luaxt_format::to_vec(&table).unwrap()).unwrap();
         same(&WithValue { value, unit: Unit, maybe: None });
+    }
+}
+
+/// A hand-written `Encode` that writes nil without saying so (no
+/// `is_nil`): the output is still canonical, and serde's.
+#[derive(Debug, Clone, Copy)]
+struct Sneaky(Option<u8>);
+
+impl luaxt_format::Encode for Sneaky {
+    fn encode(&self, w: &mut luaxt_format::Writer) -> luaxt_format::Result<()> {
+        match self.0 {
+            Some(v) => w.put_int(v.into()),
+            None => w.put_nil(),
+        }
+        Ok(())
+    }
+}
+
+impl Serialize for Sneaky {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self.0 {
+            Some(v) => serializer.serialize_u8(v),
+            None => serializer.serialize_none(),
+        }
+    }
+}
+
+#[test]
+fn a_value_that_writes_nil_unannounced_is_still_left_out() {
+    #[derive(Serialize, Encode)]
+    struct Holder {
+        a: Sneaky,
+        bb: Sneaky,
+        items: Vec<Sneaky>,
+    }
+    #[derive(Serialize, Encode)]
+    enum Wrap {
+        It(Sneaky),
+    }
+    let (some, none) = (Sneaky(Some(1)), Sneaky(None));
+    for (a, bb) in [(some, none), (none, some), (none, none)] {
+        let items = vec![some, none, some, none, some];
+        let bytes = same(&Holder { a, bb, items });
+        assert!(DecodeOptions::new().strict(true).check(&bytes).is_ok());
+    }
+    same(&vec![none, some]);
+    same(&vec![some, some, none]);
+    let mut long = vec![none; 300];
+    long[256] = some;
+    long[2] = some;
+    same(&long);
+    same(&Wrap::It(none));
+    same(&Wrap::It(some));
+}
+
+#[test]
+fn maps_with_string_keys_match_serde() {
+    use std::collections::HashMap;
+    #[derive(Serialize, Encode)]
+    struct Maps<'a> {
+        by_name: BTreeMap<String, Option<i32>>,
+        hashed: HashMap<&'a str, Vec<u8>>,
+    }
+    let long = "a".repeat(300);
+    let mut by_name = BTreeMap::new();
+    // A 300-byte key sorts before a 1-byte one: the length is little-endian.
+    for (key, value) in [
+        (long.as_str(), Some(1)),
+        ("b", Some(2)),
+        ("", None),
+        ("cc", Some(3)),
+    ] {
+        by_name.insert(key.to_owned(), value);
+    }
+    let hashed: HashMap<&str, Vec<u8>> =
+        [("x", vec![1]), ("yy", vec![]), (long.as_str(), vec![2, 3])].into();
+    let bytes = same(&Maps { by_name, hashed });
+    assert!(DecodeOptions::new().strict(true).check(&bytes).is_ok());
+    same(&BTreeMap::<String, u8>::new());
+}
+
+proptest! {
+    #[test]
+    fn generated_string_maps_match_serde(map in prop::collection::btree_map(".{0,3}|[a-z]{250,260}", prop::option::of(any::<i8>()), 0..8)) {
+        same(&map);
     }
 }

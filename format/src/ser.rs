@@ -530,7 +530,7 @@ impl<'a> Compound<'a> {
         if !self.in_hash {
             let at = self.enc.w.out.len();
             self.enc.nested(value)?;
-            if !self.enc.w.is_nil_from(at) {
+            if !self.enc.w.wrote_nil(at) {
                 self.n += 1;
                 return Ok(());
             }
@@ -546,7 +546,7 @@ impl<'a> Compound<'a> {
         self.enc.w.put_int(self.index);
         let at = self.enc.w.out.len();
         self.enc.nested(value)?;
-        if self.enc.w.is_nil_from(at) {
+        if self.enc.w.wrote_nil(at) {
             self.enc.w.out.truncate(key);
             return Ok(());
         }
@@ -591,7 +591,7 @@ impl<'a> Compound<'a> {
         }
         let at = self.enc.w.out.len();
         self.enc.nested(value)?;
-        if self.enc.w.is_nil_from(at) {
+        if self.enc.w.wrote_nil(at) {
             self.enc.w.out.truncate(key);
             return Ok(());
         }
@@ -625,7 +625,7 @@ impl<'a> Compound<'a> {
     fn map_value<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<()> {
         let at = self.enc.w.out.len();
         self.enc.nested(value)?;
-        if self.enc.w.is_nil_from(at) {
+        if self.enc.w.wrote_nil(at) {
             // Kept until the end so that duplicate keys are still seen.
             self.fast = false;
         }
@@ -801,7 +801,7 @@ impl<'a> ser::Serializer for &'a mut Encoder {
         let start = open_variant(self, variant)?;
         let at = self.w.out.len();
         self.nested(value)?;
-        if self.w.is_nil_from(at) {
+        if self.w.wrote_nil(at) {
             self.w.empty_variant_at(start);
         } else {
             self.w.close_table();

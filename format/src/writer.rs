@@ -139,9 +139,8 @@ impl Writer {
     }
 
     /// Whether what was written from `start` on is exactly one nil.
-    #[cfg(feature = "serde")]
     #[inline]
-    pub(crate) fn is_nil_from(&self, start: usize) -> bool {
+    pub(crate) fn wrote_nil(&self, start: usize) -> bool {
         self.out.len() == start + 1 && self.out[start] == NIL
     }
 
@@ -187,6 +186,20 @@ impl Writer {
     #[inline(always)]
     pub fn field_key(&mut self, key: &'static [u8]) {
         self.out.extend_from_slice(key);
+    }
+
+    /// Whether the field whose key of `key_len` bytes was written at `at`
+    /// is to be kept: a value that wrote nil without saying so (by
+    /// [`Encode::is_nil`](crate::Encode::is_nil)) is taken out again, key
+    /// and all, as serde's serializer would. For derived impls.
+    #[doc(hidden)]
+    #[inline(always)]
+    pub fn keep_field(&mut self, at: usize, key_len: usize) -> bool {
+        if self.wrote_nil(at + key_len) {
+            self.out.truncate(at);
+            return false;
+        }
+        true
     }
 
     /// Closes a table opened by [`Writer::begin_fields`] holding `fields`
@@ -240,6 +253,20 @@ impl Writer {
     #[inline]
     pub fn empty_variant(&mut self, at: usize) {
         self.empty_variant_at(at);
+    }
+
+    /// Closes the table of a newtype variant begun at `at` with `key`: as
+    /// [`Writer::empty_variant`] if its content wrote nil (without saying
+    /// so), else as [`Writer::end_variant`]. For derived impls.
+    #[doc(hidden)]
+    #[inline]
+    pub fn end_newtype_variant(&mut self, at: usize, key: &'static [u8]) {
+        // The head: tag, array count, hash count (9 bytes), then the key.
+        if self.wrote_nil(at + 9 + key.len()) {
+            self.empty_variant_at(at);
+        } else {
+            self.close_table();
+        }
     }
 
     /// Closes a variant table. For derived impls.

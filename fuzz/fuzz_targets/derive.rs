@@ -2,10 +2,13 @@
 //! edits of its bytes:
 //! - `native::to_vec` (derived `Encode`) writes what serde's `to_vec`
 //!   writes, or fails with the same class;
+//! - maps with string keys are written and read alike too;
 //! - `native::from_slice` (derived `Decode`, serde behind it) gives what
 //!   serde's `from_slice` gives for every edited document, lenient and
 //!   strict: the same value, or the same error class, offset and message.
 #![no_main]
+
+use std::collections::{BTreeMap, HashMap};
 
 use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
@@ -61,6 +64,8 @@ struct Record {
     floats: Vec<F64>,
     shapes: Vec<Shape>,
     holes: Vec<Option<bool>>,
+    by_name: BTreeMap<String, Shape>,
+    counts: HashMap<String, Option<i8>>,
     nested: Option<Box<Record>>,
     matrix: Vec<Vec<i64>>,
 }

@@ -9,12 +9,16 @@
 
 use alloc::borrow::ToOwned;
 use alloc::boxed::Box;
+use alloc::collections::BTreeMap;
 use alloc::string::String;
 use alloc::vec::Vec;
+use core::cmp::Ordering;
 
 use serde::Deserialize;
 
 use crate::budget::PreallocationBudget;
+use crate::key::cmp_encoded;
+use crate::scalar::Scalar;
 use crate::value::is_noncanonical_nan;
 use crate::wire::Cursor;
 use crate::{DecodeOptions, Result, Tag};
@@ -343,4 +347,88 @@ tuples! {
     6 => (A B C D E F)
     7 => (A B C D E F G)
     8 => (A B C D E F G H)
+}
+
+/// A map key made from a string key (the key types of the maps [`Decode`]
+/// is implemented for; other maps are serde's to read).
+pub trait FromStrKey<'de>: Sized {
+    /// The key for `text`, borrowed from the input where it can be.
+    fn from_str_key(text: &'de str) -> Self;
+}
+
+impl<'de> FromStrKey<'de> for String {
+    #[inline]
+    fn from_str_key(text: &'de str) -> Self {
+        text.to_owned()
+    }
+}
+
+impl<'de: 'a, 'a> FromStrKey<'de> for &'a str {
+    #[inline]
+    fn from_str_key(text: &'de str) -> Self {
+        text
+    }
+}
+
+impl<'de> FromStrKey<'de> for Box<str> {
+    #[inline]
+    fn from_str_key(text: &'de str) -> Self {
+        text.into()
+    }
+}
+
+impl<'de, K: FromStrKey<'de> + Ord, V: Decode<'de>> Decode<'de> for BTreeMap<K, V> {
+    fn decode(r: &mut Reader<'de>) -> Option<Self> {
+        decode_str_map(
+            r,
+            |_| BTreeMap::new(),
+            |map, key, value| {
+                map.insert(K::from_str_key(key), value);
+            },
+        )
+    }
+}
+
+#[cfg(feature = "std")]
+impl<'de, K, V, S> Decode<'de> for std::collections::HashMap<K, V, S>
+where
+    K: FromStrKey<'de> + Eq + core::hash::Hash,
+    V: Decode<'de>,
+    S: core::hash::BuildHasher + Default,
+{
+    fn decode(r: &mut Reader<'de>) -> Option<Self> {
+        decode_str_map(
+            r,
+            |room| std::collections::HashMap::with_capacity_and_hasher(room, S::default()),
+            |map, key, value| {
+                map.insert(K::from_str_key(key), value);
+            },
+        )
+    }
+}
+
+/// Reads a table of string keys in canonical order (each after the one
+/// before, by `cmp_encoded`), with no array part and no nil value: a map
+/// made by `make` with the room the budget grants, filled by `insert`.
+fn decode_str_map<'de, V: Decode<'de>, M>(
+    r: &mut Reader<'de>,
+    make: impl FnOnce(usize) -> M,
+    mut insert: impl FnMut(&mut M, &'de str, V),
+) -> Option<M> {
+    let m = r.begin_fields()?;
+    let mut map = make(r.budget.take(m));
+    let mut previous: Option<&'de str> = None;
+    for _ in 0..m {
+        let key = r.str()?;
+        if let Some(previous) = previous
+            && cmp_encoded(Scalar::Str(previous), Scalar::Str(key)) != Ordering::Less
+        {
+            return None;
+        }
+        let value = r.item()?;
+        insert(&mut map, key, value);
+        previous = Some(key);
+    }
+    r.end_fields();
+    Some(map)
 }

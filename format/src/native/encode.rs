@@ -7,7 +7,8 @@ use alloc::boxed::Box;
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use crate::key::encoded_key_order;
+use crate::key::{cmp_encoded, encoded_key_order};
+use crate::scalar::Scalar;
 use crate::writer::{Writer, overflow};
 use crate::{Limits, Result, Value, ValueRef};
 
@@ -22,14 +23,17 @@ use crate::{Limits, Result, Value, ValueRef};
 /// (`u64` above `i64::MAX` is `integer_overflow`), floats `0x03`, `str`
 /// and `char` strings, `()` and `None` nil, slices, `Vec`s, arrays and
 /// tuples tables with an array part (a nil element ends it: later
-/// elements are entries with integer keys), [`Value`] and [`ValueRef`]
-/// themselves.
+/// elements are entries with integer keys), maps with string keys
+/// (`BTreeMap`, `HashMap`; see [`StrKey`]) tables of string keys,
+/// [`Value`] and [`ValueRef`] themselves.
 pub trait Encode {
     /// Writes `self` as one value.
     fn encode(&self, w: &mut Writer) -> Result<()>;
 
     /// Whether [`encode`](Encode::encode) writes nil: such a struct field
-    /// or map value is left out, and such an element ends the array part.
+    /// is left out, and such an element ends the array part, without
+    /// being written first. Only a value that writes nil may say so; one
+    /// that writes nil and does not is found out after it is written.
     #[inline]
     fn is_nil(&self) -> bool {
         false
@@ -173,9 +177,10 @@ impl<T: Encode> Encode for Option<T> {
     }
 }
 
+/// Pointers and borrows: their target's encoding.
 macro_rules! through_ref {
-    ($($t:ty)*) => {$(
-        impl<T: ?Sized + Encode> Encode for $t {
+    ($([$($bounds:tt)*] $t:ty;)*) => {$(
+        impl<T: ?Sized + Encode $($bounds)*> Encode for $t {
             #[inline]
             fn encode(&self, w: &mut Writer) -> Result<()> {
                 (**self).encode(w)
@@ -187,17 +192,13 @@ macro_rules! through_ref {
         }
     )*};
 }
-through_ref!(&T &mut T Box<T> alloc::rc::Rc<T> alloc::sync::Arc<T>);
-
-impl<T: ?Sized + Encode + ToOwned> Encode for Cow<'_, T> {
-    #[inline]
-    fn encode(&self, w: &mut Writer) -> Result<()> {
-        (**self).encode(w)
-    }
-    #[inline]
-    fn is_nil(&self) -> bool {
-        (**self).is_nil()
-    }
+through_ref! {
+    [] &T;
+    [] &mut T;
+    [] Box<T>;
+    [] alloc::rc::Rc<T>;
+    [] alloc::sync::Arc<T>;
+    [+ ToOwned] Cow<'_, T>;
 }
 
 impl<T: Encode> Encode for [T] {
@@ -262,6 +263,10 @@ pub fn skipped_variant(name: &str) -> crate::Error {
 /// Writes the `len` values `item(0..len)` as a sequence (§10): an array
 /// part up to the first nil, then the later values that are not nil as
 /// entries keyed by their 1-based index, in canonical key order.
+///
+/// A value is nil if it says so ([`Encode::is_nil`]) or if it wrote one
+/// nil byte: an impl that writes nil without saying so still gets
+/// canonical bytes, as from serde's serializer, which can only look.
 #[inline]
 fn encode_seq<'a, T: ?Sized + Encode + 'a>(
     w: &mut Writer,
@@ -275,7 +280,12 @@ fn encode_seq<'a, T: ?Sized + Encode + 'a>(
         if value.is_nil() {
             break;
         }
+        let at = w.out.len();
         value.encode(w)?;
+        if w.wrote_nil(at) {
+            w.out.truncate(at);
+            break;
+        }
         n += 1;
     }
     let count = w.count(n)?;
@@ -285,30 +295,41 @@ fn encode_seq<'a, T: ?Sized + Encode + 'a>(
         w.close_table();
         return Ok(());
     }
-    let keys: Vec<(usize, [u8; 9])> = (n + 1..len)
-        .filter(|&i| !item(i).is_nil())
-        .map(|i| (i, int_key(i + 1)))
-        .collect();
-    encode_indexed_entries(w, keys, item)?;
+    encode_after_hole(w, n, len, item)?;
     w.close_table();
     Ok(())
 }
 
-/// The hash part of a sequence after its first nil: the count, then each
-/// value that is not nil under its index key, in canonical key order (an
-/// integer key's bytes are little-endian, so that is not numeric order).
-fn encode_indexed_entries<'a, T: ?Sized + Encode + 'a>(
+/// The hash part of a sequence whose value `hole` is nil: the count, then
+/// each later value that is not nil under its index key, in canonical key
+/// order (an integer key's bytes are little-endian, so that is not
+/// numeric order).
+fn encode_after_hole<'a, T: ?Sized + Encode + 'a>(
     w: &mut Writer,
-    mut keys: Vec<(usize, [u8; 9])>,
+    hole: usize,
+    len: usize,
     item: impl Fn(usize) -> &'a T,
 ) -> Result<()> {
-    let m = w.count(keys.len())?;
-    w.out.extend_from_slice(&m.to_le_bytes());
+    let mut keys: Vec<(usize, [u8; 9])> = (hole + 1..len)
+        .filter(|&i| !item(i).is_nil())
+        .map(|i| (i, int_key(i + 1)))
+        .collect();
     keys.sort_unstable_by(|a, b| encoded_key_order(&a.1, &b.1));
+    let count_at = w.out.len();
+    w.out.extend_from_slice(&[0; 4]);
+    let mut m = 0;
     for (i, key) in keys {
+        let at = w.out.len();
         w.out.extend_from_slice(&key);
         item(i).encode(w)?;
+        if w.wrote_nil(at + key.len()) {
+            w.out.truncate(at);
+        } else {
+            m += 1;
+        }
     }
+    let m = w.count(m)?;
+    w.patch_u32(count_at, m);
     Ok(())
 }
 
@@ -335,4 +356,70 @@ impl Encode for ValueRef<'_> {
     fn is_nil(&self) -> bool {
         matches!(self, ValueRef::Nil)
     }
+}
+
+/// A map key that is a string (the key types of the maps [`Encode`] is
+/// implemented for; maps with other keys go through serde's serializer,
+/// which also moves integer keys `1..n` into the array part, §4.1).
+pub trait StrKey {
+    /// The key's text.
+    fn key_str(&self) -> &str;
+}
+
+macro_rules! str_keys {
+    ($($t:ty)*) => {$(
+        impl StrKey for $t {
+            #[inline]
+            fn key_str(&self) -> &str {
+                self
+            }
+        }
+    )*};
+}
+str_keys!(String &str Box<str> Cow<'_, str> alloc::rc::Rc<str> alloc::sync::Arc<str>);
+
+impl<K: StrKey, V: Encode> Encode for alloc::collections::BTreeMap<K, V> {
+    fn encode(&self, w: &mut Writer) -> Result<()> {
+        encode_str_map(w, self.iter())
+    }
+}
+
+#[cfg(feature = "std")]
+impl<K: StrKey, V: Encode, S> Encode for std::collections::HashMap<K, V, S> {
+    fn encode(&self, w: &mut Writer) -> Result<()> {
+        encode_str_map(w, self.iter())
+    }
+}
+
+/// Writes a map with string keys as a table's hash part: entries whose
+/// value is nil left out, the rest in canonical key order (`cmp_encoded`,
+/// the order of the encoded keys without encoding them).
+fn encode_str_map<'a, K: StrKey + 'a, V: Encode + 'a>(
+    w: &mut Writer,
+    entries: impl Iterator<Item = (&'a K, &'a V)>,
+) -> Result<()> {
+    let mut entries: Vec<(&str, &V)> = entries
+        .filter(|(_, value)| !value.is_nil())
+        .map(|(key, value)| (key.key_str(), value))
+        .collect();
+    entries.sort_unstable_by(|a, b| cmp_encoded(Scalar::Str(a.0), Scalar::Str(b.0)));
+    w.open_table()?;
+    let count_at = w.out.len();
+    w.out.extend_from_slice(&[0; 4]);
+    let mut m = 0;
+    for (key, value) in entries {
+        let at = w.out.len();
+        w.put_str(key)?;
+        let value_at = w.out.len();
+        value.encode(w)?;
+        if w.wrote_nil(value_at) {
+            w.out.truncate(at);
+        } else {
+            m += 1;
+        }
+    }
+    let m = w.count(m)?;
+    w.patch_u32(count_at, m);
+    w.close_table();
+    Ok(())
 }
