@@ -56,6 +56,7 @@ pub(crate) fn derive(input: &DeriveInput) -> Result<TokenStream> {
         #[automatically_derived]
         impl #impl_generics ::luaxt_format::Decode<#de> for #name #ty_generics #where_clause {
             #[inline]
+            #[allow(unused_mut)] // a struct with no fields to read
             fn decode(#r: &mut ::luaxt_format::native::Reader<#de>) -> ::core::option::Option<Self> {
                 #body
             }
@@ -226,9 +227,6 @@ fn enum_body(data: &syn::DataEnum) -> Result<TokenStream> {
             .map(|(k, key, read)| (k, (key, read)))
             .collect(),
     )?;
-    let tables = tables
-        .into_iter()
-        .map(|(_, (key, read))| quote!(if #r.field_key(#key) { #read } else));
     let unit = if units.is_empty() {
         quote!()
     } else {
@@ -241,6 +239,16 @@ fn enum_body(data: &syn::DataEnum) -> Result<TokenStream> {
             }
         }
     };
+    if tables.is_empty() {
+        // Unit variants only (or none at all): nothing else is taken.
+        return Ok(quote! {
+            #unit
+            ::core::option::Option::None
+        });
+    }
+    let tables = tables
+        .into_iter()
+        .map(|(_, (key, read))| quote!(if #r.field_key(#key) { #read } else));
     Ok(quote! {
         #unit
         if #r.begin_fields()? != 1 {

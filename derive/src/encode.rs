@@ -33,6 +33,7 @@ pub(crate) fn derive(input: &DeriveInput) -> Result<TokenStream> {
         #[automatically_derived]
         impl #impl_generics ::luaxt_format::Encode for #name #ty_generics #where_clause {
             #[inline]
+            #[allow(unused_mut)] // a struct with no fields to write
             fn encode(&self, #w: &mut ::luaxt_format::Writer) -> ::luaxt_format::Result<()> {
                 #encode
             }

@@ -1,0 +1,100 @@
+//! Types at the edges of what the derive takes; this file denies every
+//! warning, so generated code that warns in a user's crate fails here.
+#![deny(warnings)]
+
+use luaxt_derive::{Decode, Encode};
+use luaxt_format::native;
+use serde::{Deserialize, Serialize};
+
+#[derive(Serialize, Deserialize, Encode, Decode, Debug, PartialEq)]
+struct NoFields {}
+
+#[derive(Serialize, Deserialize, Encode, Decode, Debug, PartialEq)]
+enum Never {}
+
+#[derive(Serialize, Deserialize, Encode, Decode, Debug, PartialEq)]
+enum Units {
+    A,
+    #[serde(rename = "bee")]
+    B,
+}
+
+#[derive(Serialize, Deserialize, Encode, Decode, Debug, PartialEq)]
+struct Bounded<T: Clone, const N: usize>
+where
+    T: Default,
+{
+    items: Vec<T>,
+    fixed: [u8; 2],
+    #[serde(skip)]
+    size: std::marker::PhantomData<[(); N]>,
+}
+
+#[derive(Serialize, Deserialize, Encode, Decode, Debug, PartialEq)]
+struct Raw {
+    r#type: u8,
+    r#loop: Option<bool>,
+}
+
+fn round_trip<T>(value: &T)
+where
+    T: Serialize
+        + for<'de> Deserialize<'de>
+        + for<'de> luaxt_format::Decode<'de>
+        + luaxt_format::Encode
+        + PartialEq
+        + std::fmt::Debug,
+{
+    let bytes = native::to_vec(value).unwrap();
+    assert_eq!(bytes, luaxt_format::to_vec(value).unwrap());
+    assert_eq!(&native::from_slice::<T>(&bytes).unwrap(), value);
+}
+
+#[test]
+fn edge_types_round_trip_as_serde_writes_them() {
+    round_trip(&NoFields {});
+    round_trip(&Units::A);
+    round_trip(&Units::B);
+    assert_eq!(
+        native::to_vec(&Units::B).unwrap(),
+        luaxt_format::to_vec("bee").unwrap()
+    );
+    round_trip(&Raw {
+        r#type: 1,
+        r#loop: Some(true),
+    });
+    let bytes = native::to_vec(&Raw {
+        r#type: 1,
+        r#loop: None,
+    })
+    .unwrap();
+    assert_eq!(
+        luaxt_format::decode(&bytes).unwrap().to_string(),
+        "{type = 1}"
+    );
+    // No value of `Never` exists; its documents are all serde's to refuse.
+    let nothing = native::to_vec(&()).unwrap();
+    assert_eq!(
+        native::from_slice::<Never>(&nothing)
+            .unwrap_err()
+            .to_string(),
+        luaxt_format::from_slice::<Never>(&nothing)
+            .unwrap_err()
+            .to_string()
+    );
+}
+
+#[test]
+fn const_generics_and_where_clauses_are_kept() {
+    let value = Bounded::<String, 2> {
+        items: vec!["x".into()],
+        fixed: [1, 2],
+        size: std::marker::PhantomData,
+    };
+    let bytes = native::to_vec(&value).unwrap();
+    assert_eq!(bytes, luaxt_format::to_vec(&value).unwrap());
+    assert_eq!(
+        native::from_slice::<Bounded<String, 2>>(&bytes).unwrap(),
+        value
+    );
+}
