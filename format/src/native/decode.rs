@@ -47,18 +47,14 @@ pub trait Decode<'de>: Sized {
 /// canonical.
 ///
 /// ```
-/// use luaxt_derive::{Decode, Encode};
-/// use serde::Deserialize;
+/// use luaxt_format::{ErrorKind, native};
 ///
-/// #[derive(Encode, Decode, Deserialize, Debug, PartialEq)]
-/// struct User<'a> { name: &'a str, age: u8, email: Option<String> }
-///
-/// let bytes = luaxt_format::native::to_vec(&User { name: "Ada", age: 7, email: None })?;
-/// let user: User<'_> = luaxt_format::native::from_slice(&bytes)?;
-/// assert_eq!(user, User { name: "Ada", age: 7, email: None });
+/// let bytes = native::to_vec(&("Ada", 7u8, vec![Some(true)]))?;
+/// let (name, age, flags): (&str, u8, Vec<Option<bool>>) = native::from_slice(&bytes)?;
+/// assert_eq!((name, age, flags), ("Ada", 7, vec![Some(true)]));
 /// // Errors are serde's, class and offset.
-/// let err = luaxt_format::native::from_slice::<User<'_>>(&bytes[..3]).unwrap_err();
-/// assert_eq!((err.kind(), err.offset()), (luaxt_format::ErrorKind::Truncated, Some(1)));
+/// let err = native::from_slice::<(&str, u8)>(&bytes[..3]).unwrap_err();
+/// assert_eq!((err.kind(), err.offset()), (ErrorKind::Truncated, Some(1)));
 /// # Ok::<(), luaxt_format::Error>(())
 /// ```
 pub fn from_slice<'de, T: Decode<'de> + Deserialize<'de>>(bytes: &'de [u8]) -> Result<T> {

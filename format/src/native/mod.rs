@@ -18,17 +18,19 @@
 //!   and the fuzz target check on edited documents. A type deriving
 //!   `Decode` derives `Deserialize` too.
 //!
+//! The derive is `luaxt-derive`'s (its docs show it at work); this crate
+//! holds the traits, their impls for the standard types and the entry
+//! points:
+//!
 //! ```
-//! use luaxt_derive::{Decode, Encode};
-//! use serde::{Deserialize, Serialize};
+//! use std::collections::BTreeMap;
+//! use luaxt_format::native;
 //!
-//! #[derive(Encode, Decode, Serialize, Deserialize, Debug, PartialEq)]
-//! struct Reading { station: String, celsius: f64, tags: Vec<String> }
-//!
-//! let reading = Reading { station: "x".into(), celsius: 21.5, tags: vec![] };
-//! let bytes = luaxt_format::native::to_vec(&reading)?;
-//! assert_eq!(bytes, luaxt_format::to_vec(&reading)?); // serde's bytes
-//! assert_eq!(luaxt_format::native::from_slice::<Reading>(&bytes)?, reading);
+//! let scores = BTreeMap::from([("ada".to_owned(), vec![1.5, 2.0]), ("bo".to_owned(), vec![])]);
+//! let bytes = native::to_vec(&scores)?;
+//! assert_eq!(bytes, luaxt_format::to_vec(&scores)?); // serde's bytes
+//! let back: BTreeMap<String, Vec<f64>> = native::from_slice(&bytes)?;
+//! assert_eq!(back, scores);
 //! # Ok::<(), luaxt_format::Error>(())
 //! ```
 //!

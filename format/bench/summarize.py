@@ -2,8 +2,8 @@
 """Turns criterion's estimates and the bench's printed sizes into the
 Markdown table of BENCHMARKS.md.
 
-Usage: cargo bench -p luaxt-format --bench codecs | tee bench.log
-       python3 format/benches/summarize.py bench.log [target/criterion]
+Usage: cargo bench -p luaxt-format-bench --bench codecs | tee bench.log
+       python3 format/bench/summarize.py bench.log [target/criterion]
 """
 import json
 import os

@@ -2,7 +2,7 @@
 # Instructions per decode of the benchmark data, counted by callgrind: a
 # figure the machine's load does not move, unlike the timings.
 #
-# Usage: format/benches/instructions.sh ["luaxt serde" "postcard (typed)" ...]
+# Usage: format/bench/instructions.sh ["luaxt serde" "postcard (typed)" ...]
 # (needs valgrind; the arguments name decode cases of benches/codecs.rs,
 # or encode cases as "encode <name>"; default: the typed decodes). Each case runs twice in one process
 # (LUAXT_ONLY, LUAXT_REPS=2) and only the runs are counted, each with the
@@ -15,7 +15,7 @@ if [ ${#cases[@]} -eq 0 ]; then
   cases=("luaxt serde" "rmp-serde named" "rmp-serde compact" "ciborium (typed)" "postcard (typed)" "serde_json (typed)")
 fi
 
-bench=$(cargo bench -p luaxt-format --bench codecs --no-run --message-format=json 2>/dev/null |
+bench=$(cargo bench -p luaxt-format-bench --bench codecs --no-run --message-format=json 2>/dev/null |
   python3 -c 'import json,sys
 for line in sys.stdin:
     m = json.loads(line)

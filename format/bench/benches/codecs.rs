@@ -1,6 +1,6 @@
 //! Encode/decode throughput of LXT against other serde formats on one
 //! shared data set (see `BENCHMARKS.md`). Run with
-//! `cargo bench -p luaxt-format --features serde --bench codecs`.
+//! `cargo bench -p luaxt-format-bench`.
 //!
 //! The data set is generated exactly as the JS benchmark generates it, and
 //! the SHA-256 of its LXT encoding (as a `Value`) is printed so the two can
