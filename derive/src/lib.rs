@@ -34,6 +34,28 @@
 //! assert_eq!(value.to_string(), r#"{celsius = 21.5, station = "x"}"#);
 //! # Ok::<(), luaxt_format::Error>(())
 //! ```
+//!
+//! `Decode` needs serde's `Deserialize` beside it: the derived code reads
+//! what the encoders write, and serde everything else.
+//!
+//! ```
+//! use luaxt_derive::{Decode, Encode};
+//! use serde::Deserialize;
+//!
+//! #[derive(Encode, Decode, Deserialize, Debug, PartialEq)]
+//! struct User<'a> { name: &'a str, age: u8, email: Option<String> }
+//!
+//! let bytes = luaxt_format::native::to_vec(&User { name: "Ada", age: 7, email: None })?;
+//! let user: User<'_> = luaxt_format::native::from_slice(&bytes)?; // borrows `name`
+//! assert_eq!(user, User { name: "Ada", age: 7, email: None });
+//! // {age = 7, name = "Ada", x = 1}: an unknown key, read by serde (which ignores it).
+//! let other = luaxt_format::to_vec(&serde_json::json!({"name": "Ada", "age": 7, "x": 1}))?;
+//! assert_eq!(luaxt_format::native::from_slice::<User<'_>>(&other)?, user);
+//! // Errors are serde's, class and offset.
+//! let err = luaxt_format::native::from_slice::<User<'_>>(&bytes[..3]).unwrap_err();
+//! assert_eq!((err.kind(), err.offset()), (luaxt_format::ErrorKind::Truncated, Some(1)));
+//! # Ok::<(), luaxt_format::Error>(())
+//! ```
 
 //!
 //! An attribute that would make the derive write other bytes than serde
