@@ -89,6 +89,7 @@ struct Borrowing<'a> {
     seven: u8,
     shapes: Vec<Shape>,
     pair: (u8, Option<bool>),
+    fixed: [u16; 3],
     by_name: std::collections::BTreeMap<String, Shape>,
     hashed: std::collections::HashMap<&'a str, i64>,
     tuple: Tuple,
@@ -147,6 +148,7 @@ fn borrowing() -> Borrowing<'static> {
             Shape::Triangle { a: 3 },
         ],
         pair: (1, None),
+        fixed: [7, 8, 9],
         by_name: [
             ("circle".to_owned(), Shape::Circle(2.0)),
             ("e".to_owned(), Shape::Empty),

@@ -321,16 +321,8 @@ impl<'de, T: Decode<'de>> Decode<'de> for Vec<T> {
 impl<'de, T: Decode<'de>, const N: usize> Decode<'de> for [T; N] {
     #[inline]
     fn decode(r: &mut Reader<'de>) -> Option<Self> {
-        let (n, _) = r.begin_array()?;
-        if n != N {
-            return None;
-        }
-        let mut items = Vec::with_capacity(N);
-        for _ in 0..N {
-            items.push(r.item()?);
-        }
-        r.end_array()?;
-        items.try_into().ok()
+        // A sequence of exactly N values.
+        Vec::<T>::decode(r)?.try_into().ok()
     }
 }
 
