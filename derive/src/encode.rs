@@ -157,6 +157,15 @@ fn enum_body(enum_name: &Ident, data: &syn::DataEnum) -> Result<TokenStream> {
                 let bindings: Vec<Ident> = (0..unnamed.unnamed.len())
                     .map(|i| Ident::new(&format!("field{i}"), Span::mixed_site()))
                     .collect();
+                // Skipped fields are matched by `_`: nothing reads them.
+                let mut patterns = Vec::new();
+                for (field, binding) in unnamed.unnamed.iter().zip(&bindings) {
+                    patterns.push(if attrs::item(&field.attrs)?.skip {
+                        quote!(_)
+                    } else {
+                        quote!(#binding)
+                    });
+                }
                 let body = sequence(&variant.fields, |member| match member {
                     Member::Unnamed(index) => {
                         let binding = &bindings[index.index as usize];
@@ -165,7 +174,7 @@ fn enum_body(enum_name: &Ident, data: &syn::DataEnum) -> Result<TokenStream> {
                     Member::Named(_) => unreachable!("unnamed fields"),
                 })?;
                 quote! {
-                    Self::#ident(#(#bindings),*) => {
+                    Self::#ident(#(#patterns),*) => {
                         #w.begin_variant(#key)?;
                         #body?;
                         #w.end_variant();
@@ -174,10 +183,16 @@ fn enum_body(enum_name: &Ident, data: &syn::DataEnum) -> Result<TokenStream> {
                 }
             }
             Fields::Named(named) => {
-                let bindings: Vec<&Ident> = named.named.iter().flat_map(|f| &f.ident).collect();
+                // Skipped fields are left to `..`: nothing reads them.
+                let mut bindings = Vec::new();
+                for field in &named.named {
+                    if !attrs::item(&field.attrs)?.skip {
+                        bindings.extend(&field.ident);
+                    }
+                }
                 let body = named_fields(&variant.fields, |member| quote!(#member))?;
                 quote! {
-                    Self::#ident { #(#bindings),* } => {
+                    Self::#ident { #(#bindings,)* .. } => {
                         #w.begin_variant(#key)?;
                         #body
                         #w.end_variant();

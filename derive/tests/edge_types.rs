@@ -13,6 +13,16 @@ struct NoFields {}
 enum Never {}
 
 #[derive(Serialize, Deserialize, Encode, Decode, Debug, PartialEq)]
+enum Skipping {
+    Pair(u8, #[serde(skip)] u8),
+    Named {
+        kept: u8,
+        #[serde(skip)]
+        gone: u8,
+    },
+}
+
+#[derive(Serialize, Deserialize, Encode, Decode, Debug, PartialEq)]
 enum Units {
     A,
     #[serde(rename = "bee")]
@@ -63,6 +73,16 @@ fn edge_types_round_trip_as_serde_writes_them() {
         r#type: 1,
         r#loop: Some(true),
     });
+    // Skipped fields of variants are not written, and read as defaults.
+    round_trip(&Skipping::Pair(1, 0));
+    round_trip(&Skipping::Named { kept: 1, gone: 0 });
+    let gone = Skipping::Named { kept: 1, gone: 9 };
+    let bytes = native::to_vec(&gone).unwrap();
+    assert_eq!(bytes, luaxt_format::to_vec(&gone).unwrap());
+    assert_eq!(
+        native::from_slice::<Skipping>(&bytes).unwrap(),
+        Skipping::Named { kept: 1, gone: 0 }
+    );
     let bytes = native::to_vec(&Raw {
         r#type: 1,
         r#loop: None,
