@@ -371,3 +371,17 @@ proptest! {
         let _ = both::<Vec<Record>>(&bytes[..i], &lenient());
     }
 }
+
+#[test]
+fn a_float_the_fast_path_declines_is_not_read_past() {
+    // {NaN with a payload, then an integer}, declared as one value: the
+    // integer is the hash count's bytes, not a second float.
+    let mut bytes = vec![0x06, 1, 0, 0, 0, 0x03];
+    bytes.extend(f64::from_bits(0x7FF8_0000_0000_0001).to_le_bytes());
+    bytes.extend([0x02, 5, 0, 0, 0, 0, 0, 0, 0]);
+    bytes.extend([0, 0, 0, 0]);
+    for options in [lenient(), strict()] {
+        let _ = both::<Vec<f64>>(&bytes, &options);
+        let _ = both::<Vec<f32>>(&bytes, &options);
+    }
+}

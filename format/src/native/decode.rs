@@ -88,6 +88,10 @@ pub fn from_slice_with<'de, T: Decode<'de> + Deserialize<'de>>(
 
 /// A position in a document for [`Decode`] impls, with the nesting depth
 /// and the room left for preallocation (the same budget as serde's).
+///
+/// The scalar reads (`int`, `float`, `bool`, `str`, `nil`) leave the
+/// cursor where it was when they answer `None`, so an impl may try another
+/// (`f64` takes an integer too); after any other `None` it gives up.
 #[derive(Debug)]
 pub struct Reader<'de> {
     cur: Cursor<'de>,
@@ -103,11 +107,17 @@ impl<'de> Reader<'de> {
         self.cur.next_int()
     }
 
-    /// A float (`0x03`); a NaN other than the canonical one is not taken.
+    /// A float (`0x03`); a NaN other than the canonical one is not taken
+    /// (and the cursor stays before it, as for every scalar read).
     #[inline]
     pub fn float(&mut self) -> Option<f64> {
+        let at = self.cur.pos();
         let value = self.cur.next_float()?;
-        (!is_noncanonical_nan(value)).then_some(value)
+        if is_noncanonical_nan(value) {
+            self.cur.set_pos(at);
+            return None;
+        }
+        Some(value)
     }
 
     /// A boolean (`0x01`).
@@ -119,10 +129,15 @@ impl<'de> Reader<'de> {
     /// A string (`0x04`), through the one UTF-8 check.
     #[inline]
     pub fn str(&mut self) -> Option<&'de str> {
+        let at = self.cur.pos();
         if !self.cur.take_tag(Tag::Str) {
             return None;
         }
-        self.cur.str().ok()
+        let text = self.cur.str().ok();
+        if text.is_none() {
+            self.cur.set_pos(at);
+        }
+        text
     }
 
     /// Whether a string comes next (an enum's unit variant, for derived
