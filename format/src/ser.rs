@@ -802,7 +802,7 @@ impl<'a> ser::Serializer for &'a mut Encoder {
         let at = self.w.out.len();
         self.nested(value)?;
         if self.w.wrote_nil(at) {
-            self.w.empty_variant_at(start);
+            self.w.empty_variant(start);
         } else {
             self.w.close_table();
         }

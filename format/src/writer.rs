@@ -168,7 +168,7 @@ impl Writer {
     }
 
     /// Opens a table with no array part and a hash part to come (a
-    /// struct's fields). For derived impls.
+    /// struct's fields, a map's entries). Also for derived impls.
     #[doc(hidden)]
     #[inline]
     pub fn begin_fields(&mut self) -> Result<FieldsAt> {
@@ -188,10 +188,10 @@ impl Writer {
         self.out.extend_from_slice(key);
     }
 
-    /// Whether the field whose key of `key_len` bytes was written at `at`
+    /// Whether the entry whose key of `key_len` bytes was written at `at`
     /// is to be kept: a value that wrote nil without saying so (by
     /// [`Encode::is_nil`](crate::Encode::is_nil)) is taken out again, key
-    /// and all, as serde's serializer would. For derived impls.
+    /// and all, as serde's serializer would. Also for derived impls.
     #[doc(hidden)]
     #[inline(always)]
     pub fn keep_field(&mut self, at: usize, key_len: usize) -> bool {
@@ -203,7 +203,7 @@ impl Writer {
     }
 
     /// Closes a table opened by [`Writer::begin_fields`] holding `fields`
-    /// entries. For derived impls.
+    /// entries. Also for derived impls.
     #[doc(hidden)]
     #[inline]
     pub fn end_fields(&mut self, at: FieldsAt, fields: u32) {
@@ -226,16 +226,6 @@ impl Writer {
         Ok(at)
     }
 
-    /// Makes the variant table opened at `at` the empty table and closes
-    /// it: `{Name = nil}` is `{}`.
-    #[inline]
-    pub(crate) fn empty_variant_at(&mut self, at: usize) {
-        self.out.truncate(at);
-        self.out
-            .extend_from_slice(&[Tag::Table as u8, 0, 0, 0, 0, 0, 0, 0, 0]);
-        self.close_table();
-    }
-
     /// Opens an enum variant's table and writes its encoded `key` (as
     /// [`Writer::field_key`]); returns the table's offset. For derived
     /// impls.
@@ -247,12 +237,16 @@ impl Writer {
         Ok(at)
     }
 
-    /// Closes a variant table whose content is nil, begun at `at`. For
-    /// derived impls.
+    /// Makes the variant table begun at `at` the empty table and closes
+    /// it: `{Name = nil}` is `{}` (its content was nil). Also for derived
+    /// impls.
     #[doc(hidden)]
     #[inline]
     pub fn empty_variant(&mut self, at: usize) {
-        self.empty_variant_at(at);
+        self.out.truncate(at);
+        self.out
+            .extend_from_slice(&[Tag::Table as u8, 0, 0, 0, 0, 0, 0, 0, 0]);
+        self.close_table();
     }
 
     /// Closes the table of a newtype variant begun at `at` with `key`: as
@@ -263,7 +257,7 @@ impl Writer {
     pub fn end_newtype_variant(&mut self, at: usize, key: &'static [u8]) {
         // The head: tag, array count, hash count (9 bytes), then the key.
         if self.wrote_nil(at + 9 + key.len()) {
-            self.empty_variant_at(at);
+            self.empty_variant(at);
         } else {
             self.close_table();
         }

@@ -322,11 +322,7 @@ fn encode_after_hole<'a, T: ?Sized + Encode + 'a>(
         let at = w.out.len();
         w.out.extend_from_slice(&key);
         item(i).encode(w)?;
-        if w.wrote_nil(at + key.len()) {
-            w.out.truncate(at);
-        } else {
-            m += 1;
-        }
+        m += usize::from(w.keep_field(at, key.len()));
     }
     let m = w.count(m)?;
     w.patch_u32(count_at, m);
@@ -403,23 +399,16 @@ fn encode_str_map<'a, K: StrKey + 'a, V: Encode + 'a>(
         .map(|(key, value)| (key.key_str(), value))
         .collect();
     entries.sort_unstable_by(|a, b| cmp_encoded(Scalar::Str(a.0), Scalar::Str(b.0)));
-    w.open_table()?;
-    let count_at = w.out.len();
-    w.out.extend_from_slice(&[0; 4]);
+    let table = w.begin_fields()?;
     let mut m = 0;
     for (key, value) in entries {
         let at = w.out.len();
         w.put_str(key)?;
-        let value_at = w.out.len();
+        let key_len = w.out.len() - at;
         value.encode(w)?;
-        if w.wrote_nil(value_at) {
-            w.out.truncate(at);
-        } else {
-            m += 1;
-        }
+        m += usize::from(w.keep_field(at, key_len));
     }
     let m = w.count(m)?;
-    w.patch_u32(count_at, m);
-    w.close_table();
+    w.end_fields(table, m);
     Ok(())
 }
