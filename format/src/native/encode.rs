@@ -7,7 +7,7 @@ use alloc::boxed::Box;
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use crate::key::{cmp_encoded, encoded_key_order};
+use crate::key::cmp_encoded;
 use crate::scalar::Scalar;
 use crate::writer::{Writer, overflow};
 use crate::{Limits, Result, Value, ValueRef};
@@ -310,30 +310,23 @@ fn encode_after_hole<'a, T: ?Sized + Encode + 'a>(
     len: usize,
     item: impl Fn(usize) -> &'a T,
 ) -> Result<()> {
-    let mut keys: Vec<(usize, [u8; 9])> = (hole + 1..len)
-        .filter(|&i| !item(i).is_nil())
-        .map(|i| (i, int_key(i + 1)))
-        .collect();
-    keys.sort_unstable_by(|a, b| encoded_key_order(&a.1, &b.1));
+    // Index i has the key i + 1.
+    let key = |i: usize| Scalar::Int(i as i64 + 1);
+    let mut later: Vec<usize> = (hole + 1..len).filter(|&i| !item(i).is_nil()).collect();
+    later.sort_unstable_by(|&a, &b| cmp_encoded(key(a), key(b)));
     let count_at = w.out.len();
     w.out.extend_from_slice(&[0; 4]);
     let mut m = 0;
-    for (i, key) in keys {
+    for i in later {
         let at = w.out.len();
-        w.out.extend_from_slice(&key);
+        w.put_int(i as i64 + 1);
+        let key_len = w.out.len() - at;
         item(i).encode(w)?;
-        m += usize::from(w.keep_field(at, key.len()));
+        m += usize::from(w.keep_field(at, key_len));
     }
     let m = w.count(m)?;
     w.patch_u32(count_at, m);
     Ok(())
-}
-
-/// The encoded integer key `index` (a sequence's 1-based position).
-fn int_key(index: usize) -> [u8; 9] {
-    let mut key = [crate::Tag::Int as u8; 9];
-    key[1..].copy_from_slice(&(index as i64).to_le_bytes());
-    key
 }
 
 impl Encode for Value {
