@@ -29,7 +29,7 @@ pub(crate) fn derive(input: &DeriveInput) -> Result<TokenStream> {
     let de = syn::Lifetime::new("'de", Span::call_site());
     let (_, ty_generics, _) = input.generics.split_for_impl();
     let mut generics = input.generics.clone();
-    let mut bounds = Vec::new();
+    let mut outlived = Vec::new();
     for param in &mut generics.params {
         match param {
             GenericParam::Type(param) => {
@@ -37,21 +37,17 @@ pub(crate) fn derive(input: &DeriveInput) -> Result<TokenStream> {
                     .bounds
                     .push(syn::parse_quote!(::luaxt_format::Decode<#de>));
             }
-            GenericParam::Lifetime(param) => {
-                let lifetime = &param.lifetime;
-                bounds.push(quote!(#de: #lifetime));
-            }
+            // Borrowed fields borrow from the input: 'de outlives them.
+            GenericParam::Lifetime(param) => outlived.push(param.lifetime.clone()),
             GenericParam::Const(_) => {}
         }
     }
+    let clause = generics.make_where_clause();
+    for lifetime in outlived {
+        clause.predicates.push(syn::parse_quote!(#de: #lifetime));
+    }
     generics.params.insert(0, syn::parse_quote!(#de));
     let (impl_generics, _, where_clause) = generics.split_for_impl();
-    let where_clause = match (where_clause, bounds.is_empty()) {
-        (Some(clause), false) => quote!(#clause, #(#bounds),*),
-        (Some(clause), true) => quote!(#clause),
-        (None, false) => quote!(where #(#bounds),*),
-        (None, true) => quote!(),
-    };
     Ok(quote! {
         #[automatically_derived]
         impl #impl_generics ::luaxt_format::Decode<#de> for #name #ty_generics #where_clause {

@@ -40,6 +40,17 @@ where
     size: std::marker::PhantomData<[(); N]>,
 }
 
+/// A where-clause with a trailing comma, beside a borrowed field.
+#[derive(Serialize, Deserialize, Encode, Decode, Debug, PartialEq)]
+struct Borrowed<'a, T>
+where
+    T: Clone,
+{
+    #[serde(borrow)]
+    name: &'a str,
+    value: T,
+}
+
 #[derive(Serialize, Deserialize, Encode, Decode, Debug, PartialEq)]
 struct Raw {
     r#type: u8,
@@ -73,6 +84,15 @@ fn edge_types_round_trip_as_serde_writes_them() {
         r#type: 1,
         r#loop: Some(true),
     });
+    let borrowed = Borrowed {
+        name: "n",
+        value: 3u8,
+    };
+    let bytes = native::to_vec(&borrowed).unwrap();
+    assert_eq!(
+        native::from_slice::<Borrowed<'_, u8>>(&bytes).unwrap(),
+        borrowed
+    );
     // Skipped fields of variants are not written, and read as defaults.
     round_trip(&Skipping::Pair(1, 0));
     round_trip(&Skipping::Named { kept: 1, gone: 0 });
