@@ -189,7 +189,6 @@ fn enum_body(data: &syn::DataEnum) -> Result<TokenStream> {
         }
         let ident = &variant.ident;
         let name = item.rename.unwrap_or_else(|| unraw(ident));
-        let key = LitByteStr::new(&string_key(&name), Span::call_site());
         let read = match &variant.fields {
             Fields::Unit => {
                 units.push(quote!(#name => ::core::option::Option::Some(Self::#ident),));
@@ -214,15 +213,11 @@ fn enum_body(data: &syn::DataEnum) -> Result<TokenStream> {
                 })
             }
         };
-        tables.push((string_key(&name), key, read));
+        tables.push((string_key(&name), read));
     }
-    // Keys of distinct variants never collide; `sorted` checks it.
-    let tables = sorted(
-        tables
-            .into_iter()
-            .map(|(k, key, read)| (k, (key, read)))
-            .collect(),
-    )?;
+    // Only one key is there to find, so the order does not matter; `sorted`
+    // refuses two variants of one name.
+    let tables = sorted(tables)?;
     let unit = if units.is_empty() {
         quote!()
     } else {
@@ -242,9 +237,10 @@ fn enum_body(data: &syn::DataEnum) -> Result<TokenStream> {
             ::core::option::Option::None
         });
     }
-    let tables = tables
-        .into_iter()
-        .map(|(_, (key, read))| quote!(if #r.field_key(#key) { #read } else));
+    let tables = tables.into_iter().map(|(key, read)| {
+        let key = LitByteStr::new(&key, Span::call_site());
+        quote!(if #r.field_key(#key) { #read } else)
+    });
     Ok(quote! {
         #unit
         if #r.begin_fields()? != 1 {
