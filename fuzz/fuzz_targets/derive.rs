@@ -14,26 +14,8 @@ use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
 use luaxt_derive::{Decode, Encode};
 use luaxt_format::{DecodeOptions, from_slice_with, native, to_vec};
+use luaxt_fuzz::{F32, F64};
 use serde::{Deserialize, Serialize};
-
-/// An f64 compared by bits, all NaNs equal (a newtype: written as its f64).
-#[derive(Arbitrary, Serialize, Deserialize, Encode, Decode, Debug, Clone, Copy)]
-struct F64(f64);
-
-impl PartialEq for F64 {
-    fn eq(&self, other: &Self) -> bool {
-        (self.0.is_nan() && other.0.is_nan()) || self.0.to_bits() == other.0.to_bits()
-    }
-}
-
-#[derive(Arbitrary, Serialize, Deserialize, Encode, Decode, Debug, Clone, Copy)]
-struct F32(f32);
-
-impl PartialEq for F32 {
-    fn eq(&self, other: &Self) -> bool {
-        (self.0.is_nan() && other.0.is_nan()) || self.0.to_bits() == other.0.to_bits()
-    }
-}
 
 #[derive(Arbitrary, Serialize, Deserialize, Encode, Decode, Debug, PartialEq)]
 enum Shape {

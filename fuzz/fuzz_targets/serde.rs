@@ -12,29 +12,8 @@ use std::collections::BTreeMap;
 use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
 use luaxt_format::{DecodeOptions, ErrorKind, TableId, from_slice, from_slice_with, to_vec};
+use luaxt_fuzz::{F32, F64};
 use serde::{Deserialize, Serialize};
-
-/// An f64 compared as the format compares floats: by bits, all NaNs equal.
-#[derive(Arbitrary, Serialize, Deserialize, Debug, Clone, Copy)]
-#[serde(transparent)]
-struct F64(f64);
-
-impl PartialEq for F64 {
-    fn eq(&self, other: &Self) -> bool {
-        (self.0.is_nan() && other.0.is_nan()) || self.0.to_bits() == other.0.to_bits()
-    }
-}
-
-/// An f32, widened to f64 on the wire and narrowed back.
-#[derive(Arbitrary, Serialize, Deserialize, Debug, Clone, Copy)]
-#[serde(transparent)]
-struct F32(f32);
-
-impl PartialEq for F32 {
-    fn eq(&self, other: &Self) -> bool {
-        (self.0.is_nan() && other.0.is_nan()) || self.0.to_bits() == other.0.to_bits()
-    }
-}
 
 #[derive(Arbitrary, Serialize, Deserialize, Debug, PartialEq)]
 struct Newtype(i16);

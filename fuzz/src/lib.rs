@@ -1,5 +1,6 @@
 //! Shared pieces of the luaxt fuzz targets: an allocation-counting global
-//! allocator and small helpers over `luaxt_format` values.
+//! allocator, small helpers over `luaxt_format` values, and the floats the
+//! typed targets compare by bits.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
@@ -168,5 +169,45 @@ pub fn check_memory(data: &[u8], limits: Limits) {
         if checked == Ok(Canonicity::Canonical) {
             assert_eq!(peak, 0, "check of canonical input allocated (strict={strict})");
         }
+    }
+}
+
+/// An f64 compared as the format compares floats: by bits, all NaNs equal.
+/// A newtype, so written as its f64 (serde and the derive alike).
+#[derive(
+    arbitrary::Arbitrary,
+    serde::Serialize,
+    serde::Deserialize,
+    luaxt_derive::Encode,
+    luaxt_derive::Decode,
+    Debug,
+    Clone,
+    Copy,
+)]
+pub struct F64(pub f64);
+
+impl PartialEq for F64 {
+    fn eq(&self, other: &Self) -> bool {
+        (self.0.is_nan() && other.0.is_nan()) || self.0.to_bits() == other.0.to_bits()
+    }
+}
+
+/// An f32, widened to f64 on the wire and narrowed back; compared as
+/// [`F64`].
+#[derive(
+    arbitrary::Arbitrary,
+    serde::Serialize,
+    serde::Deserialize,
+    luaxt_derive::Encode,
+    luaxt_derive::Decode,
+    Debug,
+    Clone,
+    Copy,
+)]
+pub struct F32(pub f32);
+
+impl PartialEq for F32 {
+    fn eq(&self, other: &Self) -> bool {
+        (self.0.is_nan() && other.0.is_nan()) || self.0.to_bits() == other.0.to_bits()
     }
 }
