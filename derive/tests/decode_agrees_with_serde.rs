@@ -3,7 +3,7 @@
 //! encoders write, and everything else goes to serde.
 
 use luaxt_derive::{Decode, Encode};
-use luaxt_format::{DecodeOptions, Error, Limits, native};
+use luaxt_format::{DecodeOptions, Error, Limits, Table, Value, native};
 use proptest::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -307,6 +307,7 @@ fn noncanonical_and_unexpected_tables_are_serde_s() {
 struct Canary {
     x: i32,
     words: Vec<String>,
+    meta: Value,
 }
 
 impl<'de> Deserialize<'de> for Canary {
@@ -320,6 +321,7 @@ fn the_fast_path_takes_canonical_documents_and_serde_the_rest() {
     let value = Canary {
         x: -3,
         words: vec!["a".into(), "bc".into()],
+        meta: nested_value(),
     };
     let bytes = native::to_vec(&value).unwrap();
     assert_eq!(native::from_slice::<Canary>(&bytes).unwrap(), value);
@@ -328,6 +330,58 @@ fn the_fast_path_takes_canonical_documents_and_serde_the_rest() {
     longer.push(0);
     let asked = std::panic::catch_unwind(|| native::from_slice::<Canary>(&longer));
     assert!(asked.is_err());
+}
+
+/// A value of every kind: tables with an array part, a hash part and
+/// both, nested, with keys of every kind a key can be.
+fn nested_value() -> Value {
+    let mut inner = Table::from_array(vec![Value::Float(-0.0), Value::Bytes(vec![0, 255])]);
+    inner.insert(Value::Bool(true), Value::Ref(7)).unwrap();
+    inner.insert(Value::Float(0.5), "half".into()).unwrap();
+    let mut outer = Table::new();
+    outer.insert("inner".into(), Value::Table(inner)).unwrap();
+    outer.insert(Value::Int(-1), Value::Int(i64::MIN)).unwrap();
+    outer.insert(Value::Int(3), Value::Float(f64::NAN)).unwrap();
+    outer
+        .insert("empty".into(), Value::Table(Table::new()))
+        .unwrap();
+    Value::Table(outer)
+}
+
+#[derive(Serialize, Deserialize, Encode, Decode, Debug, PartialEq)]
+struct Carrier {
+    id: u8,
+    meta: Value,
+    more: Option<Value>,
+    list: Vec<Value>,
+}
+
+#[test]
+fn value_fields_read_alike() {
+    let carrier = Carrier {
+        id: 1,
+        meta: nested_value(),
+        more: Some(Value::Str("x".into())),
+        list: vec![Value::Int(2), nested_value(), Value::Bool(false)],
+    };
+    let bytes = native::to_vec(&carrier).unwrap();
+    assert_eq!(both::<Carrier>(&bytes, &strict()).unwrap(), carrier);
+    for changed in mutations(&bytes) {
+        for options in [lenient(), strict()] {
+            let _ = both::<Carrier>(&changed, &options);
+        }
+    }
+    // A whole document, nil included.
+    for value in [Value::Nil, Value::Int(4), nested_value()] {
+        let bytes = native::to_vec(&value).unwrap();
+        assert_eq!(both::<Value>(&bytes, &strict()).unwrap(), value);
+    }
+    // The depth left below the struct's own table is the value's limit.
+    for depth in 0..5 {
+        let shallow = DecodeOptions::new().limits(Limits::DEFAULT.with_max_depth(depth));
+        let _ = both::<Carrier>(&bytes, &shallow);
+        let _ = both::<Value>(&native::to_vec(&carrier.meta).unwrap(), &shallow);
+    }
 }
 
 fn text() -> impl Strategy<Value = String> {

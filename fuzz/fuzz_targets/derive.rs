@@ -2,7 +2,8 @@
 //! edits of its bytes:
 //! - `native::to_vec` (derived `Encode`) writes what serde's `to_vec`
 //!   writes, or fails with the same class;
-//! - maps with string keys are written and read alike too;
+//! - maps with string keys and `Value` fields are written and read alike
+//!   too;
 //! - `native::from_slice` (derived `Decode`, serde behind it) gives what
 //!   serde's `from_slice` gives for every edited document, lenient and
 //!   strict: the same value, or the same error class, offset and message.
@@ -13,7 +14,7 @@ use std::collections::{BTreeMap, HashMap};
 use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
 use luaxt_derive::{Decode, Encode};
-use luaxt_format::{DecodeOptions, from_slice_with, native, to_vec};
+use luaxt_format::{DecodeOptions, Value, from_slice_with, native, to_vec};
 use luaxt_fuzz::{F32, F64};
 use serde::{Deserialize, Serialize};
 
@@ -50,6 +51,8 @@ struct Record {
     counts: HashMap<String, Option<i8>>,
     nested: Option<Box<Record>>,
     matrix: Vec<Vec<i64>>,
+    meta: Value,
+    values: Vec<Value>,
 }
 
 fn decode_alike(bytes: &[u8], options: &DecodeOptions) {

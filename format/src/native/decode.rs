@@ -21,7 +21,7 @@ use crate::key::cmp_encoded;
 use crate::scalar::Scalar;
 use crate::value::is_noncanonical_nan;
 use crate::wire::Cursor;
-use crate::{DecodeOptions, Result, Tag};
+use crate::{DecodeOptions, Limits, Result, Tag, Value};
 
 /// A type with a fast path for reading canonical LXT, used by
 /// [`from_slice`] before serde. Derive it with
@@ -214,6 +214,23 @@ impl<'de> Reader<'de> {
         self.depth -= 1;
     }
 
+    /// Any one value, as [`DecodeOptions::decode`] reads it in strict
+    /// mode with the depth left: so only its canonical encoding (§4), and
+    /// nil too (a whole document may be nil; in a table, [`Reader::item`]
+    /// has refused it before).
+    pub fn value(&mut self) -> Option<Value> {
+        let at = self.cur.pos();
+        let rest = &self.cur.bytes()[at..];
+        // The document's size was checked before the fast path began, and
+        // a declared length is still checked against the bytes left.
+        let limits = Limits::unbounded_size(self.max_depth - self.depth);
+        let options = DecodeOptions::new().strict(true).limits(limits);
+        let len = options.value_len(rest).ok()?;
+        let value = options.decode(&rest[..len]).ok()?;
+        self.cur.set_pos(at + len);
+        Some(value)
+    }
+
     #[inline]
     fn open_table(&mut self) -> Option<()> {
         if self.depth >= self.max_depth || !self.cur.take_tag(Tag::Table) {
@@ -289,6 +306,12 @@ impl<'de> Decode<'de> for String {
     #[inline]
     fn decode(r: &mut Reader<'de>) -> Option<Self> {
         r.str().map(ToOwned::to_owned)
+    }
+}
+
+impl<'de> Decode<'de> for Value {
+    fn decode(r: &mut Reader<'de>) -> Option<Self> {
+        r.value()
     }
 }
 

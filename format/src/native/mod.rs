@@ -37,7 +37,9 @@
 //! - `encode.rs`: [`Encode`], its entry points and its impls for std types;
 //! - `decode.rs` (feature `serde`): [`Decode`], the fast path of serde's
 //!   own reading for canonical documents, with serde's `from_slice` behind
-//!   it for everything else, and its impls for std types.
+//!   it for everything else, and its impls for std types and for
+//!   [`Value`](crate::Value) (whose fields the parser reads, canonical
+//!   only).
 //!
 //! [`encoded_key_order`]: crate::encoded_key_order
 
