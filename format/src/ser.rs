@@ -455,13 +455,11 @@ pub struct Compound<'a> {
 
 impl<'a> Compound<'a> {
     fn open(enc: &'a mut Encoder, shape: Shape, variant: bool) -> Result<Self> {
-        let start = enc.w.open_table()?;
-        let count_at = if shape == Shape::Seq {
-            0
+        let (start, count_at) = if shape == Shape::Seq {
+            (enc.w.open_table()?, 0)
         } else {
-            let at = enc.w.out.len();
-            enc.w.out.extend_from_slice(&[0; 4]);
-            at
+            let fields = enc.w.begin_fields()?;
+            (fields.table(), fields.count())
         };
         let base = enc.spans.len();
         Ok(Compound {

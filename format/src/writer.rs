@@ -25,10 +25,22 @@ pub struct Writer {
 }
 
 /// A table opened by [`Writer::begin_fields`], to be closed by
-/// [`Writer::end_fields`]: where its hash count goes.
+/// [`Writer::end_fields`]: where its tag is.
 #[derive(Debug, Clone, Copy)]
 #[doc(hidden)]
 pub struct FieldsAt(usize);
+
+impl FieldsAt {
+    /// Where the table's tag is.
+    pub(crate) fn table(self) -> usize {
+        self.0
+    }
+
+    /// Where its hash count goes: after the tag and the array count.
+    pub(crate) fn count(self) -> usize {
+        self.0 + 5
+    }
+}
 
 impl Writer {
     pub(crate) fn new(out: Vec<u8>, limits: Limits) -> Self {
@@ -172,10 +184,9 @@ impl Writer {
     #[doc(hidden)]
     #[inline]
     pub fn begin_fields(&mut self) -> Result<FieldsAt> {
-        self.open_table()?;
-        let at = self.out.len();
+        let table = self.open_table()?;
         self.out.extend_from_slice(&[0; 4]);
-        Ok(FieldsAt(at))
+        Ok(FieldsAt(table))
     }
 
     /// Writes a field's encoded key. For derived impls: `key` is a string
@@ -207,7 +218,7 @@ impl Writer {
     #[doc(hidden)]
     #[inline]
     pub fn end_fields(&mut self, at: FieldsAt, fields: u32) {
-        self.patch_u32(at.0, fields);
+        self.patch_u32(at.count(), fields);
         self.close_table();
     }
 
