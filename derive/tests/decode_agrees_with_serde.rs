@@ -439,3 +439,68 @@ fn a_float_the_fast_path_declines_is_not_read_past() {
         let _ = both::<Vec<f32>>(&bytes, &options);
     }
 }
+
+#[derive(Serialize, Deserialize, Encode, Decode, Debug, PartialEq)]
+struct IntMaps {
+    by_id: std::collections::BTreeMap<i64, String>,
+    hashed: std::collections::HashMap<u8, bool>,
+}
+
+#[test]
+fn integer_key_maps_read_alike() {
+    use std::collections::BTreeMap;
+    let maps = IntMaps {
+        by_id: [-1, 0, 1, 2, 3, 5, 256].map(|k| (k, k.to_string())).into(),
+        hashed: [(1, true), (2, false), (9, true)].into(),
+    };
+    let bytes = native::to_vec(&maps).unwrap();
+    assert_eq!(both::<IntMaps>(&bytes, &strict()).unwrap(), maps);
+    for changed in mutations(&bytes) {
+        for options in [lenient(), strict()] {
+            let _ = both::<IntMaps>(&changed, &options);
+        }
+    }
+    // Hand-made tables: {[2] = 1} after an array part of one value (the
+    // key that continues it), {[1] = 1} after one (a duplicate), hash
+    // keys out of byte order, and a key a `u8` cannot hold.
+    let int = |i: i64| [&[2u8][..], &i.to_le_bytes()].concat();
+    let table = |array: &[i64], hash: &[(i64, i64)]| {
+        let mut t = vec![6];
+        t.extend((array.len() as u32).to_le_bytes());
+        array.iter().for_each(|&v| t.extend(int(v)));
+        t.extend((hash.len() as u32).to_le_bytes());
+        hash.iter()
+            .for_each(|&(k, v)| t.extend([int(k), int(v)].concat()));
+        t
+    };
+    for doc in [
+        table(&[7], &[(2, 1)]),
+        table(&[7], &[(1, 1)]),
+        table(&[], &[(5, 1), (256, 1)]),
+        table(&[], &[(256, 1), (5, 1)]),
+        table(&[], &[(300, 1)]),
+        table(&[7, 8], &[(-1, 1), (0, 2)]),
+    ] {
+        for options in [lenient(), strict()] {
+            let _ = both::<BTreeMap<u8, i64>>(&doc, &options);
+            let _ = both::<std::collections::HashMap<i64, i64>>(&doc, &options);
+        }
+    }
+}
+
+proptest! {
+    #[test]
+    fn generated_integer_maps_read_alike(
+        map in prop::collection::btree_map(-3i16..12, any::<i8>(), 0..12),
+        at in any::<prop::sample::Index>(),
+        byte in any::<u8>(),
+    ) {
+        let bytes = native::to_vec(&map).unwrap();
+        prop_assert_eq!(both::<std::collections::BTreeMap<i16, i8>>(&bytes, &strict()).unwrap(), map);
+        let mut changed = bytes.clone();
+        let i = at.index(changed.len());
+        changed[i] = byte;
+        let _ = both::<std::collections::BTreeMap<i16, i8>>(&changed, &lenient());
+        let _ = both::<std::collections::BTreeMap<i16, i8>>(&changed, &strict());
+    }
+}

@@ -381,3 +381,51 @@ proptest! {
         same(&map);
     }
 }
+
+#[test]
+fn maps_with_integer_keys_match_serde() {
+    use std::collections::HashMap;
+    #[derive(Serialize, Encode)]
+    struct Maps {
+        by_id: BTreeMap<i64, String>,
+        hashed: HashMap<u8, Option<u8>>,
+        sneaky: BTreeMap<u16, Sneaky>,
+    }
+    // 1, 2, 3 run into the array part; 5 does not continue it; 0, -1,
+    // 256 and 2^40 are hash keys, ordered as bytes (256 before 5).
+    let by_id = [-1, 0, 1, 2, 3, 5, 256, 1 << 40]
+        .map(|key| (key, key.to_string()))
+        .into();
+    let hashed: HashMap<u8, Option<u8>> = [(1, Some(1)), (2, None), (3, Some(3)), (7, None)].into();
+    let (some, none) = (Sneaky(Some(1)), Sneaky(None));
+    // A value that writes nil unannounced ends the array part at 1.
+    let sneaky = [(1, some), (2, none), (3, some), (4, some), (0, none)].into();
+    let bytes = same(&Maps {
+        by_id,
+        hashed,
+        sneaky,
+    });
+    assert!(DecodeOptions::new().strict(true).check(&bytes).is_ok());
+    same(&BTreeMap::<u32, u8>::new());
+    same(&BTreeMap::from([(1u64, 'a'), (2, 'b')]));
+    same(&BTreeMap::from([(2usize, 'a'), (3, 'b')]));
+    // A key outside the i64 range fails as serde fails.
+    let too_big = BTreeMap::from([(u64::MAX, 1u8)]);
+    assert_eq!(
+        both(&too_big, &Limits::DEFAULT),
+        Err(ErrorKind::IntegerOverflow)
+    );
+}
+
+proptest! {
+    #[test]
+    fn generated_integer_maps_match_serde(
+        small in prop::collection::btree_map(-3i16..12, prop::option::of(any::<i8>()), 0..12),
+        wide in prop::collection::hash_map(any::<i64>(), any::<bool>(), 0..6),
+        sneaky in prop::collection::btree_map(0u32..10, prop::option::of(any::<u8>()).prop_map(Sneaky), 0..10),
+    ) {
+        same(&small);
+        same(&wide);
+        same(&sneaky);
+    }
+}

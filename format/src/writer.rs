@@ -32,6 +32,7 @@ pub struct FieldsAt(usize);
 
 impl FieldsAt {
     /// Where the table's tag is.
+    #[cfg_attr(not(feature = "serde"), allow(dead_code))]
     pub(crate) fn table(self) -> usize {
         self.0
     }

@@ -2,8 +2,8 @@
 //! edits of its bytes:
 //! - `native::to_vec` (derived `Encode`) writes what serde's `to_vec`
 //!   writes, or fails with the same class;
-//! - maps with string keys and `Value` fields are written and read alike
-//!   too;
+//! - maps with string or integer keys and `Value` fields are written and
+//!   read alike too;
 //! - `native::from_slice` (derived `Decode`, serde behind it) gives what
 //!   serde's `from_slice` gives for every edited document, lenient and
 //!   strict: the same value, or the same error class, offset and message.
@@ -53,6 +53,8 @@ struct Record {
     matrix: Vec<Vec<i64>>,
     meta: Value,
     values: Vec<Value>,
+    by_id: BTreeMap<i16, Shape>,
+    flags: HashMap<u8, Option<bool>>,
 }
 
 fn decode_alike(bytes: &[u8], options: &DecodeOptions) {

@@ -391,41 +391,66 @@ tuples! {
     8 => (A B C D E F G H)
 }
 
-/// A map key made from a string key (the key types of the maps [`Decode`]
-/// is implemented for; other maps are serde's to read).
-pub trait FromStrKey<'de>: Sized {
-    /// The key for `text`, borrowed from the input where it can be.
-    fn from_str_key(text: &'de str) -> Self;
+/// A key of the maps [`Decode`] is implemented for (`BTreeMap`,
+/// `HashMap`): a string, or an integer (the keys `1..n` of the table's
+/// array part among them, §4.1). Other maps are serde's to read.
+pub trait DecodeMapKey<'de>: Sized {
+    /// Reads a table of these keys into a map made by `make` with the room
+    /// the budget grants, filled by `insert`. For the map impls.
+    #[doc(hidden)]
+    fn decode_map<V: Decode<'de>, M>(
+        r: &mut Reader<'de>,
+        make: impl FnOnce(usize) -> M,
+        insert: impl FnMut(&mut M, Self, V),
+    ) -> Option<M>;
 }
 
-impl<'de> FromStrKey<'de> for String {
-    #[inline]
-    fn from_str_key(text: &'de str) -> Self {
-        text.to_owned()
-    }
+macro_rules! str_keys {
+    ($($t:ty => $from:expr),*) => {$(
+        impl<'de: 'a, 'a> DecodeMapKey<'de> for $t {
+            #[inline]
+            fn decode_map<V: Decode<'de>, M>(
+                r: &mut Reader<'de>,
+                make: impl FnOnce(usize) -> M,
+                mut insert: impl FnMut(&mut M, Self, V),
+            ) -> Option<M> {
+                decode_str_map(r, make, |map, key, value| insert(map, $from(key), value))
+            }
+        }
+    )*};
 }
+str_keys!(
+    String => ToOwned::to_owned,
+    &'a str => core::convert::identity,
+    Box<str> => Box::from
+);
 
-impl<'de: 'a, 'a> FromStrKey<'de> for &'a str {
-    #[inline]
-    fn from_str_key(text: &'de str) -> Self {
-        text
-    }
+macro_rules! int_keys {
+    ($($t:ty)*) => {$(
+        impl<'de> DecodeMapKey<'de> for $t {
+            #[inline]
+            fn decode_map<V: Decode<'de>, M>(
+                r: &mut Reader<'de>,
+                make: impl FnOnce(usize) -> M,
+                mut insert: impl FnMut(&mut M, Self, V),
+            ) -> Option<M> {
+                decode_int_map(r, make, |map, key, value| {
+                    insert(map, <$t>::try_from(key).ok()?, value);
+                    Some(())
+                })
+            }
+        }
+    )*};
 }
+int_keys!(i8 i16 i32 i64 u8 u16 u32 u64 usize isize);
 
-impl<'de> FromStrKey<'de> for Box<str> {
-    #[inline]
-    fn from_str_key(text: &'de str) -> Self {
-        text.into()
-    }
-}
-
-impl<'de, K: FromStrKey<'de> + Ord, V: Decode<'de>> Decode<'de> for BTreeMap<K, V> {
+impl<'de, K: DecodeMapKey<'de> + Ord, V: Decode<'de>> Decode<'de> for BTreeMap<K, V> {
     fn decode(r: &mut Reader<'de>) -> Option<Self> {
-        decode_str_map(
+        K::decode_map(
             r,
             |_| BTreeMap::new(),
             |map, key, value| {
-                map.insert(K::from_str_key(key), value);
+                map.insert(key, value);
             },
         )
     }
@@ -434,19 +459,56 @@ impl<'de, K: FromStrKey<'de> + Ord, V: Decode<'de>> Decode<'de> for BTreeMap<K, 
 #[cfg(feature = "std")]
 impl<'de, K, V, S> Decode<'de> for std::collections::HashMap<K, V, S>
 where
-    K: FromStrKey<'de> + Eq + core::hash::Hash,
+    K: DecodeMapKey<'de> + Eq + core::hash::Hash,
     V: Decode<'de>,
     S: core::hash::BuildHasher + Default,
 {
     fn decode(r: &mut Reader<'de>) -> Option<Self> {
-        decode_str_map(
+        K::decode_map(
             r,
             |room| std::collections::HashMap::with_capacity_and_hasher(room, S::default()),
             |map, key, value| {
-                map.insert(K::from_str_key(key), value);
+                map.insert(key, value);
             },
         )
     }
+}
+
+/// Reads a table of integer keys in canonical form: the array part's
+/// values under the keys `1..=n`, then hash keys that are integers each
+/// after the one before (by `cmp_encoded`), none of them `1..=n + 1` (a
+/// key the array part has, or one that would continue it, §4.1), and no
+/// nil value. `insert` declines a key the map's key type cannot hold.
+fn decode_int_map<'de, V: Decode<'de>, M>(
+    r: &mut Reader<'de>,
+    make: impl FnOnce(usize) -> M,
+    mut insert: impl FnMut(&mut M, i64, V) -> Option<()>,
+) -> Option<M> {
+    r.open_table()?;
+    let n = r.cur.array_count().ok()?;
+    let mut map = make(r.budget.take(n));
+    for key in 1..=n as i64 {
+        let value = r.item()?;
+        insert(&mut map, key, value)?;
+    }
+    let m = r.cur.hash_count().ok()?;
+    let mut previous: Option<i64> = None;
+    for _ in 0..m {
+        let key = r.int()?;
+        if (1..=n as i64 + 1).contains(&key) {
+            return None;
+        }
+        if let Some(previous) = previous
+            && cmp_encoded(Scalar::Int(previous), Scalar::Int(key)) != Ordering::Less
+        {
+            return None;
+        }
+        let value = r.item()?;
+        insert(&mut map, key, value)?;
+        previous = Some(key);
+    }
+    r.depth -= 1;
+    Some(map)
 }
 
 /// Reads a table of string keys in canonical order (each after the one

@@ -24,7 +24,8 @@ use crate::{Limits, Result, Value, ValueRef};
 /// and `char` strings, `()` and `None` nil, slices, `Vec`s, arrays and
 /// tuples tables with an array part (a nil element ends it: later
 /// elements are entries with integer keys), maps with string keys
-/// (`BTreeMap`, `HashMap`; see [`StrKey`]) tables of string keys,
+/// (`BTreeMap`, `HashMap`; see [`EncodeMapKey`]) tables of string or integer
+/// keys,
 /// [`Value`] and [`ValueRef`] themselves.
 pub trait Encode {
     /// Writes `self` as one value.
@@ -263,10 +264,6 @@ pub fn skipped_variant(name: &str) -> crate::Error {
 /// Writes the `len` values `item(0..len)` as a sequence (§10): an array
 /// part up to the first nil, then the later values that are not nil as
 /// entries keyed by their 1-based index, in canonical key order.
-///
-/// A value is nil if it says so ([`Encode::is_nil`]) or if it wrote one
-/// nil byte: an impl that writes nil without saying so still gets
-/// canonical bytes, as from serde's serializer, which can only look.
 #[inline]
 fn encode_seq<'a, T: ?Sized + Encode + 'a>(
     w: &mut Writer,
@@ -274,9 +271,31 @@ fn encode_seq<'a, T: ?Sized + Encode + 'a>(
     item: impl Fn(usize) -> &'a T,
 ) -> Result<()> {
     let start = w.open_table()?;
+    let n = put_array_part(w, start, (0..len).map(&item))?;
+    // Index i has the key i + 1; the value at n, if any, was nil.
+    let later = (n + 1..len)
+        .map(|i| (i as i64 + 1, item(i)))
+        .filter(|(_, value)| !value.is_nil())
+        .collect();
+    put_int_entries(w, later)?;
+    w.close_table();
+    Ok(())
+}
+
+/// Writes `values` as the array part of the table opened at `start`, up
+/// to the first nil: how many it wrote.
+///
+/// A value is nil if it says so ([`Encode::is_nil`]) or if it wrote one
+/// nil byte: an impl that writes nil without saying so still gets
+/// canonical bytes, as from serde's serializer, which can only look.
+#[inline]
+fn put_array_part<'a, T: ?Sized + Encode + 'a>(
+    w: &mut Writer,
+    start: usize,
+    values: impl Iterator<Item = &'a T>,
+) -> Result<usize> {
     let mut n = 0;
-    while n < len {
-        let value = item(n);
+    for value in values {
         if value.is_nil() {
             break;
         }
@@ -290,38 +309,26 @@ fn encode_seq<'a, T: ?Sized + Encode + 'a>(
     }
     let count = w.count(n)?;
     w.patch_u32(start + 1, count);
-    if n == len {
-        w.out.extend_from_slice(&[0; 4]);
-        w.close_table();
-        return Ok(());
-    }
-    encode_after_hole(w, n, len, item)?;
-    w.close_table();
-    Ok(())
+    Ok(n)
 }
 
-/// The hash part of a sequence whose value `hole` is nil: the count, then
-/// each later value that is not nil under its index key, in canonical key
-/// order (an integer key's bytes are little-endian, so that is not
-/// numeric order).
-fn encode_after_hole<'a, T: ?Sized + Encode + 'a>(
-    w: &mut Writer,
-    hole: usize,
-    len: usize,
-    item: impl Fn(usize) -> &'a T,
-) -> Result<()> {
-    // Index i has the key i + 1.
-    let key = |i: usize| Scalar::Int(i as i64 + 1);
-    let mut later: Vec<usize> = (hole + 1..len).filter(|&i| !item(i).is_nil()).collect();
-    later.sort_unstable_by(|&a, &b| cmp_encoded(key(a), key(b)));
+/// Writes a hash part of integer keys: the count, then the entries in
+/// canonical key order (an integer key's bytes are little-endian, so that
+/// is not numeric order), each left out if its value turns out nil.
+#[inline]
+fn put_int_entries<T: ?Sized + Encode>(w: &mut Writer, mut entries: Vec<(i64, &T)>) -> Result<()> {
     let count_at = w.out.len();
     w.out.extend_from_slice(&[0; 4]);
+    if entries.is_empty() {
+        return Ok(());
+    }
+    entries.sort_unstable_by(|a, b| cmp_encoded(Scalar::Int(a.0), Scalar::Int(b.0)));
     let mut m = 0;
-    for i in later {
+    for (key, value) in entries {
         let at = w.out.len();
-        w.put_int(i as i64 + 1);
+        w.put_int(key);
         let key_len = w.out.len() - at;
-        item(i).encode(w)?;
+        value.encode(w)?;
         m += usize::from(w.keep_field(at, key_len));
     }
     let m = w.count(m)?;
@@ -347,50 +354,109 @@ impl Encode for ValueRef<'_> {
     }
 }
 
-/// A map key that is a string (the key types of the maps [`Encode`] is
-/// implemented for; maps with other keys go through serde's serializer,
-/// which also moves integer keys `1..n` into the array part, §4.1).
-pub trait StrKey {
-    /// The key's text.
-    fn key_str(&self) -> &str;
+/// A key of the maps [`Encode`] is implemented for (`BTreeMap`,
+/// `HashMap`): a string, or an integer, whose keys `1..n` make the
+/// table's array part (§4.1), as serde's serializer writes them. Maps
+/// with other keys go through serde's serializer.
+pub trait EncodeMapKey {
+    /// Writes a map of these keys as one table. For the map impls.
+    #[doc(hidden)]
+    fn encode_map<'a, V: Encode + 'a>(
+        w: &mut Writer,
+        entries: impl Iterator<Item = (&'a Self, &'a V)>,
+    ) -> Result<()>
+    where
+        Self: 'a;
 }
 
 macro_rules! str_keys {
     ($($t:ty)*) => {$(
-        impl StrKey for $t {
+        impl EncodeMapKey for $t {
             #[inline]
-            fn key_str(&self) -> &str {
-                self
+            fn encode_map<'a, V: Encode + 'a>(
+                w: &mut Writer,
+                entries: impl Iterator<Item = (&'a Self, &'a V)>,
+            ) -> Result<()>
+            where
+                Self: 'a,
+            {
+                encode_str_map(w, entries.map(|(key, value)| (<$t as AsRef<str>>::as_ref(key), value)))
             }
         }
     )*};
 }
 str_keys!(String &str Box<str> Cow<'_, str> alloc::rc::Rc<str> alloc::sync::Arc<str>);
 
-impl<K: StrKey, V: Encode> Encode for alloc::collections::BTreeMap<K, V> {
+macro_rules! int_keys {
+    ($($t:ty)*) => {$(
+        impl EncodeMapKey for $t {
+            #[inline]
+            fn encode_map<'a, V: Encode + 'a>(
+                w: &mut Writer,
+                entries: impl Iterator<Item = (&'a Self, &'a V)>,
+            ) -> Result<()>
+            where
+                Self: 'a,
+            {
+                let mut ints = Vec::with_capacity(entries.size_hint().0);
+                for (key, value) in entries {
+                    if !value.is_nil() {
+                        ints.push((i64::try_from(*key).map_err(|_| overflow(*key))?, value));
+                    }
+                }
+                encode_int_map(w, ints)
+            }
+        }
+    )*};
+}
+int_keys!(i8 i16 i32 i64 u8 u16 u32 u64 usize isize);
+
+impl<K: EncodeMapKey, V: Encode> Encode for alloc::collections::BTreeMap<K, V> {
     fn encode(&self, w: &mut Writer) -> Result<()> {
-        encode_str_map(w, self.iter())
+        K::encode_map(w, self.iter())
     }
 }
 
 #[cfg(feature = "std")]
-impl<K: StrKey, V: Encode, S> Encode for std::collections::HashMap<K, V, S> {
+impl<K: EncodeMapKey, V: Encode, S> Encode for std::collections::HashMap<K, V, S> {
     fn encode(&self, w: &mut Writer) -> Result<()> {
-        encode_str_map(w, self.iter())
+        K::encode_map(w, self.iter())
     }
+}
+
+/// Writes a map with integer keys, none with a value that says it is nil,
+/// as one table: the keys `1, 2, …` as far as they run (and their values
+/// are not nil) make the array part, the rest the hash part (§4.1).
+fn encode_int_map<V: Encode>(w: &mut Writer, mut entries: Vec<(i64, &V)>) -> Result<()> {
+    entries.sort_unstable_by_key(|&(key, _)| key);
+    let first = entries.partition_point(|&(key, _)| key < 1);
+    let run = entries[first..]
+        .iter()
+        .zip(1..)
+        .take_while(|&(&(key, _), index)| key == index)
+        .count();
+    let start = w.open_table()?;
+    let n = put_array_part(
+        w,
+        start,
+        entries[first..first + run].iter().map(|&(_, value)| value),
+    )?;
+    // The value at first + n, if the run went on, was nil.
+    let skip = (n < run) as usize;
+    entries.drain(first..first + n + skip);
+    put_int_entries(w, entries)?;
+    w.close_table();
+    Ok(())
 }
 
 /// Writes a map with string keys as a table's hash part: entries whose
 /// value is nil left out, the rest in canonical key order (`cmp_encoded`,
 /// the order of the encoded keys without encoding them).
-fn encode_str_map<'a, K: StrKey + 'a, V: Encode + 'a>(
+fn encode_str_map<'a, V: Encode + 'a>(
     w: &mut Writer,
-    entries: impl Iterator<Item = (&'a K, &'a V)>,
+    entries: impl Iterator<Item = (&'a str, &'a V)>,
 ) -> Result<()> {
-    let mut entries: Vec<(&str, &V)> = entries
-        .filter(|(_, value)| !value.is_nil())
-        .map(|(key, value)| (key.key_str(), value))
-        .collect();
+    let mut entries: Vec<(&str, &V)> = entries.filter(|(_, value)| !value.is_nil()).collect();
     entries.sort_unstable_by(|a, b| cmp_encoded(Scalar::Str(a.0), Scalar::Str(b.0)));
     let table = w.begin_fields()?;
     let mut m = 0;

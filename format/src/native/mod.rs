@@ -48,5 +48,7 @@ mod decode;
 mod encode;
 
 #[cfg(feature = "serde")]
-pub use decode::{Decode, FromStrKey, Reader, from_slice, from_slice_with};
-pub use encode::{Encode, StrKey, encode_items, skipped_variant, to_vec, to_vec_into, to_vec_with};
+pub use decode::{Decode, DecodeMapKey, Reader, from_slice, from_slice_with};
+pub use encode::{
+    Encode, EncodeMapKey, encode_items, skipped_variant, to_vec, to_vec_into, to_vec_with,
+};
