@@ -272,7 +272,12 @@ fn encode_seq<'a, T: ?Sized + Encode + 'a>(
 ) -> Result<()> {
     let start = w.open_table()?;
     let n = put_array_part(w, start, (0..len).map(&item))?;
-    // Index i has the key i + 1; the value at n, if any, was nil.
+    if n == len {
+        w.out.extend_from_slice(&[0; 4]);
+        w.close_table();
+        return Ok(());
+    }
+    // Index i has the key i + 1; the value at n was nil.
     let later = (n + 1..len)
         .map(|i| (i as i64 + 1, item(i)))
         .filter(|(_, value)| !value.is_nil())
