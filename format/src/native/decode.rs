@@ -405,8 +405,12 @@ pub trait DecodeMapKey<'de>: Sized {
     ) -> Option<M>;
 }
 
-macro_rules! str_keys {
-    ($($t:ty => $from:expr),*) => {$(
+/// `DecodeMapKey` for each type, by `$read` (`decode_str_map` or
+/// `decode_int_map`) and a conversion of its key that may decline.
+macro_rules! map_keys {
+    ($read:ident, |$key:ident| $convert:expr; $($t:ty),*) => {$(
+        // The conversion is the identity for `&str` and `i64`.
+        #[allow(clippy::useless_conversion)]
         impl<'de: 'a, 'a> DecodeMapKey<'de> for $t {
             #[inline]
             fn decode_map<V: Decode<'de>, M>(
@@ -414,35 +418,16 @@ macro_rules! str_keys {
                 make: impl FnOnce(usize) -> M,
                 mut insert: impl FnMut(&mut M, Self, V),
             ) -> Option<M> {
-                decode_str_map(r, make, |map, key, value| insert(map, $from(key), value))
-            }
-        }
-    )*};
-}
-str_keys!(
-    String => ToOwned::to_owned,
-    &'a str => core::convert::identity,
-    Box<str> => Box::from
-);
-
-macro_rules! int_keys {
-    ($($t:ty)*) => {$(
-        impl<'de> DecodeMapKey<'de> for $t {
-            #[inline]
-            fn decode_map<V: Decode<'de>, M>(
-                r: &mut Reader<'de>,
-                make: impl FnOnce(usize) -> M,
-                mut insert: impl FnMut(&mut M, Self, V),
-            ) -> Option<M> {
-                decode_int_map(r, make, |map, key, value| {
-                    insert(map, <$t>::try_from(key).ok()?, value);
+                $read(r, make, |map, $key, value| {
+                    insert(map, $convert?, value);
                     Some(())
                 })
             }
         }
     )*};
 }
-int_keys!(i8 i16 i32 i64 u8 u16 u32 u64 usize isize);
+map_keys!(decode_str_map, |key| Some(key.into()); String, &'a str, Box<str>);
+map_keys!(decode_int_map, |key| key.try_into().ok(); i8, i16, i32, i64, u8, u16, u32, u64, usize, isize);
 
 impl<'de, K: DecodeMapKey<'de> + Ord, V: Decode<'de>> Decode<'de> for BTreeMap<K, V> {
     fn decode(r: &mut Reader<'de>) -> Option<Self> {
@@ -513,11 +498,12 @@ fn decode_int_map<'de, V: Decode<'de>, M>(
 
 /// Reads a table of string keys in canonical order (each after the one
 /// before, by `cmp_encoded`), with no array part and no nil value: a map
-/// made by `make` with the room the budget grants, filled by `insert`.
+/// made by `make` with the room the budget grants, filled by `insert`
+/// (which may decline a key, as for integer keys).
 fn decode_str_map<'de, V: Decode<'de>, M>(
     r: &mut Reader<'de>,
     make: impl FnOnce(usize) -> M,
-    mut insert: impl FnMut(&mut M, &'de str, V),
+    mut insert: impl FnMut(&mut M, &'de str, V) -> Option<()>,
 ) -> Option<M> {
     let m = r.begin_fields()?;
     let mut map = make(r.budget.take(m));
@@ -530,7 +516,7 @@ fn decode_str_map<'de, V: Decode<'de>, M>(
             return None;
         }
         let value = r.item()?;
-        insert(&mut map, key, value);
+        insert(&mut map, key, value)?;
         previous = Some(key);
     }
     r.end_fields();

@@ -374,8 +374,10 @@ pub trait EncodeMapKey {
         Self: 'a;
 }
 
-macro_rules! str_keys {
-    ($($t:ty)*) => {$(
+/// `EncodeMapKey` for each type, by `$write`: `encode_str_map` or
+/// `encode_int_map`.
+macro_rules! map_keys {
+    ($write:ident: $($t:ty)*) => {$(
         impl EncodeMapKey for $t {
             #[inline]
             fn encode_map<'a, V: Encode + 'a>(
@@ -385,36 +387,13 @@ macro_rules! str_keys {
             where
                 Self: 'a,
             {
-                encode_str_map(w, entries.map(|(key, value)| (<$t as AsRef<str>>::as_ref(key), value)))
+                $write(w, entries)
             }
         }
     )*};
 }
-str_keys!(String &str Box<str> Cow<'_, str> alloc::rc::Rc<str> alloc::sync::Arc<str>);
-
-macro_rules! int_keys {
-    ($($t:ty)*) => {$(
-        impl EncodeMapKey for $t {
-            #[inline]
-            fn encode_map<'a, V: Encode + 'a>(
-                w: &mut Writer,
-                entries: impl Iterator<Item = (&'a Self, &'a V)>,
-            ) -> Result<()>
-            where
-                Self: 'a,
-            {
-                let mut ints = Vec::with_capacity(entries.size_hint().0);
-                for (key, value) in entries {
-                    if !value.is_nil() {
-                        ints.push((i64::try_from(*key).map_err(|_| overflow(*key))?, value));
-                    }
-                }
-                encode_int_map(w, ints)
-            }
-        }
-    )*};
-}
-int_keys!(i8 i16 i32 i64 u8 u16 u32 u64 usize isize);
+map_keys!(encode_str_map: String &str Box<str> Cow<'_, str> alloc::rc::Rc<str> alloc::sync::Arc<str>);
+map_keys!(encode_int_map: i8 i16 i32 i64 u8 u16 u32 u64 usize isize);
 
 impl<K: EncodeMapKey, V: Encode> Encode for alloc::collections::BTreeMap<K, V> {
     fn encode(&self, w: &mut Writer) -> Result<()> {
@@ -429,13 +408,27 @@ impl<K: EncodeMapKey, V: Encode, S> Encode for std::collections::HashMap<K, V, S
     }
 }
 
-/// Writes a map with integer keys, none with a value that says it is nil,
-/// as one table: the keys `1, 2, …` as far as they run (and their values
-/// are not nil) make the array part, the rest the hash part (§4.1).
-fn encode_int_map<V: Encode>(w: &mut Writer, mut entries: Vec<(i64, &V)>) -> Result<()> {
-    entries.sort_unstable_by_key(|&(key, _)| key);
-    let first = entries.partition_point(|&(key, _)| key < 1);
-    let run = entries[first..]
+/// Writes a map with integer keys as one table: entries whose value is nil
+/// left out, the keys `1, 2, …` as far as they run (and their values are
+/// not nil) in the array part, the rest in the hash part (§4.1). A key
+/// outside the i64 range is `integer_overflow`, as for serde.
+fn encode_int_map<'a, K, V>(
+    w: &mut Writer,
+    entries: impl Iterator<Item = (&'a K, &'a V)>,
+) -> Result<()>
+where
+    K: Copy + TryInto<i64> + core::fmt::Display + 'a,
+    V: Encode + 'a,
+{
+    let mut ints: Vec<(i64, &V)> = Vec::with_capacity(entries.size_hint().0);
+    for (&key, value) in entries {
+        if !value.is_nil() {
+            ints.push((key.try_into().map_err(|_| overflow(key))?, value));
+        }
+    }
+    ints.sort_unstable_by_key(|&(key, _)| key);
+    let first = ints.partition_point(|&(key, _)| key < 1);
+    let run = ints[first..]
         .iter()
         .zip(1..)
         .take_while(|&(&(key, _), index)| key == index)
@@ -444,12 +437,12 @@ fn encode_int_map<V: Encode>(w: &mut Writer, mut entries: Vec<(i64, &V)>) -> Res
     let n = put_array_part(
         w,
         start,
-        entries[first..first + run].iter().map(|&(_, value)| value),
+        ints[first..first + run].iter().map(|&(_, value)| value),
     )?;
-    // The value at first + n, if the run went on, was nil.
+    // The value at first + n, if the run went on, wrote nil: not again.
     let skip = (n < run) as usize;
-    entries.drain(first..first + n + skip);
-    put_int_entries(w, entries)?;
+    ints.drain(first..first + n + skip);
+    put_int_entries(w, ints)?;
     w.close_table();
     Ok(())
 }
@@ -457,11 +450,14 @@ fn encode_int_map<V: Encode>(w: &mut Writer, mut entries: Vec<(i64, &V)>) -> Res
 /// Writes a map with string keys as a table's hash part: entries whose
 /// value is nil left out, the rest in canonical key order (`cmp_encoded`,
 /// the order of the encoded keys without encoding them).
-fn encode_str_map<'a, V: Encode + 'a>(
+fn encode_str_map<'a, K: AsRef<str> + ?Sized + 'a, V: Encode + 'a>(
     w: &mut Writer,
-    entries: impl Iterator<Item = (&'a str, &'a V)>,
+    entries: impl Iterator<Item = (&'a K, &'a V)>,
 ) -> Result<()> {
-    let mut entries: Vec<(&str, &V)> = entries.filter(|(_, value)| !value.is_nil()).collect();
+    let mut entries: Vec<(&str, &V)> = entries
+        .filter(|(_, value)| !value.is_nil())
+        .map(|(key, value)| (key.as_ref(), value))
+        .collect();
     entries.sort_unstable_by(|a, b| cmp_encoded(Scalar::Str(a.0), Scalar::Str(b.0)));
     let table = w.begin_fields()?;
     let mut m = 0;
