@@ -308,6 +308,7 @@ struct Canary {
     x: i32,
     words: Vec<String>,
     meta: Value,
+    blob: serde_bytes::ByteBuf,
 }
 
 impl<'de> Deserialize<'de> for Canary {
@@ -322,6 +323,7 @@ fn the_fast_path_takes_canonical_documents_and_serde_the_rest() {
         x: -3,
         words: vec!["a".into(), "bc".into()],
         meta: nested_value(),
+        blob: serde_bytes::ByteBuf::from(vec![1, 2]),
     };
     let bytes = native::to_vec(&value).unwrap();
     assert_eq!(native::from_slice::<Canary>(&bytes).unwrap(), value);
@@ -503,4 +505,37 @@ proptest! {
         let _ = both::<std::collections::BTreeMap<i16, i8>>(&changed, &lenient());
         let _ = both::<std::collections::BTreeMap<i16, i8>>(&changed, &strict());
     }
+}
+
+#[derive(Serialize, Deserialize, Encode, Decode, Debug, PartialEq)]
+struct Blobs<'a> {
+    owned: serde_bytes::ByteBuf,
+    #[serde(borrow)]
+    borrowed: &'a serde_bytes::Bytes,
+    fixed: serde_bytes::ByteArray<3>,
+    maybe: Option<serde_bytes::ByteBuf>,
+}
+
+#[test]
+fn serde_bytes_buffers_read_alike() {
+    use serde_bytes::{ByteArray, ByteBuf, Bytes};
+    let blobs = Blobs {
+        owned: ByteBuf::from(vec![0, 255, 7]),
+        borrowed: Bytes::new(b"xy"),
+        fixed: ByteArray::new([1, 2, 3]),
+        maybe: Some(ByteBuf::from(vec![])),
+    };
+    let bytes = native::to_vec(&blobs).unwrap();
+    assert_eq!(both::<Blobs<'_>>(&bytes, &strict()).unwrap(), blobs);
+    for changed in mutations(&bytes) {
+        for options in [lenient(), strict()] {
+            let _ = both::<Blobs<'_>>(&changed, &options);
+        }
+    }
+    // A string where bytes are expected, and bytes of another length for
+    // the array: serde's answers.
+    let text = luaxt_format::to_vec(&"ab").unwrap();
+    let _ = both::<ByteBuf>(&text, &strict());
+    let four = native::to_vec(&ByteBuf::from(vec![1, 2, 3, 4])).unwrap();
+    let _ = both::<ByteArray<3>>(&four, &strict());
 }

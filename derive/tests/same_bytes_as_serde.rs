@@ -429,3 +429,30 @@ proptest! {
         same(&sneaky);
     }
 }
+
+#[test]
+fn serde_bytes_buffers_match_serde() {
+    use serde_bytes::{ByteArray, ByteBuf, Bytes};
+    #[derive(Serialize, Encode)]
+    struct Blobs<'a> {
+        owned: ByteBuf,
+        borrowed: &'a Bytes,
+        fixed: ByteArray<3>,
+        maybe: Option<ByteBuf>,
+        many: Vec<ByteBuf>,
+    }
+    let bytes = same(&Blobs {
+        owned: ByteBuf::from(vec![0, 255, 7]),
+        borrowed: Bytes::new(b""),
+        fixed: ByteArray::new([1, 2, 3]),
+        maybe: None,
+        many: vec![ByteBuf::from(vec![9; 300])],
+    });
+    assert!(DecodeOptions::new().strict(true).check(&bytes).is_ok());
+    // Longer than the size limit: the same error.
+    let small = Limits::DEFAULT.with_max_size(8);
+    assert_eq!(
+        both(&ByteBuf::from(vec![0; 9]), &small),
+        Err(ErrorKind::LengthOverflow)
+    );
+}

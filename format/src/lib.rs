@@ -93,6 +93,9 @@
 //!   [`ValueRef`]), and [`TableId`] for `0x07` references in serde types.
 //!   With it, [`native::from_slice`] and the [`Decode`] trait
 //!   ([`Encode`] and [`native::to_vec`] need no feature).
+//! - `serde_bytes` (turns on `serde`): [`Encode`] and [`Decode`] for
+//!   serde_bytes' `ByteBuf`, `Bytes` and `ByteArray`, LXT bytes (`0x05`)
+//!   as serde writes them, so structs holding them derive both.
 //! - `arbitrary`: `Arbitrary` for [`Value`] (valid values only, bounded
 //!   depth), for fuzzing.
 #![no_std]

@@ -89,7 +89,7 @@ pub fn from_slice_with<'de, T: Decode<'de> + Deserialize<'de>>(
 /// A position in a document for [`Decode`] impls, with the nesting depth
 /// and the room left for preallocation (the same budget as serde's).
 ///
-/// The scalar reads (`int`, `float`, `bool`, `str`, `nil`) leave the
+/// The scalar reads (`int`, `float`, `bool`, `str`, `bytes`, `nil`) leave the
 /// cursor where it was when they answer `None`, so an impl may try another
 /// (`f64` takes an integer too); after any other `None` it gives up.
 #[derive(Debug)]
@@ -138,6 +138,20 @@ impl<'de> Reader<'de> {
             self.cur.set_pos(at);
         }
         text
+    }
+
+    /// A bytes value (`0x05`).
+    #[inline]
+    pub fn bytes(&mut self) -> Option<&'de [u8]> {
+        let at = self.cur.pos();
+        if !self.cur.take_tag(Tag::Bytes) {
+            return None;
+        }
+        let bytes = self.cur.len_prefixed().ok();
+        if bytes.is_none() {
+            self.cur.set_pos(at);
+        }
+        bytes
     }
 
     /// Whether a string comes next (an enum's unit variant, for derived
@@ -312,6 +326,33 @@ impl<'de> Decode<'de> for String {
 impl<'de> Decode<'de> for Value {
     fn decode(r: &mut Reader<'de>) -> Option<Self> {
         r.value()
+    }
+}
+
+#[cfg(feature = "serde_bytes")]
+impl<'de: 'a, 'a> Decode<'de> for &'a serde_bytes::Bytes {
+    #[inline]
+    fn decode(r: &mut Reader<'de>) -> Option<Self> {
+        r.bytes().map(serde_bytes::Bytes::new)
+    }
+}
+
+#[cfg(feature = "serde_bytes")]
+impl<'de> Decode<'de> for serde_bytes::ByteBuf {
+    #[inline]
+    fn decode(r: &mut Reader<'de>) -> Option<Self> {
+        r.bytes()
+            .map(|bytes| serde_bytes::ByteBuf::from(bytes.to_vec()))
+    }
+}
+
+#[cfg(feature = "serde_bytes")]
+impl<'de, const N: usize> Decode<'de> for serde_bytes::ByteArray<N> {
+    #[inline]
+    fn decode(r: &mut Reader<'de>) -> Option<Self> {
+        // Another length is serde's to report.
+        let bytes: [u8; N] = r.bytes()?.try_into().ok()?;
+        Some(serde_bytes::ByteArray::new(bytes))
     }
 }
 

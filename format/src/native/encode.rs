@@ -341,6 +341,30 @@ fn put_int_entries<T: ?Sized + Encode>(w: &mut Writer, mut entries: Vec<(i64, &T
     Ok(())
 }
 
+#[cfg(feature = "serde_bytes")]
+impl Encode for serde_bytes::Bytes {
+    #[inline]
+    fn encode(&self, w: &mut Writer) -> Result<()> {
+        w.put_bytes(self)
+    }
+}
+
+#[cfg(feature = "serde_bytes")]
+impl Encode for serde_bytes::ByteBuf {
+    #[inline]
+    fn encode(&self, w: &mut Writer) -> Result<()> {
+        w.put_bytes(self)
+    }
+}
+
+#[cfg(feature = "serde_bytes")]
+impl<const N: usize> Encode for serde_bytes::ByteArray<N> {
+    #[inline]
+    fn encode(&self, w: &mut Writer) -> Result<()> {
+        w.put_bytes(self.as_slice())
+    }
+}
+
 impl Encode for Value {
     fn encode(&self, w: &mut Writer) -> Result<()> {
         w.put_element(self)
