@@ -6,6 +6,8 @@
 
 use syn::{Attribute, LitStr, Result};
 
+use crate::case::Case;
+
 /// Attributes that change nothing `Encode` writes.
 ///
 /// Reading: the derived `Decode` only takes documents laid out as the
@@ -38,6 +40,19 @@ pub(crate) struct Item {
     pub(crate) default: Option<Option<syn::ExprPath>>,
     /// `deserialize_with = "..."`: serde reads the field its own way.
     pub(crate) reads_with: bool,
+    /// A struct variant's `rename_all = "..."`: the rule for its fields.
+    pub(crate) rename_all: Option<Case>,
+}
+
+/// What a container's attributes say.
+#[derive(Default)]
+pub(crate) struct Container {
+    /// `rename_all = "..."`: the rule for a struct's fields, or for an
+    /// enum's variants.
+    pub(crate) rename_all: Option<Case>,
+    /// An enum's `rename_all_fields = "..."`: the rule for the fields of
+    /// its struct variants that have no `rename_all` of their own.
+    pub(crate) rename_all_fields: Option<Case>,
 }
 
 /// Reads the serde attributes of a field or variant.
@@ -50,6 +65,10 @@ pub(crate) fn item(attrs: &[Attribute]) -> Result<Item> {
                     meta.error("luaxt-derive reads `rename = \"name\"` only (not serialize/deserialize pairs)")
                 })?;
                 item.rename = Some(name.value());
+                return Ok(());
+            }
+            if meta.path.is_ident("rename_all") {
+                item.rename_all = Some(rule(&meta)?);
                 return Ok(());
             }
             if meta.path.is_ident("skip") {
@@ -85,8 +104,10 @@ pub(crate) fn item(attrs: &[Attribute]) -> Result<Item> {
     Ok(item)
 }
 
-/// Refuses container attributes that change serde's output.
-pub(crate) fn container(attrs: &[Attribute]) -> Result<()> {
+/// Reads a container's rename rules, and refuses the attributes that
+/// change serde's output otherwise.
+pub(crate) fn container(attrs: &[Attribute]) -> Result<Container> {
+    let mut container = Container::default();
     for attr in attrs.iter().filter(|a| a.path().is_ident("serde")) {
         attr.parse_nested_meta(|meta| {
             // The container's own name is not written.
@@ -94,10 +115,30 @@ pub(crate) fn container(attrs: &[Attribute]) -> Result<()> {
                 let _: LitStr = meta.value()?.parse()?;
                 return Ok(());
             }
+            if meta.path.is_ident("rename_all") {
+                container.rename_all = Some(rule(&meta)?);
+                return Ok(());
+            }
+            if meta.path.is_ident("rename_all_fields") {
+                container.rename_all_fields = Some(rule(&meta)?);
+                return Ok(());
+            }
             ignore_or_refuse(&meta)
         })?;
     }
-    Ok(())
+    Ok(container)
+}
+
+/// The rule of `rename_all = "..."`: one for writing and reading alike
+/// (a `serialize`/`deserialize` pair could make the derived `Decode` read
+/// other names than `Encode` writes).
+fn rule(meta: &syn::meta::ParseNestedMeta<'_>) -> Result<Case> {
+    let name: LitStr = meta.value().and_then(|value| value.parse()).map_err(|_| {
+        meta.error(
+            "luaxt-derive reads `rename_all = \"rule\"` only (not serialize/deserialize pairs)",
+        )
+    })?;
+    Case::parse(&name.value()).map_err(|message| syn::Error::new(name.span(), message))
 }
 
 fn ignore_or_refuse(meta: &syn::meta::ParseNestedMeta<'_>) -> Result<()> {

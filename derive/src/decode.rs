@@ -9,14 +9,15 @@ use syn::spanned::Spanned;
 use syn::{Data, DeriveInput, Fields, GenericParam, LitByteStr, Result};
 
 use crate::attrs;
-use crate::names::{own, sorted, string_key, unraw};
+use crate::case::Case;
+use crate::names::{field_name, own, sorted, string_key, variant_name};
 
 /// The `impl Decode<'de>` for `input`.
 pub(crate) fn derive(input: &DeriveInput) -> Result<TokenStream> {
-    attrs::container(&input.attrs)?;
+    let container = attrs::container(&input.attrs)?;
     let body = match &input.data {
-        Data::Struct(data) => struct_body(&data.fields)?,
-        Data::Enum(data) => enum_body(data)?,
+        Data::Struct(data) => struct_body(&data.fields, container.rename_all)?,
+        Data::Enum(data) => enum_body(data, &container)?,
         Data::Union(_) => {
             return Err(syn::Error::new(
                 Span::call_site(),
@@ -61,11 +62,11 @@ pub(crate) fn derive(input: &DeriveInput) -> Result<TokenStream> {
 }
 
 /// A struct's `decode` body.
-fn struct_body(fields: &Fields) -> Result<TokenStream> {
+fn struct_body(fields: &Fields, rule: Option<Case>) -> Result<TokenStream> {
     let r = own("r");
     Ok(match fields {
         Fields::Named(_) => {
-            let (reads, build) = named_fields(fields, &quote!(Self))?;
+            let (reads, build) = named_fields(fields, &quote!(Self), rule)?;
             quote! {
                 #reads
                 ::core::option::Option::Some(#build)
@@ -86,12 +87,17 @@ fn struct_body(fields: &Fields) -> Result<TokenStream> {
     })
 }
 
-/// Reads named fields from a table of string keys in canonical order:
-/// statements, and the expression that builds `path { .. }` from them.
+/// Reads named fields from a table of string keys (the names under
+/// `rule`, serde's `rename_all`) in canonical order: statements, and the
+/// expression that builds `path { .. }` from them.
 /// A field the table lacks is its `default`, or `Decode::missing` (`None`
 /// for an `Option`; for any other type the fast path gives up, and serde
 /// reports the missing field).
-fn named_fields(fields: &Fields, path: &TokenStream) -> Result<(TokenStream, TokenStream)> {
+fn named_fields(
+    fields: &Fields,
+    path: &TokenStream,
+    rule: Option<Case>,
+) -> Result<(TokenStream, TokenStream)> {
     let (r, left, value) = (own("r"), own("left"), own("value"));
     let mut keyed = Vec::new();
     let mut build = Vec::new();
@@ -119,7 +125,7 @@ fn named_fields(fields: &Fields, path: &TokenStream) -> Result<(TokenStream, Tok
                 ::core::option::Option::None => #missing,
             }
         });
-        let name = item.rename.unwrap_or_else(|| unraw(&ident));
+        let name = field_name(&ident, &item, rule);
         keyed.push((string_key(&name), slot));
     }
     let reads = sorted(keyed)?.into_iter().map(|(key, slot)| {
@@ -178,7 +184,7 @@ fn sequence(fields: &Fields) -> Result<(TokenStream, Vec<TokenStream>)> {
 
 /// An enum's `decode` body: a unit variant is its name, any other the
 /// one-entry table `{Name = content}`.
-fn enum_body(data: &syn::DataEnum) -> Result<TokenStream> {
+fn enum_body(data: &syn::DataEnum, container: &attrs::Container) -> Result<TokenStream> {
     let (r, value) = (own("r"), own("value"));
     let mut units = Vec::new();
     let mut tables = Vec::new();
@@ -188,7 +194,7 @@ fn enum_body(data: &syn::DataEnum) -> Result<TokenStream> {
             continue;
         }
         let ident = &variant.ident;
-        let name = item.rename.unwrap_or_else(|| unraw(ident));
+        let name = variant_name(ident, &item, container.rename_all);
         let read = match &variant.fields {
             Fields::Unit => {
                 units.push(quote!(#name => ::core::option::Option::Some(Self::#ident),));
@@ -206,7 +212,8 @@ fn enum_body(data: &syn::DataEnum) -> Result<TokenStream> {
                 })
             }
             Fields::Named(_) => {
-                let (reads, build) = named_fields(&variant.fields, &quote!(Self::#ident))?;
+                let rule = item.rename_all.or(container.rename_all_fields);
+                let (reads, build) = named_fields(&variant.fields, &quote!(Self::#ident), rule)?;
                 quote!({
                     #reads
                     #build

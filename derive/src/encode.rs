@@ -7,14 +7,15 @@ use quote::quote;
 use syn::{Data, DeriveInput, Fields, Ident, LitByteStr, Member, Result};
 
 use crate::attrs;
-use crate::names::{own, sorted, string_key, unraw};
+use crate::case::Case;
+use crate::names::{field_name, own, sorted, string_key, variant_name};
 
 /// The `impl Encode` for `input`.
 pub(crate) fn derive(input: &DeriveInput) -> Result<TokenStream> {
-    attrs::container(&input.attrs)?;
+    let container = attrs::container(&input.attrs)?;
     let (encode, is_nil) = match &input.data {
-        Data::Struct(data) => struct_body(&data.fields)?,
-        Data::Enum(data) => (enum_body(&input.ident, data)?, quote!(false)),
+        Data::Struct(data) => struct_body(&data.fields, container.rename_all)?,
+        Data::Enum(data) => (enum_body(&input.ident, data, &container)?, quote!(false)),
         Data::Union(_) => {
             return Err(syn::Error::new(
                 Span::call_site(),
@@ -47,12 +48,12 @@ pub(crate) fn derive(input: &DeriveInput) -> Result<TokenStream> {
 
 /// A struct's `encode` body and `is_nil` expression, reading its fields
 /// through `self`.
-fn struct_body(fields: &Fields) -> Result<(TokenStream, TokenStream)> {
+fn struct_body(fields: &Fields, rule: Option<Case>) -> Result<(TokenStream, TokenStream)> {
     let access = |member: &Member| quote!(&self.#member);
     let w = own("w");
     Ok(match fields {
         Fields::Named(_) => {
-            let body = named_fields(fields, access)?;
+            let body = named_fields(fields, access, rule)?;
             (quote!(#body Ok(())), quote!(false))
         }
         // A newtype is its content (serde: `serialize_newtype_struct`).
@@ -65,10 +66,14 @@ fn struct_body(fields: &Fields) -> Result<(TokenStream, TokenStream)> {
     })
 }
 
-/// Writes named fields as a table of string keys in canonical order; a
-/// field that is nil is left out. Statements, ending with the table
-/// closed.
-fn named_fields(fields: &Fields, access: impl Fn(&Member) -> TokenStream) -> Result<TokenStream> {
+/// Writes named fields as a table of string keys in canonical order (the
+/// names under `rule`, serde's `rename_all`); a field that is nil is left
+/// out. Statements, ending with the table closed.
+fn named_fields(
+    fields: &Fields,
+    access: impl Fn(&Member) -> TokenStream,
+    rule: Option<Case>,
+) -> Result<TokenStream> {
     let mut keyed = Vec::new();
     for field in fields {
         let item = attrs::item(&field.attrs)?;
@@ -76,7 +81,7 @@ fn named_fields(fields: &Fields, access: impl Fn(&Member) -> TokenStream) -> Res
             continue;
         }
         let ident = field.ident.clone().expect("named fields have names");
-        let name = item.rename.unwrap_or_else(|| unraw(&ident));
+        let name = field_name(&ident, &item, rule);
         keyed.push((string_key(&name), access(&Member::Named(ident))));
     }
     let (w, at, fields, table) = (own("w"), own("at"), own("fields"), own("table"));
@@ -116,13 +121,17 @@ fn sequence(fields: &Fields, access: impl Fn(&Member) -> TokenStream) -> Result<
 
 /// An enum's `encode` body (serde's externally tagged form, §10): a unit
 /// variant is its name, any other `{Name = content}`.
-fn enum_body(enum_name: &Ident, data: &syn::DataEnum) -> Result<TokenStream> {
+fn enum_body(
+    enum_name: &Ident,
+    data: &syn::DataEnum,
+    container: &attrs::Container,
+) -> Result<TokenStream> {
     let (w, at, value) = (own("w"), own("at"), own("value"));
     let mut arms = Vec::new();
     for variant in &data.variants {
         let item = attrs::item(&variant.attrs)?;
         let ident = &variant.ident;
-        let name = item.rename.unwrap_or_else(|| unraw(ident));
+        let name = variant_name(ident, &item, container.rename_all);
         if item.skip {
             // serde's message names the Rust path.
             let path = format!("{enum_name}::{ident}");
@@ -190,7 +199,8 @@ fn enum_body(enum_name: &Ident, data: &syn::DataEnum) -> Result<TokenStream> {
                         bindings.extend(&field.ident);
                     }
                 }
-                let body = named_fields(&variant.fields, |member| quote!(#member))?;
+                let rule = item.rename_all.or(container.rename_all_fields);
+                let body = named_fields(&variant.fields, |member| quote!(#member), rule)?;
                 quote! {
                     Self::#ident { #(#bindings,)* .. } => {
                         #w.begin_variant(#key)?;

@@ -1,7 +1,8 @@
 //! # luaxt-derive
 //!
-//! `#[derive(Encode)]` for [`luaxt_format::Encode`]: a struct or enum
-//! written as LXT with no serde in between. A struct's fields are a
+//! `#[derive(Encode, Decode)]` for [`luaxt_format::Encode`] and
+//! `luaxt_format::Decode`: a struct or enum written as LXT with no serde in
+//! between, and read back by a fast path with serde behind it. A struct's fields are a
 //! table's string keys, and a canonical table wants them in encoded-key
 //! order (§4.2); the derive sorts them when the type is compiled, with
 //! `luaxt_format::encoded_key_order` itself, so each value is written
@@ -10,10 +11,16 @@
 //! same (this crate's tests compare them).
 //!
 //! - `encode.rs`: the generated `encode` of structs and enums;
+//! - `decode.rs`: the generated `decode`, which takes the documents laid
+//!   out as `encode` writes them and declines the rest;
 //! - `attrs.rs`: the `#[serde(...)]` attributes it follows (`rename`,
-//!   `skip`), ignores (those only for reading) or refuses (those that
-//!   change serde's output, such as `flatten` or `rename_all`), so that a
-//!   type deriving both is written alike by both.
+//!   `rename_all`, `rename_all_fields`, `skip`), ignores (those only for
+//!   reading) or refuses (those that change serde's output otherwise,
+//!   such as `flatten` or `tag`), so that a type deriving both is written
+//!   alike by both;
+//! - `case.rs`: serde's `rename_all` rules;
+//! - `names.rs`: the keys fields and variants are written under, and the
+//!   generated code's own names.
 //!
 //! ```
 //! use luaxt_derive::Encode;
@@ -70,10 +77,22 @@
 //! # #[derive(serde::Serialize, luaxt_derive::Encode)]
 //! # struct Inner { x: u8 }
 //! ```
+//!
+//! So is a rename rule for one direction only, which would make the
+//! derived `Decode` read other names than `Encode` writes:
+//!
+//! ```compile_fail
+//! #[derive(serde::Serialize, luaxt_derive::Encode)]
+//! #[serde(rename_all(serialize = "camelCase", deserialize = "snake_case"))]
+//! struct Pair {
+//!     first_name: u8,
+//! }
+//! ```
 
 use proc_macro::TokenStream;
 
 mod attrs;
+mod case;
 mod decode;
 mod encode;
 mod names;
@@ -95,8 +114,9 @@ pub fn derive_encode(input: TokenStream) -> TokenStream {
 /// (`luaxt_format::native::from_slice` needs `Deserialize` too, for every
 /// document the fast path does not take): a table laid out as
 /// [`Encode`](derive@Encode) writes the type, keys tried in the canonical
-/// order sorted at compile time. Follows `rename`, `skip`,
-/// `skip_deserializing` and `default`; refuses `deserialize_with`.
+/// order sorted at compile time. Follows `rename`, `rename_all`,
+/// `rename_all_fields`, `skip`, `skip_deserializing` and `default`;
+/// refuses `deserialize_with`.
 #[proc_macro_derive(Decode, attributes(serde))]
 pub fn derive_decode(input: TokenStream) -> TokenStream {
     let input = syn::parse_macro_input!(input as syn::DeriveInput);

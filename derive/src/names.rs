@@ -5,14 +5,34 @@
 use proc_macro2::Span;
 use syn::{Ident, Result};
 
+use crate::attrs::Item;
+use crate::case::Case;
+
 /// The generated code's own names, hygienic (`Span::mixed_site`) so that a
 /// field called `w` or `fields` cannot shadow them.
 pub(crate) fn own(name: &str) -> Ident {
     Ident::new(name, Span::mixed_site())
 }
 
-/// A field name as written: `r#type` is `type`.
-pub(crate) fn unraw(ident: &Ident) -> String {
+/// The key a field is written under: its `rename`, or its name (`r#type`
+/// is `type`) under the `rename_all` rule that applies, as in serde.
+pub(crate) fn field_name(ident: &Ident, item: &Item, rule: Option<Case>) -> String {
+    item.rename.clone().unwrap_or_else(|| {
+        let name = unraw(ident);
+        rule.map_or(name.clone(), |rule| rule.field(&name))
+    })
+}
+
+/// The name a variant is written under, as [`field_name`] for fields.
+pub(crate) fn variant_name(ident: &Ident, item: &Item, rule: Option<Case>) -> String {
+    item.rename.clone().unwrap_or_else(|| {
+        let name = unraw(ident);
+        rule.map_or(name.clone(), |rule| rule.variant(&name))
+    })
+}
+
+/// A name as written: `r#type` is `type`.
+fn unraw(ident: &Ident) -> String {
     let name = ident.to_string();
     name.strip_prefix("r#").map_or(name.clone(), str::to_owned)
 }

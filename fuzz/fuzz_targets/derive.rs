@@ -19,6 +19,7 @@ use luaxt_fuzz::{F32, F64};
 use serde::{Deserialize, Serialize};
 
 #[derive(Arbitrary, Serialize, Deserialize, Encode, Decode, Debug, PartialEq)]
+#[serde(rename_all = "snake_case", rename_all_fields = "SCREAMING_SNAKE_CASE")]
 enum Shape {
     Unit,
     #[serde(rename = "o")]

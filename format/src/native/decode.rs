@@ -71,12 +71,7 @@ pub fn from_slice_with<'de, T: Decode<'de> + Deserialize<'de>>(
     // What the fast path takes is canonical, so strict mode changes
     // nothing for it; a document over `max_size` is serde's to refuse.
     if bytes.len() as u64 <= limits.max_size {
-        let mut r = Reader {
-            cur: Cursor::new(bytes),
-            depth: 0,
-            max_depth: limits.max_depth,
-            budget: PreallocationBudget::new(bytes.len() / 2),
-        };
+        let mut r = Reader::with_max_depth(bytes, limits.max_depth);
         if let Some(value) = T::decode(&mut r)
             && r.cur.is_at_end()
         {
@@ -101,6 +96,31 @@ pub struct Reader<'de> {
 }
 
 impl<'de> Reader<'de> {
+    /// A reader at the start of `bytes`, with the default depth limit: for
+    /// calling a [`Decode`] impl directly, which is the fast path alone,
+    /// with no serde behind it (`None` for a document it does not take).
+    /// The whole document's size is the caller's to check.
+    ///
+    /// ```
+    /// use luaxt_format::{Decode, native};
+    /// let bytes = native::to_vec(&(1u8, "a"))?;
+    /// let mut r = native::Reader::new(&bytes);
+    /// assert_eq!(<(u8, &str)>::decode(&mut r), Some((1, "a")));
+    /// # Ok::<(), luaxt_format::Error>(())
+    /// ```
+    pub fn new(bytes: &'de [u8]) -> Self {
+        Reader::with_max_depth(bytes, Limits::DEFAULT.max_depth)
+    }
+
+    fn with_max_depth(bytes: &'de [u8], max_depth: u32) -> Self {
+        Reader {
+            cur: Cursor::new(bytes),
+            depth: 0,
+            max_depth,
+            budget: PreallocationBudget::new(bytes.len() / 2),
+        }
+    }
+
     /// An integer (`0x02`).
     #[inline]
     pub fn int(&mut self) -> Option<i64> {
