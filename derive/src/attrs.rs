@@ -33,6 +33,9 @@ pub(crate) struct Item {
     pub(crate) rename: Option<String>,
     /// `skip` or `skip_serializing`: not written at all.
     pub(crate) skip: bool,
+    /// `skip_serializing_if = "path"`: not written when `path(&field)`
+    /// says so.
+    pub(crate) skip_if: Option<syn::ExprPath>,
     /// `skip` or `skip_deserializing`: never read, always the default.
     pub(crate) skip_reading: bool,
     /// `default` (`Some(None)`) or `default = "path"`: the value of a
@@ -78,6 +81,11 @@ pub(crate) fn item(attrs: &[Attribute]) -> Result<Item> {
             }
             if meta.path.is_ident("skip_serializing") {
                 item.skip = true;
+                return Ok(());
+            }
+            if meta.path.is_ident("skip_serializing_if") {
+                let path: LitStr = meta.value()?.parse()?;
+                item.skip_if = Some(path.parse()?);
                 return Ok(());
             }
             if meta.path.is_ident("skip_deserializing") {

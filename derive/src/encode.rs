@@ -4,6 +4,7 @@
 
 use proc_macro2::{Span, TokenStream};
 use quote::quote;
+use syn::spanned::Spanned;
 use syn::{Data, DeriveInput, Fields, Ident, LitByteStr, Member, Result};
 
 use crate::attrs;
@@ -82,13 +83,20 @@ fn named_fields(
         }
         let ident = field.ident.clone().expect("named fields have names");
         let name = field_name(&ident, &item, rule);
-        keyed.push((string_key(&name), access(&Member::Named(ident))));
+        let value = access(&Member::Named(ident));
+        // serde's `skip_serializing_if`: the predicate sees the field.
+        let skipped = item.skip_if.map(|path| quote!(#path(#value)));
+        keyed.push((string_key(&name), (value, skipped)));
     }
     let (w, at, fields, table) = (own("w"), own("at"), own("fields"), own("table"));
-    let writes = sorted(keyed)?.into_iter().map(|(key, value)| {
+    let writes = sorted(keyed)?.into_iter().map(|(key, (value, skipped))| {
         let key = LitByteStr::new(&key, Span::call_site());
+        let kept = match skipped {
+            Some(skipped) => quote!(!::luaxt_format::Encode::is_nil(#value) && !#skipped),
+            None => quote!(!::luaxt_format::Encode::is_nil(#value)),
+        };
         quote! {
-            if !::luaxt_format::Encode::is_nil(#value) {
+            if #kept {
                 let #at = #w.len();
                 #w.field_key(#key);
                 ::luaxt_format::Encode::encode(#value, #w)?;
@@ -108,7 +116,15 @@ fn named_fields(
 fn sequence(fields: &Fields, access: impl Fn(&Member) -> TokenStream) -> Result<TokenStream> {
     let mut items = Vec::new();
     for (i, field) in fields.iter().enumerate() {
-        if attrs::item(&field.attrs)?.skip {
+        let item = attrs::item(&field.attrs)?;
+        if item.skip_if.is_some() {
+            return Err(syn::Error::new(
+                field.span(),
+                "#[serde(skip_serializing_if)] on a tuple field shifts the later elements, \
+                 which luaxt-derive does not follow: encode this type with luaxt_format::to_vec",
+            ));
+        }
+        if item.skip {
             continue;
         }
         items.push(access(&Member::from(i)));

@@ -14,10 +14,10 @@
 //! - `decode.rs`: the generated `decode`, which takes the documents laid
 //!   out as `encode` writes them and declines the rest;
 //! - `attrs.rs`: the `#[serde(...)]` attributes it follows (`rename`,
-//!   `rename_all`, `rename_all_fields`, `skip`), ignores (those only for
-//!   reading) or refuses (those that change serde's output otherwise,
-//!   such as `flatten` or `tag`), so that a type deriving both is written
-//!   alike by both;
+//!   `rename_all`, `rename_all_fields`, `skip`, `skip_serializing_if`),
+//!   ignores (those only for reading) or refuses (those that change
+//!   serde's output otherwise, such as `flatten` or `tag`), so that a type
+//!   deriving both is written alike by both;
 //! - `case.rs`: serde's `rename_all` rules;
 //! - `names.rs`: the keys fields and variants are written under, and the
 //!   generated code's own names.
@@ -101,7 +101,9 @@ mod names;
 /// canonical order (a nil field left out), a newtype as its content, a
 /// tuple struct as a sequence, a unit struct as nil, an enum as serde
 /// writes it (a unit variant as its name, any other as
-/// `{Name = content}`). Type parameters get an `Encode` bound.
+/// `{Name = content}`). Type parameters get an `Encode` bound. Follows
+/// `rename`, `rename_all`, `rename_all_fields`, `skip`,
+/// `skip_serializing` and `skip_serializing_if`.
 #[proc_macro_derive(Encode, attributes(serde))]
 pub fn derive_encode(input: TokenStream) -> TokenStream {
     let input = syn::parse_macro_input!(input as syn::DeriveInput);

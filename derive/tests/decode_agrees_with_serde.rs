@@ -539,3 +539,33 @@ fn serde_bytes_buffers_read_alike() {
     let four = native::to_vec(&ByteBuf::from(vec![1, 2, 3, 4])).unwrap();
     let _ = both::<ByteArray<3>>(&four, &strict());
 }
+
+#[derive(Serialize, Deserialize, Encode, Decode, Debug, PartialEq)]
+struct Sparse {
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    items: Vec<u8>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    note: Option<String>,
+    always: bool,
+}
+
+#[test]
+fn fields_skipped_when_written_read_back_as_their_default() {
+    for sparse in [
+        Sparse {
+            items: vec![],
+            note: None,
+            always: true,
+        },
+        Sparse {
+            items: vec![1, 2],
+            note: Some("n".into()),
+            always: false,
+        },
+    ] {
+        let bytes = native::to_vec(&sparse).unwrap();
+        assert_eq!(both::<Sparse>(&bytes, &strict()).unwrap(), sparse);
+        let fast = <Sparse as luaxt_format::Decode>::decode(&mut native::Reader::new(&bytes));
+        assert_eq!(fast, Some(sparse));
+    }
+}

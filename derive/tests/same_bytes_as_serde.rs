@@ -456,3 +456,45 @@ fn serde_bytes_buffers_match_serde() {
         Err(ErrorKind::LengthOverflow)
     );
 }
+
+/// `skip_serializing_if`: a field the predicate skips is left out, as by
+/// serde, in structs and in struct variants.
+#[test]
+fn skip_serializing_if_leaves_fields_out_as_serde_does() {
+    fn is_zero(n: &u8) -> bool {
+        *n == 0
+    }
+    #[derive(Serialize, Encode)]
+    struct Sparse {
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        items: Vec<u8>,
+        #[serde(skip_serializing_if = "is_zero")]
+        count: u8,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        note: Option<String>,
+        always: bool,
+    }
+    #[derive(Serialize, Encode)]
+    enum Wrapped {
+        Inner {
+            #[serde(skip_serializing_if = "is_zero")]
+            count: u8,
+            other: u8,
+        },
+    }
+    for (items, count, note) in [
+        (vec![], 0, None),
+        (vec![1], 0, None),
+        (vec![], 3, Some("n".to_owned())),
+        (vec![2, 3], 4, Some(String::new())),
+    ] {
+        let bytes = same(&Sparse {
+            items,
+            count,
+            note,
+            always: true,
+        });
+        assert!(DecodeOptions::new().strict(true).check(&bytes).is_ok());
+        same(&Wrapped::Inner { count, other: 1 });
+    }
+}

@@ -45,6 +45,8 @@ struct Record {
     kind: u64,
     #[serde(default)]
     level: i16,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    tags: Vec<String>,
     floats: Vec<F64>,
     shapes: Vec<Shape>,
     holes: Vec<Option<bool>>,
