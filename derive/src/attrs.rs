@@ -56,6 +56,40 @@ pub(crate) struct Container {
     /// An enum's `rename_all_fields = "..."`: the rule for the fields of
     /// its struct variants that have no `rename_all` of their own.
     pub(crate) rename_all_fields: Option<Case>,
+    /// `transparent`: the struct is written and read as its one field.
+    pub(crate) transparent: bool,
+}
+
+/// The field a `transparent` struct is written as (`reading`: read as),
+/// by serde's rule: the one field that is not skipped, has no `default`
+/// when reading, and is not a `PhantomData`.
+pub(crate) fn transparent_field(fields: &syn::Fields, reading: bool) -> Result<&syn::Field> {
+    let mut found = None;
+    for field in fields {
+        let item = item(&field.attrs)?;
+        let phantom = matches!(&field.ty, syn::Type::Path(ty)
+            if ty.path.segments.last().is_some_and(|seg| seg.ident == "PhantomData"));
+        let taken = if reading {
+            !item.skip_reading && item.default.is_none()
+        } else {
+            !item.skip
+        };
+        if taken && !phantom {
+            if found.is_some() {
+                return Err(syn::Error::new_spanned(
+                    fields,
+                    "#[serde(transparent)] needs exactly one field that is not skipped",
+                ));
+            }
+            found = Some(field);
+        }
+    }
+    found.ok_or_else(|| {
+        syn::Error::new_spanned(
+            fields,
+            "#[serde(transparent)] needs exactly one field that is not skipped",
+        )
+    })
 }
 
 /// Reads the serde attributes of a field or variant.
@@ -129,6 +163,10 @@ pub(crate) fn container(attrs: &[Attribute]) -> Result<Container> {
             }
             if meta.path.is_ident("rename_all_fields") {
                 container.rename_all_fields = Some(rule(&meta)?);
+                return Ok(());
+            }
+            if meta.path.is_ident("transparent") {
+                container.transparent = true;
                 return Ok(());
             }
             ignore_or_refuse(&meta)

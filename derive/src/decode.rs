@@ -15,7 +15,14 @@ use crate::names::{field_name, own, sorted, string_key, variant_name};
 /// The `impl Decode<'de>` for `input`.
 pub(crate) fn derive(input: &DeriveInput) -> Result<TokenStream> {
     let container = attrs::container(&input.attrs)?;
+    let mut missing = quote!();
     let body = match &input.data {
+        Data::Struct(data) if container.transparent => {
+            let field = attrs::transparent_field(&data.fields, true)?;
+            let (read, when_missing) = transparent_body(field, &data.fields)?;
+            missing = when_missing;
+            read
+        }
         Data::Struct(data) => struct_body(&data.fields, container.rename_all)?,
         Data::Enum(data) => enum_body(data, &container)?,
         Data::Union(_) => {
@@ -57,6 +64,7 @@ pub(crate) fn derive(input: &DeriveInput) -> Result<TokenStream> {
             fn decode(#r: &mut ::luaxt_format::native::Reader<#de>) -> ::core::option::Option<Self> {
                 #body
             }
+            #missing
         }
     })
 }
@@ -85,6 +93,43 @@ fn struct_body(fields: &Fields, rule: Option<Case>) -> Result<TokenStream> {
         }
         Fields::Unit => quote!(#r.nil().then_some(Self)),
     })
+}
+
+/// A `transparent` struct's `decode` body, and its `missing` (its field's,
+/// as serde asks the field's type): `field` read, the others their
+/// `default` (serde's rule; a `PhantomData` is its `Default`).
+fn transparent_body(field: &syn::Field, fields: &Fields) -> Result<(TokenStream, TokenStream)> {
+    if attrs::item(&field.attrs)?.reads_with {
+        return Err(reads_with_error(field.span()));
+    }
+    let value = own("value");
+    let mut build = Vec::new();
+    for (i, each) in fields.iter().enumerate() {
+        let member = each
+            .ident
+            .clone()
+            .map_or_else(|| syn::Member::from(i), syn::Member::Named);
+        let init = if std::ptr::eq(each, field) {
+            quote!(#value)
+        } else {
+            match attrs::item(&each.attrs)?.default {
+                Some(Some(path)) => quote!(#path()),
+                _ => quote!(::core::default::Default::default()),
+            }
+        };
+        build.push(quote!(#member: #init));
+    }
+    let r = own("r");
+    let read = quote! {
+        ::luaxt_format::Decode::decode(#r).map(|#value| Self { #(#build),* })
+    };
+    let missing = quote! {
+        #[inline]
+        fn missing() -> ::core::option::Option<Self> {
+            ::luaxt_format::Decode::missing().map(|#value| Self { #(#build),* })
+        }
+    };
+    Ok((read, missing))
 }
 
 /// Reads named fields from a table of string keys (the names under

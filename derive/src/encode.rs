@@ -15,6 +15,9 @@ use crate::names::{field_name, own, sorted, string_key, variant_name};
 pub(crate) fn derive(input: &DeriveInput) -> Result<TokenStream> {
     let container = attrs::container(&input.attrs)?;
     let (encode, is_nil) = match &input.data {
+        Data::Struct(data) if container.transparent => {
+            transparent_body(attrs::transparent_field(&data.fields, false)?, &data.fields)
+        }
         Data::Struct(data) => struct_body(&data.fields, container.rename_all)?,
         Data::Enum(data) => (enum_body(&input.ident, data, &container)?, quote!(false)),
         Data::Union(_) => {
@@ -65,6 +68,23 @@ fn struct_body(fields: &Fields, rule: Option<Case>) -> Result<(TokenStream, Toke
         Fields::Unnamed(_) => (sequence(fields, access)?, quote!(false)),
         Fields::Unit => (quote!(#w.put_nil(); Ok(())), quote!(true)),
     })
+}
+
+/// A `transparent` struct's `encode` body and `is_nil`: those of `field`.
+fn transparent_body(field: &syn::Field, fields: &Fields) -> (TokenStream, TokenStream) {
+    let index = fields
+        .iter()
+        .position(|f| std::ptr::eq(f, field))
+        .unwrap_or(0);
+    let member = field
+        .ident
+        .clone()
+        .map_or_else(|| Member::from(index), Member::Named);
+    let w = own("w");
+    (
+        quote!(::luaxt_format::Encode::encode(&self.#member, #w)),
+        quote!(::luaxt_format::Encode::is_nil(&self.#member)),
+    )
 }
 
 /// Writes named fields as a table of string keys in canonical order (the

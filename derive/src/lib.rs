@@ -14,7 +14,8 @@
 //! - `decode.rs`: the generated `decode`, which takes the documents laid
 //!   out as `encode` writes them and declines the rest;
 //! - `attrs.rs`: the `#[serde(...)]` attributes it follows (`rename`,
-//!   `rename_all`, `rename_all_fields`, `skip`, `skip_serializing_if`),
+//!   `rename_all`, `rename_all_fields`, `skip`, `skip_serializing_if`,
+//!   `transparent`),
 //!   ignores (those only for reading) or refuses (those that change
 //!   serde's output otherwise, such as `flatten` or `tag`), so that a type
 //!   deriving both is written alike by both;
@@ -103,7 +104,7 @@ mod names;
 /// writes it (a unit variant as its name, any other as
 /// `{Name = content}`). Type parameters get an `Encode` bound. Follows
 /// `rename`, `rename_all`, `rename_all_fields`, `skip`,
-/// `skip_serializing` and `skip_serializing_if`.
+/// `skip_serializing`, `skip_serializing_if` and `transparent`.
 #[proc_macro_derive(Encode, attributes(serde))]
 pub fn derive_encode(input: TokenStream) -> TokenStream {
     let input = syn::parse_macro_input!(input as syn::DeriveInput);
@@ -117,8 +118,8 @@ pub fn derive_encode(input: TokenStream) -> TokenStream {
 /// document the fast path does not take): a table laid out as
 /// [`Encode`](derive@Encode) writes the type, keys tried in the canonical
 /// order sorted at compile time. Follows `rename`, `rename_all`,
-/// `rename_all_fields`, `skip`, `skip_deserializing` and `default`;
-/// refuses `deserialize_with`.
+/// `rename_all_fields`, `skip`, `skip_deserializing`, `default` and
+/// `transparent`; refuses `deserialize_with`.
 #[proc_macro_derive(Decode, attributes(serde))]
 pub fn derive_decode(input: TokenStream) -> TokenStream {
     let input = syn::parse_macro_input!(input as syn::DeriveInput);
