@@ -64,6 +64,12 @@ pub(crate) struct Container {
 /// by serde's rule: the one field that is not skipped, has no `default`
 /// when reading, and is not a `PhantomData`.
 pub(crate) fn transparent_field(fields: &syn::Fields, reading: bool) -> Result<&syn::Field> {
+    let not_one = || {
+        syn::Error::new_spanned(
+            fields,
+            "#[serde(transparent)] needs exactly one field that is not skipped",
+        )
+    };
     let mut found = None;
     for field in fields {
         let item = item(&field.attrs)?;
@@ -76,20 +82,12 @@ pub(crate) fn transparent_field(fields: &syn::Fields, reading: bool) -> Result<&
         };
         if taken && !phantom {
             if found.is_some() {
-                return Err(syn::Error::new_spanned(
-                    fields,
-                    "#[serde(transparent)] needs exactly one field that is not skipped",
-                ));
+                return Err(not_one());
             }
             found = Some(field);
         }
     }
-    found.ok_or_else(|| {
-        syn::Error::new_spanned(
-            fields,
-            "#[serde(transparent)] needs exactly one field that is not skipped",
-        )
-    })
+    found.ok_or_else(not_one)
 }
 
 /// Reads the serde attributes of a field or variant.

@@ -2,41 +2,13 @@
 //! input: the derived `Decode` fast path takes the canonical documents the
 //! encoders write, and everything else goes to serde.
 
+mod common;
+
+use common::{both, lenient, mutations, strict};
 use luaxt_derive::{Decode, Encode};
-use luaxt_format::{DecodeOptions, Error, Limits, Table, Value, native};
+use luaxt_format::{DecodeOptions, Limits, Table, Value, native};
 use proptest::prelude::*;
 use serde::{Deserialize, Serialize};
-
-/// Both decoders' results for `bytes`, which must agree (a value, or an
-/// error with the same class, offset and message).
-fn both<'de, T>(bytes: &'de [u8], options: &DecodeOptions) -> Result<T, Error>
-where
-    T: luaxt_format::Decode<'de> + Deserialize<'de> + PartialEq + std::fmt::Debug,
-{
-    let serde = luaxt_format::from_slice_with::<T>(bytes, options);
-    let native = native::from_slice_with::<T>(bytes, options);
-    match (&native, &serde) {
-        // NaN != NaN: values with a NaN compare by their debug text.
-        (Ok(a), Ok(b)) => assert!(
-            a == b || format!("{a:?}") == format!("{b:?}"),
-            "{a:?} != {b:?}"
-        ),
-        (Err(a), Err(b)) => assert_eq!(
-            (a.kind(), a.offset(), a.to_string()),
-            (b.kind(), b.offset(), b.to_string())
-        ),
-        _ => panic!("native {native:?} but serde {serde:?} for {bytes:02x?}"),
-    }
-    native
-}
-
-fn lenient() -> DecodeOptions {
-    DecodeOptions::new()
-}
-
-fn strict() -> DecodeOptions {
-    DecodeOptions::new().strict(true)
-}
 
 #[derive(Serialize, Deserialize, Encode, Decode, Debug, Clone, PartialEq)]
 struct Geo {
@@ -158,36 +130,6 @@ fn borrowing() -> Borrowing<'static> {
         tuple: Tuple(9, "nine".into()),
         newtype: Newtype(vec![1, 2, 3]),
     }
-}
-
-/// Every prefix, every byte changed to a few others, and each byte
-/// dropped: none may make the two decoders disagree.
-fn mutations(bytes: &[u8]) -> Vec<Vec<u8>> {
-    let mut out = Vec::new();
-    for i in 0..bytes.len() {
-        out.push(bytes[..i].to_vec());
-        for b in [
-            0x00,
-            0x01,
-            0x02,
-            0x03,
-            0x04,
-            0x06,
-            0xff,
-            bytes[i].wrapping_add(1),
-        ] {
-            let mut changed = bytes.to_vec();
-            changed[i] = b;
-            out.push(changed);
-        }
-        let mut dropped = bytes.to_vec();
-        dropped.remove(i);
-        out.push(dropped);
-    }
-    let mut longer = bytes.to_vec();
-    longer.push(0);
-    out.push(longer);
-    out
 }
 
 #[test]

@@ -2,31 +2,12 @@
 //! derived `Encode` writes serde's keys and variant names, and the derived
 //! `Decode` reads them back as serde does.
 
-use luaxt_derive::{Decode, Encode};
-use luaxt_format::{DecodeOptions, native};
-use serde::{Deserialize, Serialize};
+mod common;
 
-/// Encodes `value` both ways (same bytes), then decodes the bytes both
-/// ways, strict, and checks that the fast path took them.
-fn round_trip<T>(value: &T)
-where
-    T: Serialize + luaxt_format::Encode + for<'de> Deserialize<'de>,
-    T: for<'de> luaxt_format::Decode<'de> + PartialEq + std::fmt::Debug,
-{
-    let bytes = native::to_vec(value).unwrap();
-    assert_eq!(bytes, luaxt_format::to_vec(value).unwrap(), "{value:?}");
-    let strict = DecodeOptions::new().strict(true);
-    let serde: T = luaxt_format::from_slice_with(&bytes, &strict).unwrap();
-    assert_eq!(&serde, value);
-    // The fast path alone (no serde behind it) reads what serde wrote.
-    let mut reader = native::Reader::new(&bytes);
-    let fast = <T as luaxt_format::Decode>::decode(&mut reader);
-    assert_eq!(
-        fast.as_ref(),
-        Some(value),
-        "the fast path declined {bytes:02x?}"
-    );
-}
+use common::round_trip;
+use luaxt_derive::{Decode, Encode};
+use luaxt_format::native;
+use serde::{Deserialize, Serialize};
 
 macro_rules! per_rule {
     ($($module:ident => $rule:literal),* $(,)?) => {$(

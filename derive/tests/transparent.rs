@@ -3,8 +3,11 @@
 
 use std::marker::PhantomData;
 
+mod common;
+
+use common::{both, lenient, mutations, round_trip, strict};
 use luaxt_derive::{Decode, Encode};
-use luaxt_format::{DecodeOptions, native};
+use luaxt_format::native;
 use serde::{Deserialize, Serialize};
 
 #[derive(Serialize, Deserialize, Encode, Decode, Debug, PartialEq, Clone)]
@@ -39,26 +42,6 @@ struct Outer {
     tagged: Tagged<bool>,
     skipped: WithSkipped,
     note: MaybeNote,
-}
-
-fn round_trip<T>(value: &T)
-where
-    T: Serialize + luaxt_format::Encode + for<'de> Deserialize<'de>,
-    T: for<'de> luaxt_format::Decode<'de> + PartialEq + std::fmt::Debug,
-{
-    let bytes = native::to_vec(value).unwrap();
-    assert_eq!(bytes, luaxt_format::to_vec(value).unwrap(), "{value:?}");
-    let strict = DecodeOptions::new().strict(true);
-    let serde: T = luaxt_format::from_slice_with(&bytes, &strict).unwrap();
-    assert_eq!(&serde, value);
-    let native: T = native::from_slice_with(&bytes, &strict).unwrap();
-    assert_eq!(&native, value);
-    let fast = T::decode(&mut native::Reader::new(&bytes));
-    assert_eq!(
-        fast.as_ref(),
-        Some(value),
-        "the fast path declined {bytes:02x?}"
-    );
 }
 
 #[test]
@@ -100,36 +83,9 @@ fn edited_documents_read_alike() {
         note: MaybeNote(None),
     };
     let bytes = native::to_vec(&outer).unwrap();
-    let mut edits = Vec::new();
-    for i in 0..bytes.len() {
-        edits.push(bytes[..i].to_vec());
-        for b in [
-            0x00,
-            0x01,
-            0x02,
-            0x03,
-            0x04,
-            0x06,
-            0xff,
-            bytes[i].wrapping_add(1),
-        ] {
-            let mut changed = bytes.clone();
-            changed[i] = b;
-            edits.push(changed);
-        }
-    }
-    for changed in edits {
-        for options in [DecodeOptions::new(), DecodeOptions::new().strict(true)] {
-            let serde = luaxt_format::from_slice_with::<Outer>(&changed, &options);
-            let native = native::from_slice_with::<Outer>(&changed, &options);
-            match (&native, &serde) {
-                (Ok(a), Ok(b)) => assert_eq!(a, b),
-                (Err(a), Err(b)) => assert_eq!(
-                    (a.kind(), a.offset(), a.to_string()),
-                    (b.kind(), b.offset(), b.to_string())
-                ),
-                _ => panic!("native {native:?} but serde {serde:?} for {changed:02x?}"),
-            }
+    for changed in mutations(&bytes) {
+        for options in [lenient(), strict()] {
+            let _ = both::<Outer>(&changed, &options);
         }
     }
 }
