@@ -208,7 +208,10 @@ fn sequence(fields: &Fields) -> Result<(TokenStream, Vec<TokenStream>)> {
             return Err(reads_with_error(field.span()));
         }
         if item.skip_reading {
-            values.push(quote!(::core::default::Default::default()));
+            values.push(match &item.default {
+                Some(Some(path)) => quote!(#path()),
+                _ => quote!(::core::default::Default::default()),
+            });
             continue;
         }
         let slot = own(&format!("field{i}"));
@@ -243,6 +246,18 @@ fn enum_body(data: &syn::DataEnum, container: &attrs::Container) -> Result<Token
         let read = match &variant.fields {
             Fields::Unit => {
                 units.push(quote!(#name => ::core::option::Option::Some(Self::#ident),));
+                continue;
+            }
+            // A newtype variant whose field is skipped is a unit variant
+            // to serde, its field the default.
+            Fields::Unnamed(unnamed)
+                if unnamed.unnamed.len() == 1
+                    && attrs::item(&unnamed.unnamed[0].attrs)?.skip_reading =>
+            {
+                let (_, values) = sequence(&variant.fields)?;
+                units.push(
+                    quote!(#name => ::core::option::Option::Some(Self::#ident(#(#values),*)),),
+                );
                 continue;
             }
             Fields::Unnamed(unnamed) if unnamed.unnamed.len() == 1 => {

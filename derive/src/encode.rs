@@ -186,6 +186,15 @@ fn enum_body(
             Fields::Unit => quote! {
                 Self::#ident => #w.put_str(#name),
             },
+            // A newtype variant whose field is skipped is a unit variant
+            // to serde.
+            Fields::Unnamed(unnamed)
+                if unnamed.unnamed.len() == 1 && attrs::item(&unnamed.unnamed[0].attrs)?.skip =>
+            {
+                quote! {
+                    Self::#ident(_) => #w.put_str(#name),
+                }
+            }
             Fields::Unnamed(unnamed) if unnamed.unnamed.len() == 1 => quote! {
                 Self::#ident(#value) => {
                     let #at = #w.begin_variant(#key)?;

@@ -138,3 +138,54 @@ fn const_generics_and_where_clauses_are_kept() {
         value
     );
 }
+
+/// A newtype variant whose one field is skipped is a unit variant to
+/// serde (written as its name, read back with the field's default).
+#[test]
+fn a_newtype_variant_with_its_field_skipped_is_a_unit_variant() {
+    #[derive(Serialize, Deserialize, Encode, Decode, Debug, PartialEq)]
+    enum Cached {
+        Empty(#[serde(skip)] Vec<u8>),
+        Full(u8),
+    }
+    for value in [Cached::Empty(vec![]), Cached::Full(3)] {
+        let bytes = luaxt_format::native::to_vec(&value).unwrap();
+        assert_eq!(bytes, luaxt_format::to_vec(&value).unwrap(), "{value:?}");
+        let back = <Cached as luaxt_format::Decode>::decode(
+            &mut luaxt_format::native::Reader::new(&bytes),
+        );
+        assert_eq!(back, Some(value));
+    }
+    // The skipped field is not written: it reads back as its default.
+    let bytes = luaxt_format::native::to_vec(&Cached::Empty(vec![1])).unwrap();
+    let back: Cached = luaxt_format::native::from_slice(&bytes).unwrap();
+    assert_eq!(back, Cached::Empty(vec![]));
+}
+
+/// A skipped tuple field reads back as its `default` path, as in serde.
+#[test]
+fn a_skipped_tuple_field_reads_as_its_default_path() {
+    fn nine() -> u8 {
+        9
+    }
+    #[derive(Serialize, Deserialize, Encode, Decode, Debug, PartialEq)]
+    struct Pair(u8, #[serde(skip, default = "nine")] u8, bool);
+    #[derive(Serialize, Deserialize, Encode, Decode, Debug, PartialEq)]
+    enum Holder {
+        Alone(#[serde(skip, default = "nine")] u8),
+        Two(#[serde(skip, default = "nine")] u8, bool),
+    }
+    let bytes = native::to_vec(&Pair(1, 2, true)).unwrap();
+    assert_eq!(bytes, luaxt_format::to_vec(&Pair(1, 2, true)).unwrap());
+    let fast = <Pair as luaxt_format::Decode>::decode(&mut native::Reader::new(&bytes));
+    let serde: Pair = luaxt_format::from_slice(&bytes).unwrap();
+    assert_eq!(fast, Some(Pair(1, 9, true)));
+    assert_eq!(serde, Pair(1, 9, true));
+    for value in [Holder::Alone(1), Holder::Two(1, false)] {
+        let bytes = native::to_vec(&value).unwrap();
+        assert_eq!(bytes, luaxt_format::to_vec(&value).unwrap(), "{value:?}");
+        let fast = <Holder as luaxt_format::Decode>::decode(&mut native::Reader::new(&bytes));
+        let serde: Holder = luaxt_format::from_slice(&bytes).unwrap();
+        assert_eq!(fast.as_ref(), Some(&serde), "{value:?}");
+    }
+}
