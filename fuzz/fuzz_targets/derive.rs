@@ -25,6 +25,7 @@ enum Shape {
     #[serde(rename = "o")]
     Other,
     Newtype(i32),
+    Hidden(#[serde(skip)] u8),
     Maybe(Option<u8>),
     Tuple(u8, String, F32),
     Struct {
