@@ -511,3 +511,40 @@ fn fields_skipped_when_written_read_back_as_their_default() {
         assert_eq!(fast, Some(sparse));
     }
 }
+
+#[derive(Serialize, Deserialize, Encode, Decode, Debug, PartialEq)]
+struct Collections {
+    deque: std::collections::VecDeque<i16>,
+    sorted: std::collections::BTreeSet<String>,
+    hashed: std::collections::HashSet<u8>,
+    boxed: Box<[Option<bool>]>,
+}
+
+#[test]
+fn sets_deques_and_boxed_slices_read_alike() {
+    let value = Collections {
+        deque: [3, -1, 2].into(),
+        sorted: ["b".to_owned(), "a".to_owned()].into(),
+        hashed: [9, 1, 5].into(),
+        boxed: vec![Some(true), Some(false)].into_boxed_slice(),
+    };
+    common::round_trip(&value);
+    let bytes = native::to_vec(&value).unwrap();
+    for changed in mutations(&bytes) {
+        for options in [lenient(), strict()] {
+            let _ = both::<Collections>(&changed, &options);
+        }
+    }
+    // A hole: the fast path declines, and serde reads it.
+    let holed = Collections {
+        boxed: vec![Some(true), None, Some(false)].into_boxed_slice(),
+        ..value
+    };
+    let bytes = native::to_vec(&holed).unwrap();
+    assert_eq!(bytes, luaxt_format::to_vec(&holed).unwrap());
+    assert_eq!(both::<Collections>(&bytes, &strict()).unwrap(), holed);
+    // A set keeps one of equal items, as serde's does.
+    let twice = native::to_vec(&vec![1u8, 1, 2]).unwrap();
+    let set = both::<std::collections::BTreeSet<u8>>(&twice, &strict()).unwrap();
+    assert_eq!(set, [1, 2].into());
+}

@@ -498,3 +498,14 @@ fn skip_serializing_if_leaves_fields_out_as_serde_does() {
         same(&Wrapped::Inner { count, other: 1 });
     }
 }
+
+#[test]
+fn sets_and_deques_match_serde() {
+    use std::collections::{BTreeSet, HashSet, VecDeque};
+    // None sorts first: a hole at 1, every later item an entry.
+    same(&BTreeSet::from([None, Some(1u8), Some(2)]));
+    same(&HashSet::from([3u8, 1, 2]));
+    let (some, none) = (Sneaky(Some(1)), Sneaky(None));
+    same(&VecDeque::from([some, none, some]));
+    same(&Box::<[u8]>::from([1, 2]));
+}

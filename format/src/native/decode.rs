@@ -417,6 +417,27 @@ impl<'de, T: Decode<'de>> Decode<'de> for Vec<T> {
     }
 }
 
+/// Collections serde reads as a sequence, built from its items as serde
+/// builds them (a set keeps one of equal items).
+macro_rules! collected_seqs {
+    ($($(#[$cfg:meta])* [$($bound:tt)*] $ty:ty;)*) => {$(
+        $(#[$cfg])*
+        impl<'de, T: Decode<'de> $($bound)*> Decode<'de> for $ty {
+            #[inline]
+            fn decode(r: &mut Reader<'de>) -> Option<Self> {
+                Vec::<T>::decode(r).map(|items| items.into_iter().collect())
+            }
+        }
+    )*};
+}
+collected_seqs! {
+    [] Box<[T]>;
+    [] alloc::collections::VecDeque<T>;
+    [+ Ord] alloc::collections::BTreeSet<T>;
+    #[cfg(feature = "std")]
+    [+ Eq + core::hash::Hash, S: core::hash::BuildHasher + Default] std::collections::HashSet<T, S>;
+}
+
 impl<'de, T: Decode<'de>, const N: usize> Decode<'de> for [T; N] {
     #[inline]
     fn decode(r: &mut Reader<'de>) -> Option<Self> {

@@ -21,8 +21,8 @@ use crate::{Limits, Result, Value, ValueRef};
 ///
 /// The impls for the standard types follow §10: integers are `0x02`
 /// (`u64` above `i64::MAX` is `integer_overflow`), floats `0x03`, `str`
-/// and `char` strings, `()` and `None` nil, slices, `Vec`s, arrays and
-/// tuples tables with an array part (a nil element ends it: later
+/// and `char` strings, `()` and `None` nil, slices, `Vec`s, arrays,
+/// deques, sets and tuples tables with an array part (a nil element ends it: later
 /// elements are entries with integer keys), maps with string keys
 /// (`BTreeMap`, `HashMap`; see [`EncodeMapKey`]) tables of string or integer
 /// keys,
@@ -221,6 +221,29 @@ impl<T: Encode, const N: usize> Encode for [T; N] {
     fn encode(&self, w: &mut Writer) -> Result<()> {
         self.as_slice().encode(w)
     }
+}
+
+/// Collections serde writes as a sequence of their items in iteration
+/// order.
+macro_rules! iterated_seqs {
+    ($($(#[$cfg:meta])* [$($bound:tt)*] $ty:ty;)*) => {$(
+        $(#[$cfg])*
+        impl<T: Encode $($bound)*> Encode for $ty {
+            #[inline]
+            fn encode(&self, w: &mut Writer) -> Result<()> {
+                // Gathered first: the items after a hole are written in
+                // canonical key order, not in this order.
+                let items: Vec<&T> = self.iter().collect();
+                encode_seq(w, items.len(), |i| items[i])
+            }
+        }
+    )*};
+}
+iterated_seqs! {
+    [] alloc::collections::VecDeque<T>;
+    [] alloc::collections::BTreeSet<T>;
+    #[cfg(feature = "std")]
+    [, S] std::collections::HashSet<T, S>;
 }
 
 macro_rules! tuples {
