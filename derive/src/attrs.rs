@@ -58,6 +58,20 @@ pub(crate) struct Container {
     pub(crate) rename_all_fields: Option<Case>,
     /// `transparent`: the struct is written and read as its one field.
     pub(crate) transparent: bool,
+    /// An enum's `tag = "..."`: internally tagged, or with `content`,
+    /// adjacently tagged.
+    pub(crate) tag: Option<String>,
+    /// An enum's `content = "..."`, beside `tag`.
+    pub(crate) content: Option<String>,
+    /// An enum's `untagged`: each variant written as its content alone.
+    pub(crate) untagged: bool,
+}
+
+impl Container {
+    /// Whether the enum is written other than externally tagged.
+    pub(crate) fn tagged_otherwise(&self) -> bool {
+        self.tag.is_some() || self.content.is_some() || self.untagged
+    }
 }
 
 /// The field a `transparent` struct is written as (`reading`: read as),
@@ -165,6 +179,18 @@ pub(crate) fn container(attrs: &[Attribute]) -> Result<Container> {
             }
             if meta.path.is_ident("transparent") {
                 container.transparent = true;
+                return Ok(());
+            }
+            if meta.path.is_ident("tag") {
+                container.tag = Some(meta.value()?.parse::<LitStr>()?.value());
+                return Ok(());
+            }
+            if meta.path.is_ident("content") {
+                container.content = Some(meta.value()?.parse::<LitStr>()?.value());
+                return Ok(());
+            }
+            if meta.path.is_ident("untagged") {
+                container.untagged = true;
                 return Ok(());
             }
             ignore_or_refuse(&meta)

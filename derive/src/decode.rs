@@ -15,6 +15,14 @@ use crate::names::{field_name, own, sorted, string_key, variant_name};
 /// The `impl Decode<'de>` for `input`.
 pub(crate) fn derive(input: &DeriveInput) -> Result<TokenStream> {
     let container = attrs::container(&input.attrs)?;
+    if container.tagged_otherwise() {
+        return Err(syn::Error::new(
+            Span::call_site(),
+            "luaxt-derive's Decode reads externally tagged enums only (serde's `tag`, `content` \
+             and `untagged` choose a variant by trying the document): read this type with \
+             luaxt_format::from_slice, and derive Encode alone for writing it",
+        ));
+    }
     let mut missing = quote!();
     let body = match &input.data {
         Data::Struct(data) if container.transparent => {

@@ -15,6 +15,16 @@ use crate::names::{field_name, own, sorted, string_key, variant_name};
 pub(crate) fn derive(input: &DeriveInput) -> Result<TokenStream> {
     let container = attrs::container(&input.attrs)?;
     let (encode, is_nil) = match &input.data {
+        Data::Struct(_) if container.tagged_otherwise() => {
+            return Err(syn::Error::new(
+                Span::call_site(),
+                "#[serde(tag, content, untagged)] on a struct: luaxt-derive writes them on enums only",
+            ));
+        }
+        Data::Enum(data) if container.tagged_otherwise() => (
+            other_enum_body(&input.ident, data, &container)?,
+            quote!(false),
+        ),
         Data::Struct(data) if container.transparent => {
             transparent_body(attrs::transparent_field(&data.fields, false)?, &data.fields)
         }
@@ -95,7 +105,21 @@ fn named_fields(
     access: impl Fn(&Member) -> TokenStream,
     rule: Option<Case>,
 ) -> Result<TokenStream> {
+    named_fields_tagged(fields, access, rule, None)
+}
+
+/// [`named_fields`], with one more entry `tag = name` among the fields
+/// (an internally tagged variant) when `tag` is given.
+fn named_fields_tagged(
+    fields: &Fields,
+    access: impl Fn(&Member) -> TokenStream,
+    rule: Option<Case>,
+    tag: Option<(&str, &str)>,
+) -> Result<TokenStream> {
     let mut keyed = Vec::new();
+    if let Some((tag, name)) = tag {
+        keyed.push((string_key(tag), (quote!(&#name), None)));
+    }
     for field in fields {
         let item = attrs::item(&field.attrs)?;
         if item.skip {
@@ -267,4 +291,180 @@ fn enum_body(
             #(#arms)*
         }
     })
+}
+
+/// The `encode` body of an enum written as serde writes `tag`, `tag` +
+/// `content` or `untagged` enums:
+/// - internally tagged: a struct variant is its fields' table with one
+///   more entry `tag = name`, a unit variant the table `{tag = name}`;
+///   newtype variants, whose content serde merges with the tag at run
+///   time, are refused;
+/// - adjacently tagged: `{tag = name, content = …}`, a unit variant
+///   `{tag = name}`;
+/// - untagged: the content alone (a unit variant nil).
+///
+/// The content is what an untagged variant is: a newtype's field, a
+/// tuple's sequence, a struct's table.
+fn other_enum_body(
+    enum_name: &Ident,
+    data: &syn::DataEnum,
+    container: &attrs::Container,
+) -> Result<TokenStream> {
+    if container.content.is_some() && container.tag.is_none() {
+        return Err(syn::Error::new(
+            Span::call_site(),
+            "#[serde(content)] needs #[serde(tag)]",
+        ));
+    }
+    let (w, at, fields, table) = (own("w"), own("at"), own("fields"), own("table"));
+    let mut arms = Vec::new();
+    for variant in &data.variants {
+        let item = attrs::item(&variant.attrs)?;
+        let ident = &variant.ident;
+        let name = variant_name(ident, &item, container.rename_all);
+        let (pattern, unit) = variant_pattern(variant)?;
+        if item.skip {
+            let path = format!("{enum_name}::{ident}");
+            arms.push(quote! {
+                #pattern => Err(::luaxt_format::native::skipped_variant(#path)),
+            });
+            continue;
+        }
+        let rule = item.rename_all.or(container.rename_all_fields);
+        let content = if unit {
+            quote!(#w.put_nil(); Ok(()))
+        } else {
+            variant_content(variant, rule, None)?
+        };
+        let body = match (&container.tag, &container.content) {
+            (None, _) => content,
+            (Some(tag), None) if unit => one_entry(tag, &name),
+            (Some(tag), None) => match &variant.fields {
+                Fields::Named(_) => variant_content(variant, rule, Some((tag, &name)))?,
+                _ => {
+                    return Err(syn::Error::new_spanned(
+                        variant,
+                        "an internally tagged (`tag`) newtype or tuple variant: serde merges the \
+                         tag into the content at run time, which luaxt-derive does not follow",
+                    ));
+                }
+            },
+            (Some(tag), Some(_)) if unit => one_entry(tag, &name),
+            (Some(tag), Some(content_key)) => {
+                // The two keys in canonical order, sorted here.
+                let tag_key = string_key(tag);
+                let content_lit = LitByteStr::new(&string_key(content_key), Span::call_site());
+                let tag_write = {
+                    let key = LitByteStr::new(&tag_key, Span::call_site());
+                    quote! { #w.field_key(#key); #w.put_str(#name)?; #fields += 1; }
+                };
+                let content_write = quote! {
+                    let #at = #w.len();
+                    #w.field_key(#content_lit);
+                    (|| -> ::luaxt_format::Result<()> { #content })()?;
+                    #fields += u32::from(#w.keep_field(#at, #content_lit.len()));
+                };
+                let ordered = sorted(vec![
+                    (tag_key, tag_write),
+                    (string_key(content_key), content_write),
+                ])?
+                .into_iter()
+                .map(|(_, write)| write);
+                quote! {
+                    let #table = #w.begin_fields()?;
+                    let mut #fields: u32 = 0;
+                    #(#ordered)*
+                    #w.end_fields(#table, #fields);
+                    Ok(())
+                }
+            }
+        };
+        arms.push(quote!(#pattern => { #body }));
+    }
+    if arms.is_empty() {
+        return Ok(quote!(match *self {}));
+    }
+    Ok(quote! {
+        match self {
+            #(#arms)*
+        }
+    })
+}
+
+/// The pattern that binds a variant's written fields, and whether it is a
+/// unit variant to serde (a unit, or a newtype whose field is skipped).
+fn variant_pattern(variant: &syn::Variant) -> Result<(TokenStream, bool)> {
+    let ident = &variant.ident;
+    Ok(match &variant.fields {
+        Fields::Unit => (quote!(Self::#ident), true),
+        Fields::Unnamed(unnamed)
+            if unnamed.unnamed.len() == 1 && attrs::item(&unnamed.unnamed[0].attrs)?.skip =>
+        {
+            (quote!(Self::#ident(_)), true)
+        }
+        Fields::Unnamed(unnamed) => {
+            let mut patterns = Vec::new();
+            for (i, field) in unnamed.unnamed.iter().enumerate() {
+                patterns.push(if attrs::item(&field.attrs)?.skip {
+                    quote!(_)
+                } else {
+                    let binding = Ident::new(&format!("field{i}"), Span::mixed_site());
+                    quote!(#binding)
+                });
+            }
+            (quote!(Self::#ident(#(#patterns),*)), false)
+        }
+        Fields::Named(named) => {
+            let mut bindings = Vec::new();
+            for field in &named.named {
+                if !attrs::item(&field.attrs)?.skip {
+                    bindings.extend(&field.ident);
+                }
+            }
+            (quote!(Self::#ident { #(#bindings,)* .. }), false)
+        }
+    })
+}
+
+/// Writes a non-unit variant's content as an untagged variant is written,
+/// from the bindings of [`variant_pattern`]; a struct variant's table gets
+/// the entry `tag = name` too when `tag` is given. Statements ending in
+/// `Ok(())`.
+fn variant_content(
+    variant: &syn::Variant,
+    rule: Option<Case>,
+    tag: Option<(&str, &str)>,
+) -> Result<TokenStream> {
+    let w = own("w");
+    Ok(match &variant.fields {
+        Fields::Unit => quote!(#w.put_nil(); Ok(())),
+        Fields::Unnamed(unnamed) if unnamed.unnamed.len() == 1 => {
+            let binding = Ident::new("field0", Span::mixed_site());
+            quote!(::luaxt_format::Encode::encode(#binding, #w))
+        }
+        Fields::Unnamed(_) => sequence(&variant.fields, |member| match member {
+            Member::Unnamed(index) => {
+                let binding = Ident::new(&format!("field{}", index.index), Span::mixed_site());
+                quote!(#binding)
+            }
+            Member::Named(_) => unreachable!("unnamed fields"),
+        })?,
+        Fields::Named(_) => {
+            let body = named_fields_tagged(&variant.fields, |member| quote!(#member), rule, tag)?;
+            quote!(#body Ok(()))
+        }
+    })
+}
+
+/// The table `{tag = name}` of a unit variant, tagged.
+fn one_entry(tag: &str, name: &str) -> TokenStream {
+    let (w, table) = (own("w"), own("table"));
+    let key = LitByteStr::new(&string_key(tag), Span::call_site());
+    quote! {
+        let #table = #w.begin_fields()?;
+        #w.field_key(#key);
+        #w.put_str(#name)?;
+        #w.end_fields(#table, 1);
+        Ok(())
+    }
 }

@@ -15,9 +15,10 @@
 //!   out as `encode` writes them and declines the rest;
 //! - `attrs.rs`: the `#[serde(...)]` attributes it follows (`rename`,
 //!   `rename_all`, `rename_all_fields`, `skip`, `skip_serializing_if`,
-//!   `transparent`),
+//!   `transparent`; for `Encode` also an enum's `tag`, `content` and
+//!   `untagged`),
 //!   ignores (those only for reading) or refuses (those that change
-//!   serde's output otherwise, such as `flatten` or `tag`), so that a type
+//!   serde's output otherwise, such as `flatten` or `with`), so that a type
 //!   deriving both is written alike by both;
 //! - `case.rs`: serde's `rename_all` rules;
 //! - `names.rs`: the keys fields and variants are written under, and the
@@ -104,7 +105,10 @@ mod names;
 /// writes it (a unit variant as its name, any other as
 /// `{Name = content}`). Type parameters get an `Encode` bound. Follows
 /// `rename`, `rename_all`, `rename_all_fields`, `skip`,
-/// `skip_serializing`, `skip_serializing_if` and `transparent`.
+/// `skip_serializing`, `skip_serializing_if`, `transparent`, and an
+/// enum's `tag`, `content` and `untagged` (as serde writes them; an
+/// internally tagged newtype variant is refused, as serde merges its
+/// content with the tag at run time).
 #[proc_macro_derive(Encode, attributes(serde))]
 pub fn derive_encode(input: TokenStream) -> TokenStream {
     let input = syn::parse_macro_input!(input as syn::DeriveInput);
@@ -119,7 +123,9 @@ pub fn derive_encode(input: TokenStream) -> TokenStream {
 /// [`Encode`](derive@Encode) writes the type, keys tried in the canonical
 /// order sorted at compile time. Follows `rename`, `rename_all`,
 /// `rename_all_fields`, `skip`, `skip_deserializing`, `default` and
-/// `transparent`; refuses `deserialize_with`.
+/// `transparent`; refuses `deserialize_with`, and enums with `tag`,
+/// `content` or `untagged` (serde picks their variant by trying the
+/// document: read them with `luaxt_format::from_slice`).
 #[proc_macro_derive(Decode, attributes(serde))]
 pub fn derive_decode(input: TokenStream) -> TokenStream {
     let input = syn::parse_macro_input!(input as syn::DeriveInput);

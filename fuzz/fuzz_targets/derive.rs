@@ -3,7 +3,8 @@
 //! - `native::to_vec` (derived `Encode`) writes what serde's `to_vec`
 //!   writes, or fails with the same class;
 //! - maps with string or integer keys and `Value` fields are written and
-//!   read alike too;
+//!   read alike too, and enums with `tag`, `content` or `untagged` are
+//!   written alike;
 //! - `native::from_slice` (derived `Decode`, serde behind it) gives what
 //!   serde's `from_slice` gives for every edited document, lenient and
 //!   strict: the same value, or the same error class, offset and message.
@@ -61,6 +62,41 @@ struct Record {
     flags: HashMap<u8, Option<bool>>,
 }
 
+/// Enums serde writes with `tag`, `tag` + `content` and `untagged`: only
+/// `Encode` is derived for them (serde reads them).
+#[derive(Arbitrary, Serialize, Encode, Debug)]
+enum Written {
+    Internal(Internal),
+    Adjacent(Adjacent),
+    Untagged(Untagged),
+}
+
+#[derive(Arbitrary, Serialize, Encode, Debug)]
+#[serde(tag = "type", rename_all = "camelCase")]
+enum Internal {
+    Unit,
+    TwoFields { radius: F64, child: Option<Box<Written>> },
+    Listed { items: Vec<Shape> },
+}
+
+#[derive(Arbitrary, Serialize, Encode, Debug)]
+#[serde(tag = "t", content = "c")]
+enum Adjacent {
+    Unit,
+    Newtype(Option<i8>),
+    Tuple(u8, Option<String>),
+    Struct { x: i64, inner: Vec<Written> },
+}
+
+#[derive(Arbitrary, Serialize, Encode, Debug)]
+#[serde(untagged)]
+enum Untagged {
+    Unit,
+    Newtype(Option<Shape>),
+    Tuple(bool, F32),
+    Struct { name: String },
+}
+
 fn decode_alike(bytes: &[u8], options: &DecodeOptions) {
     let serde = from_slice_with::<Record>(bytes, options);
     let native = native::from_slice_with::<Record>(bytes, options);
@@ -74,8 +110,13 @@ fn decode_alike(bytes: &[u8], options: &DecodeOptions) {
     }
 }
 
-fuzz_target!(|input: (Record, Vec<(u16, u8)>, Option<u16>)| {
-    let (record, edits, cut) = input;
+fuzz_target!(|input: (Record, Vec<(u16, u8)>, Option<u16>, Vec<Written>)| {
+    let (record, edits, cut, written) = input;
+    match (native::to_vec(&written), to_vec(&written)) {
+        (Ok(a), Ok(b)) => assert_eq!(a, b),
+        (Err(a), Err(b)) => assert_eq!(a.kind(), b.kind()),
+        (a, b) => panic!("native {a:?} but serde {b:?}"),
+    }
     let native = native::to_vec(&record);
     match (&native, &to_vec(&record)) {
         (Ok(a), Ok(b)) => assert_eq!(a, b),
