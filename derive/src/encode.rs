@@ -186,94 +186,44 @@ fn enum_body(
     data: &syn::DataEnum,
     container: &attrs::Container,
 ) -> Result<TokenStream> {
-    let (w, at, value) = (own("w"), own("at"), own("value"));
+    let (w, at) = (own("w"), own("at"));
     let mut arms = Vec::new();
     for variant in &data.variants {
         let item = attrs::item(&variant.attrs)?;
-        let ident = &variant.ident;
-        let name = variant_name(ident, &item, container.rename_all);
         if item.skip {
-            // serde's message names the Rust path.
-            let path = format!("{enum_name}::{ident}");
-            let pattern = match &variant.fields {
-                Fields::Named(_) => quote!(Self::#ident { .. }),
-                Fields::Unnamed(_) => quote!(Self::#ident(..)),
-                Fields::Unit => quote!(Self::#ident),
-            };
-            arms.push(quote! {
-                #pattern => Err(::luaxt_format::native::skipped_variant(#path)),
-            });
+            arms.push(skipped_arm(enum_name, variant));
             continue;
         }
+        let name = variant_name(&variant.ident, &item, container.rename_all);
         let key = LitByteStr::new(&string_key(&name), Span::call_site());
+        let (pattern, unit) = variant_pattern(variant)?;
         let arm = match &variant.fields {
-            Fields::Unit => quote! {
-                Self::#ident => #w.put_str(#name),
+            _ if unit => quote! {
+                #pattern => #w.put_str(#name),
             },
-            // A newtype variant whose field is skipped is a unit variant
-            // to serde.
-            Fields::Unnamed(unnamed)
-                if unnamed.unnamed.len() == 1 && attrs::item(&unnamed.unnamed[0].attrs)?.skip =>
-            {
+            // A newtype's nil content leaves `{Name = {}}`, as in serde.
+            Fields::Unnamed(unnamed) if unnamed.unnamed.len() == 1 => {
+                let value = Ident::new("field0", Span::mixed_site());
                 quote! {
-                    Self::#ident(_) => #w.put_str(#name),
-                }
-            }
-            Fields::Unnamed(unnamed) if unnamed.unnamed.len() == 1 => quote! {
-                Self::#ident(#value) => {
-                    let #at = #w.begin_variant(#key)?;
-                    if ::luaxt_format::Encode::is_nil(#value) {
-                        #w.empty_variant(#at);
-                        return Ok(());
-                    }
-                    ::luaxt_format::Encode::encode(#value, #w)?;
-                    #w.end_newtype_variant(#at, #key);
-                    Ok(())
-                }
-            },
-            Fields::Unnamed(unnamed) => {
-                let bindings: Vec<Ident> = (0..unnamed.unnamed.len())
-                    .map(|i| Ident::new(&format!("field{i}"), Span::mixed_site()))
-                    .collect();
-                // Skipped fields are matched by `_`: nothing reads them.
-                let mut patterns = Vec::new();
-                for (field, binding) in unnamed.unnamed.iter().zip(&bindings) {
-                    patterns.push(if attrs::item(&field.attrs)?.skip {
-                        quote!(_)
-                    } else {
-                        quote!(#binding)
-                    });
-                }
-                let body = sequence(&variant.fields, |member| match member {
-                    Member::Unnamed(index) => {
-                        let binding = &bindings[index.index as usize];
-                        quote!(#binding)
-                    }
-                    Member::Named(_) => unreachable!("unnamed fields"),
-                })?;
-                quote! {
-                    Self::#ident(#(#patterns),*) => {
-                        #w.begin_variant(#key)?;
-                        #body?;
-                        #w.end_variant();
+                    #pattern => {
+                        let #at = #w.begin_variant(#key)?;
+                        if ::luaxt_format::Encode::is_nil(#value) {
+                            #w.empty_variant(#at);
+                            return Ok(());
+                        }
+                        ::luaxt_format::Encode::encode(#value, #w)?;
+                        #w.end_newtype_variant(#at, #key);
                         Ok(())
                     }
                 }
             }
-            Fields::Named(named) => {
-                // Skipped fields are left to `..`: nothing reads them.
-                let mut bindings = Vec::new();
-                for field in &named.named {
-                    if !attrs::item(&field.attrs)?.skip {
-                        bindings.extend(&field.ident);
-                    }
-                }
+            _ => {
                 let rule = item.rename_all.or(container.rename_all_fields);
-                let body = named_fields(&variant.fields, |member| quote!(#member), rule)?;
+                let content = variant_content(variant, rule, None)?;
                 quote! {
-                    Self::#ident { #(#bindings,)* .. } => {
+                    #pattern => {
                         #w.begin_variant(#key)?;
-                        #body
+                        #content?;
                         #w.end_variant();
                         Ok(())
                     }
@@ -291,6 +241,21 @@ fn enum_body(
             #(#arms)*
         }
     })
+}
+
+/// The arm of a variant serde does not write (`skip`,
+/// `skip_serializing`): serde's error, which names the Rust path.
+fn skipped_arm(enum_name: &Ident, variant: &syn::Variant) -> TokenStream {
+    let ident = &variant.ident;
+    let path = format!("{enum_name}::{ident}");
+    let pattern = match &variant.fields {
+        Fields::Named(_) => quote!(Self::#ident { .. }),
+        Fields::Unnamed(_) => quote!(Self::#ident(..)),
+        Fields::Unit => quote!(Self::#ident),
+    };
+    quote! {
+        #pattern => Err(::luaxt_format::native::skipped_variant(#path)),
+    }
 }
 
 /// The `encode` body of an enum written as serde writes `tag`, `tag` +
@@ -320,19 +285,18 @@ fn other_enum_body(
     let mut arms = Vec::new();
     for variant in &data.variants {
         let item = attrs::item(&variant.attrs)?;
-        let ident = &variant.ident;
-        let name = variant_name(ident, &item, container.rename_all);
-        let (pattern, unit) = variant_pattern(variant)?;
         if item.skip {
-            let path = format!("{enum_name}::{ident}");
-            arms.push(quote! {
-                #pattern => Err(::luaxt_format::native::skipped_variant(#path)),
-            });
+            arms.push(skipped_arm(enum_name, variant));
             continue;
         }
+        let name = variant_name(&variant.ident, &item, container.rename_all);
+        let (pattern, unit) = variant_pattern(variant)?;
         let rule = item.rename_all.or(container.rename_all_fields);
         let content = if unit {
-            quote!(#w.put_nil(); Ok(()))
+            quote!({
+                #w.put_nil();
+                ::core::result::Result::<(), ::luaxt_format::Error>::Ok(())
+            })
         } else {
             variant_content(variant, rule, None)?
         };
@@ -361,7 +325,7 @@ fn other_enum_body(
                 let content_write = quote! {
                     let #at = #w.len();
                     #w.field_key(#content_lit);
-                    (|| -> ::luaxt_format::Result<()> { #content })()?;
+                    #content?;
                     #fields += u32::from(#w.keep_field(#at, #content_lit.len()));
                 };
                 let ordered = sorted(vec![
@@ -428,8 +392,8 @@ fn variant_pattern(variant: &syn::Variant) -> Result<(TokenStream, bool)> {
 
 /// Writes a non-unit variant's content as an untagged variant is written,
 /// from the bindings of [`variant_pattern`]; a struct variant's table gets
-/// the entry `tag = name` too when `tag` is given. Statements ending in
-/// `Ok(())`.
+/// the entry `tag = name` too when `tag` is given. An expression of type
+/// `Result<()>`.
 fn variant_content(
     variant: &syn::Variant,
     rule: Option<Case>,
@@ -437,7 +401,10 @@ fn variant_content(
 ) -> Result<TokenStream> {
     let w = own("w");
     Ok(match &variant.fields {
-        Fields::Unit => quote!(#w.put_nil(); Ok(())),
+        Fields::Unit => quote!({
+            #w.put_nil();
+            ::core::result::Result::<(), ::luaxt_format::Error>::Ok(())
+        }),
         Fields::Unnamed(unnamed) if unnamed.unnamed.len() == 1 => {
             let binding = Ident::new("field0", Span::mixed_site());
             quote!(::luaxt_format::Encode::encode(#binding, #w))
@@ -451,7 +418,10 @@ fn variant_content(
         })?,
         Fields::Named(_) => {
             let body = named_fields_tagged(&variant.fields, |member| quote!(#member), rule, tag)?;
-            quote!(#body Ok(()))
+            quote!({
+                #body
+                ::core::result::Result::<(), ::luaxt_format::Error>::Ok(())
+            })
         }
     })
 }

@@ -103,6 +103,7 @@ fn untagged_variants_match_serde() {
 fn errors_match_serde() {
     #[derive(Serialize, Encode)]
     #[serde(tag = "kind")]
+    #[allow(dead_code)] // the skipped variant's field is read by nothing
     enum Skipping {
         #[serde(skip_serializing)]
         Hidden { x: u8 },
