@@ -340,28 +340,66 @@ fn put_array_part<'a, T: ?Sized + Encode + 'a>(
     Ok(n)
 }
 
-/// Writes a hash part of integer keys: the count, then the entries in
-/// canonical key order (an integer key's bytes are little-endian, so that
-/// is not numeric order), each left out if its value turns out nil.
+/// Writes a hash part of integer keys: the count, then the entries as
+/// [`put_entries`] writes them.
 #[inline]
-fn put_int_entries<T: ?Sized + Encode>(w: &mut Writer, mut entries: Vec<(i64, &T)>) -> Result<()> {
+fn put_int_entries<T: ?Sized + Encode>(w: &mut Writer, entries: Vec<(i64, &T)>) -> Result<()> {
     let count_at = w.out.len();
     w.out.extend_from_slice(&[0; 4]);
     if entries.is_empty() {
         return Ok(());
     }
-    entries.sort_unstable_by(|a, b| cmp_encoded(Scalar::Int(a.0), Scalar::Int(b.0)));
+    let m = put_entries(w, entries)?;
+    w.patch_u32(count_at, m);
+    Ok(())
+}
+
+/// A hash key of the native impls: an integer or a string.
+trait HashKey<'a>: Copy {
+    /// The key as the order of encoded keys sees it.
+    fn scalar(self) -> Scalar<'a>;
+    /// Writes the key.
+    fn put(self, w: &mut Writer) -> Result<()>;
+}
+
+impl<'a> HashKey<'a> for i64 {
+    fn scalar(self) -> Scalar<'a> {
+        Scalar::Int(self)
+    }
+    fn put(self, w: &mut Writer) -> Result<()> {
+        w.put_int(self);
+        Ok(())
+    }
+}
+
+impl<'a> HashKey<'a> for &'a str {
+    fn scalar(self) -> Scalar<'a> {
+        Scalar::Str(self)
+    }
+    fn put(self, w: &mut Writer) -> Result<()> {
+        w.put_str(self)
+    }
+}
+
+/// Writes hash entries in canonical key order (`cmp_encoded`, the order
+/// of the encoded keys without encoding them: an integer key's bytes are
+/// little-endian, so not numeric order), each key then its value, and
+/// takes an entry out again if its value turns out nil. The count of the
+/// entries kept, checked.
+fn put_entries<'a, K: HashKey<'a>, T: ?Sized + Encode>(
+    w: &mut Writer,
+    mut entries: Vec<(K, &T)>,
+) -> Result<u32> {
+    entries.sort_unstable_by(|a, b| cmp_encoded(a.0.scalar(), b.0.scalar()));
     let mut m = 0;
     for (key, value) in entries {
         let at = w.out.len();
-        w.put_int(key);
+        key.put(w)?;
         let key_len = w.out.len() - at;
         value.encode(w)?;
         m += usize::from(w.keep_field(at, key_len));
     }
-    let m = w.count(m)?;
-    w.patch_u32(count_at, m);
-    Ok(())
+    w.count(m)
 }
 
 #[cfg(feature = "serde_bytes")]
@@ -501,21 +539,12 @@ fn encode_str_map<'a, K: AsRef<str> + ?Sized + 'a, V: Encode + 'a>(
     w: &mut Writer,
     entries: impl Iterator<Item = (&'a K, &'a V)>,
 ) -> Result<()> {
-    let mut entries: Vec<(&str, &V)> = entries
+    let entries: Vec<(&str, &V)> = entries
         .filter(|(_, value)| !value.is_nil())
         .map(|(key, value)| (key.as_ref(), value))
         .collect();
-    entries.sort_unstable_by(|a, b| cmp_encoded(Scalar::Str(a.0), Scalar::Str(b.0)));
     let table = w.begin_fields()?;
-    let mut m = 0;
-    for (key, value) in entries {
-        let at = w.out.len();
-        w.put_str(key)?;
-        let key_len = w.out.len() - at;
-        value.encode(w)?;
-        m += usize::from(w.keep_field(at, key_len));
-    }
-    let m = w.count(m)?;
+    let m = put_entries(w, entries)?;
     w.end_fields(table, m);
     Ok(())
 }
