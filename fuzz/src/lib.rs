@@ -172,42 +172,35 @@ pub fn check_memory(data: &[u8], limits: Limits) {
     }
 }
 
-/// An f64 compared as the format compares floats: by bits, all NaNs equal.
-/// A newtype, so written as its f64 (serde and the derive alike).
-#[derive(
-    arbitrary::Arbitrary,
-    serde::Serialize,
-    serde::Deserialize,
-    luaxt_derive::Encode,
-    luaxt_derive::Decode,
-    Debug,
-    Clone,
-    Copy,
-)]
-pub struct F64(pub f64);
+/// Floats compared as the format compares them: by bits, all NaNs equal.
+/// Newtypes, so written as their float (serde and the derive alike).
+macro_rules! bit_compared {
+    ($($(#[$doc:meta])* $name:ident($float:ty);)*) => {$(
+        $(#[$doc])*
+        #[derive(
+            arbitrary::Arbitrary,
+            serde::Serialize,
+            serde::Deserialize,
+            luaxt_derive::Encode,
+            luaxt_derive::Decode,
+            Debug,
+            Clone,
+            Copy,
+        )]
+        pub struct $name(pub $float);
 
-impl PartialEq for F64 {
-    fn eq(&self, other: &Self) -> bool {
-        (self.0.is_nan() && other.0.is_nan()) || self.0.to_bits() == other.0.to_bits()
-    }
+        impl PartialEq for $name {
+            fn eq(&self, other: &Self) -> bool {
+                (self.0.is_nan() && other.0.is_nan()) || self.0.to_bits() == other.0.to_bits()
+            }
+        }
+    )*};
 }
 
-/// An f32, widened to f64 on the wire and narrowed back; compared as
-/// [`F64`].
-#[derive(
-    arbitrary::Arbitrary,
-    serde::Serialize,
-    serde::Deserialize,
-    luaxt_derive::Encode,
-    luaxt_derive::Decode,
-    Debug,
-    Clone,
-    Copy,
-)]
-pub struct F32(pub f32);
-
-impl PartialEq for F32 {
-    fn eq(&self, other: &Self) -> bool {
-        (self.0.is_nan() && other.0.is_nan()) || self.0.to_bits() == other.0.to_bits()
-    }
+bit_compared! {
+    /// An f64 compared by bits, all NaNs equal.
+    F64(f64);
+    /// An f32, widened to f64 on the wire and narrowed back; compared as
+    /// [`F64`].
+    F32(f32);
 }
