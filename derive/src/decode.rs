@@ -120,10 +120,7 @@ fn transparent_body(field: &syn::Field, fields: &Fields) -> Result<(TokenStream,
         let init = if std::ptr::eq(each, field) {
             quote!(#value)
         } else {
-            match attrs::item(&each.attrs)?.default {
-                Some(Some(path)) => quote!(#path()),
-                _ => quote!(::core::default::Default::default()),
-            }
+            default_value(&attrs::item(&each.attrs)?)
         };
         build.push(quote!(#member: #init));
     }
@@ -158,20 +155,19 @@ fn named_fields(
         let item = attrs::item(&field.attrs)?;
         let ident = field.ident.clone().expect("named fields have names");
         let slot = own(&format!("field{i}"));
-        let default = match &item.default {
-            Some(Some(path)) => Some(quote!(#path())),
-            Some(None) => Some(quote!(::core::default::Default::default())),
-            None => None,
-        };
         if item.skip_reading {
-            let value = default.unwrap_or_else(|| quote!(::core::default::Default::default()));
+            let value = default_value(&item);
             build.push(quote!(#ident: #value));
             continue;
         }
         if item.reads_with {
             return Err(reads_with_error(ident.span()));
         }
-        let missing = default.unwrap_or_else(|| quote!(::luaxt_format::Decode::missing()?));
+        let missing = if item.default.is_some() {
+            default_value(&item)
+        } else {
+            quote!(::luaxt_format::Decode::missing()?)
+        };
         build.push(quote! {
             #ident: match #slot {
                 ::core::option::Option::Some(#value) => #value,
@@ -216,10 +212,7 @@ fn sequence(fields: &Fields) -> Result<(TokenStream, Vec<TokenStream>)> {
             return Err(reads_with_error(field.span()));
         }
         if item.skip_reading {
-            values.push(match &item.default {
-                Some(Some(path)) => quote!(#path()),
-                _ => quote!(::core::default::Default::default()),
-            });
+            values.push(default_value(&item));
             continue;
         }
         let slot = own(&format!("field{i}"));
@@ -327,6 +320,16 @@ fn enum_body(data: &syn::DataEnum, container: &attrs::Container) -> Result<Token
         #r.end_fields();
         ::core::option::Option::Some(#value)
     })
+}
+
+/// The value of a field that is not read (skipped, or absent with a
+/// `default`): its `default = "path"`, else `Default::default()`, as serde
+/// gives it.
+fn default_value(item: &attrs::Item) -> TokenStream {
+    match &item.default {
+        Some(Some(path)) => quote!(#path()),
+        _ => quote!(::core::default::Default::default()),
+    }
 }
 
 /// A newtype's one field may not be read with `deserialize_with` either.
